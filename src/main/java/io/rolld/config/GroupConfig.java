@@ -1,0 +1,52 @@
+package io.rolld.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One group of identical workers. {@code cmd}, {@code stdout} and {@code stderr} are templates in
+ * which {@code {numproc}} stands for the worker's port (see {@link Placeholders}).
+ *
+ * @param directory   absolute working directory of the workers
+ * @param stdout      log file template, relative to {@code directory}; empty means rolld's own stdout
+ * @param env         variables added to rolld's environment for the workers
+ * @param worksets    two or more port lists; rollouts alternate between them round-robin
+ * @param stopSignal  signal name without the SIG prefix, e.g. {@code TERM}
+ */
+public record GroupConfig(
+        String name,
+        String cmd,
+        Path directory,
+        Optional<String> stdout,
+        Optional<String> stderr,
+        Map<String, String> env,
+        List<Workset> worksets,
+        List<SmokeTest> smokeTests,
+        List<Hook> afterStart,
+        String stopSignal,
+        Duration stopTimeout,
+        Duration readyTimeout,
+        Duration drainTimeout,
+        Duration hookTimeout) {
+
+    public static final String DEFAULT_STOP_SIGNAL = "TERM";
+    public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_HOOK_TIMEOUT = Duration.ofSeconds(60);
+
+    public GroupConfig {
+        env = Map.copyOf(env);
+        worksets = List.copyOf(worksets);
+        smokeTests = List.copyOf(smokeTests);
+        afterStart = List.copyOf(afterStart);
+    }
+
+    /** The workset a group runs on after {@code rollouts} successful rollouts (round-robin). */
+    public Workset workset(long rollouts) {
+        return worksets.get((int) Math.floorMod(rollouts, worksets.size()));
+    }
+}
