@@ -1,0 +1,35 @@
+package io.rolld.cli;
+
+import io.rolld.daemon.Daemon;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code rolld [FILE]}: the original usage, running the daemon in the foreground. */
+@Command(name = "rolld", mixinStandardHelpOptions = true, version = "rolld 0.1.0",
+        description = {
+                "Keeps groups of server processes running and restarts them with zero downtime.",
+                "",
+                "rolld FILE runs the daemon in the foreground (same as rolld run FILE).",
+                "Signals: HUP = re-read FILE and roll every group; TERM/INT = stop every worker and exit."},
+        subcommands = {RunCommand.class, CheckCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+                "0:stopped cleanly (TERM/INT), or check passed",
+                "1:the first start of a group failed; everything started was stopped",
+                "2:the configuration is invalid; nothing was started",
+                "64:wrong command-line usage"})
+final class RolldCommand implements Callable<Integer> {
+    @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "rolld.yml to run")
+    Path file;
+
+    @Override
+    public Integer call() {
+        if (file == null) {
+            System.err.println("rolld: no configuration file given. Usage: rolld FILE (see rolld --help)");
+            return io.rolld.daemon.ExitCodes.USAGE;
+        }
+        return Daemon.run(file);
+    }
+}

@@ -1,0 +1,45 @@
+package io.rolld.daemon;
+
+import io.rolld.rollout.RolloutEvent;
+import io.rolld.rollout.RolloutResult;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Writes every rollout event as exactly one log line (a failure's detail follows, indented). */
+final class EventLog implements Consumer<RolloutEvent> {
+    private static final Logger LOG = LoggerFactory.getLogger("rolld");
+
+    @Override
+    public void accept(RolloutEvent event) {
+        switch (event) {
+            case RolloutEvent.Started s -> LOG.info("{}", Logfmt.event("rollout_started").kv("group", s.group())
+                    .kv("generation", s.generation()).kv("trigger", s.trigger()));
+            case RolloutEvent.Transition t -> LOG.info("{}", Logfmt.event("transition").kv("group", t.group())
+                    .kv("generation", t.generation()).kv("state", t.phase()).kv("ports", t.ports())
+                    .kv("elapsed_ms", t.elapsedMs()));
+            case RolloutEvent.DrainTimedOut d -> LOG.warn("{}", Logfmt.event("drain_timeout").kv("group", d.group())
+                    .kv("generation", d.generation())
+                    .kv("connections", d.connectionsByPort().values().stream().mapToInt(Integer::intValue).sum())
+                    .kv("by_port", d.connectionsByPort().entrySet().stream().map(e -> e.getKey() + ":" + e.getValue())
+                            .collect(Collectors.joining(",")))
+                    .kv("elapsed_ms", d.elapsedMs()).kv("action", "stopping the old workers anyway"));
+            case RolloutEvent.WorkerStopped w -> LOG.info("{}", Logfmt.event("worker_stopped").kv("group", w.group())
+                    .kv("generation", w.generation()).kv("port", w.port()).kv("pid", w.pid()).kv("exit", w.exit()));
+            case RolloutEvent.Finished f -> finished(f.result());
+        }
+    }
+
+    private static void finished(RolloutResult result) {
+        switch (result) {
+            case RolloutResult.Succeeded s -> LOG.info("{}", Logfmt.event("rollout_succeeded").kv("group", s.group())
+                    .kv("generation", s.generation()).kv("ports", s.ports()).kv("pids", s.pids())
+                    .kv("old_pids", s.oldPids()).kv("elapsed_ms", s.elapsedMs()));
+            case RolloutResult.Failed f -> LOG.warn("{}{}", Logfmt.event("rollout_failed").kv("group", f.group())
+                    .kv("generation", f.generation()).kv("state", f.failedIn()).kv("reason", f.reason())
+                    .kv("elapsed_ms", f.elapsedMs()).kv("action", "old workers keep serving"),
+                    f.detail().isBlank() ? "" : "\n" + f.detail().strip().indent(4).stripTrailing());
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package io.rolld.probe;
+
+import io.rolld.config.SmokeTest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Polls the smoke tests of a group against every port of a new workset until all pass, the
+ * deadline passes, or the caller reports a reason to give up (a worker exited).
+ */
+public final class Readiness {
+    /** How often a port that is not ready yet is probed again. */
+    static final Duration POLL = Duration.ofMillis(50);
+    static final String HOST = "127.0.0.1";
+
+    private final List<SmokeTest> tests;
+
+    public Readiness(List<SmokeTest> tests) {
+        this.tests = List.copyOf(tests);
+    }
+
+    public sealed interface Outcome {
+        long elapsedMs();
+    }
+
+    public record Passed(long elapsedMs, int attempts) implements Outcome {
+    }
+
+    /** Gave up: {@code port} is the first port still failing, {@code last} what it last answered. */
+    public record Failed(int port, String reason, long elapsedMs, int attempts) implements Outcome {
+    }
+
+    /**
+     * @param abortReason asked before every round with the ports still pending; a present value
+     *                    ends the wait at once with that reason (e.g. "worker exited: exit status 1")
+     */
+    public Outcome await(List<Integer> ports, Duration timeout, Function<Integer, Optional<String>> abortReason)
+            throws InterruptedException {
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
+        List<Probe> probes = tests.stream().map(Readiness::probeFor).toList();
+        try {
+            Map<Integer, ProbeResult> pending = new LinkedHashMap<>();
+            ports.forEach(p -> pending.put(p, new ProbeResult.Unreachable("not probed yet")));
+            int attempts = 0;
+            while (true) {
+                for (Integer port : new ArrayList<>(pending.keySet())) {
+                    Optional<String> abort = abortReason.apply(port);
+                    if (abort.isPresent()) {
+                        return new Failed(port, abort.get(), elapsedMs(start), attempts);
+                    }
+                    ProbeResult result = checkAll(probes, port);
+                    if (result instanceof ProbeResult.Ready) {
+                        pending.remove(port);
+                    } else {
+                        pending.put(port, result);
+                    }
+                }
+                attempts++;
+                if (pending.isEmpty()) {
+                    return new Passed(elapsedMs(start), attempts);
+                }
+                if (System.nanoTime() >= deadline) {
+                    var first = pending.entrySet().iterator().next();
+                    return new Failed(first.getKey(), "not ready after " + timeout.toMillis() + "ms (" + pending.size()
+                            + " of " + ports.size() + " ports failing, last answer: " + first.getValue() + ")",
+                            elapsedMs(start), attempts);
+                }
+                Thread.sleep(POLL);
+            }
+        } finally {
+            probes.forEach(Probe::close);
+        }
+    }
+
+    private static ProbeResult checkAll(List<Probe> probes, int port) {
+        for (Probe probe : probes) {
+            ProbeResult result = probe.check(HOST, port);
+            if (!(result instanceof ProbeResult.Ready)) {
+                return result;
+            }
+        }
+        return new ProbeResult.Ready();
+    }
+
+    private static Probe probeFor(SmokeTest test) {
+        return switch (test) {
+            case SmokeTest.Http http -> new HttpProbe(http);
+            case SmokeTest.Tcp tcp -> new TcpProbe(tcp);
+        };
+    }
+
+    private static long elapsedMs(long start) {
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+}

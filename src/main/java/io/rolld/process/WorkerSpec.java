@@ -1,0 +1,20 @@
+package io.rolld.process;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything needed to start one worker: no shell is involved, so the pid is the server's own.
+ *
+ * @param env    variables added to rolld's own environment
+ * @param stdout absolute file appended to; empty means rolld's own stdout
+ */
+public record WorkerSpec(int port, List<String> argv, Path directory, Map<String, String> env,
+                         Optional<Path> stdout, Optional<Path> stderr) {
+    public WorkerSpec {
+        argv = List.copyOf(argv);
+        env = Map.copyOf(env);
+    }
+}

@@ -1,0 +1,20 @@
+package io.rolld.rollout;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** A consistent picture of one group at one moment, for status output and the state file. */
+public record GroupStatus(String name, Phase phase, long generation, List<WorkerInfo> workers,
+                          Optional<RolloutResult> lastResult) {
+    public GroupStatus {
+        workers = List.copyOf(workers);
+    }
+
+    public record WorkerInfo(int port, long pid, Instant startedAt, boolean alive) {
+    }
+
+    public List<Integer> ports() {
+        return workers.stream().map(WorkerInfo::port).toList();
+    }
+}

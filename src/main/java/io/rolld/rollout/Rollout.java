@@ -1,0 +1,163 @@
+package io.rolld.rollout;
+
+import io.rolld.config.GroupConfig;
+import io.rolld.drain.Drain;
+import io.rolld.drain.ProcNetTcp;
+import io.rolld.front.FrontContext;
+import io.rolld.front.FrontException;
+import io.rolld.front.FrontSwitch;
+import io.rolld.process.Exit;
+import io.rolld.process.PosixSignal;
+import io.rolld.process.Worker;
+import io.rolld.process.WorkerSet;
+import io.rolld.probe.Readiness;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+/**
+ * One rollout of one group, from its old set to the next generation. The only place that
+ * orders the steps; it runs on its group's thread and reports every transition.
+ */
+final class Rollout {
+    private static final int STDERR_TAIL_LINES = 20;
+
+    private final GroupConfig config;
+    private final Path configDir;
+    private final WorkerSet old;
+    private final long generation;
+    private final ProcNetTcp tcp;
+    private final Consumer<RolloutEvent> events;
+    private final long startNanos = System.nanoTime();
+    private Phase phase = Phase.IDLE;
+
+    Rollout(GroupConfig config, Path configDir, WorkerSet old, ProcNetTcp tcp, Consumer<RolloutEvent> events) {
+        this.config = config;
+        this.configDir = configDir;
+        this.old = old;
+        this.generation = old.generation() + 1;
+        this.tcp = tcp;
+        this.events = events;
+    }
+
+    /** On success the caller's new active set is {@link #next}; on failure the old set is untouched. */
+    record Outcome(RolloutResult result, WorkerSet active) {
+    }
+
+    Outcome run() {
+        List<Integer> ports = config.workset(generation - 1).ports();
+        enter(Phase.STARTING, ports);
+        Map<Integer, Long> taken = tcp.listening(new HashSet<>(ports));
+        if (!taken.isEmpty()) {
+            return failed(WorkerSet.empty(), null, "port " + describePorts(taken.keySet())
+                    + " of the next workset already in use by another process; refusing to start", "");
+        }
+        List<Worker> started = new ArrayList<>();
+        for (int port : ports) {
+            try {
+                started.add(Worker.spawn(WorkerSpecs.forPort(config, port, generation)));
+            } catch (IOException | IllegalArgumentException e) {
+                return failed(new WorkerSet(generation, started), null,
+                        "cannot start worker on port " + port + ": " + e.getMessage(), "");
+            }
+        }
+        WorkerSet next = new WorkerSet(generation, started);
+
+        enter(Phase.CHECKING, ports);
+        Readiness.Outcome checked;
+        try {
+            checked = new Readiness(config.smokeTests()).await(ports, config.readyTimeout(), port -> exitedWorker(next, port));
+        } catch (InterruptedException e) {
+            return failed(next, null, "interrupted: rolld is shutting down", "");
+        }
+        if (checked instanceof Readiness.Failed f) {
+            Worker w = next.workers().get(ports.indexOf(f.port()));
+            return failed(next, null, "smoke test failed on port " + f.port() + " (pid " + w.pid() + "): " + f.reason(),
+                    w.stderrTail(STDERR_TAIL_LINES));
+        }
+
+        enter(Phase.SWITCHING, ports);
+        FrontSwitch front = new FrontSwitch(config.afterStart(), configDir, config.hookTimeout());
+        try {
+            front.apply(context(next));
+        } catch (FrontException e) {
+            return failed(next, front, e.getMessage().lines().findFirst().orElse(""), e.getMessage());
+        }
+
+        if (!old.workers().isEmpty()) {
+            retire();
+        }
+        enter(Phase.IDLE, ports);
+        return new Outcome(new RolloutResult.Succeeded(config.name(), generation, ports, next.pids(), old.pids(),
+                elapsedMs()), next);
+    }
+
+    /** Past the switch the new set serves; the old one drains and stops even if rolld is shutting down. */
+    private void retire() {
+        enter(Phase.DRAINING, old.ports());
+        try {
+            Drain.Result drained = new Drain(tcp).await(new HashSet<>(old.ports()), config.drainTimeout());
+            if (!drained.drained()) {
+                events.accept(new RolloutEvent.DrainTimedOut(config.name(), generation, drained.remaining(), drained.elapsedMs()));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // shutting down: skip the wait, still stop cleanly below
+        }
+        enter(Phase.STOPPING, old.ports());
+        stopAndReport(old);
+    }
+
+    private Optional<String> exitedWorker(WorkerSet set, int port) {
+        Worker w = set.workers().get(set.ports().indexOf(port));
+        if (w.isAlive()) {
+            return Optional.empty();
+        }
+        return Optional.of("worker exited during the smoke test (" + w.exit().join() + ")");
+    }
+
+    private Outcome failed(WorkerSet next, FrontSwitch front, String reason, String detail) {
+        Phase failedIn = phase;
+        enter(Phase.ROLLING_BACK, next.ports());
+        stopAndReport(next);
+        StringBuilder fullDetail = new StringBuilder(detail);
+        if (front != null) {
+            for (String problem : front.undo()) {
+                fullDetail.append(fullDetail.isEmpty() ? "" : "\n").append("rollback: ").append(problem);
+            }
+        }
+        enter(Phase.IDLE, old.ports());
+        return new Outcome(new RolloutResult.Failed(config.name(), generation, failedIn, reason, fullDetail.toString(),
+                elapsedMs()), old);
+    }
+
+    private void stopAndReport(WorkerSet set) {
+        Map<Long, Exit> exits = set.stop(PosixSignal.named(config.stopSignal()), config.stopTimeout());
+        for (Worker w : set.workers()) {
+            events.accept(new RolloutEvent.WorkerStopped(config.name(), set.generation(), w.port(), w.pid(), exits.get(w.pid())));
+        }
+    }
+
+    private FrontContext context(WorkerSet next) {
+        return new FrontContext(config.name(), generation, next.ports(), old.ports(),
+                next.workers().stream().map(w -> new FrontContext.WorkerRef(w.port(), w.pid())).toList());
+    }
+
+    private void enter(Phase to, List<Integer> ports) {
+        phase = to;
+        events.accept(new RolloutEvent.Transition(config.name(), generation, to, ports, elapsedMs()));
+    }
+
+    private long elapsedMs() {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+
+    private static String describePorts(java.util.Set<Integer> ports) {
+        return ports.stream().sorted().map(String::valueOf).collect(Collectors.joining(","));
+    }
+}
