@@ -1,6 +1,5 @@
 package io.rolld.cli;
 
-import io.rolld.daemon.ExitCodes;
 import picocli.CommandLine;
 
 /** Entry point of the {@code rolld} command. */
@@ -9,8 +8,6 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        CommandLine cli = new CommandLine(new RolldCommand())
-                .setExitCodeOnInvalidInput(ExitCodes.USAGE);
-        System.exit(cli.execute(args));
+        System.exit(new CommandLine(new RolldCommand()).execute(args));
     }
 }

@@ -1,6 +1,7 @@
 package io.rolld.cli;
 
 import io.rolld.daemon.Daemon;
+import io.rolld.daemon.ExitCodes;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -14,6 +15,7 @@ import picocli.CommandLine.Parameters;
                 "rolld FILE runs the daemon in the foreground (same as rolld run FILE).",
                 "Signals: HUP = re-read FILE and roll every group; TERM/INT = stop every worker and exit."},
         subcommands = {RunCommand.class, CheckCommand.class},
+        exitCodeOnInvalidInput = ExitCodes.USAGE,
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:stopped cleanly (TERM/INT), or check passed",
@@ -28,7 +30,7 @@ final class RolldCommand implements Callable<Integer> {
     public Integer call() {
         if (file == null) {
             System.err.println("rolld: no configuration file given. Usage: rolld FILE (see rolld --help)");
-            return io.rolld.daemon.ExitCodes.USAGE;
+            return ExitCodes.USAGE;
         }
         return Daemon.run(file);
     }

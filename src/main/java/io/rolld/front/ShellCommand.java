@@ -13,6 +13,8 @@ import org.apache.commons.exec.PumpStreamHandler;
 
 /** Runs an operator's {@code run_proc} line through {@code /bin/sh -c}, with a time limit. */
 final class ShellCommand {
+    private static final Duration PIPE_GRACE = Duration.ofSeconds(2);
+
     private ShellCommand() {
     }
 
@@ -32,9 +34,12 @@ final class ShellCommand {
     static Result run(String command, Path directory, Duration timeout) throws IOException {
         CommandLine line = new CommandLine("/bin/sh").addArgument("-c").addArgument(command, false);
         ByteArrayOutputStream output = new ByteArrayOutputStream();
-        ExecuteWatchdog watchdog = ExecuteWatchdog.builder().setTimeout(timeout).get();
+        TreeWatchdog watchdog = new TreeWatchdog(timeout);
         DefaultExecutor executor = DefaultExecutor.builder().setWorkingDirectory(directory.toFile()).get();
-        executor.setStreamHandler(new PumpStreamHandler(output));
+        PumpStreamHandler streams = new PumpStreamHandler(output);
+        // A command may leave a background child holding its output pipe; stop reading soon after it exits.
+        streams.setStopTimeout(PIPE_GRACE);
+        executor.setStreamHandler(streams);
         executor.setWatchdog(watchdog);
         executor.setExitValues(null); // every exit code is an answer, not an exception
         long start = System.nanoTime();
@@ -48,5 +53,28 @@ final class ShellCommand {
         String text = output.toString(StandardCharsets.UTF_8);
         return new Result(command, watchdog.killedProcess() ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(code),
                 text, elapsed);
+    }
+
+    /** At the time limit, kills what the command forked too: killing only the shell would leave them behind. */
+    private static final class TreeWatchdog extends ExecuteWatchdog {
+        private Process process;
+
+        TreeWatchdog(Duration timeout) {
+            super(timeout.toMillis());
+        }
+
+        @Override
+        public synchronized void start(Process processToMonitor) {
+            this.process = processToMonitor;
+            super.start(processToMonitor);
+        }
+
+        @Override
+        public synchronized void timeoutOccured(org.apache.commons.exec.Watchdog w) {
+            if (process != null) {
+                process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+            }
+            super.timeoutOccured(w);
+        }
     }
 }

@@ -1,0 +1,93 @@
+package io.rolld.process;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class WorkerTest {
+    @TempDir
+    Path dir;
+    private final List<Worker> started = new ArrayList<>();
+
+    @AfterEach
+    void killLeftovers() throws Exception {
+        for (Worker w : started) {
+            ProcessTree.stop(w.handle(), PosixSignal.KILL, Duration.ofSeconds(1));
+        }
+    }
+
+    private Worker spawn(String script, Map<String, String> env) throws Exception {
+        Worker w = Worker.spawn(new WorkerSpec(8001, List.of("/bin/sh", "-c", script), dir, env,
+                Optional.of(dir.resolve("logs/out.log")), Optional.of(dir.resolve("logs/err.log"))));
+        started.add(w);
+        return w;
+    }
+
+    @Test
+    void spawn_appendsOutputToItsFilesInItsDirectoryWithItsEnv() throws Exception {
+        Files.createDirectories(dir.resolve("logs"));
+        Files.writeString(dir.resolve("logs/out.log"), "earlier\n");
+        Worker w = spawn("echo \"$GREETING from $(pwd)\"; echo oops >&2; exit 3", Map.of("GREETING", "hi"));
+        assertEquals(new Exit.Code(3), w.exit().get(10, TimeUnit.SECONDS));
+        assertEquals(List.of("earlier", "hi from " + dir), Files.readAllLines(dir.resolve("logs/out.log")));
+        assertEquals("oops", w.stderrTail(5));
+    }
+
+    @Test
+    void stop_whenTheWorkerHandlesTerm_endsWithoutKill() throws Exception {
+        Worker w = spawn("trap 'exit 0' TERM; while true; do sleep 0.05; done", Map.of());
+        awaitRunning(w);
+        assertEquals(new Exit.Code(0), w.stop(PosixSignal.TERM, Duration.ofSeconds(5)));
+    }
+
+    @Test
+    void stop_whenTheTreeIgnoresTerm_killsEveryProcessAfterTheTimeout() throws Exception {
+        // The worker forks a grandchild; both ignore TERM.
+        Worker w = spawn("trap '' TERM; sh -c \"trap '' TERM; while true; do sleep 0.05; done\" & "
+                + "while true; do sleep 0.05; done", Map.of());
+        List<ProcessHandle> tree = awaitDescendants(w, 1);
+        long start = System.nanoTime();
+        Exit exit = w.stop(PosixSignal.TERM, Duration.ofMillis(500));
+        assertTrue((System.nanoTime() - start) / 1_000_000 >= 500);
+        assertEquals(new Exit.Signaled(9), exit);
+        for (ProcessHandle p : tree) {
+            p.onExit().get(5, TimeUnit.SECONDS);
+            assertFalse(p.isAlive(), "pid " + p.pid() + " survived");
+        }
+    }
+
+    private static void awaitRunning(Worker w) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        // The shell installs its trap right after exec; its child sleep shows it got that far.
+        while (w.handle().children().findAny().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+    }
+
+    private static List<ProcessHandle> awaitDescendants(Worker w, int atLeast) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() < deadline) {
+            List<ProcessHandle> d = w.handle().descendants().filter(p -> p.info().command()
+                    .map(c -> c.endsWith("sh")).orElse(false)).toList();
+            if (d.size() >= atLeast) {
+                List<ProcessHandle> all = new ArrayList<>(d);
+                all.add(w.handle());
+                return all;
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("the worker did not fork in time");
+    }
+}
