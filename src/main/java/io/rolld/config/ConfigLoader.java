@@ -60,7 +60,7 @@ public final class ConfigLoader {
         if (!root.isMapping()) {
             throw root.error("expected a mapping of group names to groups at the top level, found " + root.describe());
         }
-        YamlMap top = root.map("the top level");
+        YamlMap top = root.map("the top-level mapping");
         Settings settings = top.get(Settings.KEY, n -> settings(n, configDir), Settings.defaultsFor(configDir));
         GroupParser groups = new GroupParser(configDir, new PortRegistry());
         List<GroupConfig> parsed = new ArrayList<>();
@@ -83,7 +83,7 @@ public final class ConfigLoader {
             // An empty document composes to nothing at all; treat it like an explicit null (reported at 1:1).
             return new YamlNode(node.orElseGet(() -> new ScalarNode(Tag.NULL, "", ScalarStyle.PLAIN)), name);
         } catch (MarkedYamlEngineException e) {
-            String problem = "invalid YAML: " + e.getProblem();
+            String problem = "invalid YAML: " + yamlProblem(e);
             throw e.getProblemMark().map(m -> YamlNode.error(name, m, problem)).orElseGet(() -> new ConfigException(name, 1, 1, problem, e));
         } catch (ReaderException e) {
             int[] lc = lineAndColumn(yaml, e.getPosition());
@@ -91,6 +91,24 @@ public final class ConfigLoader {
         } catch (YamlEngineException e) {
             throw new ConfigException(name, 1, 1, "invalid YAML: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * snakeyaml's problem plus its context, which often points at the real mistake: the opening
+     * bracket or quote that was never closed. Contexts read "while parsing a flow sequence" or,
+     * for a few errors, are the first half of the sentence ("expected a single document in the stream").
+     */
+    private static String yamlProblem(MarkedYamlEngineException e) {
+        String context = e.getContext();
+        if (context == null || context.isBlank()) {
+            return e.getProblem();
+        }
+        if (!context.startsWith("while")) {
+            return context + ", " + e.getProblem();
+        }
+        return e.getProblem() + e.getContextMark()
+                .map(m -> " (" + context + " started at line " + (m.getLine() + 1) + ", column " + (m.getColumn() + 1) + ")")
+                .orElse(" (" + context + ")");
     }
 
     /** 1-based line and column of the code point at {@code index} (snakeyaml counts code points). */

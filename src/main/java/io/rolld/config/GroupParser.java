@@ -37,7 +37,7 @@ final class GroupParser {
         return new GroupConfig(
                 name,
                 cmd(map.require("cmd", entry.key()), "'cmd' in " + what),
-                map.get("directory", n -> directory(n, "'directory' in " + what), configDir),
+                map.get("directory", n -> directory(n, what), configDir),
                 map.get("stdout", n -> Optional.of(logFile(n, "'stdout' in " + what)), Optional.empty()),
                 map.get("stderr", n -> Optional.of(logFile(n, "'stderr' in " + what)), Optional.empty()),
                 map.get("env", n -> env(n, "'env' in " + what), Map.of()),
@@ -74,11 +74,14 @@ final class GroupParser {
         return cmd;
     }
 
-    private Path directory(YamlNode node, String what) throws ConfigException {
-        Path dir = node.path(what, configDir);
+    private Path directory(YamlNode node, String group) throws ConfigException {
+        Path dir = node.path("'directory' of " + group, configDir);
+        String name = "directory '" + node.text(group) + "' of " + group;
+        if (!Files.exists(dir)) {
+            throw node.error(name + " does not exist (hint: relative paths start at the directory of rolld.yml)");
+        }
         if (!Files.isDirectory(dir)) {
-            throw node.error(what + ": directory '" + node.text(what) + "' does not exist"
-                    + " (hint: relative paths start at the directory of rolld.yml)");
+            throw node.error(name + " is not a directory");
         }
         return dir;
     }

@@ -43,18 +43,21 @@ final class HookParser {
         }
         List<YamlNode> args = node.list(what);
         if (args.size() == 3) {
-            SmokeTestParser.numprocs(args.getFirst(), "the first element of " + what);
+            if (!args.getFirst().isWord(SmokeTestParser.NUMPROCS)) {
+                throw args.getFirst().error("the first element of " + what + " must be the bare word 'numprocs', found "
+                        + args.getFirst().describe() + " (hint: the template is always rendered for the workset being started)");
+            }
             args = args.subList(1, 3);
         } else if (args.size() != 2) {
             throw node.error(what + " takes [numprocs, TEMPLATE, TARGET] or [TEMPLATE, TARGET], found a list of " + args.size()
                     + " item" + (args.size() == 1 ? "" : "s"));
         }
-        return new Hook.ReplaceFile(template(args.get(0), "the template of " + what), target(args.get(1), "the target of " + what));
+        return new Hook.ReplaceFile(template(args.get(0), what), target(args.get(1), what));
     }
 
     private Path template(YamlNode node, String what) throws ConfigException {
-        Path template = node.path(what, configDir);
-        String name = "template '" + node.text(what) + "'";
+        Path template = node.path("the template of " + what, configDir);
+        String name = "template '" + node.text(what) + "' for " + what;
         if (!Files.exists(template)) {
             throw node.error(name + " does not exist" + HINT_PATHS);
         }
@@ -77,10 +80,10 @@ final class HookParser {
 
     /** The file is (re)written at every rollout; its directory must exist already, like for nginx's own files. */
     private Path target(YamlNode node, String what) throws ConfigException {
-        Path target = node.path(what, configDir);
+        Path target = node.path("the target of " + what, configDir);
         if (!Files.isDirectory(target.getParent())) {
             Path written = Path.of(node.text(what)).getParent();
-            throw node.error("the directory '" + written + "' of target '" + node.text(what) + "' does not exist" + HINT_PATHS);
+            throw node.error("the directory '" + written + "' of target '" + node.text(what) + "' for " + what + " does not exist" + HINT_PATHS);
         }
         return target;
     }

@@ -8,7 +8,7 @@ import java.util.Optional;
 final class SmokeTestParser {
     static final List<String> KINDS = List.of("check_all_http_ports", "http", "tcp");
     private static final List<String> HTTP_KEYS = List.of("path", "status", "body", "timeout");
-    /** The original format's only argument; the checks cannot target other ports. */
+    /** The original format's only argument: the checks cannot target other ports. */
     static final String NUMPROCS = "numprocs";
 
     private SmokeTestParser() {
@@ -34,12 +34,11 @@ final class SmokeTestParser {
     }
 
     /** Checks the bare word {@code numprocs}, the original format's way to say "the ports being started". */
-    static void numprocs(YamlNode node, String what) throws ConfigException {
-        if (!node.isNull() && NUMPROCS.equals(node.text(what))) {
-            return;
+    private static void numprocs(YamlNode node, String what) throws ConfigException {
+        if (!node.isWord(NUMPROCS)) {
+            throw node.error(what + " takes the bare word 'numprocs', found " + node.describe()
+                    + " (hint: checks always run against the ports of the workset being started)");
         }
-        throw node.error(what + " takes the bare word 'numprocs', found " + node.describe()
-                + " (hint: checks always run against the ports of the workset being started)");
     }
 
     private static SmokeTest.Http http(YamlNode node, String what) throws ConfigException {

@@ -42,6 +42,11 @@ record YamlNode(Node node, String file) {
         return node instanceof ScalarNode && Tag.NULL.equals(node.getTag());
     }
 
+    /** True for the bare word {@code word} written as a string, e.g. the original format's {@code numprocs}. */
+    boolean isWord(String word) {
+        return Tag.STR.equals(node.getTag()) && node instanceof ScalarNode s && s.getValue().equals(word);
+    }
+
     boolean isList() {
         return node instanceof SequenceNode;
     }
