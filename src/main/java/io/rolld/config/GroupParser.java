@@ -78,7 +78,7 @@ final class GroupParser {
         Path dir = node.path("'directory' of " + group, configDir);
         String name = "directory '" + node.text(group) + "' of " + group;
         if (!Files.exists(dir)) {
-            throw node.error(name + " does not exist (hint: relative paths start at the directory of rolld.yml)");
+            throw node.error(name + " does not exist" + HookParser.HINT_PATHS);
         }
         if (!Files.isDirectory(dir)) {
             throw node.error(name + " is not a directory");

@@ -14,7 +14,7 @@ import java.util.List;
  */
 final class HookParser {
     static final List<String> KINDS = List.of("replace_file", "run_proc");
-    private static final String HINT_PATHS = " (hint: relative paths start at the directory of rolld.yml)";
+    static final String HINT_PATHS = " (hint: relative paths start at the directory of rolld.yml)";
 
     private final Path configDir;
 

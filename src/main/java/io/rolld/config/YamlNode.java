@@ -63,14 +63,6 @@ record YamlNode(Node node, String file) {
         return scalar.getValue();
     }
 
-    /** A scalar that must be written as a string (quoted or not), not a number or boolean. */
-    String string(String what) throws ConfigException {
-        if (!Tag.STR.equals(node.getTag()) || !(node instanceof ScalarNode scalar)) {
-            throw mismatch("a string", what);
-        }
-        return scalar.getValue();
-    }
-
     /** An integer written as a YAML number; {@code expected} describes the allowed range for messages. */
     long integer(String expected, String what) throws ConfigException {
         if (!Tag.INT.equals(node.getTag()) || !(node instanceof ScalarNode scalar)) {
