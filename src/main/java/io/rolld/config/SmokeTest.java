@@ -17,5 +17,6 @@ public sealed interface SmokeTest {
 
     /** Passes when a TCP connection to the port is accepted. */
     record Tcp(Duration connectTimeout) implements SmokeTest {
+        public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(1);
     }
 }
