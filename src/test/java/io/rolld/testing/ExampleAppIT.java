@@ -64,6 +64,21 @@ class ExampleAppIT {
     }
 
     @Test
+    void term_withAnIdleKeepAliveConnection_closesItAndExitsZero() throws IOException {
+        try (ExampleApp app = ExampleApp.start(FreePorts.one());
+                Socket socket = new Socket(InetAddress.getLoopbackAddress(), app.port())) {
+            assertEquals("HTTP/1.1 200 OK", get(socket, app.port()).getFirst());
+
+            Signals.send(app.pid(), "TERM");
+            int exit = app.awaitExit(Duration.ofSeconds(5)); // idle grace is 0.5 s, hard deadline 10 s
+
+            assertEquals(0, exit, app.output());
+            assertEquals(-1, socket.getInputStream().read(), "the idle connection should be closed");
+            assertTrue(app.output().contains("idle connections closed 1, left open 0"), app.output());
+        }
+    }
+
+    @Test
     void term_underLoad_answersEveryAcceptedRequest() {
         try (ExampleApp app = ExampleApp.start(FreePorts.one());
                 HttpLoad load = HttpLoad.start(app.port(), 4, LOAD, 1_000_000)) {
@@ -72,6 +87,7 @@ class ExampleAppIT {
             Signals.send(app.pid(), "TERM");
             int exit = app.awaitExit(Duration.ofSeconds(10));
             HttpLoadReport report = load.stop();
+            System.out.println(report);
 
             assertEquals(0, exit, app.output());
             // Once the listening socket is closed, new connections are refused (or reset, if they

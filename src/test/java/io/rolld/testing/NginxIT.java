@@ -26,6 +26,7 @@ class NginxIT {
                 Nginx nginx = startNginx(upstream, List.of(app.port()));
                 HttpLoad load = HttpLoad.start(nginx.port(), CLIENTS, LOAD, 1_000_000)) {
             HttpLoadReport report = load.awaitDone(LOAD.plusSeconds(10));
+            System.out.println(report);
 
             assertTrue(report.status2xx() > 0, report.toString());
             assertEquals(0, report.failed(), report.toString());
@@ -45,6 +46,7 @@ class NginxIT {
             }
             load.awaitCompleted(load.report().requests() + 300, Duration.ofSeconds(5));
             HttpLoadReport report = load.stop();
+            System.out.println(report);
 
             assertEquals(0, report.failed(), report.toString() + "\n" + nginx.diagnostics());
             // Each reload retires nginx's workers, which close their client connections: either
@@ -73,6 +75,7 @@ class NginxIT {
             long before = load.report().requests();
             load.awaitCompleted(before + 300, Duration.ofSeconds(5));
             HttpLoadReport report = load.stop();
+            System.out.println(report);
 
             assertEquals(0, exit, old.output());
             assertEquals(0, report.failed(), report.toString() + "\n" + nginx.diagnostics());
