@@ -17,7 +17,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -34,6 +36,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class HttpLoad implements AutoCloseable {
     private static final int MAX_BODIES = 1_000;
+    private static final int MAX_SAMPLES = 10;
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
 
     private final int port;
@@ -160,13 +163,15 @@ public final class HttpLoad implements AutoCloseable {
                 try {
                     connection = Connection.open(port, CONNECT_TIMEOUT, readTimeout);
                 } catch (ConnectException e) {
-                    counters.record(Outcome.CONNECT_REFUSED);
+                    counters.record(Outcome.CONNECT_REFUSED, e);
                     return null;
                 } catch (SocketTimeoutException e) {
-                    counters.record(Outcome.TIMEOUT);
+                    counters.record(Outcome.TIMEOUT, e);
                     return null;
                 } catch (IOException e) {
-                    counters.record(Outcome.OTHER_ERROR);
+                    // A listener closed while our connection sat in its queue: ECONNRESET on connect.
+                    boolean reset = String.valueOf(e.getMessage()).contains("reset");
+                    counters.record(reset ? Outcome.RESET_BEFORE_RESPONSE : Outcome.OTHER_ERROR, e);
                     return null;
                 }
             }
@@ -189,7 +194,7 @@ public final class HttpLoad implements AutoCloseable {
                         connection = null;
                         continue; // retry once, on a fresh connection
                     }
-                    counters.record(failed.outcome());
+                    counters.record(failed.outcome(), failed.cause());
                     return null;
                 }
             }
@@ -365,6 +370,7 @@ public final class HttpLoad implements AutoCloseable {
         final LongAdder idleClosed = new LongAdder();
         final LongAdder serverClosed = new LongAdder();
         final Set<String> bodies = ConcurrentHashMap.newKeySet();
+        final Queue<String> samples = new ConcurrentLinkedQueue<>();
 
         Counters() {
             for (int i = 0; i < byOutcome.length; i++) {
@@ -380,8 +386,11 @@ public final class HttpLoad implements AutoCloseable {
             }
         }
 
-        void record(Outcome outcome) {
+        void record(Outcome outcome, Exception cause) {
             byOutcome[outcome.ordinal()].increment();
+            if (outcome != Outcome.CONNECT_REFUSED && samples.size() < MAX_SAMPLES) {
+                samples.add(outcome + " " + cause);
+            }
         }
 
         long completed() {
@@ -405,7 +414,7 @@ public final class HttpLoad implements AutoCloseable {
                     byOutcome[Outcome.BROKEN_RESPONSE.ordinal()].sum(),
                     byOutcome[Outcome.TIMEOUT.ordinal()].sum(),
                     byOutcome[Outcome.OTHER_ERROR.ordinal()].sum(),
-                    idleClosed.sum(), serverClosed.sum(), Set.copyOf(bodies), elapsed);
+                    idleClosed.sum(), serverClosed.sum(), Set.copyOf(bodies), List.copyOf(samples), elapsed);
         }
     }
 }
