@@ -1,0 +1,243 @@
+#!/usr/bin/env python3
+"""A small HTTP worker for the rolld example: python3 app.py PORT
+
+Binds 127.0.0.1:PORT (or $APP_BIND:PORT) and answers GET / with
+"hello from pid N port P generation G" (G from $ROLLD_GENERATION).
+
+Environment:
+  APP_BIND          host to bind instead of 127.0.0.1
+  APP_FAIL          if non-empty, every request answers 500 (to make smoke tests fail)
+  APP_FAIL_FILE     if this file exists, every request answers 500
+  ROLLD_GENERATION  echoed in the response body
+
+SIGTERM / SIGINT drain gracefully: the listening socket is closed at once; requests in flight,
+and any further request on an already-open keep-alive connection, are answered with
+"Connection: close"; a connection that stays idle for IDLE_GRACE_S after the drain began is
+closed; the process exits 0 when no connection is left, or after DRAIN_DEADLINE_S at the latest.
+
+Quiet by design: one line on start and one on stop, nothing per request.
+"""
+
+import os
+import signal
+import socket
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+IDLE_GRACE_S = 0.5
+DRAIN_DEADLINE_S = 10.0
+POLL_S = 0.05
+
+
+def log(message):
+    print(message, flush=True)
+
+
+class Connection:
+    """One accepted client connection; idle = waiting for the first byte of the next request."""
+
+    def __init__(self, sock):
+        self.sock = sock
+        self.idle = True
+        self.idle_since = time.monotonic()
+        self.closed_by_drain = False
+
+
+class Connections:
+    """All open connections, so the drain knows what is in flight and what is idle."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.open = set()
+        self.draining = False
+        self.drain_started = 0.0
+        self.requests = 0
+        self.idle_closed = 0
+
+    def add(self, conn):
+        with self.lock:
+            self.open.add(conn)
+
+    def remove(self, conn):
+        with self.lock:
+            self.open.discard(conn)
+
+    def set_idle(self, conn):
+        with self.lock:
+            conn.idle = True
+            conn.idle_since = time.monotonic()
+
+    def set_busy(self, conn):
+        """Marks a request as in flight; False if the drain already closed this connection."""
+        with self.lock:
+            if conn.closed_by_drain:
+                return False
+            conn.idle = False
+            self.requests += 1
+            return True
+
+    def start_drain(self):
+        with self.lock:
+            self.draining = True
+            self.drain_started = time.monotonic()
+
+    def close_idle(self):
+        """Closes connections idle for IDLE_GRACE_S since the drain began; returns how many are open."""
+        now = time.monotonic()
+        with self.lock:
+            for conn in self.open:
+                if conn.idle and not conn.closed_by_drain:
+                    idle_for = now - max(conn.idle_since, self.drain_started)
+                    if idle_for >= IDLE_GRACE_S:
+                        conn.closed_by_drain = True
+                        self.idle_closed += 1
+                        try:
+                            # Wakes the handler thread blocked in readline() with EOF.
+                            conn.sock.shutdown(socket.SHUT_RDWR)
+                        except OSError:
+                            pass
+            return len(self.open)
+
+
+CONNECTIONS = Connections()
+
+
+def failing():
+    if os.environ.get("APP_FAIL"):
+        return "APP_FAIL is set"
+    fail_file = os.environ.get("APP_FAIL_FILE")
+    if fail_file and os.path.exists(fail_file):
+        return "APP_FAIL_FILE %s exists" % fail_file
+    return None
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive; every response sets Content-Length
+    disable_nagle_algorithm = True  # no 40 ms Nagle/delayed-ACK stalls on small responses
+    wbufsize = 16 * 1024  # headers and body leave in one write, flushed per request
+    server_version = "rolld-example-app"
+    sys_version = ""
+
+    def setup(self):
+        super().setup()
+        self.conn = Connection(self.connection)
+        CONNECTIONS.add(self.conn)
+
+    def finish(self):
+        try:
+            super().finish()
+        finally:
+            CONNECTIONS.remove(self.conn)
+
+    def handle_one_request(self):
+        # Same as the base class, plus idle/busy bookkeeping for the drain.
+        CONNECTIONS.set_idle(self.conn)
+        try:
+            self.raw_requestline = self.rfile.readline(65537)
+        except OSError:
+            self.close_connection = True
+            return
+        if not self.raw_requestline or not CONNECTIONS.set_busy(self.conn):
+            self.close_connection = True
+            return
+        try:
+            if len(self.raw_requestline) > 65536:
+                self.send_error(414)
+                return
+            if not self.parse_request():
+                return
+            method = getattr(self, "do_" + self.command, None)
+            if method is None:
+                self.send_error(501, "Unsupported method (%r)" % self.command)
+                return
+            method()
+            self.wfile.flush()
+        except OSError:
+            self.close_connection = True
+
+    def do_GET(self):
+        self.respond(send_body=True)
+
+    def do_HEAD(self):
+        self.respond(send_body=False)
+
+    def respond(self, send_body):
+        reason = failing()
+        if reason:
+            status, text = 500, "failing on purpose: %s\n" % reason
+        elif self.path.split("?", 1)[0] == "/":
+            status, text = 200, "hello from pid %d port %d generation %s\n" % (
+                os.getpid(), self.server.server_address[1], os.environ.get("ROLLD_GENERATION", ""))
+        else:
+            status, text = 404, "not found\n"
+        body = text.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        if CONNECTIONS.draining:
+            # Tell the client (nginx) not to reuse this connection: we are going away.
+            self.send_header("Connection", "close")
+            self.close_connection = True
+        self.end_headers()
+        if send_body:
+            self.wfile.write(body)
+
+    def log_message(self, format, *args):  # noqa: A002 - base class signature
+        pass  # quiet: no line per request
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 256  # the default 5 drops SYNs when a front opens many connections
+
+    def handle_error(self, request, client_address):
+        if isinstance(sys.exc_info()[1], OSError):
+            return  # a client going away is not worth a traceback
+        super().handle_error(request, client_address)
+
+
+def main(argv):
+    if len(argv) != 2 or not argv[1].isdigit():
+        print("usage: python3 app.py PORT", file=sys.stderr)
+        return 2
+    host = os.environ.get("APP_BIND") or "127.0.0.1"
+    port = int(argv[1])
+    server = Server((host, port), Handler)
+
+    stop = threading.Event()
+    received = []
+
+    def on_signal(signum, _frame):
+        received.append(signal.Signals(signum).name)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+
+    serving = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
+                               name="accept", daemon=True)
+    serving.start()
+    log("listening on %s:%d pid %d" % (host, port, os.getpid()))
+
+    while not stop.wait(0.5):
+        pass
+
+    # Drain: stop accepting, let in-flight requests finish, close idle keep-alives.
+    CONNECTIONS.start_drain()
+    server.shutdown()
+    server.socket.close()
+    deadline = time.monotonic() + DRAIN_DEADLINE_S
+    remaining = CONNECTIONS.close_idle()
+    while remaining and time.monotonic() < deadline:
+        time.sleep(POLL_S)
+        remaining = CONNECTIONS.close_idle()
+
+    log("stopped pid %d on %s after %d requests (idle connections closed %d, left open %d)" % (
+        os.getpid(), received[0], CONNECTIONS.requests, CONNECTIONS.idle_closed, remaining))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,420 @@
+package io.rolld.testing;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * A bounded HTTP/1.1 load generator for loopback: {@code clients} threads, each with one
+ * keep-alive connection, sending {@code GET PATH} until {@link #stop()}, a maximum duration, or a
+ * maximum request count, whichever comes first.
+ *
+ * <p>Plain sockets, so every failure is classified (see {@link HttpLoadReport}). A request whose
+ * connection turns out to be closed before any byte of the response arrives, on a connection that
+ * already carried a request (a keep-alive connection the server closed while idle, as nginx does
+ * at reload), is counted as {@code idleClosed} and retried once on a fresh connection, as real
+ * HTTP clients do for idempotent requests; it is not an error. Everything else is.
+ */
+public final class HttpLoad implements AutoCloseable {
+    private static final int MAX_BODIES = 1_000;
+    private static final int MAX_SAMPLES = 10;
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+
+    private final int port;
+    private final byte[] request;
+    private final long maxRequests;
+    private final long deadlineNanos;
+    private final Duration readTimeout;
+    private final long startNanos = System.nanoTime();
+    private final AtomicLong issued = new AtomicLong();
+    private final List<Thread> threads = new ArrayList<>();
+    private final Counters counters = new Counters();
+    private volatile boolean stopped;
+    private volatile long endNanos;
+
+    private HttpLoad(int port, String path, int clients, Duration maxDuration, long maxRequests, Duration readTimeout) {
+        this.port = port;
+        this.request = ("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUser-Agent: rolld-it\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        this.maxRequests = maxRequests;
+        this.deadlineNanos = startNanos + maxDuration.toNanos();
+        this.readTimeout = readTimeout;
+        for (int i = 0; i < clients; i++) {
+            threads.add(Thread.ofPlatform().name("http-load-" + port + "-" + i).daemon().unstarted(this::runClient));
+        }
+    }
+
+    /**
+     * Starts {@code clients} keep-alive clients sending {@code GET /} to 127.0.0.1:{@code port},
+     * for at most {@code maxDuration} and {@code maxRequests} requests in total.
+     */
+    public static HttpLoad start(int port, int clients, Duration maxDuration, long maxRequests) {
+        return start(port, "/", clients, maxDuration, maxRequests, Duration.ofSeconds(5));
+    }
+
+    public static HttpLoad start(int port, String path, int clients, Duration maxDuration, long maxRequests,
+            Duration readTimeout) {
+        if (clients < 1 || maxRequests < 1 || maxDuration.isNegative() || maxDuration.isZero()) {
+            throw new IllegalArgumentException("clients=" + clients + " maxRequests=" + maxRequests
+                    + " maxDuration=" + maxDuration + " must be positive");
+        }
+        HttpLoad load = new HttpLoad(port, path, clients, maxDuration, maxRequests, readTimeout);
+        load.threads.forEach(Thread::start);
+        return load;
+    }
+
+    /** Waits until at least {@code n} requests completed (any outcome); fails after {@code timeout}. */
+    public HttpLoad awaitCompleted(long n, Duration timeout) {
+        Polling.require(() -> counters.completed() >= n || isDone(), timeout, n + " completed requests");
+        if (counters.completed() < n) {
+            throw new AssertionError("load ended after " + counters.completed() + " requests, wanted " + n
+                    + ": " + report());
+        }
+        return this;
+    }
+
+    /** True once every client finished (limit reached or stopped). */
+    public boolean isDone() {
+        return threads.stream().noneMatch(Thread::isAlive);
+    }
+
+    /** Counts so far (the load keeps running). */
+    public HttpLoadReport report() {
+        long end = endNanos != 0 ? endNanos : System.nanoTime();
+        return counters.snapshot(Duration.ofNanos(end - startNanos));
+    }
+
+    /** Stops the clients, waits for them (each finishes its current request), returns the final counts. */
+    public HttpLoadReport stop() {
+        stopped = true;
+        long joinDeadline = System.nanoTime() + readTimeout.plusSeconds(5).toNanos();
+        for (Thread thread : threads) {
+            try {
+                long left = joinDeadline - System.nanoTime();
+                if (left > 0) {
+                    thread.join(Duration.ofNanos(left));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            if (thread.isAlive()) {
+                throw new IllegalStateException(thread.getName() + " did not stop; " + report());
+            }
+        }
+        if (endNanos == 0) {
+            endNanos = System.nanoTime();
+        }
+        return report();
+    }
+
+    /** Waits until the limits end the load by themselves, then returns the final counts. */
+    public HttpLoadReport awaitDone(Duration timeout) {
+        Polling.require(this::isDone, timeout, "the load to reach its limits");
+        return stop();
+    }
+
+    @Override
+    public void close() {
+        stopped = true;
+        threads.forEach(Thread::interrupt);
+    }
+
+    private boolean mayIssue() {
+        return !stopped && System.nanoTime() - deadlineNanos < 0 && issued.incrementAndGet() <= maxRequests;
+    }
+
+    private void runClient() {
+        Connection connection = null;
+        try {
+            while (mayIssue()) {
+                connection = exchangeWithRetry(connection);
+            }
+        } finally {
+            if (connection != null) {
+                connection.close();
+            }
+        }
+    }
+
+    /** One logical request: counted once, whatever happens; returns the connection to reuse (or null). */
+    private Connection exchangeWithRetry(Connection connection) {
+        for (int attempt = 0; ; attempt++) {
+            if (connection == null) {
+                try {
+                    connection = Connection.open(port, CONNECT_TIMEOUT, readTimeout);
+                } catch (ConnectException e) {
+                    counters.record(Outcome.CONNECT_REFUSED, e);
+                    return null;
+                } catch (SocketTimeoutException e) {
+                    counters.record(Outcome.TIMEOUT, e);
+                    return null;
+                } catch (IOException e) {
+                    // A listener closed while our connection sat in its queue: ECONNRESET on connect.
+                    boolean reset = String.valueOf(e.getMessage()).contains("reset");
+                    counters.record(reset ? Outcome.RESET_BEFORE_RESPONSE : Outcome.OTHER_ERROR, e);
+                    return null;
+                }
+            }
+            Result result = connection.exchange(request);
+            switch (result) {
+                case Result.Response response -> {
+                    counters.response(response.status(), response.body());
+                    if (response.close()) {
+                        counters.serverClosed.increment();
+                        connection.close();
+                        return null;
+                    }
+                    return connection;
+                }
+                case Result.Failed failed -> {
+                    boolean reused = connection.used > 1;
+                    connection.close();
+                    if (failed.outcome().beforeResponse() && reused && attempt == 0) {
+                        counters.idleClosed.increment();
+                        connection = null;
+                        continue; // retry once, on a fresh connection
+                    }
+                    counters.record(failed.outcome(), failed.cause());
+                    return null;
+                }
+            }
+        }
+    }
+
+    /** How a request ended when it did not end with a response. */
+    enum Outcome {
+        CONNECT_REFUSED(true),
+        RESET_BEFORE_RESPONSE(true),
+        EOF_BEFORE_RESPONSE(true),
+        BROKEN_RESPONSE(false),
+        TIMEOUT(false),
+        OTHER_ERROR(false);
+
+        private final boolean beforeResponse;
+
+        Outcome(boolean beforeResponse) {
+            this.beforeResponse = beforeResponse;
+        }
+
+        boolean beforeResponse() {
+            return beforeResponse && this != CONNECT_REFUSED;
+        }
+    }
+
+    sealed interface Result {
+        record Response(int status, String body, boolean close) implements Result {
+        }
+
+        record Failed(Outcome outcome, Exception cause) implements Result {
+        }
+    }
+
+    /** One keep-alive connection and its response parser (Content-Length, chunked, or until EOF). */
+    private static final class Connection {
+        private final Socket socket;
+        private final InputStream in;
+        private final OutputStream out;
+        private int used;
+
+        private Connection(Socket socket) throws IOException {
+            this.socket = socket;
+            this.in = new BufferedInputStream(socket.getInputStream(), 8192);
+            this.out = socket.getOutputStream();
+        }
+
+        static Connection open(int port, Duration connectTimeout, Duration readTimeout) throws IOException {
+            Socket socket = new Socket();
+            try {
+                socket.setTcpNoDelay(true);
+                socket.setSoTimeout((int) readTimeout.toMillis());
+                socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
+                        (int) connectTimeout.toMillis());
+                return new Connection(socket);
+            } catch (IOException e) {
+                socket.close();
+                throw e;
+            }
+        }
+
+        Result exchange(byte[] request) {
+            used++;
+            boolean anyByte = false;
+            try {
+                out.write(request);
+                out.flush();
+                int first = in.read();
+                if (first < 0) {
+                    return new Result.Failed(Outcome.EOF_BEFORE_RESPONSE, new EOFException("closed before response"));
+                }
+                anyByte = true;
+                return readResponse((char) first + readLine());
+            } catch (SocketTimeoutException e) {
+                return new Result.Failed(Outcome.TIMEOUT, e);
+            } catch (IOException e) {
+                if (!anyByte) {
+                    return new Result.Failed(Outcome.RESET_BEFORE_RESPONSE, e);
+                }
+                return new Result.Failed(Outcome.BROKEN_RESPONSE, e);
+            } catch (RuntimeException e) {
+                return new Result.Failed(Outcome.OTHER_ERROR, e);
+            }
+        }
+
+        private Result readResponse(String statusLine) throws IOException {
+            String[] parts = statusLine.split(" ", 3);
+            if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) {
+                throw new IOException("bad status line: " + statusLine);
+            }
+            int status = Integer.parseInt(parts[1]);
+            long contentLength = -1;
+            boolean chunked = false;
+            boolean close = parts[0].equals("HTTP/1.0");
+            for (String line = readLine(); !line.isEmpty(); line = readLine()) {
+                int colon = line.indexOf(':');
+                if (colon < 0) {
+                    continue;
+                }
+                String name = line.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+                String value = line.substring(colon + 1).trim();
+                switch (name) {
+                    case "content-length" -> contentLength = Long.parseLong(value);
+                    case "transfer-encoding" -> chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
+                    case "connection" -> close = value.equalsIgnoreCase("close");
+                    default -> {
+                    }
+                }
+            }
+            byte[] body;
+            if (chunked) {
+                body = readChunked();
+            } else if (contentLength >= 0) {
+                body = in.readNBytes((int) contentLength);
+                if (body.length < contentLength) {
+                    throw new EOFException("body ended after " + body.length + " of " + contentLength + " bytes");
+                }
+            } else {
+                body = in.readAllBytes();
+                close = true;
+            }
+            return new Result.Response(status, new String(body, StandardCharsets.UTF_8), close);
+        }
+
+        private byte[] readChunked() throws IOException {
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            while (true) {
+                String sizeLine = readLine();
+                int size = Integer.parseInt(sizeLine.split(";", 2)[0].trim(), 16);
+                if (size == 0) {
+                    while (!readLine().isEmpty()) {
+                        // trailers
+                    }
+                    return body.toByteArray();
+                }
+                byte[] chunk = in.readNBytes(size);
+                if (chunk.length < size) {
+                    throw new EOFException("chunk ended early");
+                }
+                body.write(chunk);
+                readLine();
+            }
+        }
+
+        /** A CRLF-terminated line without its terminator; EOF before the end is an error. */
+        private String readLine() throws IOException {
+            StringBuilder line = new StringBuilder(64);
+            for (int b = in.read(); b != '\n'; b = in.read()) {
+                if (b < 0) {
+                    throw new EOFException("connection closed mid-response");
+                }
+                if (b != '\r') {
+                    line.append((char) b);
+                }
+            }
+            return line.toString();
+        }
+
+        void close() {
+            try {
+                socket.close();
+            } catch (IOException e) {
+                // nothing left to do
+            }
+        }
+    }
+
+    /** Thread-safe tallies. */
+    private static final class Counters {
+        final LongAdder[] byStatusClass = {new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder(),
+                new LongAdder(), new LongAdder()};
+        final LongAdder[] byOutcome = new LongAdder[Outcome.values().length];
+        final LongAdder idleClosed = new LongAdder();
+        final LongAdder serverClosed = new LongAdder();
+        final Set<String> bodies = ConcurrentHashMap.newKeySet();
+        final Queue<String> samples = new ConcurrentLinkedQueue<>();
+
+        Counters() {
+            for (int i = 0; i < byOutcome.length; i++) {
+                byOutcome[i] = new LongAdder();
+            }
+        }
+
+        void response(int status, String body) {
+            int statusClass = status / 100;
+            byStatusClass[statusClass >= 1 && statusClass <= 5 ? statusClass : 0].increment();
+            if (bodies.size() < MAX_BODIES) {
+                bodies.add(body);
+            }
+        }
+
+        void record(Outcome outcome, Exception cause) {
+            byOutcome[outcome.ordinal()].increment();
+            if (outcome != Outcome.CONNECT_REFUSED && samples.size() < MAX_SAMPLES) {
+                samples.add(outcome + " " + cause);
+            }
+        }
+
+        long completed() {
+            long sum = 0;
+            for (LongAdder adder : byStatusClass) {
+                sum += adder.sum();
+            }
+            for (LongAdder adder : byOutcome) {
+                sum += adder.sum();
+            }
+            return sum;
+        }
+
+        HttpLoadReport snapshot(Duration elapsed) {
+            return new HttpLoadReport(completed(),
+                    byStatusClass[2].sum(), byStatusClass[3].sum(), byStatusClass[4].sum(), byStatusClass[5].sum(),
+                    byStatusClass[1].sum() + byStatusClass[0].sum(),
+                    byOutcome[Outcome.CONNECT_REFUSED.ordinal()].sum(),
+                    byOutcome[Outcome.RESET_BEFORE_RESPONSE.ordinal()].sum(),
+                    byOutcome[Outcome.EOF_BEFORE_RESPONSE.ordinal()].sum(),
+                    byOutcome[Outcome.BROKEN_RESPONSE.ordinal()].sum(),
+                    byOutcome[Outcome.TIMEOUT.ordinal()].sum(),
+                    byOutcome[Outcome.OTHER_ERROR.ordinal()].sum(),
+                    idleClosed.sum(), serverClosed.sum(), Set.copyOf(bodies), List.copyOf(samples), elapsed);
+        }
+    }
+}

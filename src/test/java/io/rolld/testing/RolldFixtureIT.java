@@ -1,0 +1,115 @@
+package io.rolld.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The {@link Rolld} fixture against a stand-in (a bash script that logs like rolld and runs one
+ * app.py worker), since the daemon itself is not written yet.
+ */
+class RolldFixtureIT {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    /** Logs like rolld, runs app.py on $1; on TERM stops it (or, with $2 = leak, abandons it). */
+    private static final String STAND_IN = """
+            #!/usr/bin/env bash
+            set -euo pipefail
+            log() { echo "$(date -u +%Y-%m-%dT%H:%M:%S.000Z) INFO $*"; }
+            python3 "$ROLLD_ROOT/example/app.py" "$1" &
+            worker=$!
+            on_term() {
+                if [[ "${2:-}" != leak ]]; then kill -TERM "$worker"; wait "$worker" || true; fi
+                log event=stopped
+                exit 0
+            }
+            trap 'on_term "$@"' TERM
+            trap 'log event=reload_requested' HUP
+            log event=ready groups=1 worker_pid=$worker
+            while true; do wait "$worker" || true; kill -0 "$worker" 2>/dev/null || break; done
+            log event=worker_exited
+            """;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void close_afterAwaitingLinesAndSignalling_leavesNoProcess() {
+        int port = FreePorts.one();
+        Rolld rolld = Rolld.launch(List.of(standIn().toString(), Integer.toString(port)), Project.root(), "stand-in");
+        List<Long> workers;
+        try (rolld) {
+            String ready = rolld.awaitLine("event=ready groups=1", WAIT);
+            ListeningSockets.awaitAccepting(port, WAIT, "the stand-in's worker");
+            workers = rolld.descendantPids();
+
+            assertTrue(ready.matches("\\S+Z INFO event=ready groups=1 worker_pid=\\d+"), ready);
+            Optional<Long> listener = ListeningSockets.pidListeningOn(port);
+            assertTrue(listener.isPresent() && workers.contains(listener.get()), workers + " vs " + listener);
+
+            int before = rolld.lines().size();
+            rolld.signal("HUP");
+            rolld.awaitLineAfter(before, "event=reload_requested", WAIT);
+        }
+        ProcessAssertions.assertGone(workers, Duration.ofSeconds(1));
+        assertTrue(rolld.tail().contains("event=stopped"), rolld.tail());
+    }
+
+    @Test
+    void stop_whenADescendantOutlivesRolld_reportsAndKillsIt() {
+        int port = FreePorts.one();
+        Rolld rolld = Rolld.launch(List.of(standIn().toString(), Integer.toString(port), "leak"), Project.root(),
+                "stand-in-leak");
+        try {
+            rolld.awaitLine("event=ready", WAIT);
+            ListeningSockets.awaitAccepting(port, WAIT, "the stand-in's worker");
+            long worker = ListeningSockets.pidListeningOn(port).orElseThrow();
+
+            Rolld.Shutdown shutdown = rolld.stop(Duration.ofSeconds(5));
+
+            assertEquals(Optional.of(0), shutdown.exitCode(), rolld.tail());
+            assertEquals(1, shutdown.survivors().size(), shutdown.toString());
+            assertTrue(shutdown.survivors().getFirst().startsWith(worker + " "), shutdown.toString());
+            ProcessAssertions.assertGone(List.of(worker), Duration.ofSeconds(1));
+            assertThrows(AssertionError.class, rolld::close, "close() must fail a test that leaked a process");
+        } finally {
+            rolld.stop(Duration.ofSeconds(5)); // idempotent; kills everything if an assertion above failed
+        }
+    }
+
+    @Test
+    void awaitLine_whenNoLineMatches_failsWithTheLastLines() {
+        int port = FreePorts.one();
+        try (Rolld rolld = Rolld.launch(List.of(standIn().toString(), Integer.toString(port)), Project.root(),
+                "stand-in-timeout")) {
+            rolld.awaitLine("event=ready", WAIT);
+
+            AssertionError error = assertThrows(AssertionError.class,
+                    () -> rolld.awaitLine("event=never", Duration.ofMillis(200)));
+
+            assertTrue(error.getMessage().contains("event=ready groups=1"), error.getMessage());
+            assertTrue(error.getMessage().contains("timed out after 200 ms"), error.getMessage());
+        }
+    }
+
+    private Path standIn() {
+        try {
+            Path script = dir.resolve("rolld-stand-in");
+            Files.writeString(script, STAND_IN.replace("$ROLLD_ROOT", Project.root().toString()));
+            Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+            return script;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
