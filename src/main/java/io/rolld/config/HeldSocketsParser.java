@@ -41,8 +41,8 @@ final class HeldSocketsParser {
         for (String key : List.of("workset", "smoke_test")) {
             Optional<YamlNode> other = map.get(key);
             if (other.isPresent()) {
-                throw other.get().error("'" + key + "' and 'listen' are mutually exclusive in " + group + " (first 'listen' at "
-                        + listen.get().position() + "; hint: " + (key.equals("workset")
+                throw listen.get().error("'listen' and '" + key + "' are mutually exclusive in " + group + " ('" + key + "' at "
+                        + other.get().position() + "; hint: " + (key.equals("workset")
                         ? "a group either runs workers on ports of alternating worksets, or workers sharing the sockets rolld holds"
                         : "in held-socket mode every worker shares the socket, so say when a worker is ready with 'ready: alive 1s' or 'ready: notify'") + ")");
             }

@@ -19,6 +19,8 @@ public final class Group {
     private final ProcNetTcp tcp;
     private final Consumer<RolloutEvent> events;
     private final Thread thread;
+    /** Held-socket mode only: bound by the group's thread, closed by shutdown once the thread has ended. */
+    private final SocketHold sockets = new SocketHold();
 
     // Guarded by this.
     private GroupConfig config;
@@ -101,6 +103,7 @@ public final class Group {
         last.workers().forEach(w -> events.accept(
                 new RolloutEvent.WorkerStopped(c.name(), last.generation(), w.port(), w.pid(), exits.get(w.pid()))));
         active = WorkerSet.empty();
+        sockets.close();
         phase = Phase.IDLE;
     }
 
@@ -126,7 +129,9 @@ public final class Group {
                 c = config;
             }
             events.accept(new RolloutEvent.Started(c.name(), active.generation() + 1, trigger));
-            Rollout.Outcome outcome = new Rollout(c, configDir, active, tcp, this::record).run();
+            Rollout.Outcome outcome = c.heldSockets().isPresent()
+                    ? new HeldRollout(c, configDir, active, sockets, this::record).run()
+                    : new Rollout(c, configDir, active, tcp, this::record).run();
             active = outcome.active();
             lastResult = outcome.result();
             events.accept(new RolloutEvent.Finished(outcome.result()));
