@@ -36,10 +36,9 @@ final class EventLog implements Consumer<RolloutEvent> {
             case RolloutResult.Succeeded s -> LOG.info("{}", Logfmt.event("rollout_succeeded").kv("group", s.group())
                     .kv("generation", s.generation()).kv("ports", s.ports()).kv("pids", s.pids())
                     .kv("old_pids", s.oldPids()).kv("elapsed_ms", s.elapsedMs()));
-            case RolloutResult.Failed f -> LOG.warn("{}{}", Logfmt.event("rollout_failed").kv("group", f.group())
+            case RolloutResult.Failed f -> LOG.warn("{}", Logfmt.event("rollout_failed").kv("group", f.group())
                     .kv("generation", f.generation()).kv("state", f.failedIn()).kv("reason", f.reason())
-                    .kv("elapsed_ms", f.elapsedMs()).kv("action", "old workers keep serving"),
-                    f.detail().isBlank() ? "" : "\n" + f.detail().strip().indent(4).stripTrailing());
+                    .kv("elapsed_ms", f.elapsedMs()).kv("action", "old workers keep serving").detail(f.detail()));
         }
     }
 }

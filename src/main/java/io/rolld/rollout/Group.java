@@ -5,6 +5,8 @@ import io.rolld.drain.ProcNetTcp;
 import io.rolld.process.PosixSignal;
 import io.rolld.process.WorkerSet;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -26,6 +28,7 @@ public final class Group {
     private GroupConfig config;
     private CompletableFuture<RolloutResult> queued;
     private String queuedTrigger;
+    private final List<Consumer<RolloutEvent>> queuedWatchers = new ArrayList<>();
     private boolean closed;
 
     // Written only by the group's thread; read by status.
@@ -59,7 +62,16 @@ public final class Group {
      * Asks for a rollout. The future completes with the outcome of the rollout that starts after
      * this call: the one already running never answers a request made during it.
      */
-    public synchronized CompletableFuture<RolloutResult> requestRollout(String trigger) {
+    public CompletableFuture<RolloutResult> requestRollout(String trigger) {
+        return requestRollout(trigger, event -> { });
+    }
+
+    /**
+     * Like {@link #requestRollout(String)}, and {@code watcher} sees every event of the rollout
+     * that answers this request (from its {@code Started} to its {@code Finished}) and of no other.
+     * It runs on the group's thread: it must not block.
+     */
+    public synchronized CompletableFuture<RolloutResult> requestRollout(String trigger, Consumer<RolloutEvent> watcher) {
         if (closed) {
             return CompletableFuture.failedFuture(new IllegalStateException("group " + name() + " is shutting down"));
         }
@@ -68,6 +80,7 @@ public final class Group {
             queuedTrigger = trigger;
             notifyAll();
         }
+        queuedWatchers.add(watcher);
         return queued;
     }
 
@@ -88,6 +101,7 @@ public final class Group {
             closed = true;
             dropped = queued;
             queued = null;
+            queuedWatchers.clear();
             notifyAll();
         }
         if (dropped != null) {
@@ -112,6 +126,7 @@ public final class Group {
             CompletableFuture<RolloutResult> request;
             String trigger;
             GroupConfig c;
+            List<Consumer<RolloutEvent>> watchers;
             synchronized (this) {
                 while (queued == null && !closed) {
                     try {
@@ -126,15 +141,21 @@ public final class Group {
                 request = queued;
                 trigger = queuedTrigger;
                 queued = null;
+                watchers = List.copyOf(queuedWatchers);
+                queuedWatchers.clear();
                 c = config;
             }
-            events.accept(new RolloutEvent.Started(c.name(), active.generation() + 1, trigger));
+            Consumer<RolloutEvent> report = event -> {
+                record(event);
+                watchers.forEach(w -> w.accept(event));
+            };
+            report.accept(new RolloutEvent.Started(c.name(), active.generation() + 1, trigger));
             Rollout.Outcome outcome = c.heldSockets().isPresent()
-                    ? new HeldRollout(c, configDir, active, sockets, this::record).run()
-                    : new Rollout(c, configDir, active, tcp, this::record).run();
+                    ? new HeldRollout(c, configDir, active, sockets, report).run()
+                    : new Rollout(c, configDir, active, tcp, report).run();
             active = outcome.active();
             lastResult = outcome.result();
-            events.accept(new RolloutEvent.Finished(outcome.result()));
+            report.accept(new RolloutEvent.Finished(outcome.result()));
             request.complete(outcome.result());
             if (Thread.currentThread().isInterrupted()) {
                 return;
