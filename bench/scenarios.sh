@@ -231,7 +231,9 @@ bench_held_config() {
     - address: 127.0.0.1:$1
       backlog: 1024
   workers: $BENCH_WORKERS
-  ready: alive 1s
+  env:
+    APP_NOTIFY: '1'
+  ready: notify
   stop_timeout: 15s"
 }
 
