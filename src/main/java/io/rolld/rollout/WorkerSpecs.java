@@ -3,12 +3,12 @@ package io.rolld.rollout;
 import io.rolld.config.GroupConfig;
 import io.rolld.config.Placeholders;
 import io.rolld.config.ShellWords;
+import io.rolld.process.Listeners;
 import io.rolld.process.WorkerSpec;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import io.rolld.process.Listeners;
-import java.nio.file.Path;
 
 /** Turns a group's configuration into the launch spec of the worker on one port. */
 final class WorkerSpecs {
