@@ -2,12 +2,16 @@
 """A small HTTP worker for the rolld example: python3 app.py PORT
 
 Binds 127.0.0.1:PORT (or $APP_BIND:PORT) and answers GET / with
-"hello from pid N port P generation G" (G from $ROLLD_GENERATION).
+"hello from pid N port P generation G" (G from $ROLLD_GENERATION);
+GET /env/NAME answers the value of the environment variable NAME (404 if unset).
 
 Environment:
   APP_BIND          host to bind instead of 127.0.0.1
   APP_FAIL          if non-empty, every request answers 500 (to make smoke tests fail)
   APP_FAIL_FILE     if this file exists, every request answers 500
+  APP_CRASH_FILE    if this file exists when the app starts, it writes a line to stderr and
+                    exits 3 at once (a worker that crash-loops)
+  APP_LEAK_KB       every request keeps this many KiB of memory for good (a leaking worker)
   ROLLD_GENERATION  echoed in the response body
 
 SIGTERM / SIGINT drain gracefully: the listening socket is closed at once; requests in flight,
@@ -102,6 +106,8 @@ class Connections:
 
 
 CONNECTIONS = Connections()
+LEAKED = []
+LEAK_BYTES = int(os.environ.get("APP_LEAK_KB") or "0") * 1024
 
 
 def failing():
@@ -165,9 +171,15 @@ class Handler(BaseHTTPRequestHandler):
 
     def respond(self, send_body):
         reason = failing()
+        path = self.path.split("?", 1)[0]
+        if LEAK_BYTES:
+            LEAKED.append(b"x" * LEAK_BYTES)  # filled, so the pages are resident
         if reason:
             status, text = 500, "failing on purpose: %s\n" % reason
-        elif self.path.split("?", 1)[0] == "/":
+        elif path.startswith("/env/"):
+            value = os.environ.get(path[len("/env/"):])
+            status, text = (200, value + "\n") if value is not None else (404, "unset\n")
+        elif path == "/":
             status, text = 200, "hello from pid %d port %d generation %s\n" % (
                 os.getpid(), self.server.server_address[1], os.environ.get("ROLLD_GENERATION", ""))
         else:
@@ -202,6 +214,10 @@ def main(argv):
     if len(argv) != 2 or not argv[1].isdigit():
         print("usage: python3 app.py PORT", file=sys.stderr)
         return 2
+    crash_file = os.environ.get("APP_CRASH_FILE")
+    if crash_file and os.path.exists(crash_file):
+        print("crashing on purpose: APP_CRASH_FILE %s exists" % crash_file, file=sys.stderr, flush=True)
+        return 3
     host = os.environ.get("APP_BIND") or "127.0.0.1"
     port = int(argv[1])
     server = Server((host, port), Handler)

@@ -15,6 +15,7 @@ import java.util.Optional;
  * @param env         variables added to rolld's environment for the workers
  * @param worksets    two or more port lists; rollouts alternate between them round-robin
  * @param stopSignal  signal name without the SIG prefix, e.g. {@code TERM}
+ * @param supervision respawn, memory limits, periodic restarts, envdir and event commands
  */
 public record GroupConfig(
         String name,
@@ -30,7 +31,8 @@ public record GroupConfig(
         Duration stopTimeout,
         Duration readyTimeout,
         Duration drainTimeout,
-        Duration hookTimeout) {
+        Duration hookTimeout,
+        Supervision supervision) {
 
     public static final String DEFAULT_STOP_SIGNAL = "TERM";
     public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(10);

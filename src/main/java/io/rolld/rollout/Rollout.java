@@ -46,8 +46,11 @@ final class Rollout {
         this.events = events;
     }
 
-    /** On success the caller's new active set is {@link #next}; on failure the old set is untouched. */
-    record Outcome(RolloutResult result, WorkerSet active) {
+    /**
+     * On success the caller's new active set is {@link #next}, started from {@code specs}; on
+     * failure the old set is untouched and {@code specs} is empty.
+     */
+    record Outcome(RolloutResult result, WorkerSet active, Optional<WorkerSpecs> specs) {
     }
 
     Outcome run() {
@@ -58,10 +61,16 @@ final class Rollout {
             return failed(WorkerSet.empty(), null, "port " + describePorts(taken.keySet())
                     + " of the next workset already in use by another process; refusing to start", "");
         }
+        WorkerSpecs specs;
+        try {
+            specs = WorkerSpecs.load(config);
+        } catch (IOException e) {
+            return failed(WorkerSet.empty(), null, "cannot read the envdir: " + e.getMessage(), "");
+        }
         List<Worker> started = new ArrayList<>();
         for (int port : ports) {
             try {
-                started.add(Worker.spawn(WorkerSpecs.forPort(config, port, generation)));
+                started.add(Worker.spawn(specs.forPort(port, generation)));
             } catch (IOException | IllegalArgumentException e) {
                 return failed(new WorkerSet(generation, started), null,
                         "cannot start worker on port " + port + ": " + e.getMessage(), "");
@@ -95,7 +104,7 @@ final class Rollout {
         }
         enter(Phase.IDLE, ports);
         return new Outcome(new RolloutResult.Succeeded(config.name(), generation, ports, next.pids(), old.pids(),
-                elapsedMs()), next);
+                elapsedMs()), next, Optional.of(specs));
     }
 
     /** Past the switch the new set serves; the old one drains and stops even if rolld is shutting down. */
@@ -133,7 +142,7 @@ final class Rollout {
         }
         enter(Phase.IDLE, old.ports());
         return new Outcome(new RolloutResult.Failed(config.name(), generation, failedIn, reason, fullDetail.toString(),
-                elapsedMs()), old);
+                elapsedMs()), old, Optional.empty());
     }
 
     private void stopAndReport(WorkerSet set) {
