@@ -8,6 +8,6 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new RolldCommand()).execute(args));
+        System.exit(new CommandLine(new RolldCommand()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
     }
 }

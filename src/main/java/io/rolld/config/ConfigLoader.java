@@ -31,6 +31,30 @@ public final class ConfigLoader {
     }
 
     public static Config load(Path file) throws ConfigException {
+        return parse(read(file), file);
+    }
+
+    /**
+     * Only the control socket's path, for the client commands: the groups are not validated, so a
+     * file being edited still tells {@code rolld status} where the socket is. A file that never
+     * names {@code control_socket} is not even parsed (the client starts faster without the YAML parser).
+     */
+    public static Path controlSocketOf(Path file) throws ConfigException {
+        Path configDir = file.toAbsolutePath().normalize().getParent();
+        Path fallback = Settings.defaultsFor(configDir).controlSocket();
+        String yaml = read(file);
+        if (!yaml.contains("control_socket")) {
+            return fallback;
+        }
+        YamlNode root = compose(yaml, file.toString());
+        if (!root.isMapping()) {
+            return fallback;
+        }
+        return root.map("the top-level mapping").get(Settings.KEY, n -> settings(n, configDir), Settings.defaultsFor(configDir))
+                .controlSocket();
+    }
+
+    private static String read(Path file) throws ConfigException {
         String name = file.toString();
         String yaml;
         try {
@@ -42,7 +66,7 @@ public final class ConfigLoader {
         } catch (IOException e) {
             throw new ConfigException(name, 0, 0, "cannot read: " + e.getMessage(), e);
         }
-        return parse(yaml, file);
+        return yaml;
     }
 
     /**

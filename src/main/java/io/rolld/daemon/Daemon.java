@@ -4,15 +4,22 @@ import io.rolld.config.Config;
 import io.rolld.config.ConfigException;
 import io.rolld.config.ConfigLoader;
 import io.rolld.config.GroupConfig;
+import io.rolld.config.Settings;
 import io.rolld.drain.ProcNetTcp;
 import io.rolld.process.PosixSignal;
+import io.rolld.process.ResidentMemory;
 import io.rolld.rollout.Group;
+import io.rolld.rollout.GroupStatus;
 import io.rolld.rollout.RolloutEvent;
 import io.rolld.rollout.RolloutResult;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -27,14 +34,24 @@ public final class Daemon {
 
     private final Path configFile;
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
-    private final Consumer<RolloutEvent> eventLog = new EventLog();
     private final ProcNetTcp tcp = ProcNetTcp.system();
+    private final Progress progress = new Progress(this::writeState);
+    private final StatusReport report = new StatusReport(tcp, ResidentMemory.system(), progress);
+    private final Consumer<RolloutEvent> eventLog = new EventLog().andThen(progress);
     private final Map<String, Group> groups = new LinkedHashMap<>();
+    /** The groups as the loop last left them, for readers on other threads (status). */
+    private volatile List<Group> groupsSnapshot = List.of();
+    private final StateFiles stateFiles;
     private Config config;
 
     private Daemon(Path configFile, Config config) {
         this.configFile = configFile;
         this.config = config;
+        this.stateFiles = new StateFiles(config.settings().pidFile(), config.settings().stateFile());
+    }
+
+    /** How rolld's own log is written; {@code format} empty means the config's {@code log_format}. */
+    public record LogOptions(Optional<Settings.LogFormat> format, Optional<Path> file) {
     }
 
     /** What the loop reacts to. */
@@ -44,10 +61,18 @@ public final class Daemon {
 
         record FirstStartFinished(RolloutResult result) implements Event {
         }
+
+        record RestartRequested(List<String> groups, Consumer<RolloutEvent> watcher,
+                                CompletableFuture<Map<String, CompletableFuture<RolloutResult>>> reply) implements Event {
+        }
+
+        record StopRequested() implements Event {
+        }
     }
 
-    /** Runs rolld in the foreground until TERM or INT; returns the process exit code. */
-    public static int run(Path configFile) {
+    /** Runs rolld in the foreground until TERM or INT (or {@code rolld stop}); returns the exit code. */
+    public static int run(Path configFile, LogOptions logOptions) {
+        Logs.configure(logOptions.format().orElse(Settings.LogFormat.TEXT), logOptions.file());
         Config config;
         try {
             config = ConfigLoader.load(configFile);
@@ -55,13 +80,32 @@ public final class Daemon {
             LOG.error("{}", Logfmt.event("config_invalid").kv("error", e.getMessage()).kv("action", "nothing started"));
             return ExitCodes.CONFIG_INVALID;
         }
-        return new Daemon(configFile, config).loop();
+        if (logOptions.format().isEmpty() && config.settings().logFormat() != Settings.LogFormat.TEXT) {
+            Logs.configure(config.settings().logFormat(), logOptions.file());
+        }
+        Daemon daemon = new Daemon(configFile, config);
+        Path socket = config.settings().controlSocket();
+        try (ControlServer control = ControlServer.open(socket, ch -> daemon.serve(ch), () -> LOG.warn("{}",
+                Logfmt.event("stale_socket").kv("socket", socket).kv("action", "no rolld answers on it; replacing it")))) {
+            daemon.stateFiles.writePid();
+            int exitCode = daemon.loop(control.path());
+            daemon.stateFiles.removeOnExit();
+            return exitCode;
+        } catch (ControlServer.AlreadyRunning e) {
+            LOG.error("{}", Logfmt.event("already_running").kv("error", e.getMessage())
+                    .kv("action", "nothing started; stop it first (rolld stop) or use another control_socket"));
+            return ExitCodes.ALREADY_RUNNING;
+        } catch (IOException e) {
+            LOG.error("{}", Logfmt.event("control_socket_failed").kv("socket", socket).kv("error", e.toString())
+                    .kv("action", "nothing started"));
+            return ExitCodes.START_FAILED;
+        }
     }
 
-    private int loop() {
+    private int loop(Path socket) {
         Signals.install(s -> events.add(new Event.SignalReceived(s)));
         LOG.info("{}", Logfmt.event("starting").kv("config", configFile).kv("pid", ProcessHandle.current().pid())
-                .kv("groups", config.groups().stream().map(GroupConfig::name).toList()));
+                .kv("socket", socket).kv("groups", config.groups().stream().map(GroupConfig::name).toList()));
         for (GroupConfig g : config.groups()) {
             addGroup(g).requestRollout("first start").whenComplete((result, error) -> {
                 if (result != null) {
@@ -95,10 +139,15 @@ public final class Daemon {
                         case TERM, INT -> {
                             return shutdown("received SIG" + signal, ExitCodes.OK);
                         }
-                        case USR1 -> LOG.info("{}", Logfmt.event("signal").kv("signal", "USR1")
-                                .kv("action", "none: rolld logs to stdout and workers append to their files"));
+                        case USR1 -> LOG.info("{}", Logfmt.event("signal").kv("signal", "USR1").kv("action", Logs.reopen()
+                                ? "reopened rolld's log file; workers append to theirs (O_APPEND, copytruncate-safe)"
+                                : "none: rolld logs to stdout; workers append to their files (O_APPEND, copytruncate-safe)"));
                         default -> LOG.warn("{}", Logfmt.event("signal").kv("signal", signal).kv("action", "ignored"));
                     }
+                }
+                case Event.RestartRequested r -> restart(r);
+                case Event.StopRequested s -> {
+                    return shutdown("rolld stop (control socket)", ExitCodes.OK);
                 }
             }
         }
@@ -107,7 +156,74 @@ public final class Daemon {
     private Group addGroup(GroupConfig groupConfig) {
         Group group = new Group(groupConfig, configFile.toAbsolutePath().getParent(), tcp, eventLog);
         groups.put(groupConfig.name(), group);
+        groupsSnapshot = List.copyOf(groups.values());
         return group;
+    }
+
+    private void serve(java.nio.channels.SocketChannel channel) throws IOException {
+        ControlSession.serve(channel, new ControlSession.Control() {
+            @Override
+            public Map<String, Object> status() {
+                return report.of(statuses());
+            }
+
+            @Override
+            public CompletableFuture<Map<String, CompletableFuture<RolloutResult>>> restart(
+                    List<String> names, Consumer<RolloutEvent> watcher) {
+                CompletableFuture<Map<String, CompletableFuture<RolloutResult>>> reply = new CompletableFuture<>();
+                events.add(new Event.RestartRequested(names, watcher, reply));
+                return reply;
+            }
+
+            @Override
+            public void stop() {
+                events.add(new Event.StopRequested());
+            }
+        });
+    }
+
+    private List<GroupStatus> statuses() {
+        return groupsSnapshot.stream().map(Group::status).toList();
+    }
+
+    private void writeState() {
+        try {
+            stateFiles.writeState(this::statuses, report);
+        } catch (IOException e) {
+            LOG.warn("{}", Logfmt.event("state_file_failed").kv("file", stateFiles.stateFile()).kv("error", e.toString())
+                    .kv("action", "rollouts go on; status answers from memory"));
+        }
+    }
+
+    /**
+     * {@code rolld restart}: re-reads rolld.yml like HUP (an invalid file refuses the request and
+     * changes nothing), then asks each named group (all when none is named) for a rollout.
+     * Adding or removing groups takes a HUP.
+     */
+    private void restart(Event.RestartRequested request) {
+        List<String> names = request.groups().isEmpty() ? List.copyOf(groups.keySet()) : request.groups();
+        List<String> unknown = names.stream().filter(n -> !groups.containsKey(n)).toList();
+        if (!unknown.isEmpty()) {
+            request.reply().completeExceptionally(new ControlSession.Refused(ControlProtocol.NO_SUCH_GROUP,
+                    "no such group: " + String.join(", ", unknown) + " (groups: " + String.join(", ", groups.keySet()) + ")"));
+            return;
+        }
+        Config next;
+        try {
+            next = ConfigLoader.load(configFile);
+        } catch (ConfigException e) {
+            LOG.error("{}", Logfmt.event("restart_refused").kv("error", e.getMessage()).kv("action", "running workers untouched"));
+            request.reply().completeExceptionally(new ControlSession.Refused(ControlProtocol.CONFIG_INVALID, e.getMessage()));
+            return;
+        }
+        LOG.info("{}", Logfmt.event("restart_requested").kv("groups", names).kv("via", "control socket"));
+        Map<String, CompletableFuture<RolloutResult>> rollouts = new LinkedHashMap<>();
+        for (String name : names) {
+            Group group = groups.get(name);
+            next.group(name).ifPresent(group::reconfigure);
+            rollouts.put(name, group.requestRollout("rolld restart", request.watcher()));
+        }
+        request.reply().complete(rollouts);
     }
 
     /** HUP: re-read rolld.yml; an invalid file changes nothing. Then roll every group. */
@@ -124,6 +240,7 @@ public final class Daemon {
         for (String name : groups.keySet().stream().filter(n -> next.group(n).isEmpty()).toList()) {
             LOG.info("{}", Logfmt.event("group_removed").kv("group", name).kv("action", "stopping its workers"));
             shutdownGroup(groups.remove(name));
+            groupsSnapshot = List.copyOf(groups.values());
         }
         config = next;
         for (GroupConfig g : next.groups()) {
@@ -141,6 +258,12 @@ public final class Daemon {
     private int shutdown(String why, int exitCode) {
         LOG.info("{}", Logfmt.event("shutdown").kv("reason", why).kv("action", "stopping every worker gracefully"));
         groups.values().forEach(Daemon::shutdownGroup);
+        for (Event pending = events.poll(); pending != null; pending = events.poll()) {
+            if (pending instanceof Event.RestartRequested r) {
+                r.reply().completeExceptionally(new ControlSession.Refused(ControlProtocol.SHUTTING_DOWN,
+                        "rolld is shutting down (" + why + ")"));
+            }
+        }
         LOG.info("{}", Logfmt.event("stopped").kv("exit_code", exitCode));
         return exitCode;
     }

@@ -29,10 +29,10 @@ final class EventLog implements Consumer<RolloutEvent> {
             case RolloutEvent.WorkerStopped w -> LOG.info("{}", Logfmt.event("worker_stopped").kv("group", w.group())
                     .kv("generation", w.generation()).kv("port", w.port()).kv("pid", w.pid()).kv("exit", w.exit()));
             case RolloutEvent.Finished f -> finished(f.result());
-            case RolloutEvent.WorkerCrashed c -> LOG.warn("{}{}", Logfmt.event("worker_crashed").kv("group", c.group())
+            case RolloutEvent.WorkerCrashed c -> LOG.warn("{}", Logfmt.event("worker_crashed").kv("group", c.group())
                     .kv("generation", c.generation()).kv("port", c.port()).kv("pid", c.pid()).kv("exit", c.exit())
                     .kv("uptime_ms", c.uptimeMs()).kv("crashes_in_a_row", c.crashesInARow())
-                    .kv("action", "respawning on the same port in " + c.respawnInMs() + "ms"), indented(c.stderrTail()));
+                    .kv("action", "respawning on the same port in " + c.respawnInMs() + "ms").detail(c.stderrTail()));
             case RolloutEvent.WorkerRespawned r -> LOG.info("{}", Logfmt.event("worker_respawned").kv("group", r.group())
                     .kv("generation", r.generation()).kv("port", r.port()).kv("pid", r.pid())
                     .kv("crashes_in_a_row", r.crashesInARow()));
@@ -57,19 +57,15 @@ final class EventLog implements Consumer<RolloutEvent> {
         }
     }
 
-    private static String indented(String detail) {
-        return detail.isBlank() ? "" : "\n" + detail.strip().indent(4).stripTrailing();
-    }
 
     private static void finished(RolloutResult result) {
         switch (result) {
             case RolloutResult.Succeeded s -> LOG.info("{}", Logfmt.event("rollout_succeeded").kv("group", s.group())
                     .kv("generation", s.generation()).kv("ports", s.ports()).kv("pids", s.pids())
                     .kv("old_pids", s.oldPids()).kv("elapsed_ms", s.elapsedMs()));
-            case RolloutResult.Failed f -> LOG.warn("{}{}", Logfmt.event("rollout_failed").kv("group", f.group())
+            case RolloutResult.Failed f -> LOG.warn("{}", Logfmt.event("rollout_failed").kv("group", f.group())
                     .kv("generation", f.generation()).kv("state", f.failedIn()).kv("reason", f.reason())
-                    .kv("elapsed_ms", f.elapsedMs()).kv("action", "old workers keep serving"),
-                    indented(f.detail()));
+                    .kv("elapsed_ms", f.elapsedMs()).kv("action", "old workers keep serving").detail(f.detail()));
         }
     }
 }

@@ -1,14 +1,30 @@
 package io.rolld.daemon;
 
-/** Process exit statuses of rolld, documented in the README. */
+/** Process exit statuses of rolld and its client commands, documented in the README. */
 public final class ExitCodes {
     public static final int OK = 0;
-    /** The first start of a group failed; everything rolld started was stopped. */
-    public static final int START_FAILED = 1;
-    /** rolld.yml is invalid (also {@code rolld check}); nothing was started. */
+    /**
+     * The first start of a group failed (everything started was stopped); or {@code restart
+     * --wait}: a rollout was rolled back; or {@code status}: a group is degraded.
+     */
+    public static final int FAILED = 1;
+    /** rolld.yml is invalid (also {@code rolld check}); nothing was started or changed. */
     public static final int CONFIG_INVALID = 2;
+    /** Client commands: no daemon answers on the control socket. */
+    public static final int NOT_RUNNING = 3;
+    /** {@code restart --wait} / {@code stop --wait}: the timeout passed; the daemon carries on. */
+    public static final int TIMEOUT = 4;
+    /** {@code restart GROUP}: no group of that name. */
+    public static final int NO_SUCH_GROUP = 5;
+    /** Another rolld already runs with the same control socket. */
+    public static final int ALREADY_RUNNING = 6;
+    /** The daemon refused the request (it is shutting down) or answered something unexpected. */
+    public static final int REFUSED = 7;
     /** Wrong command-line usage. */
     public static final int USAGE = 64;
+
+    /** The first start of a group failed; kept under its old name for the daemon's callers. */
+    public static final int START_FAILED = FAILED;
 
     private ExitCodes() {
     }

@@ -1,14 +1,23 @@
 package io.rolld.daemon;
 
 import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
-/** Builds one logfmt line: {@code event=x key=value key="quoted value"}, event first. */
+/**
+ * One log line: {@code event=x key=value key="quoted value"}, event first. It keeps its fields,
+ * so the JSON log format ({@link JsonLogLayout}) renders the same line as one JSON object. A
+ * multi-line {@link #detail} (a failing command's output) follows the line, indented.
+ */
 final class Logfmt {
-    private final StringBuilder line = new StringBuilder();
+    private final Map<String, Object> fields = new LinkedHashMap<>();
+    private String detail = "";
 
     private Logfmt(String event) {
-        line.append("event=").append(event);
+        fields.put("event", event);
     }
 
     static Logfmt event(String event) {
@@ -16,8 +25,24 @@ final class Logfmt {
     }
 
     Logfmt kv(String key, Object value) {
-        line.append(' ').append(key).append('=').append(quote(render(value)));
+        fields.put(key, value instanceof Collection<?> c ? List.copyOf(c) : value);
         return this;
+    }
+
+    Logfmt detail(String text) {
+        this.detail = text.strip();
+        return this;
+    }
+
+    /** The fields in order, values as given (lists stay lists), plus {@code detail} when there is one. */
+    Map<String, Object> fields() {
+        Map<String, Object> all = new LinkedHashMap<>();
+        fields.forEach((k, v) -> all.put(k, v == null || v instanceof Number || v instanceof Boolean
+                || v instanceof List<?> ? v : String.valueOf(v)));
+        if (!detail.isEmpty()) {
+            all.put("detail", detail);
+        }
+        return Collections.unmodifiableMap(all);
     }
 
     private static String render(Object value) {
@@ -36,6 +61,8 @@ final class Logfmt {
 
     @Override
     public String toString() {
-        return line.toString();
+        String line = fields.entrySet().stream().map(e -> e.getKey() + "=" + quote(render(e.getValue())))
+                .collect(Collectors.joining(" "));
+        return detail.isEmpty() ? line : line + "\n" + detail.indent(4).stripTrailing();
     }
 }

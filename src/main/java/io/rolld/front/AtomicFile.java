@@ -12,11 +12,11 @@ import java.util.Optional;
  * Replaces a file so that a reader (nginx) sees either the old or the new content, never half
  * of it: write a temporary file beside it, flush it to disk, rename it over the target.
  */
-final class AtomicFile {
+public final class AtomicFile {
     private AtomicFile() {
     }
 
-    static void write(Path target, byte[] content) throws IOException {
+    public static void write(Path target, byte[] content) throws IOException {
         Path temp = target.resolveSibling("." + target.getFileName() + ".rolld-tmp");
         try {
             Files.write(temp, content);

@@ -13,15 +13,17 @@ import java.util.stream.Collectors;
 
 /**
  * Reads how much memory a worker's process tree uses, from {@code /proc}. The resident set comes
- * from {@code /proc/PID/status} (cheap); PSS and USS need {@code /proc/PID/smaps_rollup}, which
+ * from {@code /proc/PID/status} through {@link ResidentMemory} (cheap); PSS and USS need {@code /proc/PID/smaps_rollup}, which
  * walks every mapping, so it is read only when the cheap reading could be over the limit: PSS and
  * USS never exceed RSS. Takes the {@code /proc} root as a {@link Path}, so tests feed fixture files.
  */
 public final class MemoryReader {
     private final Path proc;
+    private final ResidentMemory resident;
 
     public MemoryReader(Path proc) {
         this.proc = proc;
+        this.resident = new ResidentMemory(proc);
     }
 
     public static MemoryReader system() {
@@ -51,11 +53,9 @@ public final class MemoryReader {
         return new Usage(metric, precise, rss, pids.size(), true);
     }
 
-    /** Resident set size in bytes ({@code VmRSS}); empty when the process is gone or is a zombie. */
+    /** Resident set size in bytes: see {@link ResidentMemory}. */
     public OptionalLong rss(long pid) {
-        Map<String, Long> status = kilobyteFields(proc.resolve(Long.toString(pid)).resolve("status"));
-        Long kb = status.get("VmRSS");
-        return kb == null ? OptionalLong.empty() : OptionalLong.of(kb * 1024);
+        return resident.bytes(pid);
     }
 
     /**

@@ -9,6 +9,8 @@ import io.rolld.process.Worker;
 import io.rolld.process.WorkerSet;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.BlockingQueue;
@@ -49,6 +51,7 @@ public final class Group {
     private GroupConfig config;
     private CompletableFuture<RolloutResult> queued;
     private String queuedTrigger;
+    private final List<Consumer<RolloutEvent>> queuedWatchers = new ArrayList<>();
     private boolean closed;
 
     // Written only by the group's thread; read by status.
@@ -86,7 +89,16 @@ public final class Group {
      * Asks for a rollout. The future completes with the outcome of the rollout that starts after
      * this call: the one already running never answers a request made during it.
      */
-    public synchronized CompletableFuture<RolloutResult> requestRollout(String trigger) {
+    public CompletableFuture<RolloutResult> requestRollout(String trigger) {
+        return requestRollout(trigger, event -> { });
+    }
+
+    /**
+     * Like {@link #requestRollout(String)}, and {@code watcher} sees every event of the rollout
+     * that answers this request (from its {@code Started} to its {@code Finished}) and of no other.
+     * It runs on the group's thread: it must not block.
+     */
+    public synchronized CompletableFuture<RolloutResult> requestRollout(String trigger, Consumer<RolloutEvent> watcher) {
         if (closed) {
             return CompletableFuture.failedFuture(new IllegalStateException("group " + name() + " is shutting down"));
         }
@@ -95,6 +107,7 @@ public final class Group {
             queuedTrigger = trigger;
             inbox.add(new Inbox.RolloutRequested());
         }
+        queuedWatchers.add(watcher);
         return queued;
     }
 
@@ -115,6 +128,7 @@ public final class Group {
             closed = true;
             dropped = queued;
             queued = null;
+            queuedWatchers.clear();
         }
         if (dropped != null) {
             dropped.completeExceptionally(new IllegalStateException("group " + name() + " shut down before the rollout started"));
@@ -158,6 +172,7 @@ public final class Group {
         CompletableFuture<RolloutResult> request;
         String trigger;
         GroupConfig c;
+        List<Consumer<RolloutEvent>> watchers;
         synchronized (this) {
             if (closed) {
                 return false;
@@ -168,15 +183,21 @@ public final class Group {
             request = queued;
             trigger = queuedTrigger;
             queued = null;
+            watchers = List.copyOf(queuedWatchers);
+            queuedWatchers.clear();
             c = config;
         }
-        events.accept(new RolloutEvent.Started(c.name(), active.generation() + 1, trigger));
-        Rollout.Outcome outcome = new Rollout(c, configDir, active, tcp, this::record).run();
+        Consumer<RolloutEvent> report = event -> {
+            record(event);
+            watchers.forEach(w -> w.accept(event));
+        };
+        report.accept(new RolloutEvent.Started(c.name(), active.generation() + 1, trigger));
+        Rollout.Outcome outcome = new Rollout(c, configDir, active, tcp, report).run();
         active = outcome.active();
         outcome.specs().ifPresent(specs -> supervisor.adopt(outcome.active(), specs));
         supervisor.rolloutEnded();
         lastResult = outcome.result();
-        events.accept(new RolloutEvent.Finished(outcome.result()));
+        report.accept(new RolloutEvent.Finished(outcome.result()));
         request.complete(outcome.result());
         return !Thread.currentThread().isInterrupted();
     }

@@ -1,0 +1,73 @@
+package io.rolld.cli;
+
+import io.rolld.config.ConfigException;
+import io.rolld.config.ConfigLoader;
+import io.rolld.daemon.ControlProtocol;
+import io.rolld.daemon.ExitCodes;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** How a client command finds the daemon: {@code --socket PATH}, or the settings of {@code -c rolld.yml}. */
+final class ControlTarget {
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", defaultValue = "rolld.yml",
+            description = "rolld.yml of the daemon; its 'rolld: control_socket' (default .rolld/rolld.sock beside it) "
+                    + "is the socket to use (default: ${DEFAULT-VALUE} in the current directory)")
+    Path config;
+
+    @Option(names = "--socket", paramLabel = "PATH", description = "the control socket itself; -c is then not read")
+    Path socket;
+
+    /** The answer to a failed lookup, already printed to stderr; carries the exit code. */
+    static final class Failed extends Exception {
+        final int exitCode;
+
+        Failed(int exitCode, String message) {
+            super(message);
+            this.exitCode = exitCode;
+        }
+    }
+
+    ControlClient connect() throws Failed {
+        Path path = socket;
+        if (path == null) {
+            if (!Files.exists(config)) {
+                throw fail(ExitCodes.NOT_RUNNING, "rolld: cannot find the daemon: " + config.toAbsolutePath()
+                        + " does not exist (give -c FILE or --socket PATH)");
+            }
+            try {
+                path = ConfigLoader.controlSocketOf(config);
+            } catch (ConfigException e) {
+                throw fail(ExitCodes.CONFIG_INVALID, "rolld: cannot read the control socket's path: " + e.getMessage());
+            }
+        }
+        try {
+            return ControlClient.connect(path);
+        } catch (ControlClient.NotRunning e) {
+            throw fail(ExitCodes.NOT_RUNNING, "rolld: " + e.getMessage());
+        }
+    }
+
+    private static Failed fail(int exitCode, String message) {
+        System.err.println(message);
+        return new Failed(exitCode, message);
+    }
+
+    /** Prints an {@code error} answer as {@code rolld: ERROR (code) message} and maps it to an exit code. */
+    static int refused(Map<String, Object> error) {
+        String code = String.valueOf(error.get("code"));
+        System.err.println("rolld: ERROR (" + code + ") " + error.get("message"));
+        return switch (code) {
+            case ControlProtocol.NO_SUCH_GROUP -> ExitCodes.NO_SUCH_GROUP;
+            case ControlProtocol.CONFIG_INVALID -> ExitCodes.CONFIG_INVALID;
+            default -> ExitCodes.REFUSED;
+        };
+    }
+
+    /** The daemon closed the connection or said something unexpected. */
+    static int unexpected(String what) {
+        System.err.println("rolld: " + what);
+        return ExitCodes.REFUSED;
+    }
+}

@@ -1,0 +1,56 @@
+package io.rolld.cli;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** The human-readable form of a status report (the JSON one is {@code rolld status --json}). */
+final class StatusText {
+    private StatusText() {
+    }
+
+    static String render(Map<?, ?> report) {
+        StringBuilder out = new StringBuilder("rolld pid " + report.get("pid"));
+        for (Map<String, Object> g : StatusCommand.groups(report)) {
+            out.append('\n').append(g.get("name")).append(": ").append(g.get("state"))
+                    .append(", generation ").append(g.get("generation")).append(", ").append(g.get("phase"))
+                    .append(", ports ").append(join(g.get("ports")));
+            if (g.get("workers") instanceof List<?> workers) {
+                for (Object o : workers) {
+                    Map<?, ?> w = (Map<?, ?>) o;
+                    out.append(String.format("%n  pid %-8s port %-6s up %-9s rss %-10s connections %s%s",
+                            w.get("pid"), w.get("port"), uptime(w.get("uptime_s")), size(w.get("rss_bytes")),
+                            w.get("connections"), Boolean.TRUE.equals(w.get("alive")) ? "" : "  (EXITED)"));
+                }
+            }
+            if (g.get("rollout") instanceof Map<?, ?> r) {
+                out.append("\n  rollout in progress: generation ").append(r.get("generation")).append(' ')
+                        .append(r.get("phase")).append(' ').append(join(r.get("ports")))
+                        .append(" (").append(r.get("elapsed_ms")).append(" ms)");
+            }
+            if (g.get("last_result") instanceof Map<?, ?> last) {
+                out.append("\n  last rollout: ").append(RolloutLines.result(last));
+            }
+        }
+        return out.toString();
+    }
+
+    static String join(Object list) {
+        return list instanceof List<?> l ? l.stream().map(String::valueOf).collect(Collectors.joining(",")) : "-";
+    }
+
+    private static String uptime(Object seconds) {
+        if (!(seconds instanceof Number n)) {
+            return "-";
+        }
+        long s = n.longValue();
+        return s >= 3600 ? s / 3600 + "h" + (s % 3600) / 60 + "m" : s >= 60 ? s / 60 + "m" + s % 60 + "s" : s + "s";
+    }
+
+    private static String size(Object bytes) {
+        if (!(bytes instanceof Number n)) {
+            return "-";
+        }
+        return String.format("%.1fMiB", n.longValue() / (1024.0 * 1024.0));
+    }
+}

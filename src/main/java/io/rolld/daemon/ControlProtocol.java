@@ -1,0 +1,73 @@
+package io.rolld.daemon;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The control channel's wire format, shared by the daemon and the {@code rolld} client: the client
+ * writes one JSON object on one line ({@code {"op":"status"}}), the daemon answers with a stream of
+ * JSON objects, one per line, each with a {@code "type"}, and closes the connection when done.
+ * The README documents every message.
+ */
+public final class ControlProtocol {
+    public static final String OP_STATUS = "status";
+    public static final String OP_RESTART = "restart";
+    public static final String OP_STOP = "stop";
+
+    /** Error codes of a {@code {"type":"error","code":...}} answer. */
+    public static final String NO_SUCH_GROUP = "no_such_group";
+    public static final String CONFIG_INVALID = "config_invalid";
+    public static final String BAD_REQUEST = "bad_request";
+    public static final String SHUTTING_DOWN = "shutting_down";
+
+    private ControlProtocol() {
+    }
+
+    /** An answer under construction: {@code message("error").with("code", ...)}. */
+    public static Message message(String type) {
+        return new Message("type", type);
+    }
+
+    /** A client's request under construction: {@code request("restart").with("wait", true)}. */
+    public static Message request(String op) {
+        return new Message("op", op);
+    }
+
+    public static String encode(Map<String, ?> message) {
+        try {
+            return JSON.std.asString(message);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode " + message, e);
+        }
+    }
+
+    /** One line back into a map; throws {@link IOException} when it is not a JSON object. */
+    public static Map<String, Object> decode(String line) throws IOException {
+        return JSON.std.mapFrom(line);
+    }
+
+    /** An ordered JSON object being built. */
+    public static final class Message {
+        private final Map<String, Object> fields = new LinkedHashMap<>();
+
+        private Message(String kind, String name) {
+            fields.put(kind, name);
+        }
+
+        public Message with(String key, Object value) {
+            fields.put(key, value);
+            return this;
+        }
+
+        public Map<String, Object> fields() {
+            return fields;
+        }
+
+        public String line() {
+            return encode(fields);
+        }
+    }
+}

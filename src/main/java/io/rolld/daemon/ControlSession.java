@@ -1,0 +1,144 @@
+package io.rolld.daemon;
+
+import io.rolld.rollout.RolloutEvent;
+import io.rolld.rollout.RolloutResult;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Consumer;
+
+/**
+ * One client connection: reads the request line, answers per {@link ControlProtocol}. Rollout
+ * events reach it through a queue, so a slow client never holds up a group's thread.
+ */
+final class ControlSession {
+    /** What the daemon offers its sessions; restart and stop only enqueue work for the loop. */
+    interface Control {
+        Map<String, Object> status();
+
+        /** The futures of the rollouts that answer this request, by group; fails with {@link Refused}. */
+        CompletableFuture<Map<String, CompletableFuture<RolloutResult>>> restart(List<String> groups,
+                                                                                 Consumer<RolloutEvent> watcher);
+
+        void stop();
+    }
+
+    /** A request the daemon will not carry out, with a {@link ControlProtocol} error code. */
+    static final class Refused extends RuntimeException {
+        final String code;
+
+        Refused(String code, String message) {
+            super(message);
+            this.code = code;
+        }
+    }
+
+    /** A rollout a client waits for ended without a result (rolld shut down first). */
+    private record Dropped(String group, Throwable cause) {
+    }
+
+    private ControlSession() {
+    }
+
+    static void serve(SocketChannel channel, Control control) throws IOException {
+        BufferedReader in = new BufferedReader(Channels.newReader(channel, StandardCharsets.UTF_8));
+        Writer out = Channels.newWriter(channel, StandardCharsets.UTF_8);
+        String line = in.readLine();
+        if (line == null) {
+            return;
+        }
+        Map<String, Object> request;
+        try {
+            request = ControlProtocol.decode(line);
+        } catch (IOException e) {
+            send(out, error(ControlProtocol.BAD_REQUEST, "not a JSON object: " + e.getMessage()));
+            return;
+        }
+        switch (String.valueOf(request.get("op"))) {
+            case ControlProtocol.OP_STATUS -> send(out, ControlProtocol.message("status").with("report", control.status()));
+            case ControlProtocol.OP_RESTART -> restart(request, control, out);
+            case ControlProtocol.OP_STOP -> {
+                control.stop();
+                send(out, ControlProtocol.message("stopping").with("pid", ProcessHandle.current().pid()));
+                // Keep the connection open: it closes when rolld has exited, which `stop --wait` waits for.
+                while (in.read() >= 0) {
+                    continue;
+                }
+            }
+            default -> send(out, error(ControlProtocol.BAD_REQUEST, "unknown op " + request.get("op")
+                    + " (one of status, restart, stop)"));
+        }
+    }
+
+    private static void restart(Map<String, Object> request, Control control, Writer out) throws IOException {
+        List<String> names = new ArrayList<>();
+        if (request.get("groups") instanceof List<?> list) {
+            list.forEach(n -> names.add(String.valueOf(n)));
+        }
+        boolean wait = Boolean.TRUE.equals(request.get("wait"));
+        BlockingQueue<Object> events = new LinkedBlockingQueue<>();
+        Map<String, CompletableFuture<RolloutResult>> rollouts;
+        try {
+            rollouts = control.restart(names, events::add).get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Refused r) {
+                send(out, error(r.code, r.getMessage()));
+                return;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        send(out, ControlProtocol.message("accepted").with("groups", List.copyOf(rollouts.keySet())));
+        if (!wait) {
+            return;
+        }
+        rollouts.forEach((group, future) -> future.whenComplete((result, error) -> {
+            if (error != null) {
+                events.add(new Dropped(group, error));
+            }
+        }));
+        Set<String> pending = new HashSet<>(rollouts.keySet());
+        try {
+            while (!pending.isEmpty()) {
+                Object next = events.take();
+                if (next instanceof Dropped d) {
+                    pending.remove(d.group());
+                    send(out, error(ControlProtocol.SHUTTING_DOWN, "group " + d.group() + ": " + d.cause().getMessage()));
+                } else if (next instanceof RolloutEvent event) {
+                    if (event instanceof RolloutEvent.Finished f) {
+                        pending.remove(f.group());
+                    }
+                    send(out, EventMessages.of(event));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        send(out, ControlProtocol.message("done"));
+    }
+
+    private static ControlProtocol.Message error(String code, String message) {
+        return ControlProtocol.message("error").with("code", code).with("message", message);
+    }
+
+    private static void send(Writer out, ControlProtocol.Message message) throws IOException {
+        out.write(message.line());
+        out.write('\n');
+        out.flush();
+    }
+}

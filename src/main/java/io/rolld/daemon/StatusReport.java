@@ -1,0 +1,114 @@
+package io.rolld.daemon;
+
+import io.rolld.drain.ProcNetTcp;
+import io.rolld.process.ResidentMemory;
+import io.rolld.rollout.GroupStatus;
+import io.rolld.rollout.Health;
+import io.rolld.rollout.Phase;
+import io.rolld.rollout.RolloutResult;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One picture of every group as plain maps and lists, ready for JSON: the answer to
+ * {@code rolld status} and the content of the state file (the README lists the fields).
+ */
+final class StatusReport {
+    /** A group's health: {@code serving} when every worker of its active set is alive. */
+    static final String SERVING = "serving";
+    static final String DEGRADED = "degraded";
+    static final String STARTING = "starting";
+
+    private final ProcNetTcp tcp;
+    private final ResidentMemory memory;
+    private final Progress progress;
+
+    StatusReport(ProcNetTcp tcp, ResidentMemory memory, Progress progress) {
+        this.tcp = tcp;
+        this.memory = memory;
+        this.progress = progress;
+    }
+
+    Map<String, Object> of(List<GroupStatus> groups) {
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("pid", ProcessHandle.current().pid());
+        report.put("time", Instant.now().toString());
+        report.put("groups", groups.stream().map(this::group).toList());
+        return report;
+    }
+
+    private Map<String, Object> group(GroupStatus g) {
+        Instant now = Instant.now();
+        Map<Integer, Integer> connections = tcp.established(new HashSet<>(g.ports()));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("name", g.name());
+        out.put("state", health(g));
+        if (g.health() instanceof Health.Degraded d) {
+            out.put("degraded_reasons", d.reasons());
+        }
+        out.put("phase", g.phase().name());
+        out.put("generation", g.generation());
+        out.put("ports", g.ports());
+        out.put("workers", g.workers().stream().map(w -> {
+            Map<String, Object> worker = new LinkedHashMap<>();
+            worker.put("port", w.port());
+            worker.put("pid", w.pid());
+            worker.put("alive", w.alive());
+            worker.put("started_at", w.startedAt().toString());
+            worker.put("uptime_s", Duration.between(w.startedAt(), now).toSeconds());
+            memory.bytes(w.pid()).ifPresent(rss -> worker.put("rss_bytes", rss));
+            worker.put("connections", connections.getOrDefault(w.port(), 0));
+            return worker;
+        }).toList());
+        progress.running(g.name()).filter(t -> t.phase() != Phase.IDLE).ifPresent(t -> {
+            Map<String, Object> rollout = new LinkedHashMap<>();
+            rollout.put("generation", t.generation());
+            rollout.put("phase", t.phase().name());
+            rollout.put("ports", t.ports());
+            rollout.put("elapsed_ms", t.elapsedMs());
+            out.put("rollout", rollout);
+        });
+        g.lastResult().ifPresent(r -> out.put("last_result", result(r, progress.finishedAt(g.name()).orElse(null))));
+        return out;
+    }
+
+    private static String health(GroupStatus g) {
+        if (g.health() instanceof Health.Degraded) {
+            return DEGRADED;
+        }
+        if (g.workers().isEmpty()) {
+            return g.lastResult().isEmpty() ? STARTING : DEGRADED;
+        }
+        return g.workers().stream().allMatch(GroupStatus.WorkerInfo::alive) ? SERVING : DEGRADED;
+    }
+
+    /** A rollout's outcome as sent to clients and kept in the state file. */
+    static Map<String, Object> result(RolloutResult result, Instant finishedAt) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("group", result.group());
+        out.put("generation", result.generation());
+        switch (result) {
+            case RolloutResult.Succeeded s -> {
+                out.put("outcome", "succeeded");
+                out.put("ports", s.ports());
+                out.put("pids", s.pids());
+                out.put("old_pids", s.oldPids());
+            }
+            case RolloutResult.Failed f -> {
+                out.put("outcome", "rolled_back");
+                out.put("failed_in", f.failedIn().name());
+                out.put("reason", f.reason());
+                out.put("detail", f.detail());
+            }
+        }
+        out.put("elapsed_ms", result.elapsedMs());
+        if (finishedAt != null) {
+            out.put("finished_at", finishedAt.toString());
+        }
+        return out;
+    }
+}
