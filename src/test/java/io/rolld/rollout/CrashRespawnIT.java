@@ -56,7 +56,7 @@ class CrashRespawnIT {
         Path crashFile = dir.resolve("crash");
         GroupYaml group = GroupYaml.workers(1).with(
                 "env:", "  APP_CRASH_FILE: '" + crashFile + "'",
-                "respawn:", "  backoff: 200ms", "  max_backoff: 1600ms", "  reset_after: 1s");
+                "respawn:", "  backoff: 200ms", "  max_backoff: 1600ms", "  reset_after: 30s");
         int port = group.firstPorts().getFirst();
         try (Rolld rolld = Rolld.start(group.write(dir))) {
             rolld.awaitLine("event=ready", WAIT);
