@@ -37,6 +37,8 @@ public final class Group {
     private final Supervisor supervisor;
     private final BlockingQueue<Inbox> inbox = new LinkedBlockingQueue<>();
     private final Thread thread;
+    /** Held-socket mode only: bound by the group's thread, closed by shutdown once the thread has ended. */
+    private final SocketHold sockets = new SocketHold();
 
     /** What wakes the group's thread; deadlines wake it by the end of its wait. */
     private sealed interface Inbox {
@@ -143,6 +145,7 @@ public final class Group {
         last.workers().forEach(w -> events.accept(
                 new RolloutEvent.WorkerStopped(c.name(), last.generation(), w.port(), w.pid(), exits.get(w.pid()))));
         active = WorkerSet.empty();
+        sockets.close();
         phase = Phase.IDLE;
         hooks.close(c.supervision().onEvent().map(o -> o.timeout().plusSeconds(1)).orElse(Duration.ZERO));
     }
@@ -192,7 +195,9 @@ public final class Group {
             watchers.forEach(w -> w.accept(event));
         };
         report.accept(new RolloutEvent.Started(c.name(), active.generation() + 1, trigger));
-        Rollout.Outcome outcome = new Rollout(c, configDir, active, tcp, report).run();
+        Rollout.Outcome outcome = c.heldSockets().isPresent()
+                ? new HeldRollout(c, configDir, active, sockets, report).run()
+                : new Rollout(c, configDir, active, tcp, report).run();
         active = outcome.active();
         outcome.specs().ifPresent(specs -> supervisor.adopt(outcome.active(), specs));
         supervisor.rolloutEnded();
