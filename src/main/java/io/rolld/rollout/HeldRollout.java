@@ -111,7 +111,7 @@ final class HeldRollout {
             progress.enter(Phase.STOPPING, ports);
             progress.stopAndReport(old);
         }
-        return progress.succeeded(old, next, ports);
+        return progress.succeeded(old, next, ports, Optional.empty()); // respawn in held mode: not yet
     }
 
     private Worker spawnWorker(Listeners sockets, int slot, Optional<NotifySocket> notify) throws IOException {
