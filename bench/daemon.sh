@@ -4,6 +4,8 @@
 #   `rolld status`: wall time of the command (a JVM start plus one control-socket round trip), and
 #                   the round trip alone (bench/net.py speaking the control protocol)
 #   scale: one group of --scale-workers tiny workers, rolled once; time beyond the app's own start
+# It uses the globals of scripts/bench (root, bench, install, ...), which sources it.
+# shellcheck disable=SC2154
 
 # CPU seconds (user + system) rolld has used so far, from /proc/PID/stat.
 bench_cpu_seconds() {
@@ -64,7 +66,7 @@ tiny:
   stop_timeout: 15s
 EOT
     bench_rolld_start
-    line="$(bench_rolld_restart)"
+    line="$(bench_rolld_restart DRAINING)"
     read -r _ _ total_ms switched_ms <<<"$line"
     echo "| scale: $scale_workers tiny workers, the app's own start ($scale_workers at once, exec to all accepting) | ${app_ms%.*} ms |"
     echo "| scale: HUP to the new set serving (rolld's log) / to the old set gone | $switched_ms ms / $total_ms ms |"

@@ -2,6 +2,8 @@
 # Sourced by scripts/bench: the optional peers, each restarting the same kind of group its own
 # way. Installed when missing (Debian packages, or PM2 from npm into target/bench-tools) unless
 # --no-install; a peer that is absent or fails to install is skipped with a note.
+# It uses the globals of scripts/bench (root, bench, install, ...), which sources it.
+# shellcheck disable=SC2154
 
 BENCH_TOOLS="$root/target/bench-tools"
 

@@ -6,6 +6,8 @@
 #   scenario_NAME_restart     one restart; prints "trigger_us done_us restart_ms switched_ms"
 #   scenario_NAME_stop        stops everything it started (the EXIT trap stops the rest)
 # They run in the run's own directory BENCH_DIR, set by scripts/bench.
+# It uses the globals of scripts/bench (root, bench, install, ...), which sources it.
+# shellcheck disable=SC2154
 
 BENCH_WORKERS=4
 
@@ -49,8 +51,9 @@ bench_nginx_start() {
     python3 "$bench/net.py" wait-accepting 10 "$port"
 }
 
+# The reload command, as rolld's run_proc hook runs it (through sh -c) and as the scenario does.
 bench_nginx_reload_command() {
-    echo "$ROLLD_NGINX -s reload -p $BENCH_DIR/nginx -c nginx.conf -e nginx-error.log"
+    printf "'%s' -s reload -p '%s' -c nginx.conf -e nginx-error.log\n" "$ROLLD_NGINX" "$BENCH_DIR/nginx"
 }
 
 bench_nginx_stop() {
@@ -133,7 +136,7 @@ scenario_nginx_reload_stop() { scenario_baseline_stop; }
 scenario_nginx_reload_restart() {
     local trigger done_us
     trigger="$(date +%s%6N)"
-    $(bench_nginx_reload_command)
+    sh -c "$(bench_nginx_reload_command)"
     done_us="$(date +%s%6N)"
     echo "$trigger $done_us $(((done_us - trigger) / 1000)) -"
 }
@@ -169,9 +172,11 @@ bench_rolld_start() {
     fi
 }
 
-# HUP, then waits for the rollout's end; times come from rolld's own log lines.
+# HUP, then waits for the rollout's end; times come from rolld's own log lines. $1 is the state
+# the rollout enters once the new set serves: DRAINING in load-balancer mode (nginx was reloaded),
+# SWITCHING in held-socket mode (the new generation is ready and already accepting).
 bench_rolld_restart() {
-    local trigger before line end_us switch_us switched_ms="-"
+    local serving_state="$1" trigger before line end_us switch_us switched_ms="-"
     before="$(grep -c 'event=rollout_succeeded' "$BENCH_DIR/rolld.log" || true)"
     trigger="$(date +%s%6N)"
     kill -HUP "$BENCH_ROLLD_PID"
@@ -182,10 +187,7 @@ bench_rolld_restart() {
     fi
     line="$(grep 'event=rollout_succeeded' "$BENCH_DIR/rolld.log" | tail -n 1)"
     end_us="$(bench_log_time_us "${line%% *}")"
-    # The new set serves from the transition that follows the switch: DRAINING in
-    # load-balancer mode (the front was reloaded), else the stop of the old set.
-    line="$(awk -v gen="generation=$((before + 1))" '$0 ~ /event=transition/ && index($0, gen) && /state=(DRAINING|STOPPING)/' \
-        "$BENCH_DIR/rolld.log" | head -n 1)"
+    line="$(grep "event=transition .*generation=$((before + 1)) state=$serving_state " "$BENCH_DIR/rolld.log" | head -n 1)"
     if [[ -n "$line" ]]; then
         switch_us="$(bench_log_time_us "${line%% *}")"
         switched_ms=$(((switch_us - trigger) / 1000))
@@ -214,11 +216,11 @@ scenario_rolld_lb_start() {
   ready_timeout: 60s  # a busy 2-core machine can take long to start 4 Pythons
   after_start:
     - replace_file: [numprocs, '$root/example/nginx-upstream.conf.mustache', '$BENCH_DIR/nginx/nginx-upstream.conf']
-    - run_proc: '$(bench_nginx_reload_command)'"
+    - run_proc: \"$(bench_nginx_reload_command)\""
     bench_rolld_start
 }
 
-scenario_rolld_lb_restart() { bench_rolld_restart; }
+scenario_rolld_lb_restart() { bench_rolld_restart DRAINING; }
 
 scenario_rolld_lb_stop() {
     bench_rolld_stop
@@ -257,7 +259,7 @@ scenario_rolld_held_start() {
     BENCH_URL="http://127.0.0.1:$port/"
 }
 
-scenario_rolld_held_restart() { bench_rolld_restart; }
+scenario_rolld_held_restart() { bench_rolld_restart SWITCHING; }
 scenario_rolld_held_stop() { bench_rolld_stop; }
 
 scenario_rolld_held_nginx_available() { scenario_rolld_held_available; }
@@ -270,7 +272,7 @@ scenario_rolld_held_nginx_start() {
     bench_nginx_start "127.0.0.1:$port"
 }
 
-scenario_rolld_held_nginx_restart() { bench_rolld_restart; }
+scenario_rolld_held_nginx_restart() { bench_rolld_restart SWITCHING; }
 
 scenario_rolld_held_nginx_stop() {
     bench_nginx_stop
