@@ -5,9 +5,15 @@ Binds 127.0.0.1:PORT (or $APP_BIND:PORT) and answers GET / with
 "hello from pid N port P generation G" (G from $ROLLD_GENERATION).
 
 Environment:
-  APP_BIND          host to bind instead of 127.0.0.1
+  APP_BIND          host to bind instead of 127.0.0.1 (an IPv6 address such as ::1 works too)
   APP_FAIL          if non-empty, every request answers 500 (to make smoke tests fail)
   APP_FAIL_FILE     if this file exists, every request answers 500
+  APP_EXIT          if set, print a line on stderr and exit at once with this status
+  APP_NO_BIND       if non-empty, never bind: wait for a signal without serving
+  APP_IGNORE_TERM   if non-empty, SIGTERM is ignored (only SIGINT or SIGKILL stop the worker)
+  APP_CHILDREN      fork this many children that sleep until killed (they ignore SIGTERM too
+                    when APP_IGNORE_TERM is set)
+  APP_OUTPUT_MB     write this many MiB to stdout at start, as fast as possible
   ROLLD_GENERATION  echoed in the response body
 
 SIGTERM / SIGINT drain gracefully: the listening socket is closed at once; requests in flight,
@@ -190,6 +196,7 @@ class Handler(BaseHTTPRequestHandler):
 
 class Server(ThreadingHTTPServer):
     daemon_threads = True
+    address_family = socket.AF_INET
     request_queue_size = 256  # the default 5 drops SYNs when a front opens many connections
 
     def handle_error(self, request, client_address):
@@ -198,13 +205,31 @@ class Server(ThreadingHTTPServer):
         super().handle_error(request, client_address)
 
 
+def write_output(mib):
+    line = b"x" * 1023 + b"\n"
+    block = line * 1024
+    for _ in range(mib):
+        sys.stdout.buffer.write(block)
+    sys.stdout.buffer.flush()
+
+
 def main(argv):
     if len(argv) != 2 or not argv[1].isdigit():
         print("usage: python3 app.py PORT", file=sys.stderr)
         return 2
     host = os.environ.get("APP_BIND") or "127.0.0.1"
     port = int(argv[1])
-    server = Server((host, port), Handler)
+    if os.environ.get("APP_EXIT"):
+        print("exiting at once with status %s (APP_EXIT)" % os.environ["APP_EXIT"], file=sys.stderr, flush=True)
+        return int(os.environ["APP_EXIT"])
+    ignore_term = bool(os.environ.get("APP_IGNORE_TERM"))
+    for _ in range(int(os.environ.get("APP_CHILDREN") or 0)):
+        if os.fork() == 0:
+            if ignore_term:
+                signal.signal(signal.SIGTERM, signal.SIG_IGN)
+            while True:
+                time.sleep(60)
+    write_output(int(os.environ.get("APP_OUTPUT_MB") or 0))
 
     stop = threading.Event()
     received = []
@@ -213,8 +238,15 @@ def main(argv):
         received.append(signal.Signals(signum).name)
         stop.set()
 
-    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN if ignore_term else on_signal)
     signal.signal(signal.SIGINT, on_signal)
+    if os.environ.get("APP_NO_BIND"):
+        log("not binding port %d pid %d (APP_NO_BIND)" % (port, os.getpid()))
+        stop.wait()
+        return 0
+    if ":" in host:
+        Server.address_family = socket.AF_INET6
+    server = Server((host, port), Handler)
 
     serving = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
                                name="accept", daemon=True)

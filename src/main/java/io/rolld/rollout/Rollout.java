@@ -18,6 +18,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
@@ -27,6 +28,8 @@ import java.util.stream.Collectors;
  */
 final class Rollout {
     private static final int STDERR_TAIL_LINES = 20;
+    /** Listening addresses that a smoke test's connection to 127.0.0.1 reaches. */
+    private static final Set<String> PROBED_ADDRESSES = Set.of("127.0.0.1", "0.0.0.0", "::", "::ffff:127.0.0.1");
 
     private final GroupConfig config;
     private final Path configDir;
@@ -55,7 +58,7 @@ final class Rollout {
         enter(Phase.STARTING, ports);
         Map<Integer, Long> taken = tcp.listening(new HashSet<>(ports));
         if (!taken.isEmpty()) {
-            return failed(WorkerSet.empty(), null, "port " + describePorts(taken.keySet())
+            return failed(WorkerSet.empty(), null, describeTaken(taken)
                     + " of the next workset already in use by another process; refusing to start", "");
         }
         List<Worker> started = new ArrayList<>();
@@ -78,8 +81,8 @@ final class Rollout {
         }
         if (checked instanceof Readiness.Failed f) {
             Worker w = next.workers().get(ports.indexOf(f.port()));
-            return failed(next, null, "smoke test failed on port " + f.port() + " (pid " + w.pid() + "): " + f.reason(),
-                    w.stderrTail(STDERR_TAIL_LINES));
+            return failed(next, null, "smoke test failed on port " + f.port() + " (pid " + w.pid() + "): " + f.reason()
+                    + listenerHint(f.port(), w), w.stderrTail(STDERR_TAIL_LINES));
         }
 
         enter(Phase.SWITCHING, ports);
@@ -157,7 +160,29 @@ final class Rollout {
         return (System.nanoTime() - startNanos) / 1_000_000;
     }
 
-    private static String describePorts(java.util.Set<Integer> ports) {
-        return ports.stream().sorted().map(String::valueOf).collect(Collectors.joining(","));
+    /** "port 8001 (pid 42: python3 other.py)", or "ports 8001 (...), 8002 (owner unknown)". */
+    private String describeTaken(Map<Integer, Long> taken) {
+        return (taken.size() == 1 ? "port " : "ports ") + taken.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .map(e -> e.getKey() + " (" + tcp.ownerOf(e.getValue())
+                        .map(pid -> "pid " + pid + ProcessHandle.of(pid).flatMap(p -> p.info().commandLine()).map(c -> ": " + c).orElse(""))
+                        .orElse("owner unknown") + ")")
+                .collect(Collectors.joining(", "));
+    }
+
+    /** Why a live worker may fail its smoke test though it runs: it listens nowhere, or not where the test connects. */
+    private String listenerHint(int port, Worker w) {
+        if (!w.isAlive()) {
+            return "";
+        }
+        List<String> addresses = tcp.listenAddresses(port);
+        if (addresses.isEmpty()) {
+            return "; nothing listens on port " + port;
+        }
+        if (addresses.stream().noneMatch(PROBED_ADDRESSES::contains)) {
+            return "; port " + port + " listens only on " + String.join(", ", addresses)
+                    + " but smoke tests connect to 127.0.0.1 (bind 127.0.0.1, 0.0.0.0 or ::)";
+        }
+        return "";
     }
 }

@@ -146,6 +146,26 @@ public final class Deployment implements AutoCloseable {
         return Outcome.parse(rolld.awaitLineAfter(fromLine, OUTCOME.pattern(), ROLLOUT_TIMEOUT));
     }
 
+    /** What {@code rolld restart --wait} printed (stdout and stderr) and how it exited. */
+    public record Restart(int exitCode, String output) {
+    }
+
+    /** Runs {@code scripts/rolld restart --wait -c rolld.yml} (the CI deploy step) and waits for it. */
+    public Restart restartWait() {
+        try (Rolld client = Rolld.launch(List.of(Project.root().resolve("scripts").resolve("rolld").toString(),
+                "restart", "--wait", "--timeout", "80s", "-c", config().toString()), Project.root(), "restart")) {
+            int code = client.awaitExit(ROLLOUT_TIMEOUT);
+            return new Restart(code, String.join("\n", client.lines()));
+        }
+    }
+
+    /** Pids of the workers of {@code generation} that rolld reported stopped after log line {@code from}. */
+    public List<Long> stoppedAfter(int from, long generation) {
+        return rolld.lines().subList(from, rolld.lines().size()).stream()
+                .filter(l -> l.contains("event=worker_stopped group=" + GROUP + " generation=" + generation + " "))
+                .map(l -> Long.parseLong(l.replaceAll(".* pid=(\\d+).*", "$1"))).toList();
+    }
+
     @Override
     public void close() {
         try {
