@@ -64,7 +64,9 @@ final class Rollout {
         List<Worker> started = new ArrayList<>();
         for (int port : ports) {
             try {
-                started.add(Worker.spawn(WorkerSpecs.forPort(config, port, generation)));
+                Worker w = Worker.spawn(WorkerSpecs.forPort(config, port, generation));
+                started.add(w);
+                events.accept(new RolloutEvent.WorkerStarted(config.name(), generation, port, w.pid()));
             } catch (IOException | IllegalArgumentException e) {
                 return failed(new WorkerSet(generation, started), null,
                         "cannot start worker on port " + port + ": " + e.getMessage(), "");

@@ -45,6 +45,11 @@ public final class Deployment implements AutoCloseable {
         // nginx needs an upstream file before it starts; rolld rewrites it on every rollout.
         Path upstream = UpstreamTemplate.write(dir.resolve("upstream.conf"), 0, firstPorts);
         this.nginx = Nginx.inFrontOf(upstream);
+        try {
+            Files.copy(UpstreamTemplate.template(), template()); // a copy, so a test may break it
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Starts nginx, writes rolld.yml and starts rolld; returns once the first start succeeded. */
@@ -69,6 +74,11 @@ public final class Deployment implements AutoCloseable {
 
     public Path config() {
         return dir.resolve("rolld.yml");
+    }
+
+    /** The upstream template rolld renders: this deployment's own copy of the example's. */
+    public Path template() {
+        return dir.resolve("upstream.conf.mustache");
     }
 
     public Nginx nginx() {
@@ -113,7 +123,7 @@ public final class Deployment implements AutoCloseable {
                 + "  smoke_test:\n"
                 + "    - check_all_http_ports: numprocs\n"
                 + "  after_start:\n"
-                + "    - replace_file: [numprocs, '" + UpstreamTemplate.template() + "', '" + nginx.upstreamFile() + "']\n"
+                + "    - replace_file: [numprocs, '" + template() + "', '" + nginx.upstreamFile() + "']\n"
                 + "    - run_proc: 'kill -HUP " + nginx.pid() + "'\n"
                 + extraGroupYaml;
         try {
