@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param worksets    two or more port lists; rollouts alternate between them round-robin; empty in held-socket mode
  * @param heldSockets present in held-socket mode ({@code listen:}): the sockets rolld holds and the workers sharing them
  * @param stopSignal  signal name without the SIG prefix, e.g. {@code TERM}
+ * @param runAs       {@code user:}/{@code group:} for the workers; empty: rolld's own ids
  */
 public record GroupConfig(
         String name,
@@ -32,7 +33,8 @@ public record GroupConfig(
         Duration readyTimeout,
         Duration drainTimeout,
         Duration hookTimeout,
-        Optional<HeldSockets> heldSockets) {
+        Optional<HeldSockets> heldSockets,
+        Optional<RunAs> runAs) {
 
     public static final String DEFAULT_STOP_SIGNAL = "TERM";
     public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(10);

@@ -11,8 +11,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** Fault matrix, part 8: a worker writing 100 MiB to stdout at once costs rolld no memory and blocks nothing
- * (the bound leaves room for the JVM's own growth during a rollout, far below the 100 MiB passed through). */
+/**
+ * Fault matrix, part 8: a worker writing 100 MiB to stdout at once costs rolld no memory and
+ * blocks nothing (the bound leaves room for the JVM's own growth during a rollout, far below the
+ * 100 MiB written).
+ */
 class ChattyWorkerIT {
     private static final long MIB = 1024 * 1024;
 

@@ -62,7 +62,7 @@ class ShutdownFaultsIT {
             // Both sets run (a launcher shim such as pyenv's may still be exec'ing the new workers).
             Polling.require(() -> d.rolld().descendants().size() == 4
                     && d.rolld().descendants().stream().allMatch(p -> p.info().commandLine().orElse("").contains("app.py")
-                    && !p.info().commandLine().orElse("").contains("pyenv")), Duration.ofSeconds(20), "both sets running");
+                    && !p.info().commandLine().orElse("").contains("libexec/pyenv")), Duration.ofSeconds(20), "both sets running");
             List<ProcessHandle> both = d.rolld().descendants();
 
             Rolld.Shutdown shutdown = d.rolld().stop(Duration.ofSeconds(20));
