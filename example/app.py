@@ -2,7 +2,8 @@
 """A small HTTP worker for the rolld example: python3 app.py PORT, or python3 app.py with an inherited socket
 
 Binds 127.0.0.1:PORT (or $APP_BIND:PORT) and answers GET / with
-"hello from pid N port P generation G" (G from $ROLLD_GENERATION).
+"hello from pid N port P generation G" (G from $ROLLD_GENERATION);
+GET /env/NAME answers the value of the environment variable NAME (404 if unset).
 
 Without PORT it serves a listening socket it inherited (rolld's held-socket mode):
   LISTEN_FDS / LISTEN_PID (systemd socket activation): fd 3, if LISTEN_PID is this process
@@ -20,6 +21,9 @@ Environment:
   APP_CHILDREN      fork this many children that sleep until killed (they ignore SIGTERM too
                     when APP_IGNORE_TERM is set)
   APP_OUTPUT_MB     write this many MiB to stdout at start, as fast as possible
+  APP_CRASH_FILE    if this file exists when the app starts, it writes a line to stderr and
+                    exits 3 at once (a worker that crash-loops)
+  APP_LEAK_KB       every request keeps this many KiB of memory for good (a leaking worker)
   ROLLD_GENERATION  echoed in the response body
 
 SIGTERM / SIGINT drain gracefully: the listening socket is closed at once (an inherited one: only
@@ -116,6 +120,8 @@ class Connections:
 
 
 CONNECTIONS = Connections()
+LEAKED = []
+LEAK_BYTES = int(os.environ.get("APP_LEAK_KB") or "0") * 1024
 
 
 def failing():
@@ -179,9 +185,15 @@ class Handler(BaseHTTPRequestHandler):
 
     def respond(self, send_body):
         reason = failing()
+        path = self.path.split("?", 1)[0]
+        if LEAK_BYTES:
+            LEAKED.append(b"x" * LEAK_BYTES)  # filled, so the pages are resident
         if reason:
             status, text = 500, "failing on purpose: %s\n" % reason
-        elif self.path.split("?", 1)[0] == "/":
+        elif path.startswith("/env/"):
+            value = os.environ.get(path[len("/env/"):])
+            status, text = (200, value + "\n") if value is not None else (404, "unset\n")
+        elif path == "/":
             status, text = 200, "hello from pid %d port %d generation %s\n" % (
                 os.getpid(), self.server.server_address[1], os.environ.get("ROLLD_GENERATION", ""))
         else:
@@ -278,6 +290,10 @@ def misbehave(ignore_term):
 
 
 def main(argv):
+    crash_file = os.environ.get("APP_CRASH_FILE")
+    if crash_file and os.path.exists(crash_file):
+        print("crashing on purpose: APP_CRASH_FILE %s exists" % crash_file, file=sys.stderr, flush=True)
+        return 3
     ignore_term = bool(os.environ.get("APP_IGNORE_TERM"))
     status = misbehave(ignore_term)
     if status is not None:

@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param worksets    two or more port lists; rollouts alternate between them round-robin; empty in held-socket mode
  * @param heldSockets present in held-socket mode ({@code listen:}): the sockets rolld holds and the workers sharing them
  * @param stopSignal  signal name without the SIG prefix, e.g. {@code TERM}
+ * @param supervision respawn, memory limits, periodic restarts, envdir and event commands
  * @param runAs       {@code user:}/{@code group:} for the workers; empty: rolld's own ids
  */
 public record GroupConfig(
@@ -33,6 +34,7 @@ public record GroupConfig(
         Duration readyTimeout,
         Duration drainTimeout,
         Duration hookTimeout,
+        Supervision supervision,
         Optional<HeldSockets> heldSockets,
         Optional<RunAs> runAs) {
 

@@ -66,9 +66,10 @@ final class Leftovers implements Consumer<RolloutEvent> {
     @Override
     public synchronized void accept(RolloutEvent event) {
         switch (event) {
-            case RolloutEvent.WorkerStarted w -> ProcessHandle.of(w.pid()).flatMap(Leftovers::startOf)
-                    .ifPresent(start -> running.put(w.pid(), new Entry(w.pid(), start, w.group(), w.port())));
+            case RolloutEvent.WorkerStarted w -> add(w.pid(), w.group(), w.port());
+            case RolloutEvent.WorkerRespawned w -> add(w.pid(), w.group(), w.port());
             case RolloutEvent.WorkerStopped w -> running.remove(w.pid());
+            case RolloutEvent.WorkerCrashed w -> running.remove(w.pid());
             default -> {
                 return; // transitions and outcomes change no process
             }
@@ -81,6 +82,10 @@ final class Leftovers implements Consumer<RolloutEvent> {
         } catch (IOException e) {
             throw new UncheckedIOException("writing " + file, e);
         }
+    }
+
+    private void add(long pid, String group, int port) {
+        ProcessHandle.of(pid).flatMap(Leftovers::startOf).ifPresent(start -> running.put(pid, new Entry(pid, start, group, port)));
     }
 
     Path file() {

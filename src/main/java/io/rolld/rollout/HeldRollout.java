@@ -70,8 +70,10 @@ final class HeldRollout {
         List<Worker> started = new ArrayList<>();
         for (int slot = 1; slot <= held.workers(); slot++) {
             try {
-                started.add(NativeSpawn.spawn(WorkerSpecs.forHeldSlot(config, slot, generation, sockets,
-                        notify.map(NotifySocket::path)), sockets.fds()));
+                Worker w = NativeSpawn.spawn(WorkerSpecs.forHeldSlot(config, slot, generation, sockets,
+                        notify.map(NotifySocket::path)), sockets.fds());
+                started.add(w);
+                progress.workerStarted(w);
             } catch (IOException | RuntimeException e) {
                 return progress.failed(old, new WorkerSet(generation, started), null,
                         "cannot start worker " + slot + ": " + e.getMessage(), "");
@@ -106,7 +108,7 @@ final class HeldRollout {
             progress.enter(Phase.STOPPING, ports);
             progress.stopAndReport(old);
         }
-        return progress.succeeded(old, next, ports);
+        return progress.succeeded(old, next, ports, Optional.empty()); // respawn in held mode: not yet
     }
 
     /** Short (sun_path holds 107 bytes) and unique per rolld, group and generation. */

@@ -8,6 +8,7 @@ import io.rolld.process.Worker;
 import io.rolld.process.WorkerSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -36,6 +37,11 @@ final class Progress {
         return (System.nanoTime() - startNanos) / 1_000_000;
     }
 
+    /** Reports a worker just spawned (the daemon keeps the list a restarted rolld checks for leftovers). */
+    void workerStarted(Worker w) {
+        events.accept(new RolloutEvent.WorkerStarted(config.name(), generation, w.port(), w.pid()));
+    }
+
     /** Stops {@code set} with the group's stop signal (SIGKILL after stop_timeout) and reports each exit. */
     void stopAndReport(WorkerSet set) {
         Map<Long, Exit> exits = set.stop(PosixSignal.named(config.stopSignal()), config.stopTimeout());
@@ -57,12 +63,13 @@ final class Progress {
         }
         enter(Phase.IDLE, old.ports());
         return new Rollout.Outcome(new RolloutResult.Failed(config.name(), generation, failedIn, reason, fullDetail.toString(),
-                elapsedMs()), old);
+                elapsedMs()), old, Optional.empty());
     }
 
-    Rollout.Outcome succeeded(WorkerSet old, WorkerSet next, List<Integer> ports) {
+    /** {@code specs} is what a respawned worker of {@code next} is started from; empty where rolld does not respawn. */
+    Rollout.Outcome succeeded(WorkerSet old, WorkerSet next, List<Integer> ports, Optional<WorkerSpecs> specs) {
         enter(Phase.IDLE, ports);
         return new Rollout.Outcome(new RolloutResult.Succeeded(config.name(), generation, ports, next.pids(), old.pids(),
-                elapsedMs()), next);
+                elapsedMs()), next, specs);
     }
 }

@@ -49,8 +49,11 @@ final class Rollout {
         this.progress = new Progress(config, generation, events);
     }
 
-    /** On success the caller's new active set is {@link #next}; on failure the old set is untouched. */
-    record Outcome(RolloutResult result, WorkerSet active) {
+    /**
+     * On success the caller's new active set is {@link #next}, started from {@code specs}; on
+     * failure the old set is untouched and {@code specs} is empty.
+     */
+    record Outcome(RolloutResult result, WorkerSet active, Optional<WorkerSpecs> specs) {
     }
 
     Outcome run() {
@@ -61,10 +64,16 @@ final class Rollout {
             return failed(WorkerSet.empty(), null, describeTaken(taken)
                     + " of the next workset already in use by another process; refusing to start", "");
         }
+        WorkerSpecs specs;
+        try {
+            specs = WorkerSpecs.load(config);
+        } catch (IOException e) {
+            return failed(WorkerSet.empty(), null, "cannot read the envdir: " + e.getMessage(), "");
+        }
         List<Worker> started = new ArrayList<>();
         for (int port : ports) {
             try {
-                Worker w = Worker.spawn(WorkerSpecs.forPort(config, port, generation));
+                Worker w = Worker.spawn(specs.forPort(port, generation));
                 started.add(w);
                 events.accept(new RolloutEvent.WorkerStarted(config.name(), generation, port, w.pid()));
             } catch (IOException | IllegalArgumentException e) {
@@ -98,7 +107,7 @@ final class Rollout {
         if (!old.workers().isEmpty()) {
             retire();
         }
-        return progress.succeeded(old, next, ports);
+        return progress.succeeded(old, next, ports, Optional.of(specs));
     }
 
     /** Past the switch the new set serves; the old one drains and stops even if rolld is shutting down. */
