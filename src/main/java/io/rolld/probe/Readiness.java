@@ -55,6 +55,9 @@ public final class Readiness {
                         return new Failed(port, abort.get(), elapsedMs(start), attempts);
                     }
                     ProbeResult result = checkAll(probes, port);
+                    if (Thread.interrupted()) {
+                        throw new InterruptedException("interrupted while probing port " + port);
+                    }
                     if (result instanceof ProbeResult.Ready) {
                         pending.remove(port);
                     } else {

@@ -89,6 +89,9 @@ final class Rollout {
             checked = new Readiness(config.smokeTests()).await(ports, config.readyTimeout(), port -> exitedWorker(next, port));
         } catch (InterruptedException e) {
             return failed(next, null, "interrupted: rolld is shutting down", "");
+        } catch (RuntimeException e) {
+            // A probe bug must not strand the new set or kill the group: roll back, naming it.
+            return failed(next, null, "smoke test aborted: " + e, "");
         }
         if (checked instanceof Readiness.Failed f) {
             Worker w = next.workers().get(ports.indexOf(f.port()));
