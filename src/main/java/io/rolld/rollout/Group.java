@@ -204,7 +204,10 @@ public final class Group {
         lastResult = outcome.result();
         report.accept(new RolloutEvent.Finished(outcome.result()));
         request.complete(outcome.result());
-        return !Thread.currentThread().isInterrupted();
+        // A rollout cut short by shutdown may have consumed the interrupt: closed says it too.
+        synchronized (this) {
+            return !closed && !Thread.currentThread().isInterrupted();
+        }
     }
 
     private void record(RolloutEvent event) {
