@@ -1,8 +1,14 @@
 #!/usr/bin/env python3
-"""A small HTTP worker for the rolld example: python3 app.py PORT
+"""A small HTTP worker for the rolld example: python3 app.py PORT, or python3 app.py with an inherited socket
 
 Binds 127.0.0.1:PORT (or $APP_BIND:PORT) and answers GET / with
 "hello from pid N port P generation G" (G from $ROLLD_GENERATION).
+
+Without PORT it serves a listening socket it inherited (rolld's held-socket mode):
+  LISTEN_FDS / LISTEN_PID (systemd socket activation): fd 3, if LISTEN_PID is this process
+  SERVER_STARTER_PORT ("host:port=fd;path=fd", Server::Starter): the first entry's fd
+With APP_PROTOCOL=systemd or APP_PROTOCOL=server-starter only that protocol is accepted (to test
+each one alone). APP_NOTIFY=1 sends READY=1 to $NOTIFY_SOCKET once serving (systemd's sd_notify).
 
 Environment:
   APP_BIND          host to bind instead of 127.0.0.1
@@ -10,7 +16,9 @@ Environment:
   APP_FAIL_FILE     if this file exists, every request answers 500
   ROLLD_GENERATION  echoed in the response body
 
-SIGTERM / SIGINT drain gracefully: the listening socket is closed at once; requests in flight,
+SIGTERM / SIGINT drain gracefully: the listening socket is closed at once (an inherited one: only
+this process's copy; the socket and its queue of not-yet-accepted connections live on in rolld and
+the other workers, and this process accepts nothing more once it has stopped its accept loop); requests in flight,
 and any further request on an already-open keep-alive connection, are answered with
 "Connection: close"; a connection that stays idle for IDLE_GRACE_S after the drain began is
 closed; the process exits 0 when no connection is left, or after DRAIN_DEADLINE_S at the latest.
@@ -198,13 +206,54 @@ class Server(ThreadingHTTPServer):
         super().handle_error(request, client_address)
 
 
+def inherited_fd():
+    """The listening fd handed down by a supervisor, or None; see the module docstring."""
+    protocol = os.environ.get("APP_PROTOCOL", "")
+    if protocol in ("", "systemd") and os.environ.get("LISTEN_FDS"):
+        if os.environ.get("LISTEN_PID") == str(os.getpid()) and int(os.environ["LISTEN_FDS"]) >= 1:
+            return 3
+    if protocol in ("", "server-starter") and os.environ.get("SERVER_STARTER_PORT"):
+        first = os.environ["SERVER_STARTER_PORT"].split(";")[0]
+        return int(first.rsplit("=", 1)[1])
+    return None
+
+
+def notify_ready():
+    """sd_notify(READY=1): one datagram to $NOTIFY_SOCKET ('@' = abstract namespace)."""
+    path = os.environ.get("NOTIFY_SOCKET")
+    if not path:
+        return
+    if path.startswith("@"):
+        path = "\0" + path[1:]
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as s:
+        s.sendto(b"READY=1", path)
+
+
+def make_server(argv):
+    if len(argv) == 2 and argv[1].isdigit():
+        host = os.environ.get("APP_BIND") or "127.0.0.1"
+        return Server((host, int(argv[1])), Handler), "%s:%s" % (host, argv[1])
+    fd = inherited_fd() if len(argv) == 1 else None
+    if fd is None:
+        return None, None
+    server = Server(None, Handler, bind_and_activate=False)
+    server.socket.close()
+    # family/type are read from the fd; the socket object owns this process's copy of it.
+    server.socket = socket.socket(fileno=fd)
+    # Several processes wake for one connection and only one gets it: a blocking accept() would
+    # then hang in the others, and a hung accept loop cannot stop promptly on TERM.
+    server.socket.setblocking(False)
+    name = server.socket.getsockname()
+    server.server_address = name if isinstance(name, tuple) else (name, 0)
+    return server, "inherited fd %d (%s)" % (fd, name)
+
+
 def main(argv):
-    if len(argv) != 2 or not argv[1].isdigit():
-        print("usage: python3 app.py PORT", file=sys.stderr)
+    server, where = make_server(argv)
+    if server is None:
+        print("usage: python3 app.py PORT, or python3 app.py with LISTEN_FDS/LISTEN_PID or SERVER_STARTER_PORT set",
+              file=sys.stderr)
         return 2
-    host = os.environ.get("APP_BIND") or "127.0.0.1"
-    port = int(argv[1])
-    server = Server((host, port), Handler)
 
     stop = threading.Event()
     received = []
@@ -219,7 +268,9 @@ def main(argv):
     serving = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
                                name="accept", daemon=True)
     serving.start()
-    log("listening on %s:%d pid %d" % (host, port, os.getpid()))
+    log("listening on %s pid %d" % (where, os.getpid()))
+    if os.environ.get("APP_NOTIFY"):
+        notify_ready()
 
     while not stop.wait(0.5):
         pass

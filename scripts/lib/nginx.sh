@@ -6,8 +6,8 @@
 #
 # Debian's nginx postinst starts a system nginx on :80 (user www-data, pid file /run/nginx.pid).
 # We never want that one: rolld starts its own nginx with its own prefix. So the install runs
-# with a policy-rc.d that forbids service starts, and if a system nginx appeared anyway it is
-# stopped by the pid in its pid file.
+# with a policy-rc.d that forbids service starts (rolld_apt_install_no_services), and if a system
+# nginx appeared anyway it is stopped by the pid in its pid file.
 
 # shellcheck source=scripts/lib/packages.sh
 source "$(dirname "${BASH_SOURCE[0]}")/packages.sh"
@@ -36,20 +36,9 @@ rolld_wait_pid_gone() {
 }
 
 rolld_install_nginx() {
-    local policy=/usr/sbin/policy-rc.d created_policy="" before after
+    local before after
     before="$(rolld_system_nginx_pid)"
-    if [[ ! -e "$policy" ]]; then
-        printf '#!/bin/sh\nexit 101\n' >"$policy"
-        chmod 0755 "$policy"
-        created_policy=1
-    fi
-    # Remove our policy-rc.d even if the install fails.
-    local status=0
-    rolld_apt_install nginx || status=$?
-    if [[ -n "$created_policy" ]]; then
-        rm -f "$policy"
-    fi
-    ((status == 0)) || return "$status"
+    rolld_apt_install_no_services nginx || return
 
     after="$(rolld_system_nginx_pid)"
     if [[ -n "$after" && "$after" != "$before" ]]; then

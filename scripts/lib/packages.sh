@@ -3,6 +3,7 @@
 #
 #   rolld_find_command CMD          prints the path of CMD (PATH, then /usr/sbin, /usr/bin), or nothing
 #   rolld_apt_install PKG...        apt-get update (once per script run) + install, root only
+#   rolld_apt_install_no_services PKG...   the same, but the packages' scripts may start no service
 #   rolld_ensure_command CMD PKG    makes sure CMD exists: installs PKG when root, else exits 4
 
 ROLLD_APT_UPDATED="${ROLLD_APT_UPDATED:-}"
@@ -31,6 +32,23 @@ rolld_apt_install() {
     fi
     echo "rolld: apt-get install -y $*" >&2
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@" >&2
+}
+
+# Debian packages such as nginx and supervisor start a system-wide service when installed; rolld's
+# scripts always start their own instances, so a policy-rc.d that refuses every start is in place
+# during the install (and removed afterwards, even when the install fails).
+rolld_apt_install_no_services() {
+    local policy=/usr/sbin/policy-rc.d created_policy="" status=0
+    if [[ ! -e "$policy" ]]; then
+        printf '#!/bin/sh\nexit 101\n' >"$policy"
+        chmod 0755 "$policy"
+        created_policy=1
+    fi
+    rolld_apt_install "$@" || status=$?
+    if [[ -n "$created_policy" ]]; then
+        rm -f "$policy"
+    fi
+    return "$status"
 }
 
 # The message for a missing command when we may not install it.

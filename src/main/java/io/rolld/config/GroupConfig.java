@@ -13,7 +13,8 @@ import java.util.Optional;
  * @param directory   absolute working directory of the workers
  * @param stdout      log file template, relative to {@code directory}; empty means rolld's own stdout
  * @param env         variables added to rolld's environment for the workers
- * @param worksets    two or more port lists; rollouts alternate between them round-robin
+ * @param worksets    two or more port lists; rollouts alternate between them round-robin; empty in held-socket mode
+ * @param heldSockets present in held-socket mode ({@code listen:}): the sockets rolld holds and the workers sharing them
  * @param stopSignal  signal name without the SIG prefix, e.g. {@code TERM}
  */
 public record GroupConfig(
@@ -30,7 +31,8 @@ public record GroupConfig(
         Duration stopTimeout,
         Duration readyTimeout,
         Duration drainTimeout,
-        Duration hookTimeout) {
+        Duration hookTimeout,
+        Optional<HeldSockets> heldSockets) {
 
     public static final String DEFAULT_STOP_SIGNAL = "TERM";
     public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(10);

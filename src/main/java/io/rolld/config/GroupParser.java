@@ -9,11 +9,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /** Turns one top-level entry of rolld.yml into a {@link GroupConfig}; one method per key. */
 final class GroupParser {
-    static final List<String> KEYS = List.of("cmd", "directory", "stdout", "stderr", "env", "workset", "smoke_test",
-            "after_start", "stop_signal", "stop_timeout", "ready_timeout", "drain_timeout", "hook_timeout");
+    static final List<String> KEYS = Stream.concat(Stream.of("cmd", "directory", "stdout", "stderr", "env",
+            "workset", "smoke_test", "after_start", "stop_signal", "stop_timeout", "ready_timeout", "drain_timeout", "hook_timeout"),
+            HeldSocketsParser.KEYS.stream()).toList();
     /** Names other supervisors use for our keys, so their users get a useful hint. */
     private static final Map<String, String> ALIASES = Map.of(
             "command", "cmd", "cwd", "directory", "environment", "env", "numprocs", "workset",
@@ -34,6 +36,7 @@ final class GroupParser {
         String name = name(entry);
         String what = "group '" + name + "'";
         YamlMap map = entry.value().map(what).allowOnly(KEYS, ALIASES);
+        Optional<HeldSockets> held = new HeldSocketsParser(configDir, ports).parse(map, what, name);
         return new GroupConfig(
                 name,
                 cmd(map.require("cmd", entry.key()), "'cmd' in " + what),
@@ -41,14 +44,15 @@ final class GroupParser {
                 map.get("stdout", n -> Optional.of(logFile(n, "'stdout' in " + what)), Optional.empty()),
                 map.get("stderr", n -> Optional.of(logFile(n, "'stderr' in " + what)), Optional.empty()),
                 map.get("env", n -> env(n, "'env' in " + what), Map.of()),
-                worksets(map.require("workset", entry.key()), what),
+                held.isPresent() ? List.of() : worksets(map.require("workset", entry.key()), what),
                 map.get("smoke_test", n -> SmokeTestParser.parse(n, what), List.of()),
                 map.get("after_start", n -> new HookParser(configDir).parse(n, what), List.of()),
                 map.get("stop_signal", n -> signal(n, "'stop_signal' in " + what), GroupConfig.DEFAULT_STOP_SIGNAL),
                 map.get("stop_timeout", n -> n.duration("'stop_timeout' in " + what), GroupConfig.DEFAULT_STOP_TIMEOUT),
                 map.get("ready_timeout", n -> n.duration("'ready_timeout' in " + what), GroupConfig.DEFAULT_READY_TIMEOUT),
                 map.get("drain_timeout", n -> n.duration("'drain_timeout' in " + what), GroupConfig.DEFAULT_DRAIN_TIMEOUT),
-                map.get("hook_timeout", n -> n.duration("'hook_timeout' in " + what), GroupConfig.DEFAULT_HOOK_TIMEOUT));
+                map.get("hook_timeout", n -> n.duration("'hook_timeout' in " + what), GroupConfig.DEFAULT_HOOK_TIMEOUT),
+                held);
     }
 
     private static String name(YamlMap.Entry entry) throws ConfigException {

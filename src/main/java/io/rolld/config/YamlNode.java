@@ -75,6 +75,14 @@ record YamlNode(Node node, String file) {
         }
     }
 
+    /** A YAML boolean ({@code true} or {@code false}). */
+    boolean bool(String what) throws ConfigException {
+        if (!Tag.BOOL.equals(node.getTag()) || !(node instanceof ScalarNode scalar)) {
+            throw mismatch("true or false", what);
+        }
+        return Boolean.parseBoolean(scalar.getValue());
+    }
+
     /** A non-blank path, resolved against {@code base} when relative. */
     Path path(String what, Path base) throws ConfigException {
         String text = text(what);

@@ -10,20 +10,25 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
-/** One running worker process, bound to one port. */
+/**
+ * One running worker process, bound to one port (in held-socket mode: sharing the group's held
+ * sockets, {@link #port()} is then the first held TCP port). Whoever spawned it feeds {@link #exit()}:
+ * the JDK for {@link #spawn} (ProcessBuilder), {@link NativeSpawn}'s reaper (waitpid on this pid) for
+ * workers that inherit descriptors.
+ */
 public final class Worker {
     private final int port;
-    private final Process process;
+    private final ProcessHandle handle;
     private final Instant startedAt;
     private final Optional<Path> stderr;
     private final CompletableFuture<Exit> exit;
 
-    private Worker(int port, Process process, Optional<Path> stderr) {
+    Worker(int port, ProcessHandle handle, CompletableFuture<Exit> exit, Optional<Path> stderr) {
         this.port = port;
-        this.process = process;
+        this.handle = handle;
         this.startedAt = Instant.now();
         this.stderr = stderr;
-        this.exit = process.onExit().thenApply(p -> Exit.ofJdkValue(p.exitValue()));
+        this.exit = exit;
     }
 
     /** Starts a worker; its output goes straight to its files, never through rolld. */
@@ -34,7 +39,9 @@ public final class Worker {
                 .redirectOutput(redirect(spec.stdout()))
                 .redirectError(redirect(spec.stderr()));
         builder.environment().putAll(spec.env());
-        return new Worker(spec.port(), builder.start(), spec.stderr());
+        Process process = builder.start();
+        return new Worker(spec.port(), process.toHandle(), process.onExit().thenApply(p -> Exit.ofJdkValue(p.exitValue())),
+                spec.stderr());
     }
 
     private static Redirect redirect(Optional<Path> file) throws IOException {
@@ -53,15 +60,16 @@ public final class Worker {
     }
 
     public long pid() {
-        return process.pid();
+        return handle.pid();
     }
 
     public Instant startedAt() {
         return startedAt;
     }
 
+    /** False once the process has exited and been reaped. */
     public boolean isAlive() {
-        return process.isAlive();
+        return !exit.isDone();
     }
 
     /** Completes when the process has exited and been reaped. */
@@ -70,7 +78,7 @@ public final class Worker {
     }
 
     public ProcessHandle handle() {
-        return process.toHandle();
+        return handle;
     }
 
     /** The last lines of the worker's stderr file, for failure reports; empty when it has none. */
@@ -80,7 +88,7 @@ public final class Worker {
 
     /** Stops the worker and its descendants: see {@link ProcessTree#stop}. */
     public Exit stop(PosixSignal signal, Duration timeout) throws InterruptedException {
-        ProcessTree.stop(process.toHandle(), signal, timeout);
+        ProcessTree.stop(handle, signal, timeout);
         return exit.join();
     }
 

@@ -21,6 +21,8 @@ public final class Group {
     private final ProcNetTcp tcp;
     private final Consumer<RolloutEvent> events;
     private final Thread thread;
+    /** Held-socket mode only: bound by the group's thread, closed by shutdown once the thread has ended. */
+    private final SocketHold sockets = new SocketHold();
 
     // Guarded by this.
     private GroupConfig config;
@@ -115,6 +117,7 @@ public final class Group {
         last.workers().forEach(w -> events.accept(
                 new RolloutEvent.WorkerStopped(c.name(), last.generation(), w.port(), w.pid(), exits.get(w.pid()))));
         active = WorkerSet.empty();
+        sockets.close();
         phase = Phase.IDLE;
     }
 
@@ -147,7 +150,9 @@ public final class Group {
                 watchers.forEach(w -> w.accept(event));
             };
             report.accept(new RolloutEvent.Started(c.name(), active.generation() + 1, trigger));
-            Rollout.Outcome outcome = new Rollout(c, configDir, active, tcp, report).run();
+            Rollout.Outcome outcome = c.heldSockets().isPresent()
+                    ? new HeldRollout(c, configDir, active, sockets, report).run()
+                    : new Rollout(c, configDir, active, tcp, report).run();
             active = outcome.active();
             lastResult = outcome.result();
             report.accept(new RolloutEvent.Finished(outcome.result()));

@@ -34,8 +34,7 @@ final class Rollout {
     private final long generation;
     private final ProcNetTcp tcp;
     private final Consumer<RolloutEvent> events;
-    private final long startNanos = System.nanoTime();
-    private Phase phase = Phase.IDLE;
+    private final Progress progress;
 
     Rollout(GroupConfig config, Path configDir, WorkerSet old, ProcNetTcp tcp, Consumer<RolloutEvent> events) {
         this.config = config;
@@ -44,6 +43,7 @@ final class Rollout {
         this.generation = old.generation() + 1;
         this.tcp = tcp;
         this.events = events;
+        this.progress = new Progress(config, generation, events);
     }
 
     /** On success the caller's new active set is {@link #next}; on failure the old set is untouched. */
@@ -93,9 +93,7 @@ final class Rollout {
         if (!old.workers().isEmpty()) {
             retire();
         }
-        enter(Phase.IDLE, ports);
-        return new Outcome(new RolloutResult.Succeeded(config.name(), generation, ports, next.pids(), old.pids(),
-                elapsedMs()), next);
+        return progress.succeeded(old, next, ports);
     }
 
     /** Past the switch the new set serves; the old one drains and stops even if rolld is shutting down. */
@@ -110,7 +108,7 @@ final class Rollout {
             Thread.currentThread().interrupt(); // shutting down: skip the wait, still stop cleanly below
         }
         enter(Phase.STOPPING, old.ports());
-        stopAndReport(old);
+        progress.stopAndReport(old);
     }
 
     private Optional<String> exitedWorker(WorkerSet set, int port) {
@@ -122,25 +120,7 @@ final class Rollout {
     }
 
     private Outcome failed(WorkerSet next, FrontSwitch front, String reason, String detail) {
-        Phase failedIn = phase;
-        enter(Phase.ROLLING_BACK, next.ports());
-        stopAndReport(next);
-        StringBuilder fullDetail = new StringBuilder(detail);
-        if (front != null) {
-            for (String problem : front.undo()) {
-                fullDetail.append(fullDetail.isEmpty() ? "" : "\n").append("rollback: ").append(problem);
-            }
-        }
-        enter(Phase.IDLE, old.ports());
-        return new Outcome(new RolloutResult.Failed(config.name(), generation, failedIn, reason, fullDetail.toString(),
-                elapsedMs()), old);
-    }
-
-    private void stopAndReport(WorkerSet set) {
-        Map<Long, Exit> exits = set.stop(PosixSignal.named(config.stopSignal()), config.stopTimeout());
-        for (Worker w : set.workers()) {
-            events.accept(new RolloutEvent.WorkerStopped(config.name(), set.generation(), w.port(), w.pid(), exits.get(w.pid())));
-        }
+        return progress.failed(old, next, front, reason, detail);
     }
 
     private FrontContext context(WorkerSet next) {
@@ -149,12 +129,11 @@ final class Rollout {
     }
 
     private void enter(Phase to, List<Integer> ports) {
-        phase = to;
-        events.accept(new RolloutEvent.Transition(config.name(), generation, to, ports, elapsedMs()));
+        progress.enter(to, ports);
     }
 
     private long elapsedMs() {
-        return (System.nanoTime() - startNanos) / 1_000_000;
+        return progress.elapsedMs();
     }
 
     private static String describePorts(java.util.Set<Integer> ports) {

@@ -6,6 +6,9 @@ import io.rolld.config.ShellWords;
 import io.rolld.process.WorkerSpec;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
+import io.rolld.process.Listeners;
+import java.nio.file.Path;
 
 /** Turns a group's configuration into the launch spec of the worker on one port. */
 final class WorkerSpecs {
@@ -23,5 +26,26 @@ final class WorkerSpecs {
                 env,
                 group.stdout().map(t -> group.directory().resolve(Placeholders.expand(t, port))),
                 group.stderr().map(t -> group.directory().resolve(Placeholders.expand(t, port))));
+    }
+
+    /**
+     * A worker of a held-socket group: {@code {numproc}} is its slot (1..workers), so log files
+     * stay per worker; its environment carries both inheritance protocols and, for the notify
+     * rule, {@code NOTIFY_SOCKET}. Its port is the first held TCP port.
+     */
+    static WorkerSpec forHeldSlot(GroupConfig group, int slot, long generation, Listeners sockets, Optional<Path> notifySocket) {
+        Map<String, String> env = new HashMap<>(group.env());
+        env.put("ROLLD_GROUP", group.name());
+        env.put("ROLLD_GENERATION", Long.toString(generation));
+        env.put("ROLLD_WORKER", Integer.toString(slot));
+        env.putAll(sockets.environment(generation));
+        notifySocket.ifPresent(p -> env.put("NOTIFY_SOCKET", p.toString()));
+        int port = sockets.ports().stream().filter(p -> p != 0).findFirst().orElse(0);
+        return new WorkerSpec(port,
+                ShellWords.split(Placeholders.expand(group.cmd(), slot)),
+                group.directory(),
+                env,
+                group.stdout().map(t -> group.directory().resolve(Placeholders.expand(t, slot))),
+                group.stderr().map(t -> group.directory().resolve(Placeholders.expand(t, slot))));
     }
 }

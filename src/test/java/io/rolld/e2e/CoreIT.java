@@ -55,13 +55,15 @@ class CoreIT {
 
     @Test
     void hup_whenTheNewWorkersFailTheSmokeTest_rollsBackAndKeepsServing() throws Exception {
-        try (Deployment d = Deployment.start("rollback", 4, "  ready_timeout: 2s\n");
+        try (Deployment d = Deployment.start("rollback", 4, "  ready_timeout: 8s\n");
              HttpLoad load = HttpLoad.start(d.nginx().port(), 4, Duration.ofMinutes(2), 5_000_000)) {
             List<Long> old = firstGenerationPids(d);
             byte[] upstreamBefore = Files.readAllBytes(d.nginx().upstreamFile());
             load.awaitCompleted(100, Duration.ofSeconds(20));
 
-            d.env("APP_FAIL", "1"); // the next generation answers 500 to everything
+            // The next generation answers 500 to everything (ready_timeout leaves time to start
+            // even on a busy machine, so the failure seen is the 500, not a slow bind).
+            d.env("APP_FAIL", "1");
             Deployment.Outcome failed = d.hup();
             assertFalse(failed.succeeded(), failed.line());
             assertTrue(failed.line().contains("reason=\"smoke test failed on port"), failed.line());

@@ -25,8 +25,10 @@ class RolldFixtureIT {
     private static final String STAND_IN = """
             #!/usr/bin/env bash
             set -euo pipefail
-            log() { echo "$(date -u +%Y-%m-%dT%H:%M:%S.000Z) INFO $*"; }
-            python3 "$ROLLD_ROOT/example/app.py" "$1" &
+            # printf's own clock: a `date` child per line would be a short-lived descendant that
+            # the leftover check could catch between its fork and its exit.
+            log() { TZ=UTC printf '%(%Y-%m-%dT%H:%M:%S)T.000Z INFO %s\n' -1 "$*"; }
+            /usr/bin/python3 "$ROLLD_ROOT/example/app.py" "$1" &  # not a PATH shim (pyenv): one process, no helpers to race with TERM
             worker=$!
             on_term() {
                 if [[ "${2:-}" != leak ]]; then kill -TERM "$worker"; wait "$worker" || true; fi

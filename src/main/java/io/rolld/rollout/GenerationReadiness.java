@@ -1,0 +1,69 @@
+package io.rolld.rollout;
+
+import io.rolld.config.HeldSockets;
+import io.rolld.process.NotifySocket;
+import io.rolld.process.Worker;
+import io.rolld.process.WorkerSet;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Waits until every worker of a new held-socket generation is ready by the group's rule:
+ * Server::Starter's (still alive after the interval) or systemd's ({@code READY=1} from the
+ * worker's pid on the generation's notify socket, within ready_timeout). A worker that exits
+ * first ends the wait at once.
+ */
+final class GenerationReadiness {
+    private static final Duration POLL = Duration.ofMillis(50);
+
+    private final HeldSockets.Ready rule;
+    private final Duration timeout;
+
+    GenerationReadiness(HeldSockets.Ready rule, Duration timeout) {
+        this.rule = rule;
+        this.timeout = timeout;
+    }
+
+    record NotReady(Worker worker, String reason) {
+    }
+
+    Optional<NotReady> await(WorkerSet next, Optional<NotifySocket> notify) throws InterruptedException {
+        long start = System.nanoTime();
+        Set<Long> ready = new HashSet<>();
+        while (true) {
+            for (Worker w : next.workers()) {
+                if (!w.isAlive()) {
+                    return Optional.of(new NotReady(w, "exited after " + elapsedMs(start) + "ms (" + w.exit().join() + ")"));
+                }
+            }
+            long elapsed = System.nanoTime() - start;
+            switch (rule) {
+                case HeldSockets.Ready.AliveFor(Duration interval) -> {
+                    if (elapsed >= interval.toNanos()) {
+                        return Optional.empty();
+                    }
+                }
+                case HeldSockets.Ready.Notify() -> {
+                    notify.orElseThrow().poll().stream()
+                            .filter(n -> n.assignment().equals("READY=1"))
+                            .forEach(n -> ready.add(n.pid()));
+                    Optional<Worker> waiting = next.workers().stream().filter(w -> !ready.contains(w.pid())).findFirst();
+                    if (waiting.isEmpty()) {
+                        return Optional.empty();
+                    }
+                    if (elapsed >= timeout.toNanos()) {
+                        return Optional.of(new NotReady(waiting.get(), "no READY=1 on NOTIFY_SOCKET within " + timeout.toMillis()
+                                + "ms (" + ready.size() + " of " + next.workers().size() + " workers ready)"));
+                    }
+                }
+            }
+            Thread.sleep(POLL);
+        }
+    }
+
+    private static long elapsedMs(long start) {
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+}

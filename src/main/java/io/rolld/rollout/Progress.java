@@ -1,0 +1,68 @@
+package io.rolld.rollout;
+
+import io.rolld.config.GroupConfig;
+import io.rolld.front.FrontSwitch;
+import io.rolld.process.Exit;
+import io.rolld.process.PosixSignal;
+import io.rolld.process.Worker;
+import io.rolld.process.WorkerSet;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * What every kind of rollout shares: the current phase, one event per transition, stopping a set
+ * with a report per worker, and the rollback that leaves the old set serving.
+ */
+final class Progress {
+    private final GroupConfig config;
+    private final long generation;
+    private final Consumer<RolloutEvent> events;
+    private final long startNanos = System.nanoTime();
+    private Phase phase = Phase.IDLE;
+
+    Progress(GroupConfig config, long generation, Consumer<RolloutEvent> events) {
+        this.config = config;
+        this.generation = generation;
+        this.events = events;
+    }
+
+    void enter(Phase to, List<Integer> ports) {
+        phase = to;
+        events.accept(new RolloutEvent.Transition(config.name(), generation, to, ports, elapsedMs()));
+    }
+
+    long elapsedMs() {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+
+    /** Stops {@code set} with the group's stop signal (SIGKILL after stop_timeout) and reports each exit. */
+    void stopAndReport(WorkerSet set) {
+        Map<Long, Exit> exits = set.stop(PosixSignal.named(config.stopSignal()), config.stopTimeout());
+        for (Worker w : set.workers()) {
+            events.accept(new RolloutEvent.WorkerStopped(config.name(), set.generation(), w.port(), w.pid(), exits.get(w.pid())));
+        }
+    }
+
+    /** Rolls back: the new set is stopped, the front (when one was touched) put back, the old set stays active. */
+    Rollout.Outcome failed(WorkerSet old, WorkerSet next, FrontSwitch front, String reason, String detail) {
+        Phase failedIn = phase;
+        enter(Phase.ROLLING_BACK, next.ports());
+        stopAndReport(next);
+        StringBuilder fullDetail = new StringBuilder(detail);
+        if (front != null) {
+            for (String problem : front.undo()) {
+                fullDetail.append(fullDetail.isEmpty() ? "" : "\n").append("rollback: ").append(problem);
+            }
+        }
+        enter(Phase.IDLE, old.ports());
+        return new Rollout.Outcome(new RolloutResult.Failed(config.name(), generation, failedIn, reason, fullDetail.toString(),
+                elapsedMs()), old);
+    }
+
+    Rollout.Outcome succeeded(WorkerSet old, WorkerSet next, List<Integer> ports) {
+        enter(Phase.IDLE, ports);
+        return new Rollout.Outcome(new RolloutResult.Succeeded(config.name(), generation, ports, next.pids(), old.pids(),
+                elapsedMs()), next);
+    }
+}

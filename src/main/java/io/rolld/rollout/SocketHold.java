@@ -1,0 +1,34 @@
+package io.rolld.rollout;
+
+import io.rolld.config.Listen;
+import io.rolld.process.Listeners;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * The sockets a held-socket group keeps for its whole life: bound by the first rollout (so a bind
+ * failure fails the first start and rolld exits), handed to every generation, closed at shutdown.
+ * Only the group's thread binds; shutdown closes after that thread has ended.
+ */
+final class SocketHold {
+    private Listeners listeners;
+
+    /** The held sockets, bound on the first call; a later configuration naming other addresses is refused. */
+    Listeners listeners(List<Listen> listen) throws IOException {
+        if (listeners == null) {
+            listeners = Listeners.open(listen);
+        } else if (!listen.equals(listeners.sockets().stream().map(s -> s.listen()).toList())) {
+            throw new IOException("the 'listen' addresses changed from " + listeners.sockets().stream().map(s -> s.listen().address()).toList()
+                    + " to " + listen.stream().map(Listen::address).toList()
+                    + "; the held sockets are bound once, so restart rolld to bind new ones");
+        }
+        return listeners;
+    }
+
+    void close() {
+        if (listeners != null) {
+            listeners.close();
+            listeners = null;
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package io.rolld.process;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rolld.config.Listen;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NativeSpawnTest {
+    @TempDir
+    Path dir;
+    private final List<Worker> started = new ArrayList<>();
+    private final List<AutoCloseable> opened = new ArrayList<>();
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        for (Worker w : started) {
+            w.stop(PosixSignal.KILL, Duration.ofSeconds(2));
+        }
+        for (AutoCloseable c : opened) {
+            c.close();
+        }
+    }
+
+    private Listeners twoSockets() throws Exception {
+        Listeners l = Listeners.open(List.of(
+                new Listen(new Listen.Inet("127.0.0.1", 0), "web", 16, false, false, Optional.empty()),
+                new Listen(new Listen.Unix(dir.resolve("admin.sock")), "admin", 16, false, false, Optional.empty())));
+        opened.add(l);
+        return l;
+    }
+
+    private Worker spawn(String script, List<Integer> fds, Map<String, String> env) throws Exception {
+        Worker w = NativeSpawn.spawn(new WorkerSpec(8001, List.of("/bin/sh", "-c", script), dir, env,
+                Optional.of(dir.resolve("logs/out.log")), Optional.of(dir.resolve("logs/err.log"))), fds);
+        started.add(w);
+        return w;
+    }
+
+    @Test
+    void spawn_passesHeldSocketsAsFd3And4AndNoOtherDescriptor() throws Exception {
+        Listeners sockets = twoSockets();
+        Worker w = spawn("exec sleep 30", sockets.fds(), Map.of());
+        Path fdDir = Path.of("/proc/" + w.pid() + "/fd");
+        // The shell wrapper execs twice; poll until the pid runs sleep.
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!Files.readString(Path.of("/proc/" + w.pid() + "/comm")).strip().equals("sleep") && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        Set<String> fds = new TreeSet<>();
+        try (var list = Files.list(fdDir)) {
+            list.forEach(p -> fds.add(p.getFileName().toString()));
+        }
+        assertEquals(new TreeSet<>(Set.of("0", "1", "2", "3", "4")), fds);
+        for (int i = 0; i < 2; i++) {
+            assertEquals(Files.readSymbolicLink(Path.of("/proc/self/fd/" + sockets.fds().get(i))),
+                    Files.readSymbolicLink(fdDir.resolve(Integer.toString(3 + i))), "fd " + (3 + i));
+        }
+        assertEquals(Path.of("/dev/null"), Files.readSymbolicLink(fdDir.resolve("0")));
+        assertEquals(dir.resolve("logs/out.log"), Files.readSymbolicLink(fdDir.resolve("1")));
+    }
+
+    @Test
+    void spawn_setsListenPidToTheServersOwnPidInItsOwnProcessGroup() throws Exception {
+        Listeners sockets = twoSockets();
+        Map<String, String> env = sockets.environment(7);
+        Worker w = spawn("echo \"$LISTEN_PID $$ $LISTEN_FDS $LISTEN_FDNAMES $SERVER_STARTER_PORT $SERVER_STARTER_GENERATION $(cut -d' ' -f5 /proc/$$/stat)\"",
+                sockets.fds(), env);
+        assertEquals(new Exit.Code(0), w.exit().get(10, TimeUnit.SECONDS));
+        assertEquals(w.pid() + " " + w.pid() + " 2 web:admin 127.0.0.1:" + sockets.ports().get(0) + "=3;" + dir.resolve("admin.sock")
+                + "=4 7 " + w.pid(), Files.readString(dir.resolve("logs/out.log")).strip());
+    }
+
+    @Test
+    void spawn_inTheGroupDirectoryWithTermAtItsDefault_reportsExitCodeAndSignal() throws Exception {
+        Worker code = spawn("pwd; exit 7", List.of(), Map.of());
+        assertEquals(new Exit.Code(7), code.exit().get(10, TimeUnit.SECONDS));
+        assertEquals(dir.toString(), Files.readString(dir.resolve("logs/out.log")).strip());
+        Worker sleeper = spawn("exec sleep 30", List.of(), Map.of());
+        assertTrue(sleeper.isAlive());
+        assertEquals(new Exit.Signaled(15), sleeper.stop(PosixSignal.TERM, Duration.ofSeconds(5)));
+        assertTrue(!sleeper.isAlive());
+    }
+
+    @Test
+    void spawn_ofAMissingProgram_failsInTheChildWithExit127() throws Exception {
+        Worker w = spawn("exec /no/such/program", List.of(), Map.of());
+        assertEquals(new Exit.Code(127), w.exit().get(10, TimeUnit.SECONDS));
+        assertTrue(w.stderrTail(1).contains("/no/such/program"), w.stderrTail(1));
+    }
+
+    @Test
+    void notifySocket_receivesReadyWithTheSendersPid() throws Exception {
+        try (NotifySocket notify = NotifySocket.bind(dir.resolve("notify.sock"))) {
+            Worker w = spawn("exec python3 -c 'import os,socket; s=socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); "
+                    + "s.sendto(b\"STATUS=warming\\nREADY=1\", os.environ[\"NOTIFY_SOCKET\"])'", List.of(),
+                    Map.of("NOTIFY_SOCKET", notify.path().toString()));
+            assertEquals(new Exit.Code(0), w.exit().get(10, TimeUnit.SECONDS));
+            assertEquals(List.of(new NotifySocket.Notice(w.pid(), "STATUS=warming"), new NotifySocket.Notice(w.pid(), "READY=1")),
+                    notify.poll());
+            assertEquals(List.of(), notify.poll());
+        }
+    }
+}
