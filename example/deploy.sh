@@ -13,7 +13,7 @@ rolld="${ROLLD:-$root/scripts/rolld}"
 config="${ROLLD_CONFIG:-$root/rolld.yml}"
 
 echo "--- build"
-python3 -m py_compile "$root/example/app.py"   # your build: mvn package, npm ci && npm run build, ...
+python3 -c 'import ast, sys; ast.parse(open(sys.argv[1]).read(), sys.argv[1])' "$root/example/app.py"  # your build: mvn package, npm ci && npm run build, ...
 
 echo "--- deploy"
 rc=0
