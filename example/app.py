@@ -2,7 +2,8 @@
 """A small HTTP worker for the rolld example: python3 app.py PORT, or python3 app.py with an inherited socket
 
 Binds 127.0.0.1:PORT (or $APP_BIND:PORT) and answers GET / with
-"hello from pid N port P generation G" (G from $ROLLD_GENERATION).
+"hello from pid N port P generation G" (G from $ROLLD_GENERATION);
+GET /env/NAME answers the value of the environment variable NAME (404 if unset).
 
 Without PORT it serves a listening socket it inherited (rolld's held-socket mode):
   LISTEN_FDS / LISTEN_PID (systemd socket activation): fd 3, if LISTEN_PID is this process
@@ -14,6 +15,9 @@ Environment:
   APP_BIND          host to bind instead of 127.0.0.1
   APP_FAIL          if non-empty, every request answers 500 (to make smoke tests fail)
   APP_FAIL_FILE     if this file exists, every request answers 500
+  APP_CRASH_FILE    if this file exists when the app starts, it writes a line to stderr and
+                    exits 3 at once (a worker that crash-loops)
+  APP_LEAK_KB       every request keeps this many KiB of memory for good (a leaking worker)
   ROLLD_GENERATION  echoed in the response body
 
 SIGTERM / SIGINT drain gracefully: the listening socket is closed at once (an inherited one: only
@@ -110,6 +114,8 @@ class Connections:
 
 
 CONNECTIONS = Connections()
+LEAKED = []
+LEAK_BYTES = int(os.environ.get("APP_LEAK_KB") or "0") * 1024
 
 
 def failing():
@@ -173,9 +179,15 @@ class Handler(BaseHTTPRequestHandler):
 
     def respond(self, send_body):
         reason = failing()
+        path = self.path.split("?", 1)[0]
+        if LEAK_BYTES:
+            LEAKED.append(b"x" * LEAK_BYTES)  # filled, so the pages are resident
         if reason:
             status, text = 500, "failing on purpose: %s\n" % reason
-        elif self.path.split("?", 1)[0] == "/":
+        elif path.startswith("/env/"):
+            value = os.environ.get(path[len("/env/"):])
+            status, text = (200, value + "\n") if value is not None else (404, "unset\n")
+        elif path == "/":
             status, text = 200, "hello from pid %d port %d generation %s\n" % (
                 os.getpid(), self.server.server_address[1], os.environ.get("ROLLD_GENERATION", ""))
         else:
@@ -249,6 +261,10 @@ def make_server(argv):
 
 
 def main(argv):
+    crash_file = os.environ.get("APP_CRASH_FILE")
+    if crash_file and os.path.exists(crash_file):
+        print("crashing on purpose: APP_CRASH_FILE %s exists" % crash_file, file=sys.stderr, flush=True)
+        return 3
     server, where = make_server(argv)
     if server is None:
         print("usage: python3 app.py PORT, or python3 app.py with LISTEN_FDS/LISTEN_PID or SERVER_STARTER_PORT set",

@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param worksets    two or more port lists; rollouts alternate between them round-robin; empty in held-socket mode
  * @param heldSockets present in held-socket mode ({@code listen:}): the sockets rolld holds and the workers sharing them
  * @param stopSignal  signal name without the SIG prefix, e.g. {@code TERM}
+ * @param supervision respawn, memory limits, periodic restarts, envdir and event commands
  */
 public record GroupConfig(
         String name,
@@ -32,6 +33,7 @@ public record GroupConfig(
         Duration readyTimeout,
         Duration drainTimeout,
         Duration hookTimeout,
+        Supervision supervision,
         Optional<HeldSockets> heldSockets) {
 
     public static final String DEFAULT_STOP_SIGNAL = "TERM";

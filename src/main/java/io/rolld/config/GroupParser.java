@@ -13,9 +13,9 @@ import java.util.stream.Stream;
 
 /** Turns one top-level entry of rolld.yml into a {@link GroupConfig}; one method per key. */
 final class GroupParser {
-    static final List<String> KEYS = Stream.concat(Stream.of("cmd", "directory", "stdout", "stderr", "env",
+    static final List<String> KEYS = Stream.of(Stream.of("cmd", "directory", "stdout", "stderr", "env",
             "workset", "smoke_test", "after_start", "stop_signal", "stop_timeout", "ready_timeout", "drain_timeout", "hook_timeout"),
-            HeldSocketsParser.KEYS.stream()).toList();
+            HeldSocketsParser.KEYS.stream(), SupervisionParser.KEYS.stream()).flatMap(k -> k).toList();
     /** Names other supervisors use for our keys, so their users get a useful hint. */
     private static final Map<String, String> ALIASES = Map.of(
             "command", "cmd", "cwd", "directory", "environment", "env", "numprocs", "workset",
@@ -52,6 +52,7 @@ final class GroupParser {
                 map.get("ready_timeout", n -> n.duration("'ready_timeout' in " + what), GroupConfig.DEFAULT_READY_TIMEOUT),
                 map.get("drain_timeout", n -> n.duration("'drain_timeout' in " + what), GroupConfig.DEFAULT_DRAIN_TIMEOUT),
                 map.get("hook_timeout", n -> n.duration("'hook_timeout' in " + what), GroupConfig.DEFAULT_HOOK_TIMEOUT),
+                new SupervisionParser(configDir).parse(map, what),
                 held);
     }
 

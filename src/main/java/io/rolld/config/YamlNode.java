@@ -107,6 +107,21 @@ record YamlNode(Node node, String file) {
         return d;
     }
 
+    /** A size in bytes such as {@code 256MB} (see {@link Sizes}); zero is refused. */
+    long size(String what) throws ConfigException {
+        String text = text(what);
+        long bytes;
+        try {
+            bytes = Sizes.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw error("invalid size '" + text + "' for " + what + ": " + e.getMessage());
+        }
+        if (bytes == 0) {
+            throw error("size '" + text + "' for " + what + " must be greater than 0");
+        }
+        return bytes;
+    }
+
     List<YamlNode> list(String what) throws ConfigException {
         if (!(node instanceof SequenceNode seq)) {
             throw mismatch("a list", what);

@@ -1,5 +1,6 @@
 package io.rolld.daemon;
 
+import io.rolld.rollout.Health;
 import io.rolld.rollout.RolloutEvent;
 import io.rolld.rollout.RolloutResult;
 import java.util.function.Consumer;
@@ -28,8 +29,34 @@ final class EventLog implements Consumer<RolloutEvent> {
             case RolloutEvent.WorkerStopped w -> LOG.info("{}", Logfmt.event("worker_stopped").kv("group", w.group())
                     .kv("generation", w.generation()).kv("port", w.port()).kv("pid", w.pid()).kv("exit", w.exit()));
             case RolloutEvent.Finished f -> finished(f.result());
+            case RolloutEvent.WorkerCrashed c -> LOG.warn("{}", Logfmt.event("worker_crashed").kv("group", c.group())
+                    .kv("generation", c.generation()).kv("port", c.port()).kv("pid", c.pid()).kv("exit", c.exit())
+                    .kv("uptime_ms", c.uptimeMs()).kv("crashes_in_a_row", c.crashesInARow())
+                    .kv("action", "respawning on the same port in " + c.respawnInMs() + "ms").detail(c.stderrTail()));
+            case RolloutEvent.WorkerRespawned r -> LOG.info("{}", Logfmt.event("worker_respawned").kv("group", r.group())
+                    .kv("generation", r.generation()).kv("port", r.port()).kv("pid", r.pid())
+                    .kv("crashes_in_a_row", r.crashesInARow()));
+            case RolloutEvent.RespawnFailed r -> LOG.error("{}", Logfmt.event("respawn_failed").kv("group", r.group())
+                    .kv("generation", r.generation()).kv("port", r.port()).kv("reason", r.reason())
+                    .kv("crashes_in_a_row", r.crashesInARow()).kv("action", "retrying in " + r.retryInMs() + "ms"));
+            case RolloutEvent.MemoryExceeded m -> LOG.warn("{}", Logfmt.event("memory_exceeded").kv("group", m.group())
+                    .kv("generation", m.generation()).kv("port", m.port()).kv("pid", m.pid())
+                    .kv("metric", m.usage().metric().label()).kv("bytes", m.usage().bytes()).kv("rss_bytes", m.usage().rssBytes())
+                    .kv("limit", m.limit()).kv("action", m.action().label()).kv("reason", m.reason()));
+            case RolloutEvent.HealthChanged h -> health(h);
+            case RolloutEvent.EventCommandFailed f -> LOG.warn("{}", Logfmt.event("on_event_failed").kv("group", f.group())
+                    .kv("event", f.event()).kv("problem", f.problem()));
         }
     }
+
+    private static void health(RolloutEvent.HealthChanged h) {
+        switch (h.health()) {
+            case Health.Healthy _ -> LOG.info("{}", Logfmt.event("group_healthy").kv("group", h.group()));
+            case Health.Degraded d -> LOG.warn("{}", Logfmt.event("group_degraded").kv("group", h.group())
+                    .kv("reasons", String.join("; ", d.reasons())));
+        }
+    }
+
 
     private static void finished(RolloutResult result) {
         switch (result) {

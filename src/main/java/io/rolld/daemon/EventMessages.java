@@ -1,5 +1,6 @@
 package io.rolld.daemon;
 
+import io.rolld.rollout.Health;
 import io.rolld.rollout.RolloutEvent;
 import java.time.Instant;
 
@@ -21,6 +22,22 @@ final class EventMessages {
             case RolloutEvent.WorkerStopped w -> ControlProtocol.message("worker_stopped").with("group", w.group())
                     .with("generation", w.generation()).with("port", w.port()).with("pid", w.pid())
                     .with("exit", String.valueOf(w.exit()));
+            case RolloutEvent.WorkerCrashed c -> ControlProtocol.message("worker_crashed").with("group", c.group())
+                    .with("generation", c.generation()).with("port", c.port()).with("pid", c.pid())
+                    .with("exit", String.valueOf(c.exit())).with("crashes_in_a_row", c.crashesInARow())
+                    .with("respawn_in_ms", c.respawnInMs());
+            case RolloutEvent.WorkerRespawned r -> ControlProtocol.message("worker_respawned").with("group", r.group())
+                    .with("generation", r.generation()).with("port", r.port()).with("pid", r.pid());
+            case RolloutEvent.RespawnFailed r -> ControlProtocol.message("respawn_failed").with("group", r.group())
+                    .with("generation", r.generation()).with("port", r.port()).with("reason", r.reason());
+            case RolloutEvent.MemoryExceeded m -> ControlProtocol.message("memory_exceeded").with("group", m.group())
+                    .with("generation", m.generation()).with("port", m.port()).with("pid", m.pid())
+                    .with("bytes", m.usage().bytes()).with("limit", m.limit()).with("action", m.action().label())
+                    .with("reason", m.reason());
+            case RolloutEvent.HealthChanged h -> ControlProtocol.message("health").with("group", h.group())
+                    .with("reasons", h.health() instanceof Health.Degraded d ? d.reasons() : java.util.List.of());
+            case RolloutEvent.EventCommandFailed f -> ControlProtocol.message("on_event_failed").with("group", f.group())
+                    .with("event", f.event()).with("problem", f.problem());
             case RolloutEvent.Finished f -> {
                 ControlProtocol.Message m = ControlProtocol.message("result");
                 StatusReport.result(f.result(), Instant.now()).forEach(m::with);

@@ -38,6 +38,11 @@ final class Progress implements Consumer<RolloutEvent> {
             case RolloutEvent.WorkerStopped w -> {
                 return;
             }
+            case RolloutEvent.HealthChanged h -> { } // status shows health: rewrite the state files
+            case RolloutEvent.WorkerCrashed _, RolloutEvent.WorkerRespawned _, RolloutEvent.RespawnFailed _,
+                 RolloutEvent.MemoryExceeded _, RolloutEvent.EventCommandFailed _ -> {
+                return;
+            }
         }
         afterChange.run();
     }

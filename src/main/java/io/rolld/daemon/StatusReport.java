@@ -3,6 +3,7 @@ package io.rolld.daemon;
 import io.rolld.drain.ProcNetTcp;
 import io.rolld.process.ResidentMemory;
 import io.rolld.rollout.GroupStatus;
+import io.rolld.rollout.Health;
 import io.rolld.rollout.Phase;
 import io.rolld.rollout.RolloutResult;
 import java.time.Duration;
@@ -46,6 +47,9 @@ final class StatusReport {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("name", g.name());
         out.put("state", health(g));
+        if (g.health() instanceof Health.Degraded d) {
+            out.put("degraded_reasons", d.reasons());
+        }
         out.put("phase", g.phase().name());
         out.put("generation", g.generation());
         out.put("ports", g.ports());
@@ -73,6 +77,9 @@ final class StatusReport {
     }
 
     private static String health(GroupStatus g) {
+        if (g.health() instanceof Health.Degraded) {
+            return DEGRADED;
+        }
         if (g.workers().isEmpty()) {
             return g.lastResult().isEmpty() ? STARTING : DEGRADED;
         }

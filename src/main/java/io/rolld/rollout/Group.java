@@ -2,27 +2,52 @@ package io.rolld.rollout;
 
 import io.rolld.config.GroupConfig;
 import io.rolld.drain.ProcNetTcp;
+import io.rolld.process.Exit;
+import io.rolld.process.MemoryReader;
 import io.rolld.process.PosixSignal;
+import io.rolld.process.Worker;
 import io.rolld.process.WorkerSet;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
  * A running group: its active workers and the one thread that rolls them. Requests for a
  * rollout are coalesced: while one runs, every new request joins a single next rollout, which
  * starts after the current one ends. Rollouts of one group never overlap.
+ *
+ * <p>Between rollouts the thread supervises the active set (see {@link Supervisor}). Everything
+ * reaches it through its inbox: rollout requests, worker exits (posted from the JDK's reaper, never
+ * handled there) and the supervisor's own deadlines, which bound how long it waits.
  */
 public final class Group {
     private final Path configDir;
     private final ProcNetTcp tcp;
     private final Consumer<RolloutEvent> events;
+    private final EventHooks hooks;
+    private final Supervisor supervisor;
+    private final BlockingQueue<Inbox> inbox = new LinkedBlockingQueue<>();
     private final Thread thread;
     /** Held-socket mode only: bound by the group's thread, closed by shutdown once the thread has ended. */
     private final SocketHold sockets = new SocketHold();
+
+    /** What wakes the group's thread; deadlines wake it by the end of its wait. */
+    private sealed interface Inbox {
+        record RolloutRequested() implements Inbox {
+        }
+
+        record WorkerExited(Worker worker, Exit exit) implements Inbox {
+        }
+    }
 
     // Guarded by this.
     private GroupConfig config;
@@ -40,7 +65,11 @@ public final class Group {
         this.config = config;
         this.configDir = configDir;
         this.tcp = tcp;
-        this.events = events;
+        this.hooks = new EventHooks(this::config, configDir, events);
+        this.events = events.andThen(hooks);
+        this.supervisor = new Supervisor(config.name(), this.events,
+                w -> w.exit().thenAccept(exit -> inbox.add(new Inbox.WorkerExited(w, exit))),
+                MemoryReader.system(), System::nanoTime, new SplittableRandom());
         this.thread = Thread.ofPlatform().name("group-" + config.name()).unstarted(this::loop);
         thread.start();
     }
@@ -78,7 +107,7 @@ public final class Group {
         if (queued == null) {
             queued = new CompletableFuture<>();
             queuedTrigger = trigger;
-            notifyAll();
+            inbox.add(new Inbox.RolloutRequested());
         }
         queuedWatchers.add(watcher);
         return queued;
@@ -88,7 +117,7 @@ public final class Group {
         WorkerSet set = active;
         return new GroupStatus(name(), phase, set.generation(),
                 set.workers().stream().map(w -> new GroupStatus.WorkerInfo(w.port(), w.pid(), w.startedAt(), w.isAlive())).toList(),
-                Optional.ofNullable(lastResult));
+                Optional.ofNullable(lastResult), supervisor.health());
     }
 
     /**
@@ -102,7 +131,6 @@ public final class Group {
             dropped = queued;
             queued = null;
             queuedWatchers.clear();
-            notifyAll();
         }
         if (dropped != null) {
             dropped.completeExceptionally(new IllegalStateException("group " + name() + " shut down before the rollout started"));
@@ -119,48 +147,64 @@ public final class Group {
         active = WorkerSet.empty();
         sockets.close();
         phase = Phase.IDLE;
+        hooks.close(c.supervision().onEvent().map(o -> o.timeout().plusSeconds(1)).orElse(Duration.ZERO));
     }
 
     private void loop() {
-        while (true) {
-            CompletableFuture<RolloutResult> request;
-            String trigger;
-            GroupConfig c;
-            List<Consumer<RolloutEvent>> watchers;
-            synchronized (this) {
-                while (queued == null && !closed) {
-                    try {
-                        wait();
-                    } catch (InterruptedException e) {
-                        return; // shutdown
-                    }
+        try {
+            while (true) {
+                OptionalLong wait = supervisor.nanosUntilDue();
+                Inbox next = wait.isPresent() ? inbox.poll(wait.getAsLong(), TimeUnit.NANOSECONDS) : inbox.take();
+                if (next instanceof Inbox.WorkerExited(Worker worker, Exit exit)) {
+                    supervisor.exited(worker, exit, active.generation());
                 }
-                if (closed) {
+                Supervisor.Due due = supervisor.runDue(active);
+                active = due.active();
+                due.rolloutTrigger().ifPresent(this::requestRollout);
+                if (!rollIfRequested()) {
                     return;
                 }
-                request = queued;
-                trigger = queuedTrigger;
-                queued = null;
-                watchers = List.copyOf(queuedWatchers);
-                queuedWatchers.clear();
-                c = config;
             }
-            Consumer<RolloutEvent> report = event -> {
-                record(event);
-                watchers.forEach(w -> w.accept(event));
-            };
-            report.accept(new RolloutEvent.Started(c.name(), active.generation() + 1, trigger));
-            Rollout.Outcome outcome = c.heldSockets().isPresent()
-                    ? new HeldRollout(c, configDir, active, sockets, report).run()
-                    : new Rollout(c, configDir, active, tcp, report).run();
-            active = outcome.active();
-            lastResult = outcome.result();
-            report.accept(new RolloutEvent.Finished(outcome.result()));
-            request.complete(outcome.result());
-            if (Thread.currentThread().isInterrupted()) {
-                return;
-            }
+        } catch (InterruptedException e) {
+            // shutdown
         }
+    }
+
+    /** Runs the queued rollout, if any; false once the group is closed. */
+    private boolean rollIfRequested() {
+        CompletableFuture<RolloutResult> request;
+        String trigger;
+        GroupConfig c;
+        List<Consumer<RolloutEvent>> watchers;
+        synchronized (this) {
+            if (closed) {
+                return false;
+            }
+            if (queued == null) {
+                return true;
+            }
+            request = queued;
+            trigger = queuedTrigger;
+            queued = null;
+            watchers = List.copyOf(queuedWatchers);
+            queuedWatchers.clear();
+            c = config;
+        }
+        Consumer<RolloutEvent> report = event -> {
+            record(event);
+            watchers.forEach(w -> w.accept(event));
+        };
+        report.accept(new RolloutEvent.Started(c.name(), active.generation() + 1, trigger));
+        Rollout.Outcome outcome = c.heldSockets().isPresent()
+                ? new HeldRollout(c, configDir, active, sockets, report).run()
+                : new Rollout(c, configDir, active, tcp, report).run();
+        active = outcome.active();
+        outcome.specs().ifPresent(specs -> supervisor.adopt(outcome.active(), specs));
+        supervisor.rolloutEnded();
+        lastResult = outcome.result();
+        report.accept(new RolloutEvent.Finished(outcome.result()));
+        request.complete(outcome.result());
+        return !Thread.currentThread().isInterrupted();
     }
 
     private void record(RolloutEvent event) {

@@ -4,9 +4,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** A consistent picture of one group at one moment, for status output and the state file. */
+/**
+ * A consistent picture of one group at one moment, for status output and the state file.
+ *
+ * @param health degraded, with reasons, while a port is down or crash-looping or a worker is over
+ *               its memory limit right after start
+ */
 public record GroupStatus(String name, Phase phase, long generation, List<WorkerInfo> workers,
-                          Optional<RolloutResult> lastResult) {
+                          Optional<RolloutResult> lastResult, Health health) {
     public GroupStatus {
         workers = List.copyOf(workers);
     }

@@ -8,6 +8,7 @@ import io.rolld.process.Worker;
 import io.rolld.process.WorkerSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -57,12 +58,13 @@ final class Progress {
         }
         enter(Phase.IDLE, old.ports());
         return new Rollout.Outcome(new RolloutResult.Failed(config.name(), generation, failedIn, reason, fullDetail.toString(),
-                elapsedMs()), old);
+                elapsedMs()), old, Optional.empty());
     }
 
-    Rollout.Outcome succeeded(WorkerSet old, WorkerSet next, List<Integer> ports) {
+    /** {@code specs} is what a respawned worker of {@code next} is started from; empty where rolld does not respawn. */
+    Rollout.Outcome succeeded(WorkerSet old, WorkerSet next, List<Integer> ports, Optional<WorkerSpecs> specs) {
         enter(Phase.IDLE, ports);
         return new Rollout.Outcome(new RolloutResult.Succeeded(config.name(), generation, ports, next.pids(), old.pids(),
-                elapsedMs()), next);
+                elapsedMs()), next, specs);
     }
 }

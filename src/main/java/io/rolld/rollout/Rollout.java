@@ -6,8 +6,6 @@ import io.rolld.drain.ProcNetTcp;
 import io.rolld.front.FrontContext;
 import io.rolld.front.FrontException;
 import io.rolld.front.FrontSwitch;
-import io.rolld.process.Exit;
-import io.rolld.process.PosixSignal;
 import io.rolld.process.Worker;
 import io.rolld.process.WorkerSet;
 import io.rolld.probe.Readiness;
@@ -46,8 +44,11 @@ final class Rollout {
         this.progress = new Progress(config, generation, events);
     }
 
-    /** On success the caller's new active set is {@link #next}; on failure the old set is untouched. */
-    record Outcome(RolloutResult result, WorkerSet active) {
+    /**
+     * On success the caller's new active set is {@link #next}, started from {@code specs}; on
+     * failure the old set is untouched and {@code specs} is empty.
+     */
+    record Outcome(RolloutResult result, WorkerSet active, Optional<WorkerSpecs> specs) {
     }
 
     Outcome run() {
@@ -58,10 +59,16 @@ final class Rollout {
             return failed(WorkerSet.empty(), null, "port " + describePorts(taken.keySet())
                     + " of the next workset already in use by another process; refusing to start", "");
         }
+        WorkerSpecs specs;
+        try {
+            specs = WorkerSpecs.load(config);
+        } catch (IOException e) {
+            return failed(WorkerSet.empty(), null, "cannot read the envdir: " + e.getMessage(), "");
+        }
         List<Worker> started = new ArrayList<>();
         for (int port : ports) {
             try {
-                started.add(Worker.spawn(WorkerSpecs.forPort(config, port, generation)));
+                started.add(Worker.spawn(specs.forPort(port, generation)));
             } catch (IOException | IllegalArgumentException e) {
                 return failed(new WorkerSet(generation, started), null,
                         "cannot start worker on port " + port + ": " + e.getMessage(), "");
@@ -93,7 +100,7 @@ final class Rollout {
         if (!old.workers().isEmpty()) {
             retire();
         }
-        return progress.succeeded(old, next, ports);
+        return progress.succeeded(old, next, ports, Optional.of(specs));
     }
 
     /** Past the switch the new set serves; the old one drains and stops even if rolld is shutting down. */

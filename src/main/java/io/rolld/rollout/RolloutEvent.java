@@ -1,6 +1,7 @@
 package io.rolld.rollout;
 
 import io.rolld.process.Exit;
+import io.rolld.process.MemoryReader;
 import java.util.List;
 import java.util.Map;
 
@@ -32,5 +33,44 @@ public sealed interface RolloutEvent {
         public String group() {
             return result.group();
         }
+    }
+
+    /** A worker of the active set exited without being asked to; it is respawned after {@code respawnInMs}. */
+    record WorkerCrashed(String group, long generation, int port, long pid, Exit exit, long uptimeMs, int crashesInARow,
+                         long respawnInMs, String stderrTail) implements RolloutEvent {
+    }
+
+    record WorkerRespawned(String group, long generation, int port, long pid, int crashesInARow) implements RolloutEvent {
+    }
+
+    /** The respawn itself failed (e.g. the command cannot be run); retried after {@code retryInMs}. */
+    record RespawnFailed(String group, long generation, int port, String reason, int crashesInARow, long retryInMs)
+            implements RolloutEvent {
+    }
+
+    /** A worker's tree uses more than its own limit; {@code action} says what rolld does about it. */
+    record MemoryExceeded(String group, long generation, int port, long pid, MemoryReader.Usage usage, long limit,
+                          MemoryAction action, String reason) implements RolloutEvent {
+    }
+
+    enum MemoryAction {
+        /** The group is rolled. */
+        ROLLOUT,
+        /** Not rolled: the group was rolled for memory less than {@code cooldown} ago. */
+        SKIPPED_COOLDOWN,
+        /** Not rolled: the worker was over its limit right after start, so a new one would be too. */
+        MISCONFIGURED;
+
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** The group became degraded, changed reasons, or recovered. */
+    record HealthChanged(String group, Health health) implements RolloutEvent {
+    }
+
+    /** An {@code on_event} command failed, timed out or was dropped; never affects the group. */
+    record EventCommandFailed(String group, String event, String problem) implements RolloutEvent {
     }
 }

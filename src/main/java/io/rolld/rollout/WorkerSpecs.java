@@ -3,27 +3,40 @@ package io.rolld.rollout;
 import io.rolld.config.GroupConfig;
 import io.rolld.config.Placeholders;
 import io.rolld.config.ShellWords;
+import io.rolld.process.Envdir;
+import io.rolld.process.Listeners;
 import io.rolld.process.WorkerSpec;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import io.rolld.process.Listeners;
-import java.nio.file.Path;
 
-/** Turns a group's configuration into the launch spec of the worker on one port. */
-final class WorkerSpecs {
-    private WorkerSpecs() {
+/**
+ * Turns a group's configuration into the launch spec of the worker on one port. {@code env} is
+ * fixed when a rollout starts (the group's {@code env} plus its envdir as read then), so a worker
+ * respawned later gets the environment of its generation, not a newer one.
+ */
+record WorkerSpecs(GroupConfig group, Map<String, String> env) {
+    WorkerSpecs {
+        env = Map.copyOf(env);
     }
 
-    static WorkerSpec forPort(GroupConfig group, int port, long generation) {
-        Map<String, String> env = new HashMap<>(group.env());
-        env.put("ROLLD_GROUP", group.name());
-        env.put("ROLLD_GENERATION", Long.toString(generation));
-        env.put("ROLLD_PORT", Integer.toString(port));
+    /** Reads the envdir, if the group has one. */
+    static WorkerSpecs load(GroupConfig group) throws IOException {
+        var envdir = group.supervision().envdir();
+        return new WorkerSpecs(group, envdir.isPresent() ? Envdir.overlay(group.env(), envdir.get()) : group.env());
+    }
+
+    WorkerSpec forPort(int port, long generation) {
+        Map<String, String> all = new HashMap<>(env);
+        all.put("ROLLD_GROUP", group.name());
+        all.put("ROLLD_GENERATION", Long.toString(generation));
+        all.put("ROLLD_PORT", Integer.toString(port));
         return new WorkerSpec(port,
                 ShellWords.split(Placeholders.expand(group.cmd(), port)),
                 group.directory(),
-                env,
+                all,
                 group.stdout().map(t -> group.directory().resolve(Placeholders.expand(t, port))),
                 group.stderr().map(t -> group.directory().resolve(Placeholders.expand(t, port))));
     }

@@ -1,37 +1,47 @@
-package io.rolld.front;
+package io.rolld.process;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.commons.exec.CommandLine;
 import org.apache.commons.exec.DefaultExecutor;
 import org.apache.commons.exec.ExecuteException;
 import org.apache.commons.exec.ExecuteWatchdog;
 import org.apache.commons.exec.PumpStreamHandler;
 
-/** Runs an operator's {@code run_proc} line through {@code /bin/sh -c}, with a time limit. */
-final class ShellCommand {
+/**
+ * Runs an operator's command line through {@code /bin/sh -c} with a time limit: the front's
+ * {@code run_proc} hooks and the {@code on_event} commands. At the limit the whole tree is killed.
+ */
+public final class ShellCommand {
     private static final Duration PIPE_GRACE = Duration.ofSeconds(2);
 
     private ShellCommand() {
     }
 
     /** {@code exitCode} is empty when the command was killed at the time limit. */
-    record Result(String command, java.util.OptionalInt exitCode, String output, long elapsedMs) {
-        boolean succeeded() {
+    public record Result(String command, java.util.OptionalInt exitCode, String output, long elapsedMs) {
+        public boolean succeeded() {
             return exitCode.isPresent() && exitCode.getAsInt() == 0;
         }
 
-        String describe() {
+        public String describe() {
             String how = exitCode.isPresent() ? "exited " + exitCode.getAsInt() : "timed out after " + elapsedMs + "ms";
             String out = output.strip();
             return "command '" + command + "' " + how + (out.isEmpty() ? " with no output" : ", output:\n" + out);
         }
     }
 
-    static Result run(String command, Path directory, Duration timeout) throws IOException {
+    public static Result run(String command, Path directory, Duration timeout) throws IOException {
+        return run(command, directory, Map.of(), timeout);
+    }
+
+    /** {@code env} is added to rolld's own environment for this command. */
+    public static Result run(String command, Path directory, Map<String, String> env, Duration timeout) throws IOException {
         CommandLine line = new CommandLine("/bin/sh").addArgument("-c").addArgument(command, false);
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         TreeWatchdog watchdog = new TreeWatchdog(timeout);
@@ -45,7 +55,9 @@ final class ShellCommand {
         long start = System.nanoTime();
         int code;
         try {
-            code = executor.execute(line);
+            Map<String, String> environment = new HashMap<>(System.getenv());
+            environment.putAll(env);
+            code = executor.execute(line, environment);
         } catch (ExecuteException e) {
             code = e.getExitValue();
         }

@@ -1,0 +1,114 @@
+package io.rolld.config;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** Parses a group's {@code respawn}, {@code memory}, {@code auto_restart}, {@code envdir} and {@code on_event} keys. */
+final class SupervisionParser {
+    static final List<String> KEYS = List.of("respawn", "memory", "auto_restart", "envdir", "on_event");
+    private static final List<String> RESPAWN_KEYS = List.of("backoff", "max_backoff", "reset_after");
+    private static final List<String> MEMORY_KEYS = List.of("limit", "min_limit", "metric", "check_interval", "cooldown");
+    private static final List<String> AUTO_RESTART_KEYS = List.of("every", "jitter");
+    private static final List<String> ON_EVENT_KEYS = List.of("command", "events", "timeout");
+
+    private final Path configDir;
+
+    SupervisionParser(Path configDir) {
+        this.configDir = configDir;
+    }
+
+    Supervision parse(YamlMap group, String what) throws ConfigException {
+        return new Supervision(
+                group.get("respawn", n -> respawn(n, "'respawn' in " + what), Supervision.Respawn.DEFAULTS),
+                group.get("memory", n -> Optional.of(memory(n, "'memory' in " + what)), Optional.empty()),
+                group.get("auto_restart", n -> Optional.of(autoRestart(n, "'auto_restart' in " + what)), Optional.empty()),
+                group.get("envdir", n -> Optional.of(envdir(n, "'envdir' in " + what)), Optional.empty()),
+                group.get("on_event", n -> Optional.of(onEvent(n, "'on_event' in " + what)), Optional.empty()));
+    }
+
+    private static Supervision.Respawn respawn(YamlNode node, String what) throws ConfigException {
+        YamlMap map = node.map(what).allowOnly(RESPAWN_KEYS);
+        Supervision.Respawn d = Supervision.Respawn.DEFAULTS;
+        Duration backoff = map.get("backoff", n -> n.duration("'backoff' in " + what), d.backoff());
+        Duration max = map.get("max_backoff", n -> n.duration("'max_backoff' in " + what), d.maxBackoff());
+        if (max.compareTo(backoff) < 0) {
+            throw map.get("max_backoff").orElse(map.get("backoff").orElseThrow()).error("'max_backoff' (" + max.toMillis()
+                    + "ms) is shorter than 'backoff' (" + backoff.toMillis() + "ms) in " + what);
+        }
+        return new Supervision.Respawn(backoff, max, map.get("reset_after", n -> n.duration("'reset_after' in " + what), d.resetAfter()));
+    }
+
+    private static Supervision.Memory memory(YamlNode node, String what) throws ConfigException {
+        YamlMap map = node.map(what).allowOnly(MEMORY_KEYS);
+        YamlNode limitNode = map.require("limit", node);
+        long limit = limitNode.size("'limit' in " + what);
+        long min = limit;
+        Optional<YamlNode> minNode = map.get("min_limit");
+        if (minNode.isPresent()) {
+            min = minNode.get().size("'min_limit' in " + what);
+            if (min > limit) {
+                throw minNode.get().error("'min_limit' (" + minNode.get().text(what) + ") is above 'limit' ("
+                        + limitNode.text(what) + ") in " + what + " (hint: each worker's limit is drawn between the two)");
+            }
+        }
+        return new Supervision.Memory(limit, min,
+                map.get("metric", n -> metric(n, "'metric' in " + what), Supervision.Metric.RSS),
+                map.get("check_interval", n -> n.duration("'check_interval' in " + what), Supervision.Memory.DEFAULT_CHECK_INTERVAL),
+                map.get("cooldown", n -> n.duration("'cooldown' in " + what), Supervision.Memory.DEFAULT_COOLDOWN));
+    }
+
+    private static Supervision.Metric metric(YamlNode node, String what) throws ConfigException {
+        String given = node.text(what);
+        return Arrays.stream(Supervision.Metric.values()).filter(m -> m.label().equals(given)).findFirst()
+                .orElseThrow(() -> node.error("unknown metric '" + given + "' for " + what
+                        + " (hint: one of rss, pss, uss; pss or uss for workers forked from one parent)"));
+    }
+
+    private static Supervision.AutoRestart autoRestart(YamlNode node, String what) throws ConfigException {
+        YamlMap map = node.map(what).allowOnly(AUTO_RESTART_KEYS);
+        Duration every = map.require("every", node).duration("'every' in " + what);
+        return new Supervision.AutoRestart(every, map.get("jitter", n -> n.duration("'jitter' in " + what), every.dividedBy(10)));
+    }
+
+    private Path envdir(YamlNode node, String what) throws ConfigException {
+        Path dir = node.path(what, configDir);
+        if (!Files.isDirectory(dir)) {
+            throw node.error("envdir '" + node.text(what) + "' for " + what + (Files.exists(dir) ? " is not a directory" : " does not exist")
+                    + HookParser.HINT_PATHS);
+        }
+        return dir;
+    }
+
+    private static Supervision.OnEvent onEvent(YamlNode node, String what) throws ConfigException {
+        YamlMap map = node.map(what).allowOnly(ON_EVENT_KEYS);
+        YamlNode commandNode = map.require("command", node);
+        String command = commandNode.text("'command' in " + what);
+        if (command.isBlank()) {
+            throw commandNode.error("'command' in " + what + " is empty (hint: a shell command, e.g. './alert.sh')");
+        }
+        return new Supervision.OnEvent(command,
+                map.get("events", n -> events(n, "'events' in " + what), EnumSet.allOf(Supervision.EventKind.class)),
+                map.get("timeout", n -> n.duration("'timeout' in " + what), Supervision.OnEvent.DEFAULT_TIMEOUT));
+    }
+
+    private static Set<Supervision.EventKind> events(YamlNode node, String what) throws ConfigException {
+        String known = Arrays.stream(Supervision.EventKind.values()).map(Supervision.EventKind::label).collect(Collectors.joining(", "));
+        Set<Supervision.EventKind> events = EnumSet.noneOf(Supervision.EventKind.class);
+        for (YamlNode item : node.list(what)) {
+            String given = item.text(what);
+            events.add(Arrays.stream(Supervision.EventKind.values()).filter(k -> k.label().equals(given)).findFirst()
+                    .orElseThrow(() -> item.error("unknown event '" + given + "' in " + what + " (hint: one of " + known + ")")));
+        }
+        if (events.isEmpty()) {
+            throw node.error(what + " is empty (hint: leave it out to be told about every event: " + known + ")");
+        }
+        return events;
+    }
+}

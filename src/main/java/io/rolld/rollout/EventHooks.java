@@ -1,0 +1,143 @@
+package io.rolld.rollout;
+
+import io.rolld.config.GroupConfig;
+import io.rolld.config.Supervision;
+import io.rolld.config.Supervision.EventKind;
+import io.rolld.process.ShellCommand;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * Runs a group's {@code on_event} command for the events it asked for, with the details in
+ * {@code ROLLD_*} environment variables. Commands run one at a time on their own thread, each
+ * bounded by its timeout, at most {@link #QUEUE} waiting: a slow or failing command is reported
+ * and never delays a rollout. Failures come back as {@link RolloutEvent.EventCommandFailed}.
+ */
+final class EventHooks implements Consumer<RolloutEvent> {
+    static final int QUEUE = 64;
+
+    private final Supplier<GroupConfig> config;
+    private final Path directory;
+    private final Consumer<RolloutEvent> report;
+    private final ThreadPoolExecutor runner;
+
+    /** @param directory where commands run: the directory of rolld.yml */
+    EventHooks(Supplier<GroupConfig> config, Path directory, Consumer<RolloutEvent> report) {
+        this.config = config;
+        this.directory = directory;
+        this.report = report;
+        this.runner = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE),
+                Thread.ofPlatform().name("on-event-" + config.get().name()).daemon().factory());
+    }
+
+    @Override
+    public void accept(RolloutEvent event) {
+        Optional<Supervision.OnEvent> onEvent = config.get().supervision().onEvent();
+        if (onEvent.isEmpty()) {
+            return;
+        }
+        Optional<Map<String, String>> env = environment(event).filter(e -> onEvent.get().events().contains(kind(e)));
+        if (env.isEmpty()) {
+            return;
+        }
+        String name = env.get().get("ROLLD_EVENT");
+        try {
+            runner.execute(() -> run(onEvent.get(), name, env.get()));
+        } catch (RejectedExecutionException e) {
+            report.accept(new RolloutEvent.EventCommandFailed(event.group(), name,
+                    "dropped: " + QUEUE + " commands already waiting (the command is too slow for the events)"));
+        }
+    }
+
+    private static EventKind kind(Map<String, String> env) {
+        return EventKind.valueOf(env.get("ROLLD_EVENT").toUpperCase(java.util.Locale.ROOT));
+    }
+
+    private void run(Supervision.OnEvent onEvent, String name, Map<String, String> env) {
+        String group = env.get("ROLLD_GROUP");
+        try {
+            ShellCommand.Result result = ShellCommand.run(onEvent.command(), directory, env, onEvent.timeout());
+            if (!result.succeeded()) {
+                report.accept(new RolloutEvent.EventCommandFailed(group, name, result.describe()));
+            }
+        } catch (IOException e) {
+            report.accept(new RolloutEvent.EventCommandFailed(group, name, "cannot run '" + onEvent.command() + "': " + e.getMessage()));
+        }
+    }
+
+    /** Lets queued commands finish within their timeouts, then stops the thread. */
+    void close(Duration grace) throws InterruptedException {
+        runner.shutdown();
+        if (!runner.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+            runner.shutdownNow();
+        }
+    }
+
+    /** The variables for {@code event}; empty for events no command is told about. */
+    static Optional<Map<String, String>> environment(RolloutEvent event) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("ROLLD_GROUP", event.group());
+        switch (event) {
+            case RolloutEvent.Started s -> {
+                put(env, EventKind.ROLLOUT_STARTED, s.generation(), s.trigger());
+                env.put("ROLLD_TRIGGER", s.trigger());
+            }
+            case RolloutEvent.Finished(RolloutResult.Succeeded s) -> {
+                put(env, EventKind.ROLLOUT_SUCCEEDED, s.generation(), "rollout succeeded");
+                env.put("ROLLD_PORTS", join(s.ports()));
+                env.put("ROLLD_PIDS", join(s.pids()));
+                env.put("ROLLD_OLD_PIDS", join(s.oldPids()));
+                env.put("ROLLD_ELAPSED_MS", Long.toString(s.elapsedMs()));
+            }
+            case RolloutEvent.Finished(RolloutResult.Failed f) -> {
+                put(env, EventKind.ROLLOUT_FAILED, f.generation(), f.reason());
+                env.put("ROLLD_STATE", f.failedIn().name());
+                env.put("ROLLD_ELAPSED_MS", Long.toString(f.elapsedMs()));
+            }
+            case RolloutEvent.WorkerCrashed c -> {
+                put(env, EventKind.WORKER_CRASHED, c.generation(), c.exit().toString());
+                env.put("ROLLD_PID", Long.toString(c.pid()));
+                env.put("ROLLD_PORT", Integer.toString(c.port()));
+                env.put("ROLLD_EXIT", c.exit().toString());
+                env.put("ROLLD_CRASHES", Integer.toString(c.crashesInARow()));
+                env.put("ROLLD_RESPAWN_IN_MS", Long.toString(c.respawnInMs()));
+            }
+            case RolloutEvent.MemoryExceeded m -> {
+                put(env, EventKind.MEMORY_EXCEEDED, m.generation(), m.reason());
+                env.put("ROLLD_PID", Long.toString(m.pid()));
+                env.put("ROLLD_PORT", Integer.toString(m.port()));
+                env.put("ROLLD_RSS", Long.toString(m.usage().rssBytes()));
+                env.put("ROLLD_MEMORY", Long.toString(m.usage().bytes()));
+                env.put("ROLLD_METRIC", m.usage().metric().label());
+                env.put("ROLLD_LIMIT", Long.toString(m.limit()));
+                env.put("ROLLD_ACTION", m.action().label());
+            }
+            case RolloutEvent.Transition _, RolloutEvent.DrainTimedOut _, RolloutEvent.WorkerStopped _,
+                 RolloutEvent.WorkerRespawned _, RolloutEvent.RespawnFailed _, RolloutEvent.HealthChanged _,
+                 RolloutEvent.EventCommandFailed _ -> {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(env);
+    }
+
+    private static void put(Map<String, String> env, EventKind kind, long generation, String reason) {
+        env.put("ROLLD_EVENT", kind.label());
+        env.put("ROLLD_GENERATION", Long.toString(generation));
+        env.put("ROLLD_REASON", reason);
+    }
+
+    private static String join(java.util.List<?> values) {
+        return String.join(",", values.stream().map(String::valueOf).toList());
+    }
+}

@@ -1,0 +1,130 @@
+package io.rolld.rollout;
+
+import io.rolld.config.Supervision;
+import io.rolld.process.MemoryReader;
+import io.rolld.process.Worker;
+import io.rolld.process.WorkerSet;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import java.util.random.RandomGenerator;
+
+/**
+ * Memory limits of one group's workers. Lives as long as the group, on the group's thread: the
+ * cooldown outlasts the rollouts it causes. Every worker started by a rollout gets its own limit
+ * and a first reading at once; a worker over its limit then is reported as a misconfiguration and
+ * never causes a rollout (its successor would be over too: a restart loop).
+ */
+final class MemoryWatch {
+    private final String group;
+    private final MemoryReader reader;
+    private final RandomGenerator random;
+    private final Consumer<RolloutEvent> events;
+    private final LongSupplier clock;
+
+    private Optional<Supervision.Memory> config = Optional.empty();
+    private final Map<Integer, Long> limits = new HashMap<>();
+    /** Pids over their limit right after start, with the reason shown in status. */
+    private final Map<Long, String> misconfigured = new HashMap<>();
+    /** Pids whose skipped restart was already reported in the current cooldown window. */
+    private final Set<Long> skipReported = new HashSet<>();
+    private OptionalLong lastRolloutNanos = OptionalLong.empty();
+    private long nextCheckNanos;
+
+    MemoryWatch(String group, MemoryReader reader, RandomGenerator random, Consumer<RolloutEvent> events, LongSupplier clock) {
+        this.group = group;
+        this.reader = reader;
+        this.random = random;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    /** A rollout started {@code set}: new limits, and the first reading of every worker. */
+    void adopt(WorkerSet set, Optional<Supervision.Memory> memory) {
+        config = memory;
+        limits.clear();
+        misconfigured.clear();
+        if (memory.isEmpty()) {
+            return;
+        }
+        for (Worker w : set.workers()) {
+            long limit = MemoryLimits.draw(memory.get(), random);
+            limits.put(w.port(), limit);
+            MemoryReader.Usage usage = reader.tree(w.handle(), memory.get().metric(), limit);
+            if (usage.bytes() >= limit) {
+                String reason = "port " + w.port() + " pid " + w.pid() + " uses " + describe(usage) + " right after start, over its limit "
+                        + mb(limit) + ": raise memory.limit";
+                misconfigured.put(w.pid(), reason);
+                events.accept(new RolloutEvent.MemoryExceeded(group, set.generation(), w.port(), w.pid(), usage, limit,
+                        RolloutEvent.MemoryAction.MISCONFIGURED, reason));
+            }
+        }
+        nextCheckNanos = clock.getAsLong() + memory.get().checkInterval().toNanos();
+    }
+
+    OptionalLong nextCheckNanos() {
+        return config.isPresent() ? OptionalLong.of(nextCheckNanos) : OptionalLong.empty();
+    }
+
+    /** Reasons for a degraded status. */
+    List<String> problems() {
+        return new ArrayList<>(misconfigured.values());
+    }
+
+    /**
+     * Reads every live worker of {@code set} if a check is due; returns the trigger of a rollout
+     * when one is over its limit and the group was not rolled for memory within the cooldown.
+     */
+    Optional<String> checkIfDue(WorkerSet set) {
+        long now = clock.getAsLong();
+        if (config.isEmpty() || now - nextCheckNanos < 0) {
+            return Optional.empty();
+        }
+        Supervision.Memory memory = config.get();
+        nextCheckNanos = now + memory.checkInterval().toNanos();
+        boolean coolingDown = lastRolloutNanos.isPresent() && now - lastRolloutNanos.getAsLong() < memory.cooldown().toNanos();
+        if (!coolingDown) {
+            skipReported.clear();
+        }
+        for (Worker w : set.workers()) {
+            Long limit = limits.get(w.port());
+            if (limit == null || !w.isAlive() || misconfigured.containsKey(w.pid())) {
+                continue;
+            }
+            MemoryReader.Usage usage = reader.tree(w.handle(), memory.metric(), limit);
+            if (usage.bytes() < limit) {
+                continue;
+            }
+            String over = "port " + w.port() + " pid " + w.pid() + " uses " + describe(usage) + ", over its limit " + mb(limit);
+            if (coolingDown) {
+                if (skipReported.add(w.pid())) {
+                    long leftMs = (lastRolloutNanos.getAsLong() + memory.cooldown().toNanos() - now) / 1_000_000;
+                    events.accept(new RolloutEvent.MemoryExceeded(group, set.generation(), w.port(), w.pid(), usage, limit,
+                            RolloutEvent.MemoryAction.SKIPPED_COOLDOWN, over + "; not rolled: last memory rollout less than "
+                            + memory.cooldown().toMillis() + "ms ago (cooldown ends in " + leftMs + "ms)"));
+                }
+                continue;
+            }
+            lastRolloutNanos = OptionalLong.of(now);
+            events.accept(new RolloutEvent.MemoryExceeded(group, set.generation(), w.port(), w.pid(), usage, limit,
+                    RolloutEvent.MemoryAction.ROLLOUT, over));
+            return Optional.of("memory: " + over);
+        }
+        return Optional.empty();
+    }
+
+    private static String describe(MemoryReader.Usage usage) {
+        return mb(usage.bytes()) + " " + usage.metric().label() + " (" + usage.processes() + " process" + (usage.processes() == 1 ? "" : "es") + ")";
+    }
+
+    static String mb(long bytes) {
+        return String.format(java.util.Locale.ROOT, "%.1fMB", bytes / 1e6);
+    }
+}

@@ -1,0 +1,82 @@
+package io.rolld.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Writes a rolld.yml with one group {@code app} running example/app.py on two worksets of free
+ * ports, with the HTTP smoke test; {@link #withNginx} adds the after_start hooks that point a
+ * test's {@link Nginx} at each new workset. Extra keys are YAML lines indented under the group.
+ */
+public final class GroupYaml {
+    private final List<Integer> first;
+    private final List<Integer> second;
+    private final List<String> extra = new ArrayList<>();
+    private Nginx nginx;
+
+    private GroupYaml(int workersPerSet) {
+        List<Integer> ports = FreePorts.distinct(2 * workersPerSet);
+        this.first = ports.subList(0, workersPerSet);
+        this.second = ports.subList(workersPerSet, 2 * workersPerSet);
+    }
+
+    public static GroupYaml workers(int perSet) {
+        return new GroupYaml(perSet);
+    }
+
+    /** The ports of the first workset (generation 1, 3, ...). */
+    public List<Integer> firstPorts() {
+        return first;
+    }
+
+    public List<Integer> secondPorts() {
+        return second;
+    }
+
+    /** Adds lines under the group, e.g. {@code "memory:", "  limit: 64MB"}. */
+    public GroupYaml with(String... lines) {
+        extra.addAll(List.of(lines));
+        return this;
+    }
+
+    /** Renders the upstream file for the first workset now, so {@code nginx} can start before rolld. */
+    public GroupYaml withNginx(Nginx notStarted) {
+        this.nginx = notStarted;
+        UpstreamTemplate.write(notStarted.upstreamFile(), 0, first);
+        return this;
+    }
+
+    /** Writes {@code dir/rolld.yml}; worker logs go to {@code dir/logs}. */
+    public Path write(Path dir) {
+        StringBuilder yaml = new StringBuilder();
+        yaml.append("app:\n")
+                .append("  cmd: 'python3 ").append(Project.example().resolve("app.py")).append(" {numproc}'\n")
+                .append("  stdout: '").append(dir.resolve("logs")).append("/app-{numproc}.log'\n")
+                .append("  stderr: '").append(dir.resolve("logs")).append("/app-{numproc}.err'\n")
+                .append("  stop_timeout: 5s\n")
+                .append("  drain_timeout: 10s\n")
+                .append("  workset:\n")
+                .append("    - numprocs: ").append(first).append('\n')
+                .append("    - numprocs: ").append(second).append('\n')
+                .append("  smoke_test:\n")
+                .append("    - check_all_http_ports: numprocs\n");
+        if (nginx != null) {
+            yaml.append("  after_start:\n")
+                    .append("    - replace_file: [numprocs, '").append(UpstreamTemplate.template()).append("', '")
+                    .append(nginx.upstreamFile()).append("']\n")
+                    .append("    - run_proc: 'kill -HUP ").append(nginx.pid()).append("'\n");
+        }
+        yaml.append(extra.stream().map(l -> "  " + l + "\n").collect(Collectors.joining()));
+        try {
+            Path file = dir.resolve("rolld.yml");
+            Files.writeString(file, yaml);
+            return file;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
