@@ -19,8 +19,9 @@ import java.util.random.RandomGenerator;
 /**
  * Memory limits of one group's workers. Lives as long as the group, on the group's thread: the
  * cooldown outlasts the rollouts it causes. Every worker started by a rollout gets its own limit
- * and a first reading at once; a worker over its limit then is reported as a misconfiguration and
- * never causes a rollout (its successor would be over too: a restart loop).
+ * and a first reading at once (a respawned one at the next check); a worker over its limit at its
+ * first reading is reported as a misconfiguration and never causes a rollout (its successor would
+ * be over too: a restart loop).
  */
 final class MemoryWatch {
     private final String group;
@@ -33,6 +34,8 @@ final class MemoryWatch {
     private final Map<Integer, Long> limits = new HashMap<>();
     /** Pids over their limit right after start, with the reason shown in status. */
     private final Map<Long, String> misconfigured = new HashMap<>();
+    /** Pids read at least once. */
+    private final Set<Long> read = new HashSet<>();
     /** Pids whose skipped restart was already reported in the current cooldown window. */
     private final Set<Long> skipReported = new HashSet<>();
     private OptionalLong lastRolloutNanos = OptionalLong.empty();
@@ -51,22 +54,29 @@ final class MemoryWatch {
         config = memory;
         limits.clear();
         misconfigured.clear();
+        read.clear();
         if (memory.isEmpty()) {
             return;
         }
         for (Worker w : set.workers()) {
             long limit = MemoryLimits.draw(memory.get(), random);
             limits.put(w.port(), limit);
-            MemoryReader.Usage usage = reader.tree(w.handle(), memory.get().metric(), limit);
-            if (usage.bytes() >= limit) {
-                String reason = "port " + w.port() + " pid " + w.pid() + " uses " + describe(usage) + " right after start, over its limit "
-                        + mb(limit) + ": raise memory.limit";
-                misconfigured.put(w.pid(), reason);
-                events.accept(new RolloutEvent.MemoryExceeded(group, set.generation(), w.port(), w.pid(), usage, limit,
-                        RolloutEvent.MemoryAction.MISCONFIGURED, reason));
-            }
+            firstReading(w, set.generation(), reader.tree(w.handle(), memory.get().metric(), limit), limit);
         }
         nextCheckNanos = clock.getAsLong() + memory.get().checkInterval().toNanos();
+    }
+
+    /** Records the first reading of {@code w}; over the limit, it is a misconfiguration, reported. */
+    private void firstReading(Worker w, long generation, MemoryReader.Usage usage, long limit) {
+        read.add(w.pid());
+        if (usage.bytes() < limit) {
+            return;
+        }
+        String reason = "port " + w.port() + " pid " + w.pid() + " uses " + describe(usage) + " right after start, over its limit "
+                + mb(limit) + ": raise memory.limit";
+        misconfigured.put(w.pid(), reason);
+        events.accept(new RolloutEvent.MemoryExceeded(group, generation, w.port(), w.pid(), usage, limit,
+                RolloutEvent.MemoryAction.MISCONFIGURED, reason));
     }
 
     OptionalLong nextCheckNanos() {
@@ -93,12 +103,19 @@ final class MemoryWatch {
         if (!coolingDown) {
             skipReported.clear();
         }
+        Set<Long> pids = new HashSet<>(set.pids());
+        misconfigured.keySet().retainAll(pids); // a respawned worker starts afresh
+        read.retainAll(pids);
         for (Worker w : set.workers()) {
             Long limit = limits.get(w.port());
             if (limit == null || !w.isAlive() || misconfigured.containsKey(w.pid())) {
                 continue;
             }
             MemoryReader.Usage usage = reader.tree(w.handle(), memory.metric(), limit);
+            if (!read.contains(w.pid())) {
+                firstReading(w, set.generation(), usage, limit);
+                continue;
+            }
             if (usage.bytes() < limit) {
                 continue;
             }

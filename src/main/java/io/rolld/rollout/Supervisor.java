@@ -139,8 +139,8 @@ final class Supervisor {
                 default -> { } // nothing due for this port yet
             }
         }
-        publishHealth();
         Optional<String> trigger = memory.checkIfDue(current);
+        publishHealth();
         if (trigger.isEmpty() && autoRestartAtNanos.isPresent() && now - autoRestartAtNanos.getAsLong() >= 0) {
             autoRestartAtNanos = OptionalLong.empty();
             trigger = Optional.of("auto_restart: every " + specs.orElseThrow().group().supervision().autoRestart().orElseThrow().every());
