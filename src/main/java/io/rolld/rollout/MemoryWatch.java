@@ -19,9 +19,9 @@ import java.util.random.RandomGenerator;
 /**
  * Memory limits of one group's workers. Lives as long as the group, on the group's thread: the
  * cooldown outlasts the rollouts it causes. Every worker started by a rollout gets its own limit
- * and a first reading at once (a respawned one at the next check); a worker over its limit at its
- * first reading is reported as a misconfiguration and never causes a rollout (its successor would
- * be over too: a restart loop).
+ * and a first reading as soon as it passed its smoke test, before the front sends it traffic (a
+ * respawned one at the next check); a worker over its limit at its first reading is reported as a
+ * misconfiguration and never causes a rollout (its successor would be over too: a restart loop).
  */
 final class MemoryWatch {
     private final String group;
@@ -31,7 +31,8 @@ final class MemoryWatch {
     private final LongSupplier clock;
 
     private Optional<Supervision.Memory> config = Optional.empty();
-    private final Map<Integer, Long> limits = new HashMap<>();
+    /** Each worker's own limit, by pid. */
+    private final Map<Long, Long> limits = new HashMap<>();
     /** Pids over their limit right after start, with the reason shown in status. */
     private final Map<Long, String> misconfigured = new HashMap<>();
     /** Pids read at least once. */
@@ -49,21 +50,30 @@ final class MemoryWatch {
         this.clock = clock;
     }
 
-    /** A rollout started {@code set}: new limits, and the first reading of every worker. */
-    void adopt(WorkerSet set, Optional<Supervision.Memory> memory) {
-        config = memory;
-        limits.clear();
-        misconfigured.clear();
-        read.clear();
+    /** {@code next} passed its smoke test and gets no traffic yet: the moment for first readings. */
+    void checked(WorkerSet next, Optional<Supervision.Memory> memory) {
         if (memory.isEmpty()) {
             return;
         }
-        for (Worker w : set.workers()) {
+        for (Worker w : next.workers()) {
             long limit = MemoryLimits.draw(memory.get(), random);
-            limits.put(w.port(), limit);
-            firstReading(w, set.generation(), reader.tree(w.handle(), memory.get().metric(), limit), limit);
+            limits.put(w.pid(), limit);
+            firstReading(w, next.generation(), reader.tree(w.handle(), memory.get().metric(), limit), limit);
         }
-        nextCheckNanos = clock.getAsLong() + memory.get().checkInterval().toNanos();
+    }
+
+    /** A rollout made {@code set} the active set; what belongs to other workers is forgotten. */
+    void adopt(WorkerSet set, Optional<Supervision.Memory> memory) {
+        config = memory;
+        forgetAllBut(set);
+        memory.ifPresent(m -> nextCheckNanos = clock.getAsLong() + m.checkInterval().toNanos());
+    }
+
+    private void forgetAllBut(WorkerSet set) {
+        Set<Long> pids = new HashSet<>(set.pids());
+        limits.keySet().retainAll(pids);
+        misconfigured.keySet().retainAll(pids); // a respawned worker starts afresh
+        read.retainAll(pids);
     }
 
     /** Records the first reading of {@code w}; over the limit, it is a misconfiguration, reported. */
@@ -103,14 +113,12 @@ final class MemoryWatch {
         if (!coolingDown) {
             skipReported.clear();
         }
-        Set<Long> pids = new HashSet<>(set.pids());
-        misconfigured.keySet().retainAll(pids); // a respawned worker starts afresh
-        read.retainAll(pids);
+        forgetAllBut(set);
         for (Worker w : set.workers()) {
-            Long limit = limits.get(w.port());
-            if (limit == null || !w.isAlive() || misconfigured.containsKey(w.pid())) {
+            if (!w.isAlive() || misconfigured.containsKey(w.pid())) {
                 continue;
             }
+            long limit = limits.computeIfAbsent(w.pid(), pid -> MemoryLimits.draw(memory, random));
             MemoryReader.Usage usage = reader.tree(w.handle(), memory.metric(), limit);
             if (!read.contains(w.pid())) {
                 firstReading(w, set.generation(), usage, limit);

@@ -1,5 +1,6 @@
 package io.rolld.rollout;
 
+import io.rolld.config.GroupConfig;
 import io.rolld.config.Supervision;
 import io.rolld.process.Exit;
 import io.rolld.process.MemoryReader;
@@ -80,6 +81,11 @@ final class Supervisor {
         }
         memory.adopt(set, launched.group().supervision().memory());
         publishHealth();
+    }
+
+    /** A rollout's new set passed its smoke test, before it gets traffic. */
+    void checked(WorkerSet next, GroupConfig config) {
+        memory.checked(next, config.supervision().memory());
     }
 
     /** Any rollout ended, whatever its outcome: the periodic restart counts from here. */

@@ -25,8 +25,8 @@ class MemoryLimitIT {
     @Test
     void leakingWorkers_underLoad_areRolledAtTheirLimit_withinTheCooldownOnlyOnce_losingNoRequest() {
         GroupYaml group = GroupYaml.workers(2).with(
-                "env: {APP_LEAK_KB: '256'}",
-                // app.py starts near 22MB RSS; 256KiB per request crosses 40MB after ~75 requests.
+                "env: {APP_LEAK_KB: '64'}",
+                // app.py starts near 22MB RSS; 64KiB per request crosses 36-40MB after 220-300 requests.
                 "memory: {limit: 40MB, min_limit: 36MB, check_interval: 300ms, cooldown: " + COOLDOWN.toMillis() + "ms}");
         try (Nginx nginx = Nginx.inFrontOf(dir.resolve("nginx-upstream.conf"))) {
             group.withNginx(nginx);
@@ -36,7 +36,7 @@ class MemoryLimitIT {
                 HttpLoadReport report;
                 String second;
                 String third;
-                try (HttpLoad load = HttpLoad.start(nginx.port(), 4, Duration.ofSeconds(60), 200_000)) {
+                try (HttpLoad load = HttpLoad.start(nginx.port(), 2, Duration.ofSeconds(60), 200_000)) {
                     String exceeded = rolld.awaitLine("event=memory_exceeded .*action=rollout", WAIT);
                     second = rolld.awaitLine("event=rollout_started group=app generation=2 trigger=\"memory: ", WAIT);
                     rolld.awaitLine("event=rollout_succeeded group=app generation=2", WAIT);
