@@ -6,8 +6,6 @@ import io.rolld.drain.ProcNetTcp;
 import io.rolld.front.FrontContext;
 import io.rolld.front.FrontException;
 import io.rolld.front.FrontSwitch;
-import io.rolld.process.Exit;
-import io.rolld.process.PosixSignal;
 import io.rolld.process.Worker;
 import io.rolld.process.WorkerSet;
 import io.rolld.probe.Readiness;
