@@ -197,7 +197,7 @@ public final class Group {
         report.accept(new RolloutEvent.Started(c.name(), active.generation() + 1, trigger));
         Rollout.Outcome outcome = c.heldSockets().isPresent()
                 ? new HeldRollout(c, configDir, active, sockets, report).run()
-                : new Rollout(c, configDir, active, tcp, report).run();
+                : new Rollout(c, configDir, active, tcp, report, next -> supervisor.checked(next, c)).run();
         active = outcome.active();
         outcome.specs().ifPresent(specs -> supervisor.adopt(outcome.active(), specs));
         supervisor.rolloutEnded();

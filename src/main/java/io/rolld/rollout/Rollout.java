@@ -33,8 +33,12 @@ final class Rollout {
     private final ProcNetTcp tcp;
     private final Consumer<RolloutEvent> events;
     private final Progress progress;
+    private final Consumer<WorkerSet> smokeTestPassed;
 
-    Rollout(GroupConfig config, Path configDir, WorkerSet old, ProcNetTcp tcp, Consumer<RolloutEvent> events) {
+    /** {@code checked} sees the new set once it passed its smoke test, before the front switches to it. */
+    Rollout(GroupConfig config, Path configDir, WorkerSet old, ProcNetTcp tcp, Consumer<RolloutEvent> events,
+            Consumer<WorkerSet> checked) {
+        this.smokeTestPassed = checked;
         this.config = config;
         this.configDir = configDir;
         this.old = old;
@@ -89,6 +93,7 @@ final class Rollout {
                     w.stderrTail(STDERR_TAIL_LINES));
         }
 
+        smokeTestPassed.accept(next);
         enter(Phase.SWITCHING, ports);
         FrontSwitch front = new FrontSwitch(config.afterStart(), configDir, config.hookTimeout());
         try {
