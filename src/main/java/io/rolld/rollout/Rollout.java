@@ -34,6 +34,9 @@ final class Rollout {
     private final Consumer<RolloutEvent> events;
     private final Progress progress;
     private final Consumer<WorkerSet> smokeTestPassed;
+    /** What this rollout has started or touched so far: an unexpected exception still rolls it back. */
+    private final List<Worker> started = new ArrayList<>();
+    private FrontSwitch front;
 
     /** {@code checked} sees the new set once it passed its smoke test, before the front switches to it. */
     Rollout(GroupConfig config, Path configDir, WorkerSet old, ProcNetTcp tcp, Consumer<RolloutEvent> events,
@@ -55,7 +58,20 @@ final class Rollout {
     record Outcome(RolloutResult result, WorkerSet active, Optional<WorkerSpecs> specs) {
     }
 
+    /**
+     * Runs the rollout. A bug or an unexpected I/O error (a RuntimeException) before the switch is
+     * rolled back like any failure, so no worker it started is left untracked.
+     */
     Outcome run() {
+        try {
+            return steps();
+        } catch (RuntimeException e) {
+            return failed(new WorkerSet(generation, started), front, "internal error: " + e,
+                    java.util.Arrays.stream(e.getStackTrace()).limit(8).map(String::valueOf).collect(Collectors.joining("\n")));
+        }
+    }
+
+    private Outcome steps() {
         List<Integer> ports = config.workset(generation - 1).ports();
         enter(Phase.STARTING, ports);
         Map<Integer, Long> taken = tcp.listening(new HashSet<>(ports));
@@ -69,7 +85,6 @@ final class Rollout {
         } catch (IOException e) {
             return failed(WorkerSet.empty(), null, "cannot read the envdir: " + e.getMessage(), "");
         }
-        List<Worker> started = new ArrayList<>();
         for (int port : ports) {
             try {
                 started.add(Worker.spawn(specs.forPort(port, generation)));
@@ -95,7 +110,7 @@ final class Rollout {
 
         smokeTestPassed.accept(next);
         enter(Phase.SWITCHING, ports);
-        FrontSwitch front = new FrontSwitch(config.afterStart(), configDir, config.hookTimeout());
+        front = new FrontSwitch(config.afterStart(), configDir, config.hookTimeout());
         try {
             front.apply(context(next));
         } catch (FrontException e) {
@@ -118,6 +133,9 @@ final class Rollout {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // shutting down: skip the wait, still stop cleanly below
+        } catch (RuntimeException e) {
+            // Past the switch there is no way back: an unreadable /proc ends the wait, not the stop.
+            events.accept(new RolloutEvent.DrainTimedOut(config.name(), generation, Map.of(), progress.elapsedMs()));
         }
         enter(Phase.STOPPING, old.ports());
         progress.stopAndReport(old);
