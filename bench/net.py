@@ -6,6 +6,8 @@
   net.py wait-refusing TIMEOUT PORT…   until no port accepts any more; exit 1 on timeout
   net.py app-start-ms APP N            start N copies of `python3 APP PORT` at once, print the ms
                                        until all accept (the app's own start time), stop them
+  net.py status-round-trip SOCKET N    N `{"op":"status"}` requests on rolld's control socket, one
+                                       after the other; prints "median min max" in ms
 """
 
 import os
@@ -68,6 +70,20 @@ def app_start_ms(app, count):
                 w.wait()
 
 
+def status_round_trips(socket_path, count):
+    times = []
+    for _ in range(count):
+        started = time.monotonic()
+        with socket.socket(socket.AF_UNIX) as client:
+            client.connect(socket_path)
+            client.sendall(b'{"op":"status"}\n')
+            while client.recv(65536):
+                pass  # the daemon closes the connection after its answer
+        times.append((time.monotonic() - started) * 1000.0)
+    times.sort()
+    return times[(len(times) - 1) // 2], times[0], times[-1]
+
+
 def main(argv):
     command, args = (argv[1], argv[2:]) if len(argv) > 1 else ("", [])
     if command == "free-ports" and len(args) == 1:
@@ -80,6 +96,8 @@ def main(argv):
         return 0 if wait_until(lambda: not any(accepts(p) for p in ports), float(args[0])) else 1
     elif command == "app-start-ms" and len(args) == 2:
         print("%.1f" % app_start_ms(args[0], int(args[1])))
+    elif command == "status-round-trip" and len(args) == 2:
+        print("%.1f %.1f %.1f" % status_round_trips(args[0], int(args[1])))
     else:
         print(__doc__, file=sys.stderr)
         return 64

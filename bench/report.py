@@ -218,6 +218,9 @@ def plot(bench_dir, png):
             if scenario not in [s for s, _ in first_runs]:
                 first_runs.append((scenario, os.path.join(bench_dir, name)))
     panels = len(first_runs)
+    if panels == 0:
+        print("report.py: no runs in %s, no plot" % bench_dir, file=sys.stderr)
+        return
     script = [
         'set terminal pngcairo size 1100,%d font "sans,9"' % (170 * panels + 60),
         'set output "%s"' % png,

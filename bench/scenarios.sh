@@ -211,6 +211,7 @@ scenario_rolld_lb_start() {
     - numprocs: [${b// /, }]
   smoke_test:
     - check_all_http_ports: numprocs
+  ready_timeout: 60s  # a busy 2-core machine can take long to start 4 Pythons
   after_start:
     - replace_file: [numprocs, '$root/example/nginx-upstream.conf.mustache', '$BENCH_DIR/nginx/nginx-upstream.conf']
     - run_proc: '$(bench_nginx_reload_command)'"
@@ -231,7 +232,9 @@ bench_held_config() {
     - address: 127.0.0.1:$1
       backlog: 1024
   workers: $BENCH_WORKERS
-  ready: alive 1s
+  env:
+    APP_NOTIFY: '1'
+  ready: notify
   stop_timeout: 15s"
 }
 

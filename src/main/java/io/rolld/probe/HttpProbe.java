@@ -3,7 +3,6 @@ package io.rolld.probe;
 import io.rolld.config.SmokeTest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CancellationException;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -55,13 +54,9 @@ final class HttpProbe implements Probe {
                 }
                 return new ProbeResult.Ready();
             });
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            // RuntimeException: the client's pool refuses work when the rollout is interrupted.
             return new ProbeResult.Unreachable("GET " + url + ": " + e);
-        } catch (CancellationException e) {
-            // httpclient5's answer to an interrupt while it waits for a pooled connection; the
-            // caller (Readiness) sees the interrupt and ends the wait.
-            Thread.currentThread().interrupt();
-            return new ProbeResult.Unreachable("GET " + url + ": cancelled");
         }
     }
 

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * One rollout of a held-socket group: the next generation of {@code workers} processes starts
@@ -22,6 +23,11 @@ import java.util.Optional;
  * gets its stop signal (it stops accepting and finishes what it serves, while the kernel queue
  * stays open because rolld holds the socket), SIGKILL after stop_timeout. Nothing is switched in a
  * front, so there is no drain phase: a worker's own graceful stop is the drain.
+ *
+ * <p>Seam for memory limits (issue 4): in this mode a breach should replace one worker only. That
+ * is {@link #spawnWorker} for the breaching worker's slot, {@link GenerationReadiness} on a
+ * one-worker set, then {@link Progress#stopAndReport} of the one old worker; the group's
+ * supervision decides when.
  */
 final class HeldRollout {
     private static final int STDERR_TAIL_LINES = 20;
@@ -34,7 +40,7 @@ final class HeldRollout {
     private final SocketHold hold;
     private final Progress progress;
 
-    HeldRollout(GroupConfig config, Path configDir, WorkerSet old, SocketHold hold, java.util.function.Consumer<RolloutEvent> events) {
+    HeldRollout(GroupConfig config, Path configDir, WorkerSet old, SocketHold hold, Consumer<RolloutEvent> events) {
         this.config = config;
         this.held = config.heldSockets().orElseThrow();
         this.configDir = configDir;
@@ -70,10 +76,7 @@ final class HeldRollout {
         List<Worker> started = new ArrayList<>();
         for (int slot = 1; slot <= held.workers(); slot++) {
             try {
-                Worker w = NativeSpawn.spawn(WorkerSpecs.forHeldSlot(config, slot, generation, sockets,
-                        notify.map(NotifySocket::path)), sockets.fds());
-                started.add(w);
-                progress.workerStarted(w);
+                started.add(spawnWorker(sockets, slot, notify));
             } catch (IOException | RuntimeException e) {
                 return progress.failed(old, new WorkerSet(generation, started), null,
                         "cannot start worker " + slot + ": " + e.getMessage(), "");
@@ -109,6 +112,13 @@ final class HeldRollout {
             progress.stopAndReport(old);
         }
         return progress.succeeded(old, next, ports, Optional.empty()); // respawn in held mode: not yet
+    }
+
+    private Worker spawnWorker(Listeners sockets, int slot, Optional<NotifySocket> notify) throws IOException {
+        Worker w = NativeSpawn.spawn(WorkerSpecs.forHeldSlot(config, slot, generation, sockets, notify.map(NotifySocket::path)),
+                sockets.fds());
+        progress.workerStarted(w);
+        return w;
     }
 
     /** Short (sun_path holds 107 bytes) and unique per rolld, group and generation. */

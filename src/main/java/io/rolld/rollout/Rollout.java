@@ -6,8 +6,6 @@ import io.rolld.drain.ProcNetTcp;
 import io.rolld.front.FrontContext;
 import io.rolld.front.FrontException;
 import io.rolld.front.FrontSwitch;
-import io.rolld.process.Exit;
-import io.rolld.process.PosixSignal;
 import io.rolld.process.Worker;
 import io.rolld.process.WorkerSet;
 import io.rolld.probe.Readiness;
@@ -38,8 +36,15 @@ final class Rollout {
     private final ProcNetTcp tcp;
     private final Consumer<RolloutEvent> events;
     private final Progress progress;
+    private final Consumer<WorkerSet> smokeTestPassed;
+    /** What this rollout has started or touched so far: an unexpected exception still rolls it back. */
+    private final List<Worker> started = new ArrayList<>();
+    private FrontSwitch front;
 
-    Rollout(GroupConfig config, Path configDir, WorkerSet old, ProcNetTcp tcp, Consumer<RolloutEvent> events) {
+    /** {@code checked} sees the new set once it passed its smoke test, before the front switches to it. */
+    Rollout(GroupConfig config, Path configDir, WorkerSet old, ProcNetTcp tcp, Consumer<RolloutEvent> events,
+            Consumer<WorkerSet> checked) {
+        this.smokeTestPassed = checked;
         this.config = config;
         this.configDir = configDir;
         this.old = old;
@@ -56,7 +61,20 @@ final class Rollout {
     record Outcome(RolloutResult result, WorkerSet active, Optional<WorkerSpecs> specs) {
     }
 
+    /**
+     * Runs the rollout. A bug or an unexpected I/O error (a RuntimeException) before the switch is
+     * rolled back like any failure, so no worker it started is left untracked.
+     */
     Outcome run() {
+        try {
+            return steps();
+        } catch (RuntimeException e) {
+            return failed(new WorkerSet(generation, started), front, "internal error: " + e,
+                    java.util.Arrays.stream(e.getStackTrace()).limit(8).map(String::valueOf).collect(Collectors.joining("\n")));
+        }
+    }
+
+    private Outcome steps() {
         List<Integer> ports = config.workset(generation - 1).ports();
         enter(Phase.STARTING, ports);
         Map<Integer, Long> taken = tcp.listening(new HashSet<>(ports));
@@ -70,7 +88,6 @@ final class Rollout {
         } catch (IOException e) {
             return failed(WorkerSet.empty(), null, "cannot read the envdir: " + e.getMessage(), "");
         }
-        List<Worker> started = new ArrayList<>();
         for (int port : ports) {
             try {
                 Worker w = Worker.spawn(specs.forPort(port, generation));
@@ -89,9 +106,6 @@ final class Rollout {
             checked = new Readiness(config.smokeTests()).await(ports, config.readyTimeout(), port -> exitedWorker(next, port));
         } catch (InterruptedException e) {
             return failed(next, null, "interrupted: rolld is shutting down", "");
-        } catch (RuntimeException e) {
-            // A probe bug must not strand the new set or kill the group: roll back, naming it.
-            return failed(next, null, "smoke test aborted: " + e, "");
         }
         if (checked instanceof Readiness.Failed f) {
             Worker w = next.workers().get(ports.indexOf(f.port()));
@@ -99,8 +113,9 @@ final class Rollout {
                     + listenerHint(f.port(), w), w.stderrTail(STDERR_TAIL_LINES));
         }
 
+        smokeTestPassed.accept(next);
         enter(Phase.SWITCHING, ports);
-        FrontSwitch front = new FrontSwitch(config.afterStart(), configDir, config.hookTimeout());
+        front = new FrontSwitch(config.afterStart(), configDir, config.hookTimeout());
         try {
             front.apply(context(next));
         } catch (FrontException e) {
@@ -123,6 +138,9 @@ final class Rollout {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // shutting down: skip the wait, still stop cleanly below
+        } catch (RuntimeException e) {
+            // Past the switch there is no way back: an unreadable /proc ends the wait, not the stop.
+            events.accept(new RolloutEvent.DrainTimedOut(config.name(), generation, Map.of(), progress.elapsedMs()));
         }
         enter(Phase.STOPPING, old.ports());
         progress.stopAndReport(old);

@@ -5,15 +5,15 @@ import io.rolld.config.Placeholders;
 import io.rolld.config.RunAs;
 import io.rolld.config.ShellWords;
 import io.rolld.process.Envdir;
+import io.rolld.process.Listeners;
 import io.rolld.process.WorkerSpec;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import io.rolld.process.Listeners;
-import java.nio.file.Path;
 
 /**
  * Turns a group's configuration into the launch spec of the worker on one port. {@code env} is

@@ -135,7 +135,7 @@ public final class Deployment implements AutoCloseable {
 
     /** What one rollout reported in rolld's log. */
     public record Outcome(boolean succeeded, List<Long> pids, List<Long> oldPids, String line) {
-        static Outcome parse(String line) {
+        public static Outcome parse(String line) {
             return new Outcome(line.contains("event=rollout_succeeded"), pids(line, "pids"), pids(line, "old_pids"), line);
         }
 
