@@ -3,7 +3,6 @@ package io.rolld.daemon;
 import io.rolld.front.AtomicFile;
 import io.rolld.rollout.RolloutEvent;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -15,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Every worker rolld has running, kept in a file beside the state file ({@code workers}: one
@@ -24,6 +25,7 @@ import java.util.function.Consumer;
  * pid whose process started at another time belongs to someone else now.
  */
 final class Leftovers implements Consumer<RolloutEvent> {
+    private static final Logger LOG = LoggerFactory.getLogger("rolld");
     /** One worker a previous rolld started; {@code process} is alive and still the same process. */
     record Leftover(ProcessHandle process, String group, int port) {
     }
@@ -52,8 +54,8 @@ final class Leftovers implements Consumer<RolloutEvent> {
         List<Leftover> found = new ArrayList<>();
         for (String line : lines) {
             String[] f = line.trim().split(" ");
-            if (f.length != 4) {
-                continue; // not ours: nothing to match safely
+            if (f.length != 4 || !f[0].matches("[0-9]{1,18}") || !f[3].matches("[0-9]{1,5}")) {
+                continue; // not a line rolld wrote: nothing to match safely
             }
             Optional<ProcessHandle> p = ProcessHandle.of(Long.parseLong(f[0]));
             if (p.isPresent() && startOf(p.get()).filter(f[1]::equals).isPresent()) {
@@ -80,7 +82,9 @@ final class Leftovers implements Consumer<RolloutEvent> {
             Files.createDirectories(file.toAbsolutePath().getParent());
             AtomicFile.write(file, text.toString().getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new UncheckedIOException("writing " + file, e);
+            // Never fail a rollout over it: the worst case is a leftover found by its port later.
+            LOG.warn("{}", Logfmt.event("workers_file_failed").kv("file", file).kv("error", e.toString())
+                    .kv("action", "rollouts go on; a rolld restarted after a crash may not find these workers"));
         }
     }
 
