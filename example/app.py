@@ -12,9 +12,15 @@ With APP_PROTOCOL=systemd or APP_PROTOCOL=server-starter only that protocol is a
 each one alone). APP_NOTIFY=1 sends READY=1 to $NOTIFY_SOCKET once serving (systemd's sd_notify).
 
 Environment:
-  APP_BIND          host to bind instead of 127.0.0.1
+  APP_BIND          host to bind instead of 127.0.0.1 (an IPv6 address such as ::1 works too)
   APP_FAIL          if non-empty, every request answers 500 (to make smoke tests fail)
   APP_FAIL_FILE     if this file exists, every request answers 500
+  APP_EXIT          if set, print a line on stderr and exit at once with this status
+  APP_NO_BIND       if non-empty, never bind: wait for a signal without serving
+  APP_IGNORE_TERM   if non-empty, SIGTERM is ignored (only SIGINT or SIGKILL stop the worker)
+  APP_CHILDREN      fork this many children that sleep until killed (they ignore SIGTERM too
+                    when APP_IGNORE_TERM is set)
+  APP_OUTPUT_MB     write this many MiB to stdout at start, as fast as possible
   APP_CRASH_FILE    if this file exists when the app starts, it writes a line to stderr and
                     exits 3 at once (a worker that crash-loops)
   APP_LEAK_KB       every request keeps this many KiB of memory for good (a leaking worker)
@@ -244,6 +250,7 @@ def notify_ready():
 def make_server(argv):
     if len(argv) == 2 and argv[1].isdigit():
         host = os.environ.get("APP_BIND") or "127.0.0.1"
+        Server.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
         return Server((host, int(argv[1])), Handler), "%s:%s" % (host, argv[1])
     fd = inherited_fd() if len(argv) == 1 else None
     if fd is None:
@@ -260,16 +267,37 @@ def make_server(argv):
     return server, "inherited fd %d (%s)" % (fd, name)
 
 
+def write_output(mib):
+    block = (b"x" * 1023 + b"\n") * 1024
+    for _ in range(mib):
+        sys.stdout.buffer.write(block)
+    sys.stdout.buffer.flush()
+
+
+def misbehave(ignore_term):
+    """The faults asked for by APP_EXIT, APP_CHILDREN and APP_OUTPUT_MB; returns an exit status to exit with at once."""
+    if os.environ.get("APP_EXIT"):
+        print("exiting at once with status %s (APP_EXIT)" % os.environ["APP_EXIT"], file=sys.stderr, flush=True)
+        return int(os.environ["APP_EXIT"])
+    for _ in range(int(os.environ.get("APP_CHILDREN") or 0)):
+        if os.fork() == 0:
+            if ignore_term:
+                signal.signal(signal.SIGTERM, signal.SIG_IGN)
+            while True:
+                time.sleep(60)
+    write_output(int(os.environ.get("APP_OUTPUT_MB") or 0))
+    return None
+
+
 def main(argv):
     crash_file = os.environ.get("APP_CRASH_FILE")
     if crash_file and os.path.exists(crash_file):
         print("crashing on purpose: APP_CRASH_FILE %s exists" % crash_file, file=sys.stderr, flush=True)
         return 3
-    server, where = make_server(argv)
-    if server is None:
-        print("usage: python3 app.py PORT, or python3 app.py with LISTEN_FDS/LISTEN_PID or SERVER_STARTER_PORT set",
-              file=sys.stderr)
-        return 2
+    ignore_term = bool(os.environ.get("APP_IGNORE_TERM"))
+    status = misbehave(ignore_term)
+    if status is not None:
+        return status
 
     stop = threading.Event()
     received = []
@@ -278,8 +306,18 @@ def main(argv):
         received.append(signal.Signals(signum).name)
         stop.set()
 
-    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN if ignore_term else on_signal)
     signal.signal(signal.SIGINT, on_signal)
+    if os.environ.get("APP_NO_BIND"):
+        log("not binding pid %d (APP_NO_BIND)" % os.getpid())
+        stop.wait()
+        return 0
+
+    server, where = make_server(argv)
+    if server is None:
+        print("usage: python3 app.py PORT, or python3 app.py with LISTEN_FDS/LISTEN_PID or SERVER_STARTER_PORT set",
+              file=sys.stderr)
+        return 2
 
     serving = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
                                name="accept", daemon=True)

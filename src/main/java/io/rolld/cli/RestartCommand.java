@@ -109,7 +109,7 @@ final class RestartCommand implements Callable<Integer> {
                 case "drain_timeout" -> System.out.println(m.get("group") + " gen " + m.get("generation")
                         + " drain timed out with " + m.get("connections") + " connection(s) left; stopping the old workers anyway");
                 default -> {
-                    // started, worker_stopped: the transitions already tell the story
+                    // started, worker_started, worker_stopped: the transitions already tell the story
                 }
             }
         }

@@ -31,6 +31,7 @@ public final class ConfigLoader {
     }
 
     public static Config load(Path file) throws ConfigException {
+        StrictModes.check(file, StrictModes.runningAsRoot());
         return parse(read(file), file);
     }
 

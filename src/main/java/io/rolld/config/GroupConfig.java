@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param heldSockets present in held-socket mode ({@code listen:}): the sockets rolld holds and the workers sharing them
  * @param stopSignal  signal name without the SIG prefix, e.g. {@code TERM}
  * @param supervision respawn, memory limits, periodic restarts, envdir and event commands
+ * @param runAs       {@code user:}/{@code group:} for the workers; empty: rolld's own ids
  */
 public record GroupConfig(
         String name,
@@ -34,7 +35,8 @@ public record GroupConfig(
         Duration drainTimeout,
         Duration hookTimeout,
         Supervision supervision,
-        Optional<HeldSockets> heldSockets) {
+        Optional<HeldSockets> heldSockets,
+        Optional<RunAs> runAs) {
 
     public static final String DEFAULT_STOP_SIGNAL = "TERM";
     public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(10);

@@ -14,13 +14,15 @@ import java.util.stream.Stream;
 /** Turns one top-level entry of rolld.yml into a {@link GroupConfig}; one method per key. */
 final class GroupParser {
     static final List<String> KEYS = Stream.of(Stream.of("cmd", "directory", "stdout", "stderr", "env",
-            "workset", "smoke_test", "after_start", "stop_signal", "stop_timeout", "ready_timeout", "drain_timeout", "hook_timeout"),
+            "workset", "smoke_test", "after_start", "stop_signal", "stop_timeout", "ready_timeout", "drain_timeout", "hook_timeout",
+            "user", "group"),
             HeldSocketsParser.KEYS.stream(), SupervisionParser.KEYS.stream()).flatMap(k -> k).toList();
     /** Names other supervisors use for our keys, so their users get a useful hint. */
     private static final Map<String, String> ALIASES = Map.of(
             "command", "cmd", "cwd", "directory", "environment", "env", "numprocs", "workset",
             "stdout_logfile", "stdout", "stderr_logfile", "stderr", "stopsignal", "stop_signal", "stopwaitsecs", "stop_timeout");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
+    private static final Pattern ACCOUNT = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*\\$?|[0-9]+");
     /** The signals a server is commonly told to stop with; others are more likely a mistake than a wish. */
     static final List<String> SIGNALS = List.of("TERM", "INT", "QUIT", "HUP", "USR1", "USR2", "WINCH", "KILL");
 
@@ -53,7 +55,28 @@ final class GroupParser {
                 map.get("drain_timeout", n -> n.duration("'drain_timeout' in " + what), GroupConfig.DEFAULT_DRAIN_TIMEOUT),
                 map.get("hook_timeout", n -> n.duration("'hook_timeout' in " + what), GroupConfig.DEFAULT_HOOK_TIMEOUT),
                 new SupervisionParser(configDir).parse(map, what),
-                held);
+                held,
+                runAs(map, what));
+    }
+
+    /** {@code user:} needs {@code group:} too: setpriv does not pick the user's primary group by itself. */
+    private static Optional<RunAs> runAs(YamlMap map, String what) throws ConfigException {
+        Optional<String> group = map.get("group", n -> Optional.of(account(n, "'group' in " + what)), Optional.empty());
+        Optional<String> user = map.get("user", n -> {
+            if (group.isEmpty()) {
+                throw n.error("'user' in " + what + " needs 'group' too (hint: the user's primary group, e.g. group: www-data)");
+            }
+            return Optional.of(account(n, "'user' in " + what));
+        }, Optional.empty());
+        return user.isEmpty() && group.isEmpty() ? Optional.empty() : Optional.of(new RunAs(user, group));
+    }
+
+    private static String account(YamlNode node, String what) throws ConfigException {
+        String name = node.text(what);
+        if (!ACCOUNT.matcher(name).matches()) {
+            throw node.error("invalid account name '" + name + "' for " + what + " (hint: a user or group name, or a number)");
+        }
+        return name;
     }
 
     private static String name(YamlMap.Entry entry) throws ConfigException {

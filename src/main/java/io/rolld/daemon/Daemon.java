@@ -7,19 +7,23 @@ import io.rolld.config.GroupConfig;
 import io.rolld.config.Settings;
 import io.rolld.drain.ProcNetTcp;
 import io.rolld.process.PosixSignal;
+import io.rolld.process.ProcessTree;
 import io.rolld.process.ResidentMemory;
 import io.rolld.rollout.Group;
 import io.rolld.rollout.GroupStatus;
 import io.rolld.rollout.RolloutEvent;
 import io.rolld.rollout.RolloutResult;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -31,13 +35,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class Daemon {
     private static final Logger LOG = LoggerFactory.getLogger("rolld");
+    /** For a leftover whose group is gone from rolld.yml. */
+    private static final Duration LEFTOVER_STOP_TIMEOUT = Duration.ofSeconds(10);
 
     private final Path configFile;
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final ProcNetTcp tcp = ProcNetTcp.system();
     private final Progress progress = new Progress(this::writeState);
     private final StatusReport report = new StatusReport(tcp, ResidentMemory.system(), progress);
-    private final Consumer<RolloutEvent> eventLog = new EventLog().andThen(progress);
+    private final Leftovers leftovers;
+    private final Consumer<RolloutEvent> eventLog;
     private final Map<String, Group> groups = new LinkedHashMap<>();
     /** The groups as the loop last left them, for readers on other threads (status). */
     private volatile List<Group> groupsSnapshot = List.of();
@@ -48,6 +55,8 @@ public final class Daemon {
         this.configFile = configFile;
         this.config = config;
         this.stateFiles = new StateFiles(config.settings().pidFile(), config.settings().stateFile());
+        this.leftovers = new Leftovers(config.settings().stateFile().resolveSibling("workers"));
+        this.eventLog = new EventLog().andThen(progress).andThen(leftovers);
     }
 
     /** How rolld's own log is written; {@code format} empty means the config's {@code log_format}. */
@@ -88,8 +97,10 @@ public final class Daemon {
         try (ControlServer control = ControlServer.open(socket, ch -> daemon.serve(ch), () -> LOG.warn("{}",
                 Logfmt.event("stale_socket").kv("socket", socket).kv("action", "no rolld answers on it; replacing it")))) {
             daemon.stateFiles.writePid();
+            daemon.stopLeftovers();
             int exitCode = daemon.loop(control.path());
             daemon.stateFiles.removeOnExit();
+            Files.deleteIfExists(daemon.leftovers.file());
             return exitCode;
         } catch (ControlServer.AlreadyRunning e) {
             LOG.error("{}", Logfmt.event("already_running").kv("error", e.getMessage())
@@ -149,6 +160,36 @@ public final class Daemon {
                 case Event.StopRequested s -> {
                     return shutdown("rolld stop (control socket)", ExitCodes.OK);
                 }
+            }
+        }
+    }
+
+    /**
+     * Stops the workers a previous rolld left running when it was killed (found through the
+     * {@code workers} file), each with its group's stop signal and stop_timeout, before anything
+     * starts: their ports are the ones this rolld is about to use.
+     */
+    private void stopLeftovers() {
+        List<Leftovers.Leftover> found;
+        try {
+            found = leftovers.find();
+        } catch (IOException e) {
+            LOG.warn("{}", Logfmt.event("leftovers_unreadable").kv("file", leftovers.file()).kv("error", e.toString())
+                    .kv("action", "starting anyway; a port still taken will be refused with its owner's pid"));
+            return;
+        }
+        try (var scope = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (Leftovers.Leftover l : found) {
+                Optional<GroupConfig> group = config.group(l.group());
+                PosixSignal signal = group.map(g -> PosixSignal.named(g.stopSignal())).orElse(PosixSignal.TERM);
+                Duration timeout = group.map(GroupConfig::stopTimeout).orElse(LEFTOVER_STOP_TIMEOUT);
+                scope.submit(() -> {
+                    List<Long> killed = ProcessTree.stop(l.process(), signal, timeout);
+                    LOG.warn("{}", Logfmt.event("leftover_stopped").kv("group", l.group()).kv("port", l.port())
+                            .kv("pid", l.process().pid()).kv("signal", killed.isEmpty() ? signal : "KILL")
+                            .kv("action", "a previous rolld was killed and left this worker running; stopped it before starting"));
+                    return null;
+                });
             }
         }
     }

@@ -26,6 +26,8 @@ final class EventLog implements Consumer<RolloutEvent> {
                     .kv("by_port", d.connectionsByPort().entrySet().stream().map(e -> e.getKey() + ":" + e.getValue())
                             .collect(Collectors.joining(",")))
                     .kv("elapsed_ms", d.elapsedMs()).kv("action", "stopping the old workers anyway"));
+            case RolloutEvent.WorkerStarted w -> LOG.info("{}", Logfmt.event("worker_started").kv("group", w.group())
+                    .kv("generation", w.generation()).kv("port", w.port()).kv("pid", w.pid()));
             case RolloutEvent.WorkerStopped w -> LOG.info("{}", Logfmt.event("worker_stopped").kv("group", w.group())
                     .kv("generation", w.generation()).kv("port", w.port()).kv("pid", w.pid()).kv("exit", w.exit()));
             case RolloutEvent.Finished f -> finished(f.result());

@@ -19,6 +19,8 @@ final class EventMessages {
             case RolloutEvent.DrainTimedOut d -> ControlProtocol.message("drain_timeout").with("group", d.group())
                     .with("generation", d.generation()).with("connections", d.connectionsByPort().values().stream()
                             .mapToInt(Integer::intValue).sum()).with("elapsed_ms", d.elapsedMs());
+            case RolloutEvent.WorkerStarted w -> ControlProtocol.message("worker_started").with("group", w.group())
+                    .with("generation", w.generation()).with("port", w.port()).with("pid", w.pid());
             case RolloutEvent.WorkerStopped w -> ControlProtocol.message("worker_stopped").with("group", w.group())
                     .with("generation", w.generation()).with("port", w.port()).with("pid", w.pid())
                     .with("exit", String.valueOf(w.exit()));

@@ -35,6 +35,9 @@ final class Progress implements Consumer<RolloutEvent> {
             case RolloutEvent.DrainTimedOut d -> {
                 return;
             }
+            case RolloutEvent.WorkerStarted w -> {
+                return;
+            }
             case RolloutEvent.WorkerStopped w -> {
                 return;
             }

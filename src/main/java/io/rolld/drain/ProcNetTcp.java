@@ -5,10 +5,16 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Reads the kernel's TCP socket tables ({@code /proc/net/tcp} and {@code tcp6}). Both matter:
@@ -20,9 +26,16 @@ public final class ProcNetTcp {
     static final int LISTEN = 0x0A;
 
     private final List<Path> tables;
+    private final Path proc;
 
     public ProcNetTcp(List<Path> tables) {
+        this(tables, Path.of("/proc"));
+    }
+
+    /** @param proc where the processes are listed ({@code /proc}), to find a socket's owner */
+    public ProcNetTcp(List<Path> tables, Path proc) {
         this.tables = List.copyOf(tables);
+        this.proc = proc;
     }
 
     public static ProcNetTcp system() {
@@ -37,7 +50,7 @@ public final class ProcNetTcp {
     /** The given ports that have a listening socket, with the socket's inode (to find its owner). */
     public Map<Integer, Long> listening(Set<Integer> ports) {
         Map<Integer, Long> found = new HashMap<>();
-        forEachSocket((local, state, inode) -> {
+        forEachSocket((local, address, state, inode) -> {
             if (state == LISTEN && ports.contains(local)) {
                 found.putIfAbsent(local, inode);
             }
@@ -45,9 +58,51 @@ public final class ProcNetTcp {
         return found;
     }
 
+    /** The local addresses {@code port} listens on ("127.0.0.1", "::1", "0.0.0.0", "::"); empty when none. */
+    public List<String> listenAddresses(int port) {
+        List<String> found = new ArrayList<>();
+        forEachSocket((local, address, state, inode) -> {
+            if (state == LISTEN && local == port) {
+                found.add(readable(address));
+            }
+        });
+        return found;
+    }
+
+    /**
+     * The pid of a process holding the socket {@code inode} open (found through
+     * {@code /proc/PID/fd}); empty when none can be seen (it exited, or another user's process
+     * when rolld is not root).
+     */
+    public Optional<Long> ownerOf(long inode) {
+        String wanted = "socket:[" + inode + "]";
+        try (Stream<Path> pids = Files.list(proc)) {
+            return pids.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
+                    .filter(p -> holds(p.resolve("fd"), wanted))
+                    .map(p -> Long.parseLong(p.getFileName().toString()))
+                    .findFirst();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static boolean holds(Path fdDir, String target) {
+        try (Stream<Path> fds = Files.list(fdDir)) {
+            return fds.anyMatch(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).toString().equals(target);
+                } catch (IOException | UnsupportedOperationException e) {
+                    return false; // closed meanwhile
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            return false; // exited meanwhile, or not ours to read
+        }
+    }
+
     private Map<Integer, Integer> count(Set<Integer> ports, int wanted) {
         Map<Integer, Integer> counts = new HashMap<>();
-        forEachSocket((local, state, inode) -> {
+        forEachSocket((local, address, state, inode) -> {
             if (state == wanted && ports.contains(local)) {
                 counts.merge(local, 1, Integer::sum);
             }
@@ -56,7 +111,7 @@ public final class ProcNetTcp {
     }
 
     private interface SocketVisitor {
-        void visit(int localPort, int state, long inode);
+        void visit(int localPort, String addressHex, int state, long inode);
     }
 
     // Line format: "  sl  local_address rem_address   st tx_queue:rx_queue tr tm->when retrnsmt   uid  timeout inode"
@@ -78,8 +133,26 @@ public final class ProcNetTcp {
                 }
                 String local = f[1];
                 int port = Integer.parseInt(local.substring(local.indexOf(':') + 1), 16);
-                visitor.visit(port, Integer.parseInt(f[3], 16), Long.parseLong(f[9]));
+                visitor.visit(port, local.substring(0, local.indexOf(':')), Integer.parseInt(f[3], 16), Long.parseLong(f[9]));
             }
+        }
+    }
+
+    /** The kernel prints an address as 32-bit words in host (little-endian) byte order. */
+    static String readable(String hex) {
+        byte[] raw = HexFormat.of().parseHex(hex);
+        for (int word = 0; word < raw.length; word += 4) {
+            for (int i = 0; i < 2; i++) {
+                byte b = raw[word + i];
+                raw[word + i] = raw[word + 3 - i];
+                raw[word + 3 - i] = b;
+            }
+        }
+        try {
+            String text = InetAddress.getByAddress(raw).getHostAddress();
+            return text.equals("0:0:0:0:0:0:0:0") ? "::" : text.equals("0:0:0:0:0:0:0:1") ? "::1" : text;
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("not an address: " + hex, e);
         }
     }
 }

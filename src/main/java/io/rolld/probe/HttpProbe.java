@@ -54,7 +54,8 @@ final class HttpProbe implements Probe {
                 }
                 return new ProbeResult.Ready();
             });
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            // RuntimeException: the client's pool refuses work when the rollout is interrupted.
             return new ProbeResult.Unreachable("GET " + url + ": " + e);
         }
     }

@@ -2,11 +2,14 @@ package io.rolld.probe;
 
 import io.rolld.config.SmokeTest;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Function;
 
 /**
@@ -36,29 +39,38 @@ public final class Readiness {
     }
 
     /**
-     * @param abortReason asked before every round with the ports still pending; a present value
-     *                    ends the wait at once with that reason (e.g. "worker exited: exit status 1")
+     * Probes every pending port at once, in rounds 50 ms apart. Every port is probed at least
+     * once, and a round that ends past the deadline is the last, so the wait overruns
+     * {@code timeout} by at most one request's timeout, however many ports there are.
+     *
+     * @param abortReason asked before every probe of a pending port; a present value ends the
+     *                    wait at once with that reason (e.g. "worker exited: exit status 1")
      */
     public Outcome await(List<Integer> ports, Duration timeout, Function<Integer, Optional<String>> abortReason)
             throws InterruptedException {
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
         List<Probe> probes = tests.stream().map(Readiness::probeFor).toList();
+        ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
         try {
             Map<Integer, ProbeResult> pending = new LinkedHashMap<>();
             ports.forEach(p -> pending.put(p, new ProbeResult.Unreachable("not probed yet")));
             int attempts = 0;
             while (true) {
-                for (Integer port : new ArrayList<>(pending.keySet())) {
+                Map<Integer, Future<ProbeResult>> round = new LinkedHashMap<>();
+                for (Integer port : pending.keySet()) {
                     Optional<String> abort = abortReason.apply(port);
                     if (abort.isPresent()) {
                         return new Failed(port, abort.get(), elapsedMs(start), attempts);
                     }
-                    ProbeResult result = checkAll(probes, port);
+                    round.put(port, pool.submit(() -> checkAll(probes, port)));
+                }
+                for (var probed : round.entrySet()) {
+                    ProbeResult result = outcomeOf(probed.getValue());
                     if (result instanceof ProbeResult.Ready) {
-                        pending.remove(port);
+                        pending.remove(probed.getKey());
                     } else {
-                        pending.put(port, result);
+                        pending.put(probed.getKey(), result);
                     }
                 }
                 attempts++;
@@ -74,7 +86,16 @@ public final class Readiness {
                 Thread.sleep(POLL);
             }
         } finally {
+            pool.shutdownNow(); // on interrupt (shutdown), probes in flight are cut short
             probes.forEach(Probe::close);
+        }
+    }
+
+    private static ProbeResult outcomeOf(Future<ProbeResult> probe) throws InterruptedException {
+        try {
+            return probe.get();
+        } catch (ExecutionException e) {
+            return new ProbeResult.Unreachable("probe failed: " + e.getCause());
         }
     }
 

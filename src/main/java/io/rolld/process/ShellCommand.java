@@ -63,13 +63,18 @@ public final class ShellCommand {
         }
         long elapsed = (System.nanoTime() - start) / 1_000_000;
         String text = output.toString(StandardCharsets.UTF_8);
-        return new Result(command, watchdog.killedProcess() ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(code),
+        return new Result(command, watchdog.timedOut() ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(code),
                 text, elapsed);
     }
 
     /** At the time limit, kills what the command forked too: killing only the shell would leave them behind. */
     private static final class TreeWatchdog extends ExecuteWatchdog {
         private Process process;
+        /**
+         * Set before anything is killed: commons-exec's own killedProcess() flag is set only after
+         * the kill, so a caller woken by the process's death could still read false.
+         */
+        private volatile boolean timedOut;
 
         TreeWatchdog(Duration timeout) {
             super(timeout.toMillis());
@@ -83,10 +88,15 @@ public final class ShellCommand {
 
         @Override
         public synchronized void timeoutOccured(org.apache.commons.exec.Watchdog w) {
+            timedOut = true;
             if (process != null) {
                 process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
             }
             super.timeoutOccured(w);
+        }
+
+        boolean timedOut() {
+            return timedOut;
         }
     }
 }

@@ -122,7 +122,7 @@ final class EventHooks implements Consumer<RolloutEvent> {
                 env.put("ROLLD_LIMIT", Long.toString(m.limit()));
                 env.put("ROLLD_ACTION", m.action().label());
             }
-            case RolloutEvent.Transition _, RolloutEvent.DrainTimedOut _, RolloutEvent.WorkerStopped _,
+            case RolloutEvent.Transition _, RolloutEvent.DrainTimedOut _, RolloutEvent.WorkerStarted _, RolloutEvent.WorkerStopped _,
                  RolloutEvent.WorkerRespawned _, RolloutEvent.RespawnFailed _, RolloutEvent.HealthChanged _,
                  RolloutEvent.EventCommandFailed _ -> {
                 return Optional.empty();

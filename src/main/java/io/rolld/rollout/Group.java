@@ -19,6 +19,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A running group: its active workers and the one thread that rolls them. Requests for a
@@ -30,6 +32,7 @@ import java.util.function.Consumer;
  * handled there) and the supervisor's own deadlines, which bound how long it waits.
  */
 public final class Group {
+    private static final Logger LOG = LoggerFactory.getLogger("rolld");
     private final Path configDir;
     private final ProcNetTcp tcp;
     private final Consumer<RolloutEvent> events;
@@ -151,23 +154,32 @@ public final class Group {
     }
 
     private void loop() {
-        try {
-            while (true) {
-                OptionalLong wait = supervisor.nanosUntilDue();
-                Inbox next = wait.isPresent() ? inbox.poll(wait.getAsLong(), TimeUnit.NANOSECONDS) : inbox.take();
-                if (next instanceof Inbox.WorkerExited(Worker worker, Exit exit)) {
-                    supervisor.exited(worker, exit, active.generation());
-                }
-                Supervisor.Due due = supervisor.runDue(active);
-                active = due.active();
-                due.rolloutTrigger().ifPresent(this::requestRollout);
-                if (!rollIfRequested()) {
+        while (true) {
+            try {
+                if (!step()) {
                     return;
                 }
+            } catch (InterruptedException e) {
+                return; // shutdown
+            } catch (RuntimeException e) {
+                // A bug must not kill the only thread that owns this group's workers: shutdown
+                // still needs it gone and `active` accurate to stop every worker.
+                LOG.error("event=internal_error group={} error=\"{}\" action=\"the group keeps running\"", name(), e, e);
             }
-        } catch (InterruptedException e) {
-            // shutdown
         }
+    }
+
+    /** Handles one inbox item or deadline; false once the group is closed. */
+    private boolean step() throws InterruptedException {
+        OptionalLong wait = supervisor.nanosUntilDue();
+        Inbox next = wait.isPresent() ? inbox.poll(wait.getAsLong(), TimeUnit.NANOSECONDS) : inbox.take();
+        if (next instanceof Inbox.WorkerExited(Worker worker, Exit exit)) {
+            supervisor.exited(worker, exit, active.generation());
+        }
+        Supervisor.Due due = supervisor.runDue(active);
+        active = due.active();
+        due.rolloutTrigger().ifPresent(this::requestRollout);
+        return rollIfRequested();
     }
 
     /** Runs the queued rollout, if any; false once the group is closed. */
@@ -194,17 +206,30 @@ public final class Group {
             record(event);
             watchers.forEach(w -> w.accept(event));
         };
+        try {
+            return roll(c, trigger, report, request);
+        } catch (RuntimeException e) {
+            request.completeExceptionally(e);
+            throw e;
+        }
+    }
+
+    private boolean roll(GroupConfig c, String trigger, Consumer<RolloutEvent> report,
+                         CompletableFuture<RolloutResult> request) {
         report.accept(new RolloutEvent.Started(c.name(), active.generation() + 1, trigger));
         Rollout.Outcome outcome = c.heldSockets().isPresent()
                 ? new HeldRollout(c, configDir, active, sockets, report).run()
-                : new Rollout(c, configDir, active, tcp, report).run();
+                : new Rollout(c, configDir, active, tcp, report, next -> supervisor.checked(next, c)).run();
         active = outcome.active();
         outcome.specs().ifPresent(specs -> supervisor.adopt(outcome.active(), specs));
         supervisor.rolloutEnded();
         lastResult = outcome.result();
         report.accept(new RolloutEvent.Finished(outcome.result()));
         request.complete(outcome.result());
-        return !Thread.currentThread().isInterrupted();
+        // A rollout cut short by shutdown may have consumed the interrupt: closed says it too.
+        synchronized (this) {
+            return !closed && !Thread.currentThread().isInterrupted();
+        }
     }
 
     private void record(RolloutEvent event) {

@@ -115,8 +115,10 @@ final class HeldRollout {
     }
 
     private Worker spawnWorker(Listeners sockets, int slot, Optional<NotifySocket> notify) throws IOException {
-        return NativeSpawn.spawn(WorkerSpecs.forHeldSlot(config, slot, generation, sockets, notify.map(NotifySocket::path)),
+        Worker w = NativeSpawn.spawn(WorkerSpecs.forHeldSlot(config, slot, generation, sockets, notify.map(NotifySocket::path)),
                 sockets.fds());
+        progress.workerStarted(w);
+        return w;
     }
 
     /** Short (sun_path holds 107 bytes) and unique per rolld, group and generation. */

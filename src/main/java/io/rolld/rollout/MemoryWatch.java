@@ -19,8 +19,9 @@ import java.util.random.RandomGenerator;
 /**
  * Memory limits of one group's workers. Lives as long as the group, on the group's thread: the
  * cooldown outlasts the rollouts it causes. Every worker started by a rollout gets its own limit
- * and a first reading at once; a worker over its limit then is reported as a misconfiguration and
- * never causes a rollout (its successor would be over too: a restart loop).
+ * and a first reading as soon as it passed its smoke test, before the front sends it traffic (a
+ * respawned one at the next check); a worker over its limit at its first reading is reported as a
+ * misconfiguration and never causes a rollout (its successor would be over too: a restart loop).
  */
 final class MemoryWatch {
     private final String group;
@@ -30,9 +31,12 @@ final class MemoryWatch {
     private final LongSupplier clock;
 
     private Optional<Supervision.Memory> config = Optional.empty();
-    private final Map<Integer, Long> limits = new HashMap<>();
+    /** Each worker's own limit, by pid. */
+    private final Map<Long, Long> limits = new HashMap<>();
     /** Pids over their limit right after start, with the reason shown in status. */
     private final Map<Long, String> misconfigured = new HashMap<>();
+    /** Pids read at least once. */
+    private final Set<Long> read = new HashSet<>();
     /** Pids whose skipped restart was already reported in the current cooldown window. */
     private final Set<Long> skipReported = new HashSet<>();
     private OptionalLong lastRolloutNanos = OptionalLong.empty();
@@ -46,27 +50,43 @@ final class MemoryWatch {
         this.clock = clock;
     }
 
-    /** A rollout started {@code set}: new limits, and the first reading of every worker. */
-    void adopt(WorkerSet set, Optional<Supervision.Memory> memory) {
-        config = memory;
-        limits.clear();
-        misconfigured.clear();
+    /** {@code next} passed its smoke test and gets no traffic yet: the moment for first readings. */
+    void checked(WorkerSet next, Optional<Supervision.Memory> memory) {
         if (memory.isEmpty()) {
             return;
         }
-        for (Worker w : set.workers()) {
+        for (Worker w : next.workers()) {
             long limit = MemoryLimits.draw(memory.get(), random);
-            limits.put(w.port(), limit);
-            MemoryReader.Usage usage = reader.tree(w.handle(), memory.get().metric(), limit);
-            if (usage.bytes() >= limit) {
-                String reason = "port " + w.port() + " pid " + w.pid() + " uses " + describe(usage) + " right after start, over its limit "
-                        + mb(limit) + ": raise memory.limit";
-                misconfigured.put(w.pid(), reason);
-                events.accept(new RolloutEvent.MemoryExceeded(group, set.generation(), w.port(), w.pid(), usage, limit,
-                        RolloutEvent.MemoryAction.MISCONFIGURED, reason));
-            }
+            limits.put(w.pid(), limit);
+            firstReading(w, next.generation(), reader.tree(w.handle(), memory.get().metric(), limit), limit);
         }
-        nextCheckNanos = clock.getAsLong() + memory.get().checkInterval().toNanos();
+    }
+
+    /** A rollout made {@code set} the active set; what belongs to other workers is forgotten. */
+    void adopt(WorkerSet set, Optional<Supervision.Memory> memory) {
+        config = memory;
+        forgetAllBut(set);
+        memory.ifPresent(m -> nextCheckNanos = clock.getAsLong() + m.checkInterval().toNanos());
+    }
+
+    private void forgetAllBut(WorkerSet set) {
+        Set<Long> pids = new HashSet<>(set.pids());
+        limits.keySet().retainAll(pids);
+        misconfigured.keySet().retainAll(pids); // a respawned worker starts afresh
+        read.retainAll(pids);
+    }
+
+    /** Records the first reading of {@code w}; over the limit, it is a misconfiguration, reported. */
+    private void firstReading(Worker w, long generation, MemoryReader.Usage usage, long limit) {
+        read.add(w.pid());
+        if (usage.bytes() < limit) {
+            return;
+        }
+        String reason = "port " + w.port() + " pid " + w.pid() + " uses " + describe(usage) + " right after start, over its limit "
+                + mb(limit) + ": raise memory.limit";
+        misconfigured.put(w.pid(), reason);
+        events.accept(new RolloutEvent.MemoryExceeded(group, generation, w.port(), w.pid(), usage, limit,
+                RolloutEvent.MemoryAction.MISCONFIGURED, reason));
     }
 
     OptionalLong nextCheckNanos() {
@@ -93,12 +113,17 @@ final class MemoryWatch {
         if (!coolingDown) {
             skipReported.clear();
         }
+        forgetAllBut(set);
         for (Worker w : set.workers()) {
-            Long limit = limits.get(w.port());
-            if (limit == null || !w.isAlive() || misconfigured.containsKey(w.pid())) {
+            if (!w.isAlive() || misconfigured.containsKey(w.pid())) {
                 continue;
             }
+            long limit = limits.computeIfAbsent(w.pid(), pid -> MemoryLimits.draw(memory, random));
             MemoryReader.Usage usage = reader.tree(w.handle(), memory.metric(), limit);
+            if (!read.contains(w.pid())) {
+                firstReading(w, set.generation(), usage, limit);
+                continue;
+            }
             if (usage.bytes() < limit) {
                 continue;
             }

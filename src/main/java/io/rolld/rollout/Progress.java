@@ -37,6 +37,11 @@ final class Progress {
         return (System.nanoTime() - startNanos) / 1_000_000;
     }
 
+    /** Reports a worker just spawned (the daemon keeps the list a restarted rolld checks for leftovers). */
+    void workerStarted(Worker w) {
+        events.accept(new RolloutEvent.WorkerStarted(config.name(), generation, w.port(), w.pid()));
+    }
+
     /** Stops {@code set} with the group's stop signal (SIGKILL after stop_timeout) and reports each exit. */
     void stopAndReport(WorkerSet set) {
         Map<Long, Exit> exits = set.stop(PosixSignal.named(config.stopSignal()), config.stopTimeout());

@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
@@ -25,6 +26,8 @@ import java.util.stream.Collectors;
  */
 final class Rollout {
     private static final int STDERR_TAIL_LINES = 20;
+    /** Listening addresses that a smoke test's connection to 127.0.0.1 reaches. */
+    private static final Set<String> PROBED_ADDRESSES = Set.of("127.0.0.1", "0.0.0.0", "::", "::ffff:127.0.0.1");
 
     private final GroupConfig config;
     private final Path configDir;
@@ -33,8 +36,15 @@ final class Rollout {
     private final ProcNetTcp tcp;
     private final Consumer<RolloutEvent> events;
     private final Progress progress;
+    private final Consumer<WorkerSet> smokeTestPassed;
+    /** What this rollout has started or touched so far: an unexpected exception still rolls it back. */
+    private final List<Worker> started = new ArrayList<>();
+    private FrontSwitch front;
 
-    Rollout(GroupConfig config, Path configDir, WorkerSet old, ProcNetTcp tcp, Consumer<RolloutEvent> events) {
+    /** {@code checked} sees the new set once it passed its smoke test, before the front switches to it. */
+    Rollout(GroupConfig config, Path configDir, WorkerSet old, ProcNetTcp tcp, Consumer<RolloutEvent> events,
+            Consumer<WorkerSet> checked) {
+        this.smokeTestPassed = checked;
         this.config = config;
         this.configDir = configDir;
         this.old = old;
@@ -51,12 +61,25 @@ final class Rollout {
     record Outcome(RolloutResult result, WorkerSet active, Optional<WorkerSpecs> specs) {
     }
 
+    /**
+     * Runs the rollout. A bug or an unexpected I/O error (a RuntimeException) before the switch is
+     * rolled back like any failure, so no worker it started is left untracked.
+     */
     Outcome run() {
+        try {
+            return steps();
+        } catch (RuntimeException e) {
+            return failed(new WorkerSet(generation, started), front, "internal error: " + e,
+                    java.util.Arrays.stream(e.getStackTrace()).limit(8).map(String::valueOf).collect(Collectors.joining("\n")));
+        }
+    }
+
+    private Outcome steps() {
         List<Integer> ports = config.workset(generation - 1).ports();
         enter(Phase.STARTING, ports);
         Map<Integer, Long> taken = tcp.listening(new HashSet<>(ports));
         if (!taken.isEmpty()) {
-            return failed(WorkerSet.empty(), null, "port " + describePorts(taken.keySet())
+            return failed(WorkerSet.empty(), null, describeTaken(taken)
                     + " of the next workset already in use by another process; refusing to start", "");
         }
         WorkerSpecs specs;
@@ -65,10 +88,11 @@ final class Rollout {
         } catch (IOException e) {
             return failed(WorkerSet.empty(), null, "cannot read the envdir: " + e.getMessage(), "");
         }
-        List<Worker> started = new ArrayList<>();
         for (int port : ports) {
             try {
-                started.add(Worker.spawn(specs.forPort(port, generation)));
+                Worker w = Worker.spawn(specs.forPort(port, generation));
+                started.add(w);
+                events.accept(new RolloutEvent.WorkerStarted(config.name(), generation, port, w.pid()));
             } catch (IOException | IllegalArgumentException e) {
                 return failed(new WorkerSet(generation, started), null,
                         "cannot start worker on port " + port + ": " + e.getMessage(), "");
@@ -85,12 +109,13 @@ final class Rollout {
         }
         if (checked instanceof Readiness.Failed f) {
             Worker w = next.workers().get(ports.indexOf(f.port()));
-            return failed(next, null, "smoke test failed on port " + f.port() + " (pid " + w.pid() + "): " + f.reason(),
-                    w.stderrTail(STDERR_TAIL_LINES));
+            return failed(next, null, "smoke test failed on port " + f.port() + " (pid " + w.pid() + "): " + f.reason()
+                    + listenerHint(f.port(), w), w.stderrTail(STDERR_TAIL_LINES));
         }
 
+        smokeTestPassed.accept(next);
         enter(Phase.SWITCHING, ports);
-        FrontSwitch front = new FrontSwitch(config.afterStart(), configDir, config.hookTimeout());
+        front = new FrontSwitch(config.afterStart(), configDir, config.hookTimeout());
         try {
             front.apply(context(next));
         } catch (FrontException e) {
@@ -113,6 +138,9 @@ final class Rollout {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // shutting down: skip the wait, still stop cleanly below
+        } catch (RuntimeException e) {
+            // Past the switch there is no way back: an unreadable /proc ends the wait, not the stop.
+            events.accept(new RolloutEvent.DrainTimedOut(config.name(), generation, Map.of(), progress.elapsedMs()));
         }
         enter(Phase.STOPPING, old.ports());
         progress.stopAndReport(old);
@@ -143,7 +171,29 @@ final class Rollout {
         return progress.elapsedMs();
     }
 
-    private static String describePorts(java.util.Set<Integer> ports) {
-        return ports.stream().sorted().map(String::valueOf).collect(Collectors.joining(","));
+    /** "port 8001 (pid 42: python3 other.py)", or "ports 8001 (...), 8002 (owner unknown)". */
+    private String describeTaken(Map<Integer, Long> taken) {
+        return (taken.size() == 1 ? "port " : "ports ") + taken.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .map(e -> e.getKey() + " (" + tcp.ownerOf(e.getValue())
+                        .map(pid -> "pid " + pid + ProcessHandle.of(pid).flatMap(p -> p.info().commandLine()).map(c -> ": " + c).orElse(""))
+                        .orElse("owner unknown") + ")")
+                .collect(Collectors.joining(", "));
+    }
+
+    /** Why a live worker may fail its smoke test though it runs: it listens nowhere, or not where the test connects. */
+    private String listenerHint(int port, Worker w) {
+        if (!w.isAlive()) {
+            return "";
+        }
+        List<String> addresses = tcp.listenAddresses(port);
+        if (addresses.isEmpty()) {
+            return "; nothing listens on port " + port;
+        }
+        if (addresses.stream().noneMatch(PROBED_ADDRESSES::contains)) {
+            return "; port " + port + " listens only on " + String.join(", ", addresses)
+                    + " but smoke tests connect to 127.0.0.1 (bind 127.0.0.1, 0.0.0.0 or ::)";
+        }
+        return "";
     }
 }

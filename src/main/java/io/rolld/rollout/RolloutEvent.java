@@ -25,6 +25,10 @@ public sealed interface RolloutEvent {
             implements RolloutEvent {
     }
 
+    /** A worker was spawned (it may not serve yet). */
+    record WorkerStarted(String group, long generation, int port, long pid) implements RolloutEvent {
+    }
+
     record WorkerStopped(String group, long generation, int port, long pid, Exit exit) implements RolloutEvent {
     }
 

@@ -1,5 +1,6 @@
 package io.rolld.rollout;
 
+import io.rolld.config.GroupConfig;
 import io.rolld.config.Supervision;
 import io.rolld.process.Exit;
 import io.rolld.process.MemoryReader;
@@ -82,6 +83,11 @@ final class Supervisor {
         publishHealth();
     }
 
+    /** A rollout's new set passed its smoke test, before it gets traffic. */
+    void checked(WorkerSet next, GroupConfig config) {
+        memory.checked(next, config.supervision().memory());
+    }
+
     /** Any rollout ended, whatever its outcome: the periodic restart counts from here. */
     void rolloutEnded() {
         autoRestartAtNanos = specs.flatMap(s -> s.group().supervision().autoRestart())
@@ -139,8 +145,8 @@ final class Supervisor {
                 default -> { } // nothing due for this port yet
             }
         }
-        publishHealth();
         Optional<String> trigger = memory.checkIfDue(current);
+        publishHealth();
         if (trigger.isEmpty() && autoRestartAtNanos.isPresent() && now - autoRestartAtNanos.getAsLong() >= 0) {
             autoRestartAtNanos = OptionalLong.empty();
             trigger = Optional.of("auto_restart: every " + specs.orElseThrow().group().supervision().autoRestart().orElseThrow().every());

@@ -2,13 +2,16 @@ package io.rolld.rollout;
 
 import io.rolld.config.GroupConfig;
 import io.rolld.config.Placeholders;
+import io.rolld.config.RunAs;
 import io.rolld.config.ShellWords;
 import io.rolld.process.Envdir;
 import io.rolld.process.Listeners;
 import io.rolld.process.WorkerSpec;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -34,7 +37,7 @@ record WorkerSpecs(GroupConfig group, Map<String, String> env) {
         all.put("ROLLD_GENERATION", Long.toString(generation));
         all.put("ROLLD_PORT", Integer.toString(port));
         return new WorkerSpec(port,
-                ShellWords.split(Placeholders.expand(group.cmd(), port)),
+                argv(group, port),
                 group.directory(),
                 all,
                 group.stdout().map(t -> group.directory().resolve(Placeholders.expand(t, port))),
@@ -55,10 +58,17 @@ record WorkerSpecs(GroupConfig group, Map<String, String> env) {
         notifySocket.ifPresent(p -> env.put("NOTIFY_SOCKET", p.toString()));
         int port = sockets.ports().stream().filter(p -> p != 0).findFirst().orElse(0);
         return new WorkerSpec(port,
-                ShellWords.split(Placeholders.expand(group.cmd(), slot)),
+                argv(group, slot),
                 group.directory(),
                 env,
                 group.stdout().map(t -> group.directory().resolve(Placeholders.expand(t, slot))),
                 group.stderr().map(t -> group.directory().resolve(Placeholders.expand(t, slot))));
+    }
+
+    /** The command split like a shell would, behind setpriv when the group names a user or group. */
+    private static List<String> argv(GroupConfig group, int numproc) {
+        List<String> argv = new ArrayList<>(group.runAs().map(RunAs::prefix).orElse(List.of()));
+        argv.addAll(ShellWords.split(Placeholders.expand(group.cmd(), numproc)));
+        return argv;
     }
 }

@@ -25,12 +25,17 @@ record CliRun(int exitCode, String stdout, String stderr) {
         List<String> command = new ArrayList<>();
         command.add(Project.root().resolve("scripts").resolve("rolld").toString());
         command.addAll(List.of(args));
+        return startCommand(dir, command);
+    }
+
+    /** Any program, e.g. a script that calls rolld. */
+    static Running startCommand(Path dir, List<String> command) {
         try {
             Path out = Files.createTempFile(dir, "cli-", ".out");
             Path err = Files.createTempFile(dir, "cli-", ".err");
             Process process = new ProcessBuilder(command).directory(dir.toFile())
                     .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-            return new Running(String.join(" ", args), process, out, err);
+            return new Running(String.join(" ", command), process, out, err);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

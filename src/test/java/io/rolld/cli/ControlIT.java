@@ -137,6 +137,25 @@ class ControlIT {
     }
 
     @Test
+    void deployScript_failsTheJobOnARollbackAndPassesOnSuccess() throws IOException {
+        Path config = config();
+        List<String> deploy = List.of("env", "ROLLD_CONFIG=" + config, "DEPLOY_TIMEOUT=1m",
+                Project.example().resolve("deploy.sh").toString());
+        try (Rolld rolld = Rolld.start(config)) {
+            rolld.awaitLine("event=ready", START);
+            Files.writeString(dir.resolve("fail"), "");
+            CliRun failed = CliRun.startCommand(dir, deploy).await(CLIENT);
+            Files.delete(dir.resolve("fail"));
+            CliRun passed = CliRun.startCommand(dir, deploy).await(CLIENT);
+
+            assertEquals(1, failed.exitCode(), failed.toString());
+            assertTrue(failed.stdout().contains("--- deploy FAILED (rolld restart exit 1)"), failed.toString());
+            assertEquals(0, passed.exitCode(), passed.toString());
+            assertTrue(passed.stdout().contains("app succeeded: generation 2 on " + join(newPorts)), passed.toString());
+        }
+    }
+
+    @Test
     void daemon_socketIs0600_aSecondDaemonRefusesAndAStaleSocketIsReplaced() throws IOException {
         Path config = config();
         Path socket = dir.resolve(".rolld/rolld.sock");

@@ -8,6 +8,7 @@ import java.net.Socket;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -25,6 +26,25 @@ class ProcNetTcpTest {
     @Test
     void listening_findsPortsWithTheirInodes() {
         assertEquals(Map.of(8001, 111L, 8002, 221L), fixture.listening(Set.of(8001, 8002, 8003)));
+    }
+
+    @Test
+    void readable_decodesTheKernelsWordOrder() {
+        assertEquals("127.0.0.1", ProcNetTcp.readable("0100007F"));
+        assertEquals("0.0.0.0", ProcNetTcp.readable("00000000"));
+        assertEquals("::1", ProcNetTcp.readable("00000000000000000000000001000000"));
+        assertEquals("::", ProcNetTcp.readable("00000000000000000000000000000000"));
+    }
+
+    @Test
+    void listenAddressesAndOwner_onTheRealKernelTables_findAnIpv6OnlyListenerAndThisJvm() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 10, InetAddress.getByName("::1"))) {
+            ProcNetTcp system = ProcNetTcp.system();
+            int port = server.getLocalPort();
+            assertEquals(List.of("::1"), system.listenAddresses(port));
+            long inode = system.listening(Set.of(port)).get(port);
+            assertEquals(Optional.of(ProcessHandle.current().pid()), system.ownerOf(inode));
+        }
     }
 
     @Test

@@ -5,6 +5,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -75,6 +76,29 @@ class ReadinessTest {
         Readiness.Failed failed = assertInstanceOf(Readiness.Failed.class, await(ROOT_2XX, Duration.ofMillis(300)));
         assertTrue(failed.attempts() > 1, "attempts=" + failed.attempts());
         assertTrue(failed.reason().contains("unreachable"), failed.reason());
+    }
+
+    @Test
+    void await_whenEveryPortIsSlow_probesThemAtOnceAndGivesUpAfterThatRound() throws Exception {
+        WireMockServer second = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+        second.start();
+        try {
+            for (WireMockServer s : List.of(server, second)) {
+                s.stubFor(get("/").willReturn(aResponse().withStatus(503).withFixedDelay(1000)));
+            }
+            SmokeTest.Http patient = new SmokeTest.Http("/", Optional.empty(), Optional.empty(), Duration.ofSeconds(5));
+            Readiness.Outcome outcome = new Readiness(List.of(patient)).await(List.of(server.port(), second.port()),
+                    Duration.ofMillis(300), port -> Optional.empty());
+            Readiness.Failed failed = assertInstanceOf(Readiness.Failed.class, outcome);
+            // Both ports are probed at once, and the round that ends past the deadline is the last:
+            // one round of one-second answers, not one per port.
+            assertEquals(1, failed.attempts(), failed.toString());
+            server.verify(1, getRequestedFor(urlEqualTo("/")));
+            second.verify(1, getRequestedFor(urlEqualTo("/")));
+            assertTrue(failed.reason().contains("not ready after 300ms"), failed.reason());
+        } finally {
+            second.stop();
+        }
     }
 
     @Test

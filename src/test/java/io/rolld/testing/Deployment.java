@@ -45,6 +45,11 @@ public final class Deployment implements AutoCloseable {
         // nginx needs an upstream file before it starts; rolld rewrites it on every rollout.
         Path upstream = UpstreamTemplate.write(dir.resolve("upstream.conf"), 0, firstPorts);
         this.nginx = Nginx.inFrontOf(upstream);
+        try {
+            Files.copy(UpstreamTemplate.template(), template()); // a copy, so a test may break it
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Starts nginx, writes rolld.yml and starts rolld; returns once the first start succeeded. */
@@ -69,6 +74,11 @@ public final class Deployment implements AutoCloseable {
 
     public Path config() {
         return dir.resolve("rolld.yml");
+    }
+
+    /** The upstream template rolld renders: this deployment's own copy of the example's. */
+    public Path template() {
+        return dir.resolve("upstream.conf.mustache");
     }
 
     public Nginx nginx() {
@@ -113,7 +123,7 @@ public final class Deployment implements AutoCloseable {
                 + "  smoke_test:\n"
                 + "    - check_all_http_ports: numprocs\n"
                 + "  after_start:\n"
-                + "    - replace_file: [numprocs, '" + UpstreamTemplate.template() + "', '" + nginx.upstreamFile() + "']\n"
+                + "    - replace_file: [numprocs, '" + template() + "', '" + nginx.upstreamFile() + "']\n"
                 + "    - run_proc: 'kill -HUP " + nginx.pid() + "'\n"
                 + extraGroupYaml;
         try {
@@ -144,6 +154,26 @@ public final class Deployment implements AutoCloseable {
 
     public Outcome awaitOutcomeAfter(int fromLine) {
         return Outcome.parse(rolld.awaitLineAfter(fromLine, OUTCOME.pattern(), ROLLOUT_TIMEOUT));
+    }
+
+    /** What {@code rolld restart --wait} printed (stdout and stderr) and how it exited. */
+    public record Restart(int exitCode, String output) {
+    }
+
+    /** Runs {@code scripts/rolld restart --wait -c rolld.yml} (the CI deploy step) and waits for it. */
+    public Restart restartWait() {
+        try (Rolld client = Rolld.launch(List.of(Project.root().resolve("scripts").resolve("rolld").toString(),
+                "restart", "--wait", "--timeout", "80s", "-c", config().toString()), Project.root(), "restart")) {
+            int code = client.awaitExit(ROLLOUT_TIMEOUT);
+            return new Restart(code, String.join("\n", client.lines()));
+        }
+    }
+
+    /** Pids of the workers of {@code generation} that rolld reported stopped after log line {@code from}. */
+    public List<Long> stoppedAfter(int from, long generation) {
+        return rolld.lines().subList(from, rolld.lines().size()).stream()
+                .filter(l -> l.contains("event=worker_stopped group=" + GROUP + " generation=" + generation + " "))
+                .map(l -> Long.parseLong(l.replaceAll(".* pid=(\\d+).*", "$1"))).toList();
     }
 
     @Override

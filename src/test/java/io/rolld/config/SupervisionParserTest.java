@@ -1,0 +1,71 @@
+package io.rolld.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class SupervisionParserTest {
+    private static final String GROUP = """
+            app:
+              cmd: ./server {numproc}
+              workset:
+                - numprocs: [8001, 8002]
+                - numprocs: [8003, 8004]
+            """;
+
+    private static Supervision parse(String extra) throws ConfigException {
+        return ConfigLoader.parse(GROUP + extra, Path.of("src/test/resources/rolld.yml")).groups().getFirst().supervision();
+    }
+
+    @Test
+    void parse_withoutAnyKey_usesTheDocumentedDefaults() throws ConfigException {
+        Supervision s = parse("");
+
+        assertEquals(new Supervision.Respawn(Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(60)), s.respawn());
+        assertEquals(Optional.empty(), s.memory());
+        assertEquals(Optional.empty(), s.autoRestart());
+        assertEquals(Optional.empty(), s.envdir());
+        assertEquals(Optional.empty(), s.onEvent());
+    }
+
+    @Test
+    void parse_memoryWithOnlyALimit_checksRssEvery10sWithA5mCooldown() throws ConfigException {
+        Supervision.Memory m = parse("  memory:\n    limit: 256MB\n").memory().orElseThrow();
+
+        assertEquals(new Supervision.Memory(256_000_000, 256_000_000, Supervision.Metric.RSS, Duration.ofSeconds(10),
+                Duration.ofMinutes(5)), m);
+    }
+
+    @Test
+    void parse_everyKey_isRead() throws ConfigException {
+        Supervision s = parse("""
+                  respawn: {backoff: 500ms, max_backoff: 1m, reset_after: 5m}
+                  memory: {limit: 1GiB, min_limit: 900MiB, metric: uss, check_interval: 30s, cooldown: 30m}
+                  auto_restart: {every: 6h, jitter: 15m}
+                  envdir: good-configs
+                  on_event: {command: './alert.sh', events: [worker_crashed, memory_exceeded], timeout: 3s}
+                """);
+
+        assertEquals(new Supervision.Respawn(Duration.ofMillis(500), Duration.ofMinutes(1), Duration.ofMinutes(5)), s.respawn());
+        assertEquals(new Supervision.Memory(1L << 30, 900L << 20, Supervision.Metric.USS, Duration.ofSeconds(30),
+                Duration.ofMinutes(30)), s.memory().orElseThrow());
+        assertEquals(new Supervision.AutoRestart(Duration.ofHours(6), Duration.ofMinutes(15)), s.autoRestart().orElseThrow());
+        assertEquals(Path.of("src/test/resources/good-configs").toAbsolutePath(), s.envdir().orElseThrow());
+        assertEquals(new Supervision.OnEvent("./alert.sh", Set.of(Supervision.EventKind.WORKER_CRASHED,
+                Supervision.EventKind.MEMORY_EXCEEDED), Duration.ofSeconds(3)), s.onEvent().orElseThrow());
+    }
+
+    @Test
+    void parse_autoRestartWithoutJitter_jittersByATenth_andOnEventWithoutEvents_hearsAll() throws ConfigException {
+        Supervision s = parse("  auto_restart: {every: 1h}\n  on_event: {command: 'true'}\n");
+
+        assertEquals(Duration.ofMinutes(6), s.autoRestart().orElseThrow().jitter());
+        assertEquals(EnumSet.allOf(Supervision.EventKind.class), s.onEvent().orElseThrow().events());
+        assertEquals(Duration.ofSeconds(10), s.onEvent().orElseThrow().timeout());
+    }
+}

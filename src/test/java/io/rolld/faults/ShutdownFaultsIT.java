@@ -1,0 +1,120 @@
+package io.rolld.faults;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rolld.testing.Deployment;
+import io.rolld.testing.FreePorts;
+import io.rolld.testing.HttpLoad;
+import io.rolld.testing.HttpLoadReport;
+import io.rolld.testing.ListeningSockets;
+import io.rolld.testing.Polling;
+import io.rolld.testing.ProcessAssertions;
+import io.rolld.testing.Project;
+import io.rolld.testing.Rolld;
+import io.rolld.testing.Signals;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Fault matrix, parts 4 and 6: workers that ignore TERM or fork children, and rolld itself
+ * stopped (TERM) or killed (SIGKILL) in the middle of things. Nothing may be left behind.
+ */
+class ShutdownFaultsIT {
+    private static final Duration GONE = Duration.ofSeconds(10);
+
+    @Test
+    void restart_whenOldWorkersIgnoreTermAndFork_killsTheWholeTreeAfterStopTimeout() throws Exception {
+        try (Deployment d = Deployment.start("stubborn", 2,
+                "  env: {APP_IGNORE_TERM: '1', APP_CHILDREN: '2'}\n  stop_timeout: 1s\n  drain_timeout: 2s\n");
+             HttpLoad load = HttpLoad.start(d.nginx().port(), 4, Duration.ofMinutes(2), 5_000_000)) {
+            List<ProcessHandle> oldTree = d.rolld().descendants();
+            assertEquals(6, oldTree.size(), "2 workers with 2 children each: " + ProcessAssertions.describe(oldTree));
+            load.awaitCompleted(100, Duration.ofSeconds(20));
+
+            int from = d.rolld().lines().size();
+            Deployment.Restart restart = d.restartWait();
+            assertEquals(0, restart.exitCode(), restart.output());
+            ProcessAssertions.assertHandlesGone(oldTree, GONE);
+            List<String> stopped = d.rolld().lines().subList(from, d.rolld().lines().size()).stream()
+                    .filter(l -> l.contains("event=worker_stopped group=app generation=1 ")).toList();
+            assertEquals(2, stopped.size(), d.rolld().tail());
+            stopped.forEach(l -> assertTrue(l.contains("killed by signal SIGKILL"), l));
+            assertEquals(6, d.rolld().descendants().size(), "only the new generation's tree runs");
+
+            HttpLoadReport report = load.stop();
+            System.out.println("ShutdownFaultsIT stubborn: " + report);
+            assertEquals(0, report.non2xx(), report.toString());
+            assertEquals(0, report.errors(), report.toString());
+        }
+    }
+
+    @Test
+    void term_inTheMiddleOfARollout_stopsBothSetsAndExits0() throws Exception {
+        try (Deployment d = Deployment.start("term-mid-rollout", 2, "  ready_timeout: 30s\n  stop_timeout: 1s\n")) {
+            d.env("APP_NO_BIND", "1"); // the next generation never becomes ready: the rollout stays in CHECKING
+            int from = d.rolld().lines().size();
+            d.rolld().signal("HUP");
+            d.rolld().awaitLineAfter(from, "event=transition group=app generation=2 state=CHECKING", Duration.ofSeconds(30));
+            // Both sets run (a launcher shim such as pyenv's may still be exec'ing the new workers).
+            Polling.require(() -> d.rolld().descendants().size() == 4
+                    && d.rolld().descendants().stream().allMatch(p -> p.info().commandLine().orElse("").contains("app.py")
+                    && !p.info().commandLine().orElse("").contains("libexec/pyenv")), Duration.ofSeconds(20), "both sets running");
+            List<ProcessHandle> both = d.rolld().descendants();
+
+            Rolld.Shutdown shutdown = d.rolld().stop(Duration.ofSeconds(20));
+            assertTrue(shutdown.clean(), shutdown + "\n" + d.rolld().tail());
+            assertEquals(0, shutdown.exitCode().orElseThrow(), d.rolld().tail());
+            ProcessAssertions.assertHandlesGone(both, GONE);
+            assertTrue(d.rolld().lines().stream().anyMatch(l -> l.contains("event=rollout_failed group=app generation=2 ")
+                    && l.contains("shutting down")), d.rolld().tail());
+        }
+    }
+
+    @Test
+    void sigkill_toRolld_leavesWorkersThatTheNextRolldStopsBeforeStarting() throws Exception {
+        Path dir = Project.scratch("sigkill").resolve("run-" + System.nanoTime());
+        Files.createDirectories(dir);
+        List<Integer> ports = FreePorts.distinct(4);
+        Path yml = dir.resolve("rolld.yml");
+        Files.writeString(yml, """
+                app:
+                  cmd: 'python3 app.py {numproc}'
+                  directory: '%s'
+                  env: {APP_CHILDREN: '1'}
+                  stop_timeout: 1s
+                  workset:
+                    - numprocs: %s
+                    - numprocs: %s
+                  smoke_test:
+                    - check_all_http_ports: numprocs
+                """.formatted(Project.example(), ports.subList(0, 2), ports.subList(2, 4)));
+        String subreaper = Project.root().resolve("src/test/resources/bin/subreaper.py").toString();
+        // Orphans are re-parented to the subreaper, which reaps them, so "gone" means gone.
+        try (Rolld killed = Rolld.launch(List.of("python3", subreaper, Project.root().resolve("scripts/rolld").toString(),
+                yml.toString()), Project.root(), "rolld-killed")) {
+            killed.awaitLine("event=ready ", Duration.ofSeconds(60));
+            List<ProcessHandle> workers = killed.descendants().stream()
+                    .filter(p -> p.info().commandLine().orElse("").contains("app.py")).toList();
+            assertEquals(4, workers.size(), "2 workers, 1 child each: " + ProcessAssertions.describe(workers));
+            long rolldPid = ProcessHandle.of(killed.pid()).orElseThrow().children().findFirst().orElseThrow().pid();
+
+            Signals.send(rolldPid, "KILL");
+            ProcessAssertions.assertGone(List.of(rolldPid), GONE);
+            assertTrue(workers.stream().allMatch(ProcessHandle::isAlive), "the workers outlive a killed rolld");
+            assertTrue(ListeningSockets.accepts(ports.get(0)), "and keep serving meanwhile");
+
+            try (Rolld next = Rolld.start(yml)) {
+                next.awaitLine("event=ready ", Duration.ofSeconds(60));
+                List<String> stopped = next.lines().stream().filter(l -> l.contains("event=leftover_stopped group=app ")).toList();
+                assertEquals(2, stopped.size(), next.tail());
+                ProcessAssertions.assertHandlesGone(workers, GONE);
+                assertEquals(4, next.descendants().size(), "a fresh first generation runs: " + next.tail());
+            }
+            assertEquals(137, killed.awaitExit(GONE), "the subreaper reports rolld's SIGKILL once the orphans are gone");
+        }
+    }
+}
