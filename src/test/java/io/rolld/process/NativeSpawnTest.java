@@ -54,16 +54,19 @@ class NativeSpawnTest {
         Listeners sockets = twoSockets();
         Worker w = spawn("exec sleep 30", sockets.fds(), Map.of());
         Path fdDir = Path.of("/proc/" + w.pid() + "/fd");
-        // The shell wrapper execs twice; poll until the pid runs sleep.
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (!Files.readString(Path.of("/proc/" + w.pid() + "/comm")).strip().equals("sleep") && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
+        // The shell wrapper execs twice. The kernel renames the process (comm) before it closes the
+        // shell's close-on-exec descriptors, so poll until sleep runs with its final descriptor table.
+        Set<String> expected = new TreeSet<>(Set.of("0", "1", "2", "3", "4"));
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         Set<String> fds = new TreeSet<>();
-        try (var list = Files.list(fdDir)) {
-            list.forEach(p -> fds.add(p.getFileName().toString()));
-        }
-        assertEquals(new TreeSet<>(Set.of("0", "1", "2", "3", "4")), fds);
+        do {
+            fds.clear();
+            try (var list = Files.list(fdDir)) {
+                list.forEach(p -> fds.add(p.getFileName().toString()));
+            }
+        } while (!(fds.equals(expected) && Files.readString(Path.of("/proc/" + w.pid() + "/comm")).strip().equals("sleep"))
+                && System.nanoTime() < deadline && sleepBriefly());
+        assertEquals(expected, fds);
         for (int i = 0; i < 2; i++) {
             assertEquals(Files.readSymbolicLink(Path.of("/proc/self/fd/" + sockets.fds().get(i))),
                     Files.readSymbolicLink(fdDir.resolve(Integer.toString(3 + i))), "fd " + (3 + i));
@@ -112,5 +115,10 @@ class NativeSpawnTest {
                     notify.poll());
             assertEquals(List.of(), notify.poll());
         }
+    }
+
+    private static boolean sleepBriefly() throws InterruptedException {
+        Thread.sleep(10);
+        return true;
     }
 }
