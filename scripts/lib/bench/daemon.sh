@@ -2,7 +2,7 @@
 # Sourced by scripts/bench: figures of the rolld daemon itself (--daemon). Prints markdown.
 #   idle CPU and RSS: rolld with the example group of 4 workers, nothing happening, --idle-seconds
 #   `rolld status`: wall time of the command (a JVM start plus one control-socket round trip), and
-#                   the round trip alone (bench/net.py speaking the control protocol)
+#                   the round trip alone (scripts/lib/bench/net.py speaking the control protocol)
 #   scale: one group of --scale-workers tiny workers, rolled once; time beyond the app's own start
 # It uses the globals of scripts/bench (root, bench, install, ...), which sources it.
 # shellcheck disable=SC2154
