@@ -1,5 +1,6 @@
 package io.rolld.cli;
 
+import io.rolld.daemon.ExitCodes;
 import picocli.CommandLine;
 
 /** Entry point of the {@code rolld} command. */
@@ -8,6 +9,12 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new RolldCommand()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+        CommandLine cli = new CommandLine(new RolldCommand())
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .registerConverter(DurationOption.class, DurationOption::parse);
+        // Every subcommand answers bad usage with the documented 64, not picocli's default 2
+        // (which means "invalid configuration" for rolld).
+        cli.getSubcommands().values().forEach(sub -> sub.getCommandSpec().exitCodeOnInvalidInput(ExitCodes.USAGE));
+        System.exit(cli.execute(args));
     }
 }

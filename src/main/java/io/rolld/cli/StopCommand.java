@@ -1,6 +1,5 @@
 package io.rolld.cli;
 
-import io.rolld.config.Durations;
 import io.rolld.daemon.ControlProtocol;
 import io.rolld.daemon.ExitCodes;
 import java.io.IOException;
@@ -30,17 +29,11 @@ final class StopCommand implements Callable<Integer> {
 
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "2m",
             description = "with --wait: give up after this long (default: ${DEFAULT-VALUE})")
-    String timeout;
+    DurationOption timeout;
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        Duration limit;
-        try {
-            limit = Durations.parse(timeout);
-        } catch (IllegalArgumentException e) {
-            System.err.println("rolld stop: --timeout " + timeout + ": " + e.getMessage());
-            return ExitCodes.USAGE;
-        }
+        Duration limit = timeout.value();
         long deadline = ControlClient.deadline(limit);
         try (ControlClient client = target.connect()) {
             client.send(ControlProtocol.request(ControlProtocol.OP_STOP));
