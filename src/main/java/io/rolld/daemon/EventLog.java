@@ -41,6 +41,12 @@ final class EventLog implements Consumer<RolloutEvent> {
             case RolloutEvent.RespawnFailed r -> LOG.error("{}", Logfmt.event("respawn_failed").kv("group", r.group())
                     .kv("generation", r.generation()).kv("port", r.port()).kv("reason", r.reason())
                     .kv("crashes_in_a_row", r.crashesInARow()).kv("action", "retrying in " + r.retryInMs() + "ms"));
+            case RolloutEvent.WorkerReplaced r -> LOG.info("{}", Logfmt.event("worker_replaced").kv("group", r.group())
+                    .kv("generation", r.generation()).kv("worker", r.worker()).kv("old_pid", r.oldPid())
+                    .kv("pid", r.newPid()).kv("elapsed_ms", r.elapsedMs()));
+            case RolloutEvent.ReplacementFailed f -> LOG.warn("{}", Logfmt.event("replacement_failed").kv("group", f.group())
+                    .kv("generation", f.generation()).kv("worker", f.worker()).kv("pid", f.oldPid()).kv("reason", f.reason())
+                    .kv("elapsed_ms", f.elapsedMs()).kv("action", "the old worker keeps running").detail(f.detail()));
             case RolloutEvent.MemoryExceeded m -> LOG.warn("{}", Logfmt.event("memory_exceeded").kv("group", m.group())
                     .kv("generation", m.generation()).kv("port", m.port()).kv("pid", m.pid())
                     .kv("metric", m.usage().metric().label()).kv("bytes", m.usage().bytes()).kv("rss_bytes", m.usage().rssBytes())

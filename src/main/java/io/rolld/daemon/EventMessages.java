@@ -32,6 +32,12 @@ final class EventMessages {
                     .with("generation", r.generation()).with("port", r.port()).with("pid", r.pid());
             case RolloutEvent.RespawnFailed r -> ControlProtocol.message("respawn_failed").with("group", r.group())
                     .with("generation", r.generation()).with("port", r.port()).with("reason", r.reason());
+            case RolloutEvent.WorkerReplaced r -> ControlProtocol.message("worker_replaced").with("group", r.group())
+                    .with("generation", r.generation()).with("worker", r.worker()).with("old_pid", r.oldPid())
+                    .with("pid", r.newPid());
+            case RolloutEvent.ReplacementFailed f -> ControlProtocol.message("replacement_failed").with("group", f.group())
+                    .with("generation", f.generation()).with("worker", f.worker()).with("pid", f.oldPid())
+                    .with("reason", f.reason());
             case RolloutEvent.MemoryExceeded m -> ControlProtocol.message("memory_exceeded").with("group", m.group())
                     .with("generation", m.generation()).with("port", m.port()).with("pid", m.pid())
                     .with("bytes", m.usage().bytes()).with("limit", m.limit()).with("action", m.action().label())

@@ -43,6 +43,7 @@ final class Progress implements Consumer<RolloutEvent> {
             }
             case RolloutEvent.HealthChanged h -> { } // status shows health: rewrite the state files
             case RolloutEvent.WorkerCrashed _, RolloutEvent.WorkerRespawned _, RolloutEvent.RespawnFailed _,
+                 RolloutEvent.WorkerReplaced _, RolloutEvent.ReplacementFailed _,
                  RolloutEvent.MemoryExceeded _, RolloutEvent.EventCommandFailed _ -> {
                 return;
             }

@@ -4,6 +4,8 @@ import io.rolld.config.HeldSockets;
 import io.rolld.process.NotifySocket;
 import io.rolld.process.Worker;
 import io.rolld.process.WorkerSet;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Optional;
@@ -27,6 +29,18 @@ final class GenerationReadiness {
     }
 
     record NotReady(Worker worker, String reason) {
+    }
+
+    /**
+     * The socket new workers report {@code READY=1} to under the notify rule (empty under the
+     * other). Its path is short (sun_path holds 107 bytes) and unique per rolld, group and {@code tag}.
+     */
+    static Optional<NotifySocket> notifySocket(HeldSockets.Ready rule, String group, String tag) throws IOException {
+        if (!(rule instanceof HeldSockets.Ready.Notify)) {
+            return Optional.empty();
+        }
+        return Optional.of(NotifySocket.bind(Path.of(System.getProperty("java.io.tmpdir"),
+                "rolld-" + ProcessHandle.current().pid() + "-" + group + "-" + tag + ".notify")));
     }
 
     Optional<NotReady> await(WorkerSet next, Optional<NotifySocket> notify) throws InterruptedException {

@@ -218,7 +218,7 @@ public final class Group {
                          CompletableFuture<RolloutResult> request) {
         report.accept(new RolloutEvent.Started(c.name(), active.generation() + 1, trigger));
         Rollout.Outcome outcome = c.heldSockets().isPresent()
-                ? new HeldRollout(c, configDir, active, sockets, report).run()
+                ? new HeldRollout(c, configDir, active, sockets, report, next -> supervisor.checked(next, c)).run()
                 : new Rollout(c, configDir, active, tcp, report, next -> supervisor.checked(next, c)).run();
         active = outcome.active();
         outcome.specs().ifPresent(specs -> supervisor.adopt(outcome.active(), specs));

@@ -6,7 +6,6 @@ import io.rolld.front.FrontContext;
 import io.rolld.front.FrontException;
 import io.rolld.front.FrontSwitch;
 import io.rolld.process.Listeners;
-import io.rolld.process.NativeSpawn;
 import io.rolld.process.NotifySocket;
 import io.rolld.process.Worker;
 import io.rolld.process.WorkerSet;
@@ -24,10 +23,8 @@ import java.util.function.Consumer;
  * stays open because rolld holds the socket), SIGKILL after stop_timeout. Nothing is switched in a
  * front, so there is no drain phase: a worker's own graceful stop is the drain.
  *
- * <p>Seam for memory limits (issue 4): in this mode a breach should replace one worker only. That
- * is {@link #spawnWorker} for the breaching worker's slot, {@link GenerationReadiness} on a
- * one-worker set, then {@link Progress#stopAndReport} of the one old worker; the group's
- * supervision decides when.
+ * <p>Between rollouts the group's {@link Supervisor} respawns crashed workers of the generation
+ * and replaces one worker over its memory limit alone ({@link HeldReplacement}).
  */
 final class HeldRollout {
     private static final int STDERR_TAIL_LINES = 20;
@@ -39,8 +36,12 @@ final class HeldRollout {
     private final long generation;
     private final SocketHold hold;
     private final Progress progress;
+    private final Consumer<WorkerSet> ready;
 
-    HeldRollout(GroupConfig config, Path configDir, WorkerSet old, SocketHold hold, Consumer<RolloutEvent> events) {
+    /** {@code ready} sees the new generation once every worker is ready, before the old one stops. */
+    HeldRollout(GroupConfig config, Path configDir, WorkerSet old, SocketHold hold, Consumer<RolloutEvent> events,
+                Consumer<WorkerSet> ready) {
+        this.ready = ready;
         this.config = config;
         this.held = config.heldSockets().orElseThrow();
         this.configDir = configDir;
@@ -59,24 +60,32 @@ final class HeldRollout {
             return progress.failed(old, WorkerSet.empty(), null, "cannot hold the sockets of group " + config.name() + ": " + e.getMessage(), "");
         }
         List<Integer> ports = sockets.ports();
+        WorkerSpecs specs;
+        try {
+            specs = WorkerSpecs.load(config, Optional.of(sockets));
+        } catch (IOException e) {
+            return progress.failed(old, WorkerSet.empty(), null, "cannot read the envdir: " + e.getMessage(), "");
+        }
         Optional<NotifySocket> notify;
         try {
-            notify = held.ready() instanceof HeldSockets.Ready.Notify ? Optional.of(NotifySocket.bind(notifyPath())) : Optional.empty();
+            notify = GenerationReadiness.notifySocket(held.ready(), config.name(), Long.toString(generation));
         } catch (IOException | RuntimeException e) {
             return progress.failed(old, WorkerSet.empty(), null, "cannot create the notify socket: " + e.getMessage(), "");
         }
         try {
-            return startCheckAndSwitch(sockets, ports, notify);
+            return startCheckAndSwitch(specs, ports, notify);
         } finally {
             notify.ifPresent(NotifySocket::close);
         }
     }
 
-    private Rollout.Outcome startCheckAndSwitch(Listeners sockets, List<Integer> ports, Optional<NotifySocket> notify) {
+    private Rollout.Outcome startCheckAndSwitch(WorkerSpecs specs, List<Integer> ports, Optional<NotifySocket> notify) {
         List<Worker> started = new ArrayList<>();
         for (int slot = 1; slot <= held.workers(); slot++) {
             try {
-                started.add(spawnWorker(sockets, slot, notify));
+                Worker w = specs.spawn(slot, generation, notify.map(NotifySocket::path));
+                progress.workerStarted(w);
+                started.add(w);
             } catch (IOException | RuntimeException e) {
                 return progress.failed(old, new WorkerSet(generation, started), null,
                         "cannot start worker " + slot + ": " + e.getMessage(), "");
@@ -97,6 +106,7 @@ final class HeldRollout {
                     w.stderrTail(STDERR_TAIL_LINES));
         }
 
+        ready.accept(next);
         progress.enter(Phase.SWITCHING, ports);
         FrontSwitch front = new FrontSwitch(config.afterStart(), configDir, config.hookTimeout());
         try {
@@ -111,19 +121,6 @@ final class HeldRollout {
             progress.enter(Phase.STOPPING, ports);
             progress.stopAndReport(old);
         }
-        return progress.succeeded(old, next, ports, Optional.empty()); // respawn in held mode: not yet
-    }
-
-    private Worker spawnWorker(Listeners sockets, int slot, Optional<NotifySocket> notify) throws IOException {
-        Worker w = NativeSpawn.spawn(WorkerSpecs.forHeldSlot(config, slot, generation, sockets, notify.map(NotifySocket::path)),
-                sockets.fds());
-        progress.workerStarted(w);
-        return w;
-    }
-
-    /** Short (sun_path holds 107 bytes) and unique per rolld, group and generation. */
-    private Path notifyPath() {
-        return Path.of(System.getProperty("java.io.tmpdir"),
-                "rolld-" + ProcessHandle.current().pid() + "-" + config.name() + "-" + generation + ".notify");
+        return progress.succeeded(old, next, ports, Optional.of(specs));
     }
 }

@@ -98,11 +98,16 @@ final class MemoryWatch {
         return new ArrayList<>(misconfigured.values());
     }
 
+    /** {@code worker} is over its limit, and {@code action} (a rollout, or replacing it alone) is due. */
+    record Breach(Worker worker, String reason) {
+    }
+
     /**
-     * Reads every live worker of {@code set} if a check is due; returns the trigger of a rollout
-     * when one is over its limit and the group was not rolled for memory within the cooldown.
+     * Reads every live worker of {@code set} if a check is due; returns the first one over its
+     * limit when the group was not restarted for memory within the cooldown: {@code action} (a
+     * rollout, or in held-socket mode replacing that worker) then counts as that restart.
      */
-    Optional<String> checkIfDue(WorkerSet set) {
+    Optional<Breach> checkIfDue(WorkerSet set, RolloutEvent.MemoryAction action) {
         long now = clock.getAsLong();
         if (config.isEmpty() || now - nextCheckNanos < 0) {
             return Optional.empty();
@@ -132,15 +137,15 @@ final class MemoryWatch {
                 if (skipReported.add(w.pid())) {
                     long leftMs = (lastRolloutNanos.getAsLong() + memory.cooldown().toNanos() - now) / 1_000_000;
                     events.accept(new RolloutEvent.MemoryExceeded(group, set.generation(), w.port(), w.pid(), usage, limit,
-                            RolloutEvent.MemoryAction.SKIPPED_COOLDOWN, over + "; not rolled: last memory rollout less than "
+                            RolloutEvent.MemoryAction.SKIPPED_COOLDOWN, over + "; not restarted: last memory restart less than "
                             + memory.cooldown().toMillis() + "ms ago (cooldown ends in " + leftMs + "ms)"));
                 }
                 continue;
             }
             lastRolloutNanos = OptionalLong.of(now);
             events.accept(new RolloutEvent.MemoryExceeded(group, set.generation(), w.port(), w.pid(), usage, limit,
-                    RolloutEvent.MemoryAction.ROLLOUT, over));
-            return Optional.of("memory: " + over);
+                    action, over));
+            return Optional.of(new Breach(w, "memory: " + over));
         }
         return Optional.empty();
     }

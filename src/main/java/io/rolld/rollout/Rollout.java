@@ -84,13 +84,13 @@ final class Rollout {
         }
         WorkerSpecs specs;
         try {
-            specs = WorkerSpecs.load(config);
+            specs = WorkerSpecs.load(config, Optional.empty());
         } catch (IOException e) {
             return failed(WorkerSet.empty(), null, "cannot read the envdir: " + e.getMessage(), "");
         }
         for (int port : ports) {
             try {
-                Worker w = Worker.spawn(specs.forPort(port, generation));
+                Worker w = specs.spawn(port, generation, Optional.empty());
                 started.add(w);
                 events.accept(new RolloutEvent.WorkerStarted(config.name(), generation, port, w.pid()));
             } catch (IOException | IllegalArgumentException e) {

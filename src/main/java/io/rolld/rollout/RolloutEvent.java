@@ -52,6 +52,16 @@ public sealed interface RolloutEvent {
             implements RolloutEvent {
     }
 
+    /** Held-socket mode: worker {@code worker} (its number) over its memory limit was replaced by a ready one and stopped. */
+    record WorkerReplaced(String group, long generation, int worker, long oldPid, long newPid, long elapsedMs)
+            implements RolloutEvent {
+    }
+
+    /** Held-socket mode: the replacement of worker {@code worker} did not become ready; the old one keeps running. */
+    record ReplacementFailed(String group, long generation, int worker, long oldPid, String reason, String detail,
+                             long elapsedMs) implements RolloutEvent {
+    }
+
     /** A worker's tree uses more than its own limit; {@code action} says what rolld does about it. */
     record MemoryExceeded(String group, long generation, int port, long pid, MemoryReader.Usage usage, long limit,
                           MemoryAction action, String reason) implements RolloutEvent {
@@ -60,6 +70,8 @@ public sealed interface RolloutEvent {
     enum MemoryAction {
         /** The group is rolled. */
         ROLLOUT,
+        /** Held-socket mode: only this worker is replaced. */
+        REPLACE,
         /** Not rolled: the group was rolled for memory less than {@code cooldown} ago. */
         SKIPPED_COOLDOWN,
         /** Not rolled: the worker was over its limit right after start, so a new one would be too. */

@@ -20,8 +20,11 @@ import java.util.random.RandomGenerator;
 import java.util.stream.LongStream;
 
 /**
- * Keeps a group's active set running between rollouts: respawns crashed workers on their port
- * with backoff, watches memory, and asks for periodic rollouts. Confined to the group's thread:
+ * Keeps a group's active set running between rollouts: respawns crashed workers in their slot
+ * with backoff, watches memory, and asks for periodic rollouts. A slot is a worker's port in
+ * load-balancer mode and its worker number in held-socket mode (where every worker shares the held
+ * port); there a worker over its memory limit is replaced alone ({@link HeldReplacement}) instead
+ * of rolling the group. Confined to the group's thread:
  * exits arrive as events posted there, and everything due is done by {@link #runDue}. A worker
  * counts only while it belongs to the set adopted last, so workers a rollout stopped, or that
  * crashed while a rollout retired them, are never respawned nor counted.
@@ -29,14 +32,15 @@ import java.util.stream.LongStream;
 final class Supervisor {
     private static final int STDERR_TAIL_LINES = 10;
 
-    /** What one port of the active set is doing. */
-    private sealed interface Port {
+    /** What one slot of the active set is doing. */
+    private sealed interface Slot {
         int crashesInARow();
 
-        record Up(Worker worker, long sinceNanos, int crashesInARow) implements Port {
+        record Up(Worker worker, long sinceNanos, int crashesInARow) implements Slot {
         }
 
-        record Down(Exit lastExit, long respawnAtNanos, int crashesInARow) implements Port {
+        /** {@code crashed} stays in the active set until its successor replaces it. */
+        record Down(Worker crashed, Exit lastExit, long respawnAtNanos, int crashesInARow) implements Slot {
         }
     }
 
@@ -50,7 +54,7 @@ final class Supervisor {
     private final LongSupplier clock;
     private final RandomGenerator random;
     private final MemoryWatch memory;
-    private final Map<Integer, Port> ports = new HashMap<>();
+    private final Map<Integer, Slot> slots = new HashMap<>();
     private Optional<WorkerSpecs> specs = Optional.empty();
     private OptionalLong autoRestartAtNanos = OptionalLong.empty();
     private volatile Health health = new Health.Healthy();
@@ -73,17 +77,18 @@ final class Supervisor {
     /** A rollout made {@code set}, started from {@code launched}, the active set. */
     void adopt(WorkerSet set, WorkerSpecs launched) {
         specs = Optional.of(launched);
-        ports.clear();
+        slots.clear();
         long now = clock.getAsLong();
-        for (Worker w : set.workers()) {
-            ports.put(w.port(), new Port.Up(w, now, 0));
+        for (int i = 0; i < set.workers().size(); i++) {
+            Worker w = set.workers().get(i);
+            slots.put(launched.slotOf(i, w), new Slot.Up(w, now, 0));
             watchExit.accept(w);
         }
         memory.adopt(set, launched.group().supervision().memory());
         publishHealth();
     }
 
-    /** A rollout's new set passed its smoke test, before it gets traffic. */
+    /** A rollout's new set passed its smoke test (or is ready, in held-socket mode), before it gets traffic. */
     void checked(WorkerSet next, GroupConfig config) {
         memory.checked(next, config.supervision().memory());
     }
@@ -99,17 +104,20 @@ final class Supervisor {
         return jitter.isZero() ? 0 : random.nextLong(jitter.toNanos() + 1);
     }
 
-    /** A worker rolld watches exited; a crash if it is still the one running its port of the active set. */
+    /** A worker rolld watches exited; a crash if it is still the one running its slot of the active set. */
     void exited(Worker worker, Exit exit, long generation) {
-        if (!(ports.get(worker.port()) instanceof Port.Up up) || up.worker() != worker) {
+        Optional<Integer> running = slotRunning(worker);
+        if (running.isEmpty()) {
             return; // stopped by a rollout, or replaced already
         }
+        int slot = running.get();
+        Slot.Up up = (Slot.Up) slots.get(slot);
         long now = clock.getAsLong();
         Supervision.Respawn respawn = specs.orElseThrow().group().supervision().respawn();
         Duration uptime = Duration.ofNanos(now - up.sinceNanos());
         int crashes = Backoff.crashesInARow(up.crashesInARow(), uptime, respawn.resetAfter());
         Duration delay = new Backoff(respawn.backoff(), respawn.maxBackoff()).delay(crashes);
-        ports.put(worker.port(), new Port.Down(exit, now + delay.toNanos(), crashes));
+        slots.put(slot, new Slot.Down(worker, exit, now + delay.toNanos(), crashes));
         events.accept(new RolloutEvent.WorkerCrashed(group, generation, worker.port(), worker.pid(), exit, uptime.toMillis(),
                 crashes, delay.toMillis(), worker.stderrTail(STDERR_TAIL_LINES)));
         publishHealth();
@@ -119,11 +127,11 @@ final class Supervisor {
     OptionalLong nanosUntilDue() {
         LongStream.Builder due = LongStream.builder();
         Duration resetAfter = specs.map(s -> s.group().supervision().respawn().resetAfter()).orElse(Duration.ZERO);
-        for (Port p : ports.values()) {
+        for (Slot p : slots.values()) {
             switch (p) {
-                case Port.Down d -> due.add(d.respawnAtNanos());
-                case Port.Up u when u.crashesInARow() > 0 -> due.add(u.sinceNanos() + resetAfter.toNanos());
-                case Port.Up u -> { }
+                case Slot.Down d -> due.add(d.respawnAtNanos());
+                case Slot.Up u when u.crashesInARow() > 0 -> due.add(u.sinceNanos() + resetAfter.toNanos());
+                case Slot.Up u -> { }
             }
         }
         memory.nextCheckNanos().ifPresent(due::add);
@@ -132,20 +140,31 @@ final class Supervisor {
         return due.build().map(t -> Math.max(0, t - now)).min();
     }
 
-    /** Respawns what is due, resets crash series of workers that stayed up, checks memory and the periodic restart. */
+    /**
+     * Respawns what is due, resets crash series of workers that stayed up, checks memory (replacing
+     * a worker over its limit in held-socket mode) and the periodic restart.
+     */
     Due runDue(WorkerSet active) {
         WorkerSet current = active;
         long now = clock.getAsLong();
-        for (Map.Entry<Integer, Port> e : new ArrayList<>(ports.entrySet())) {
+        for (Map.Entry<Integer, Slot> e : new ArrayList<>(slots.entrySet())) {
             switch (e.getValue()) {
-                case Port.Down d when now - d.respawnAtNanos() >= 0 -> current = respawn(current, e.getKey(), d);
-                case Port.Up u when u.crashesInARow() > 0 && now - u.sinceNanos()
+                case Slot.Down d when now - d.respawnAtNanos() >= 0 -> current = respawn(current, e.getKey(), d);
+                case Slot.Up u when u.crashesInARow() > 0 && now - u.sinceNanos()
                         >= specs.orElseThrow().group().supervision().respawn().resetAfter().toNanos() ->
-                        ports.put(e.getKey(), new Port.Up(u.worker(), u.sinceNanos(), 0));
-                default -> { } // nothing due for this port yet
+                        slots.put(e.getKey(), new Slot.Up(u.worker(), u.sinceNanos(), 0));
+                default -> { } // nothing due for this slot yet
             }
         }
-        Optional<String> trigger = memory.checkIfDue(current);
+        boolean held = specs.isPresent() && specs.get().sockets().isPresent();
+        Optional<MemoryWatch.Breach> breach = memory.checkIfDue(current,
+                held ? RolloutEvent.MemoryAction.REPLACE : RolloutEvent.MemoryAction.ROLLOUT);
+        Optional<String> trigger = Optional.empty();
+        if (breach.isPresent() && held) {
+            current = replace(current, breach.get().worker());
+        } else {
+            trigger = breach.map(MemoryWatch.Breach::reason);
+        }
         publishHealth();
         if (trigger.isEmpty() && autoRestartAtNanos.isPresent() && now - autoRestartAtNanos.getAsLong() >= 0) {
             autoRestartAtNanos = OptionalLong.empty();
@@ -154,35 +173,66 @@ final class Supervisor {
         return new Due(current, trigger);
     }
 
-    private WorkerSet respawn(WorkerSet active, int port, Port.Down down) {
+    /** A respawned worker of a held group gets no NOTIFY_SOCKET: nobody waits for it (as in load-balancer mode). */
+    private WorkerSet respawn(WorkerSet active, int slot, Slot.Down down) {
         Supervision.Respawn respawn = specs.orElseThrow().group().supervision().respawn();
         Worker started;
         try {
-            started = Worker.spawn(specs.orElseThrow().forPort(port, active.generation()));
-        } catch (IOException | IllegalArgumentException e) {
+            started = specs.orElseThrow().spawn(slot, active.generation(), Optional.empty());
+        } catch (IOException | RuntimeException e) {
             int crashes = down.crashesInARow() + 1;
             Duration delay = new Backoff(respawn.backoff(), respawn.maxBackoff()).delay(crashes);
-            ports.put(port, new Port.Down(down.lastExit(), clock.getAsLong() + delay.toNanos(), crashes));
-            events.accept(new RolloutEvent.RespawnFailed(group, active.generation(), port, e.getMessage(), crashes, delay.toMillis()));
+            slots.put(slot, new Slot.Down(down.crashed(), down.lastExit(), clock.getAsLong() + delay.toNanos(), crashes));
+            events.accept(new RolloutEvent.RespawnFailed(group, active.generation(), down.crashed().port(), e.getMessage(),
+                    crashes, delay.toMillis()));
             return active;
         }
-        ports.put(port, new Port.Up(started, clock.getAsLong(), down.crashesInARow()));
-        events.accept(new RolloutEvent.WorkerRespawned(group, active.generation(), port, started.pid(), down.crashesInARow()));
+        slots.put(slot, new Slot.Up(started, clock.getAsLong(), down.crashesInARow()));
+        events.accept(new RolloutEvent.WorkerRespawned(group, active.generation(), started.port(), started.pid(), down.crashesInARow()));
         watchExit.accept(started);
+        return swap(active, down.crashed(), started);
+    }
+
+    /** Held-socket mode: the worker over its memory limit is replaced alone, its slot keeping its crash series. */
+    private WorkerSet replace(WorkerSet active, Worker over) {
+        Optional<Integer> slot = slotRunning(over);
+        if (slot.isEmpty()) {
+            return active;
+        }
+        Slot.Up up = (Slot.Up) slots.get(slot.get());
+        Optional<Worker> next = new HeldReplacement(specs.orElseThrow(), active.generation(), events).replace(slot.get(), over);
+        if (next.isEmpty()) {
+            return active;
+        }
+        slots.put(slot.get(), new Slot.Up(next.get(), up.sinceNanos(), up.crashesInARow()));
+        watchExit.accept(next.get());
+        WorkerSet swapped = swap(active, over, next.get());
+        memory.checked(new WorkerSet(active.generation(), List.of(next.get())), specs.orElseThrow().group().supervision().memory());
+        return swapped;
+    }
+
+    /** The slot {@code w} runs in, if it is up there. */
+    private Optional<Integer> slotRunning(Worker w) {
+        return slots.entrySet().stream().filter(e -> e.getValue() instanceof Slot.Up up && up.worker() == w)
+                .map(Map.Entry::getKey).findFirst();
+    }
+
+    private static WorkerSet swap(WorkerSet active, Worker gone, Worker successor) {
         List<Worker> workers = new ArrayList<>(active.workers());
-        workers.replaceAll(w -> w.port() == port ? started : w);
+        workers.replaceAll(w -> w == gone ? successor : w);
         return new WorkerSet(active.generation(), workers);
     }
 
     private void publishHealth() {
         List<String> reasons = new ArrayList<>();
-        ports.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
+        slots.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
+            String slot = specs.orElseThrow().describe(e.getKey());
             switch (e.getValue()) {
-                case Port.Down d -> reasons.add("port " + e.getKey() + " down after " + d.lastExit() + " ("
+                case Slot.Down d -> reasons.add(slot + " down after " + d.lastExit() + " ("
                         + crashes(d.crashesInARow()) + "), respawn pending");
-                case Port.Up u when u.crashesInARow() > 1 -> reasons.add("port " + e.getKey() + " crash-looping ("
+                case Slot.Up u when u.crashesInARow() > 1 -> reasons.add(slot + " crash-looping ("
                         + crashes(u.crashesInARow()) + "), up again since the last respawn");
-                case Port.Up u -> { }
+                case Slot.Up u -> { }
             }
         });
         reasons.addAll(memory.problems());

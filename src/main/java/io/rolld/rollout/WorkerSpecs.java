@@ -6,6 +6,8 @@ import io.rolld.config.RunAs;
 import io.rolld.config.ShellWords;
 import io.rolld.process.Envdir;
 import io.rolld.process.Listeners;
+import io.rolld.process.NativeSpawn;
+import io.rolld.process.Worker;
 import io.rolld.process.WorkerSpec;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -16,22 +18,44 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Turns a group's configuration into the launch spec of the worker on one port. {@code env} is
- * fixed when a rollout starts (the group's {@code env} plus its envdir as read then), so a worker
- * respawned later gets the environment of its generation, not a newer one.
+ * Starts a group's workers, each in its slot: its port in load-balancer mode, its worker number
+ * (1..workers) sharing {@code sockets} in held-socket mode. {@code env} is fixed when a rollout
+ * starts (the group's {@code env} plus its envdir as read then), so a worker respawned or replaced
+ * later gets the environment of its generation, not a newer one.
  */
-record WorkerSpecs(GroupConfig group, Map<String, String> env) {
+record WorkerSpecs(GroupConfig group, Map<String, String> env, Optional<Listeners> sockets) {
     WorkerSpecs {
         env = Map.copyOf(env);
     }
 
-    /** Reads the envdir, if the group has one. */
-    static WorkerSpecs load(GroupConfig group) throws IOException {
+    /** Reads the envdir, if the group has one; {@code sockets} are the held ones in held-socket mode. */
+    static WorkerSpecs load(GroupConfig group, Optional<Listeners> sockets) throws IOException {
         var envdir = group.supervision().envdir();
-        return new WorkerSpecs(group, envdir.isPresent() ? Envdir.overlay(group.env(), envdir.get()) : group.env());
+        return new WorkerSpecs(group, envdir.isPresent() ? Envdir.overlay(group.env(), envdir.get()) : group.env(), sockets);
     }
 
-    WorkerSpec forPort(int port, long generation) {
+    /**
+     * Starts the worker of {@code slot}; {@code notifySocket} (held-socket mode) is where it
+     * reports {@code READY=1}, when someone waits for it.
+     */
+    Worker spawn(int slot, long generation, Optional<Path> notifySocket) throws IOException {
+        if (sockets.isPresent()) {
+            return NativeSpawn.spawn(forHeldSlot(slot, generation, sockets.get(), notifySocket), sockets.get().fds());
+        }
+        return Worker.spawn(forPort(slot, generation));
+    }
+
+    /** The slot of the worker at {@code index} of a set these specs started. */
+    int slotOf(int index, Worker w) {
+        return sockets.isPresent() ? index + 1 : w.port();
+    }
+
+    /** "port 8001" or "worker 2", for messages. */
+    String describe(int slot) {
+        return (sockets.isPresent() ? "worker " : "port ") + slot;
+    }
+
+    private WorkerSpec forPort(int port, long generation) {
         Map<String, String> all = new HashMap<>(env);
         all.put("ROLLD_GROUP", group.name());
         all.put("ROLLD_GENERATION", Long.toString(generation));
@@ -49,8 +73,8 @@ record WorkerSpecs(GroupConfig group, Map<String, String> env) {
      * stay per worker; its environment carries both inheritance protocols and, for the notify
      * rule, {@code NOTIFY_SOCKET}. Its port is the first held TCP port.
      */
-    static WorkerSpec forHeldSlot(GroupConfig group, int slot, long generation, Listeners sockets, Optional<Path> notifySocket) {
-        Map<String, String> env = new HashMap<>(group.env());
+    private WorkerSpec forHeldSlot(int slot, long generation, Listeners sockets, Optional<Path> notifySocket) {
+        Map<String, String> env = new HashMap<>(this.env);
         env.put("ROLLD_GROUP", group.name());
         env.put("ROLLD_GENERATION", Long.toString(generation));
         env.put("ROLLD_WORKER", Integer.toString(slot));
