@@ -51,7 +51,6 @@ class HeldSupervisionIT {
                     + "  directory: '" + Project.example() + "'\n"
                     + "  stderr: '" + dir.resolve("logs") + "/app-{numproc}.err'\n"
                     + "  listen: 127.0.0.1:" + port + "\n"
-                    + "  ready: alive 1s\n"
                     + "  stop_timeout: 10s\n"
                     + extra);
         } catch (IOException e) {
@@ -66,7 +65,7 @@ class HeldSupervisionIT {
     @Test
     void sigkill_ofAHeldWorker_respawnsItInItsSlotOnTheHeldSocket() throws Exception {
         int port = FreePorts.one();
-        Path yml = config("c", port, "  workers: 2\n  respawn: {backoff: 200ms}\n");
+        Path yml = config("c", port, "  ready: alive 1s\n  workers: 2\n  respawn: {backoff: 200ms}\n");
         try (Rolld rolld = Rolld.start(yml)) {
             List<Long> first = firstPids(rolld);
             long killed = first.getFirst();
@@ -96,7 +95,7 @@ class HeldSupervisionIT {
     void aHeldWorkerOverItsLimit_isReplacedAlone_underKeepAliveLoadWithoutAnError() throws Exception {
         int port = FreePorts.one();
         // app.py starts near 22MB RSS; 64KiB per request crosses 36-40MB after 220-300 requests.
-        Path yml = config("m", port, "  workers: 3\n  env: {APP_LEAK_KB: '64'}\n"
+        Path yml = config("m", port, "  ready: alive 1s\n  workers: 3\n  env: {APP_LEAK_KB: '64'}\n"
                 + "  memory: {limit: 40MB, min_limit: 36MB, check_interval: 300ms, cooldown: 60s}\n");
         try (Rolld rolld = Rolld.start(yml)) {
             List<Long> first = firstPids(rolld);
@@ -130,7 +129,7 @@ class HeldSupervisionIT {
     void aReplacementThatIsNotReady_leavesTheOldWorkerRunning() throws Exception {
         int port = FreePorts.one();
         Path crashFile = Project.scratch("hsup").resolve("crash-" + System.nanoTime());
-        Path yml = config("nr", port, "  workers: 2\n  env: {APP_LEAK_KB: '64', APP_CRASH_FILE: '" + crashFile + "'}\n"
+        Path yml = config("nr", port, "  ready: alive 1s\n  workers: 2\n  env: {APP_LEAK_KB: '64', APP_CRASH_FILE: '" + crashFile + "'}\n"
                 + "  memory: {limit: 40MB, min_limit: 36MB, check_interval: 300ms, cooldown: 60s}\n");
         try (Rolld rolld = Rolld.start(yml)) {
             List<Long> first = firstPids(rolld);
@@ -146,6 +145,27 @@ class HeldSupervisionIT {
             }
             assertEquals(first, statusPids(yml), "the old workers keep running");
             assertTrue(first.stream().allMatch(p -> ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false)));
+        }
+    }
+
+    @Test
+    void underTheNotifyRule_theReplacementIsReadyByItsOwnReady1() throws Exception {
+        int port = FreePorts.one();
+        Path yml = config("n", port, "  ready: notify\n  ready_timeout: 10s\n  workers: 2\n  env: {APP_LEAK_KB: '64', APP_NOTIFY: '1'}\n"
+                + "  memory: {limit: 40MB, min_limit: 36MB, check_interval: 300ms, cooldown: 60s}\n");
+        try (Rolld rolld = Rolld.start(yml)) {
+            List<Long> first = firstPids(rolld);
+            try (HttpLoad load = HttpLoad.start(port, 2, Duration.ofSeconds(30), 100_000)) {
+                String replaced = rolld.awaitLine("event=worker_replaced ", WAIT);
+                HttpLoadReport report = load.stop();
+                Matcher m = REPLACED.matcher(replaced);
+                assertTrue(m.find(), replaced);
+                long successor = Long.parseLong(m.group(3));
+                assertTrue(first.contains(Long.parseLong(m.group(2))), replaced);
+                assertTrue(environ(successor).get("NOTIFY_SOCKET").endsWith("-1-w" + m.group(1) + ".notify"),
+                        "the replacement reported to its own notify socket");
+                assertEquals(0, report.failed(), report.toString());
+            }
         }
     }
 
