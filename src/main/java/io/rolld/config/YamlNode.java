@@ -3,6 +3,8 @@ package io.rolld.config;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
@@ -94,32 +96,28 @@ record YamlNode(Node node, String file) {
 
     /** A duration such as {@code 30s}; zero is refused since every rolld timeout must leave time to act. */
     Duration duration(String what) throws ConfigException {
-        String text = text(what);
-        Duration d;
-        try {
-            d = Durations.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw error("invalid duration '" + text + "' for " + what + ": " + e.getMessage());
-        }
-        if (d.isZero()) {
-            throw error("duration '" + text + "' for " + what + " must be greater than 0");
-        }
-        return d;
+        return positive(what, "duration", Durations::parse, Duration::isZero);
     }
 
     /** A size in bytes such as {@code 256MB} (see {@link Sizes}); zero is refused. */
     long size(String what) throws ConfigException {
+        return positive(what, "size", Sizes::parse, bytes -> bytes == 0);
+    }
+
+    /** A value written with a unit ({@code kind}: duration, size) that must not be zero. */
+    private <T> T positive(String what, String kind, Function<String, T> parse, Predicate<T> isZero)
+            throws ConfigException {
         String text = text(what);
-        long bytes;
+        T value;
         try {
-            bytes = Sizes.parse(text);
+            value = parse.apply(text);
         } catch (IllegalArgumentException e) {
-            throw error("invalid size '" + text + "' for " + what + ": " + e.getMessage());
+            throw error("invalid " + kind + " '" + text + "' for " + what + ": " + e.getMessage());
         }
-        if (bytes == 0) {
-            throw error("size '" + text + "' for " + what + " must be greater than 0");
+        if (isZero.test(value)) {
+            throw error(kind + " '" + text + "' for " + what + " must be greater than 0");
         }
-        return bytes;
+        return value;
     }
 
     List<YamlNode> list(String what) throws ConfigException {
