@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rolld.testing.Deployment;
-import io.rolld.testing.FreePorts;
+import io.rolld.testing.GroupYaml;
 import io.rolld.testing.Project;
 import io.rolld.testing.Rolld;
 import io.rolld.testing.HttpLoad;
@@ -26,7 +26,7 @@ class CoreIT {
 
     @Test
     void hup_fiveTimesUnderLoad_replacesEveryWorkerWithoutAFailedRequest() throws Exception {
-        try (Deployment d = Deployment.start("five-hups", 4, "  ready_timeout: 20s\n");
+        try (Deployment d = Deployment.start("five-hups", 4, "ready_timeout: 20s");
              HttpLoad load = HttpLoad.start(d.nginx().port(), 8, Duration.ofMinutes(3), 5_000_000)) {
             List<Long> current = firstGenerationPids(d);
             load.awaitCompleted(200, Duration.ofSeconds(20));
@@ -55,7 +55,7 @@ class CoreIT {
 
     @Test
     void hup_whenTheNewWorkersFailTheSmokeTest_rollsBackAndKeepsServing() throws Exception {
-        try (Deployment d = Deployment.start("rollback", 4, "  ready_timeout: 8s\n");
+        try (Deployment d = Deployment.start("rollback", 4, "ready_timeout: 8s");
              HttpLoad load = HttpLoad.start(d.nginx().port(), 4, Duration.ofMinutes(2), 5_000_000)) {
             List<Long> old = firstGenerationPids(d);
             byte[] upstreamBefore = Files.readAllBytes(d.nginx().upstreamFile());
@@ -89,7 +89,7 @@ class CoreIT {
 
     @Test
     void hup_whenRolldYmlBecameInvalid_refusesWithFileLineColumnAndKeepsTheWorkers() throws Exception {
-        try (Deployment d = Deployment.start("bad-reload", 2, "")) {
+        try (Deployment d = Deployment.start("bad-reload", 2)) {
             List<Long> old = firstGenerationPids(d);
             String good = Files.readString(d.config());
             Files.writeString(d.config(), good.replace("  cmd:", "  comand:"));
@@ -108,22 +108,8 @@ class CoreIT {
 
     @Test
     void firstStart_whenTheSmokeTestFails_stopsEverythingItStartedAndExits1() throws Exception {
-        Path dir = Project.scratch("first-start").resolve("fails-" + System.nanoTime());
-        Files.createDirectories(dir);
-        List<Integer> ports = FreePorts.distinct(4);
-        Path yml = dir.resolve("rolld.yml");
-        Files.writeString(yml, """
-                app:
-                  cmd: 'python3 app.py {numproc}'
-                  directory: '%s'
-                  env: {APP_FAIL: '1'}
-                  ready_timeout: 1s
-                  workset:
-                    - numprocs: %s
-                    - numprocs: %s
-                  smoke_test:
-                    - check_all_http_ports: numprocs
-                """.formatted(Project.example(), ports.subList(0, 2), ports.subList(2, 4)));
+        Path dir = Files.createDirectories(Project.scratch("first-start").resolve("fails-" + System.nanoTime()));
+        Path yml = GroupYaml.workers(2).env("APP_FAIL", "1").with("ready_timeout: 1s").write(dir);
         try (Rolld rolld = Rolld.start(yml)) {
             assertEquals(1, rolld.awaitExit(Duration.ofSeconds(60)), rolld.tail());
             String failed = rolld.awaitLine("event=start_failed group=app", Duration.ofSeconds(1));

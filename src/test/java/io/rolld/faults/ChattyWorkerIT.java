@@ -21,7 +21,7 @@ class ChattyWorkerIT {
 
     @Test
     void restart_whenWorkersWrite100MiBToStdout_keepsRolldsMemoryFlat() throws Exception {
-        try (Deployment d = Deployment.start("chatty", 1, "  stop_timeout: 1s\n")) {
+        try (Deployment d = Deployment.start("chatty", 1, "stop_timeout: 1s")) {
             long before = residentBytes(d.rolld().pid());
             d.env("APP_OUTPUT_MB", "100");
             long start = System.nanoTime();

@@ -18,7 +18,7 @@ class HupStormIT {
 
     @Test
     void hup_fiftyTimesWithinOneSecond_coalescesIntoSerialRolloutsWithOneAfterTheLast() throws Exception {
-        try (Deployment d = Deployment.start("hup-storm", 2, "  stop_timeout: 1s\n  drain_timeout: 5s\n");
+        try (Deployment d = Deployment.start("hup-storm", 2, "stop_timeout: 1s", "drain_timeout: 5s");
              HttpLoad load = HttpLoad.start(d.nginx().port(), 4, Duration.ofMinutes(3), 5_000_000)) {
             load.awaitCompleted(100, Duration.ofSeconds(20));
             int from = d.rolld().lines().size();

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rolld.testing.Deployment;
-import io.rolld.testing.FreePorts;
+import io.rolld.testing.GroupYaml;
 import io.rolld.testing.HttpLoad;
 import io.rolld.testing.HttpLoadReport;
 import io.rolld.testing.ListeningSockets;
@@ -28,8 +28,7 @@ class ShutdownFaultsIT {
 
     @Test
     void restart_whenOldWorkersIgnoreTermAndFork_killsTheWholeTreeAfterStopTimeout() throws Exception {
-        try (Deployment d = Deployment.start("stubborn", 2,
-                "  env: {APP_IGNORE_TERM: '1', APP_CHILDREN: '2'}\n  stop_timeout: 1s\n  drain_timeout: 2s\n");
+        try (Deployment d = Deployment.start("stubborn", 2, "env: {APP_IGNORE_TERM: '1', APP_CHILDREN: '2'}", "stop_timeout: 1s", "drain_timeout: 2s");
              HttpLoad load = HttpLoad.start(d.nginx().port(), 4, Duration.ofMinutes(2), 5_000_000)) {
             List<ProcessHandle> oldTree = d.rolld().descendants();
             assertEquals(6, oldTree.size(), "2 workers with 2 children each: " + ProcessAssertions.describe(oldTree));
@@ -54,7 +53,7 @@ class ShutdownFaultsIT {
 
     @Test
     void term_inTheMiddleOfARollout_stopsBothSetsAndExits0() throws Exception {
-        try (Deployment d = Deployment.start("term-mid-rollout", 2, "  ready_timeout: 30s\n  stop_timeout: 1s\n")) {
+        try (Deployment d = Deployment.start("term-mid-rollout", 2, "ready_timeout: 30s", "stop_timeout: 1s")) {
             d.env("APP_NO_BIND", "1"); // the next generation never becomes ready: the rollout stays in CHECKING
             int from = d.rolld().lines().size();
             d.rolld().signal("HUP");
@@ -76,22 +75,10 @@ class ShutdownFaultsIT {
 
     @Test
     void sigkill_toRolld_leavesWorkersThatTheNextRolldStopsBeforeStarting() throws Exception {
-        Path dir = Project.scratch("sigkill").resolve("run-" + System.nanoTime());
-        Files.createDirectories(dir);
-        List<Integer> ports = FreePorts.distinct(4);
-        Path yml = dir.resolve("rolld.yml");
-        Files.writeString(yml, """
-                app:
-                  cmd: 'python3 app.py {numproc}'
-                  directory: '%s'
-                  env: {APP_CHILDREN: '1'}
-                  stop_timeout: 1s
-                  workset:
-                    - numprocs: %s
-                    - numprocs: %s
-                  smoke_test:
-                    - check_all_http_ports: numprocs
-                """.formatted(Project.example(), ports.subList(0, 2), ports.subList(2, 4)));
+        Path dir = Files.createDirectories(Project.scratch("sigkill").resolve("run-" + System.nanoTime()));
+        GroupYaml group = GroupYaml.workers(2).env("APP_CHILDREN", "1").with("stop_timeout: 1s");
+        List<Integer> ports = group.firstPorts();
+        Path yml = group.write(dir);
         String subreaper = Project.root().resolve("src/test/resources/bin/subreaper.py").toString();
         // Orphans are re-parented to the subreaper, which reaps them, so "gone" means gone.
         try (Rolld killed = Rolld.launch(List.of("python3", subreaper, Project.root().resolve("scripts/rolld").toString(),

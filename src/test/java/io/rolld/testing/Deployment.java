@@ -6,12 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * The real thing in load-balancer mode, on free loopback ports: a real nginx in front of one
@@ -25,38 +22,30 @@ public final class Deployment implements AutoCloseable {
     private static final Pattern OUTCOME = Pattern.compile("event=rollout_(succeeded|failed) group=" + GROUP + " ");
 
     private final Path dir;
-    private final List<Integer> firstPorts;
-    private final List<Integer> secondPorts;
+    private final GroupYaml yaml;
     private final Nginx nginx;
-    private final Map<String, String> env = new LinkedHashMap<>();
-    private String extraGroupYaml = "";
     private Rolld rolld;
 
-    private Deployment(String name, int workers) {
+    private Deployment(String name, int workers, String... groupLines) {
         this.dir = Project.scratch("deploy").resolve(name + "-" + System.nanoTime());
         try {
             Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        List<Integer> ports = FreePorts.distinct(2 * workers);
-        this.firstPorts = ports.subList(0, workers);
-        this.secondPorts = ports.subList(workers, 2 * workers);
-        // nginx needs an upstream file before it starts; rolld rewrites it on every rollout.
-        Path upstream = UpstreamTemplate.write(dir.resolve("upstream.conf"), 0, firstPorts);
-        this.nginx = Nginx.inFrontOf(upstream);
-        try {
             Files.copy(UpstreamTemplate.template(), template()); // a copy, so a test may break it
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        this.nginx = Nginx.inFrontOf(dir.resolve("upstream.conf"));
+        // nginx needs an upstream file before it starts: withNginx renders it for the first workset.
+        this.yaml = GroupYaml.workers(workers).withNginx(nginx, template()).with(groupLines);
     }
 
-    /** Starts nginx, writes rolld.yml and starts rolld; returns once the first start succeeded. */
-    public static Deployment start(String name, int workers, String extraGroupYaml) {
-        Deployment d = new Deployment(name, workers);
+    /**
+     * Starts nginx, writes rolld.yml and starts rolld; returns once the first start succeeded.
+     * {@code groupLines} are extra keys of the group (see {@link GroupYaml#with}).
+     */
+    public static Deployment start(String name, int workers, String... groupLines) {
+        Deployment d = new Deployment(name, workers, groupLines);
         try {
-            d.extraGroupYaml = extraGroupYaml;
             d.nginx.start();
             d.writeConfig();
             d.rolld = Rolld.start(d.config());
@@ -90,47 +79,22 @@ public final class Deployment implements AutoCloseable {
     }
 
     public List<Integer> firstPorts() {
-        return firstPorts;
+        return yaml.firstPorts();
     }
 
     public List<Integer> secondPorts() {
-        return secondPorts;
+        return yaml.secondPorts();
     }
 
     /** Sets (value non-null) or removes a variable of the group's {@code env:}; takes effect at the next HUP. */
     public Deployment env(String name, String value) {
-        if (value == null) {
-            env.remove(name);
-        } else {
-            env.put(name, value);
-        }
+        yaml.env(name, value);
         writeConfig();
         return this;
     }
 
     public void writeConfig() {
-        String envYaml = env.isEmpty() ? "" : "  env:\n" + env.entrySet().stream()
-                .map(e -> "    " + e.getKey() + ": '" + e.getValue() + "'\n").collect(Collectors.joining());
-        String yaml = GROUP + ":\n"
-                + "  cmd: 'python3 app.py {numproc}'\n"
-                + "  directory: '" + Project.example() + "'\n"
-                + "  stdout: '" + dir.resolve("logs") + "/app-{numproc}.log'\n"
-                + "  stderr: '" + dir.resolve("logs") + "/app-{numproc}.err'\n"
-                + envYaml
-                + "  workset:\n"
-                + "    - numprocs: " + firstPorts + "\n"
-                + "    - numprocs: " + secondPorts + "\n"
-                + "  smoke_test:\n"
-                + "    - check_all_http_ports: numprocs\n"
-                + "  after_start:\n"
-                + "    - replace_file: [numprocs, '" + template() + "', '" + nginx.upstreamFile() + "']\n"
-                + "    - run_proc: 'kill -HUP " + nginx.pid() + "'\n"
-                + extraGroupYaml;
-        try {
-            Files.writeString(config(), yaml);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        yaml.write(dir);
     }
 
     /** What one rollout reported in rolld's log. */

@@ -4,19 +4,28 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
  * Writes a rolld.yml with one group {@code app} running example/app.py on two worksets of free
  * ports, with the HTTP smoke test; {@link #withNginx} adds the after_start hooks that point a
- * test's {@link Nginx} at each new workset. Extra keys are YAML lines indented under the group.
+ * test's {@link Nginx} at each new workset. Extra keys are YAML lines indented under the group;
+ * an extra line for {@code stop_timeout} or {@code drain_timeout} replaces the short default.
+ * The one writer of a test group's configuration: {@link Deployment} uses it too.
  */
 public final class GroupYaml {
+    /** Shorter than rolld's defaults, so a test that stops stubborn workers does not wait long. */
+    private static final Map<String, String> DEFAULTS = Map.of("stop_timeout", "5s", "drain_timeout", "10s");
+
     private final List<Integer> first;
     private final List<Integer> second;
     private final List<String> extra = new ArrayList<>();
+    private final Map<String, String> env = new LinkedHashMap<>();
     private Nginx nginx;
+    private Path template = UpstreamTemplate.template();
 
     private GroupYaml(int workersPerSet) {
         List<Integer> ports = FreePorts.distinct(2 * workersPerSet);
@@ -43,9 +52,25 @@ public final class GroupYaml {
         return this;
     }
 
+    /** Sets (value non-null) or removes a variable of the group's {@code env:}. */
+    public GroupYaml env(String name, String value) {
+        if (value == null) {
+            env.remove(name);
+        } else {
+            env.put(name, value);
+        }
+        return this;
+    }
+
     /** Renders the upstream file for the first workset now, so {@code nginx} can start before rolld. */
     public GroupYaml withNginx(Nginx notStarted) {
+        return withNginx(notStarted, UpstreamTemplate.template());
+    }
+
+    /** Like {@link #withNginx(Nginx)}, with rolld rendering {@code upstreamTemplate} (a copy a test may break). */
+    public GroupYaml withNginx(Nginx notStarted, Path upstreamTemplate) {
         this.nginx = notStarted;
+        this.template = upstreamTemplate;
         UpstreamTemplate.write(notStarted.upstreamFile(), 0, first);
         return this;
     }
@@ -56,17 +81,24 @@ public final class GroupYaml {
         yaml.append("app:\n")
                 .append("  cmd: 'python3 ").append(Project.example().resolve("app.py")).append(" {numproc}'\n")
                 .append("  stdout: '").append(dir.resolve("logs")).append("/app-{numproc}.log'\n")
-                .append("  stderr: '").append(dir.resolve("logs")).append("/app-{numproc}.err'\n")
-                .append("  stop_timeout: 5s\n")
-                .append("  drain_timeout: 10s\n")
-                .append("  workset:\n")
+                .append("  stderr: '").append(dir.resolve("logs")).append("/app-{numproc}.err'\n");
+        DEFAULTS.forEach((key, value) -> {
+            if (extra.stream().noneMatch(l -> l.startsWith(key + ":"))) {
+                yaml.append("  ").append(key).append(": ").append(value).append('\n');
+            }
+        });
+        if (!env.isEmpty()) {
+            yaml.append("  env:\n");
+            env.forEach((name, value) -> yaml.append("    ").append(name).append(": '").append(value).append("'\n"));
+        }
+        yaml.append("  workset:\n")
                 .append("    - numprocs: ").append(first).append('\n')
                 .append("    - numprocs: ").append(second).append('\n')
                 .append("  smoke_test:\n")
                 .append("    - check_all_http_ports: numprocs\n");
         if (nginx != null) {
             yaml.append("  after_start:\n")
-                    .append("    - replace_file: [numprocs, '").append(UpstreamTemplate.template()).append("', '")
+                    .append("    - replace_file: [numprocs, '").append(template).append("', '")
                     .append(nginx.upstreamFile()).append("']\n")
                     .append("    - run_proc: 'kill -HUP ").append(nginx.pid()).append("'\n");
         }
