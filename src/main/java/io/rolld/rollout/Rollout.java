@@ -12,6 +12,7 @@ import io.rolld.probe.Readiness;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -70,7 +71,7 @@ final class Rollout {
             return steps();
         } catch (RuntimeException e) {
             return failed(new WorkerSet(generation, started), front, "internal error: " + e,
-                    java.util.Arrays.stream(e.getStackTrace()).limit(8).map(String::valueOf).collect(Collectors.joining("\n")));
+                    Arrays.stream(e.getStackTrace()).limit(8).map(String::valueOf).collect(Collectors.joining("\n")));
         }
     }
 
@@ -165,10 +166,6 @@ final class Rollout {
 
     private void enter(Phase to, List<Integer> ports) {
         progress.enter(to, ports);
-    }
-
-    private long elapsedMs() {
-        return progress.elapsedMs();
     }
 
     /** "port 8001 (pid 42: python3 other.py)", or "ports 8001 (...), 8002 (owner unknown)". */
