@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rolld.testing.Deployment;
+import io.rolld.testing.HeldGroupYaml;
 import io.rolld.testing.FreePorts;
 import io.rolld.testing.HttpLoad;
 import io.rolld.testing.HttpLoadReport;
@@ -15,7 +16,6 @@ import io.rolld.testing.Project;
 import io.rolld.testing.Rolld;
 import io.rolld.testing.UpstreamTemplate;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.InetAddress;
 import java.net.URI;
@@ -45,20 +45,7 @@ class HeldSocketIT {
 
     /** rolld.yml of one held-socket group {@code app} of app.py workers on 127.0.0.1:{@code port}. */
     private static Path config(String name, int port, String extra) {
-        Path dir = Project.scratch("held").resolve(name + "-" + System.nanoTime());
-        try {
-            Files.createDirectories(dir);
-            return Files.writeString(dir.resolve("rolld.yml"), Deployment.GROUP + ":\n"
-                    + "  cmd: 'python3 app.py'\n"
-                    + "  directory: '" + Project.example() + "'\n"
-                    + "  stdout: '" + dir.resolve("logs") + "/app-{numproc}.log'\n"
-                    + "  stderr: '" + dir.resolve("logs") + "/app-{numproc}.err'\n"
-                    + "  listen: 127.0.0.1:" + port + "\n"
-                    + "  stop_timeout: 20s\n"
-                    + extra);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return HeldGroupYaml.write(name, port, Duration.ofSeconds(20), extra);
     }
 
     private static Deployment.Outcome awaitOutcome(Rolld rolld, int from) {

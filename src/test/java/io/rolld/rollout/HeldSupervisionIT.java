@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 import io.rolld.testing.Deployment;
+import io.rolld.testing.HeldGroupYaml;
 import io.rolld.testing.FreePorts;
 import io.rolld.testing.HttpLoad;
 import io.rolld.testing.HttpLoadReport;
@@ -16,7 +17,6 @@ import io.rolld.testing.Project;
 import io.rolld.testing.Rolld;
 import io.rolld.testing.Signals;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -43,19 +43,7 @@ class HeldSupervisionIT {
 
     /** rolld.yml of one held-socket group of app.py workers on 127.0.0.1:{@code port}. */
     private static Path config(String name, int port, String extra) {
-        Path dir = Project.scratch("hsup").resolve(name + "-" + System.nanoTime());
-        try {
-            Files.createDirectories(dir);
-            return Files.writeString(dir.resolve("rolld.yml"), Deployment.GROUP + ":\n"
-                    + "  cmd: 'python3 app.py'\n"
-                    + "  directory: '" + Project.example() + "'\n"
-                    + "  stderr: '" + dir.resolve("logs") + "/app-{numproc}.err'\n"
-                    + "  listen: 127.0.0.1:" + port + "\n"
-                    + "  stop_timeout: 10s\n"
-                    + extra);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return HeldGroupYaml.write(name, port, Duration.ofSeconds(10), extra);
     }
 
     private static List<Long> firstPids(Rolld rolld) {
