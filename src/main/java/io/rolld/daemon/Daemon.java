@@ -5,10 +5,11 @@ import io.rolld.config.ConfigException;
 import io.rolld.config.ConfigLoader;
 import io.rolld.config.GroupConfig;
 import io.rolld.config.Settings;
-import io.rolld.drain.ProcNetTcp;
-import io.rolld.process.PosixSignal;
-import io.rolld.process.ProcessTree;
-import io.rolld.process.ResidentMemory;
+import io.rolld.os.PosixSignal;
+import io.rolld.os.ProcNetTcp;
+import io.rolld.os.ProcessTree;
+import io.rolld.os.ResidentMemory;
+import io.rolld.os.SignalHandlers;
 import io.rolld.rollout.Group;
 import io.rolld.rollout.GroupStatus;
 import io.rolld.rollout.RolloutEvent;
@@ -41,7 +42,7 @@ public final class Daemon {
     private final Path configFile;
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final ProcNetTcp tcp = ProcNetTcp.system();
-    private final Progress progress = new Progress(this::writeState);
+    private final RolloutActivity progress = new RolloutActivity(this::writeState);
     private final StatusReport report = new StatusReport(tcp, ResidentMemory.system(), progress);
     private final Leftovers leftovers;
     private final Consumer<RolloutEvent> eventLog;
@@ -114,7 +115,7 @@ public final class Daemon {
     }
 
     private int loop(Path socket) {
-        Signals.install(s -> events.add(new Event.SignalReceived(s)));
+        SignalHandlers.install(s -> events.add(new Event.SignalReceived(s)));
         LOG.info("{}", Logfmt.event("starting").kv("config", configFile).kv("pid", ProcessHandle.current().pid())
                 .kv("socket", socket).kv("groups", config.groups().stream().map(GroupConfig::name).toList()));
         for (GroupConfig g : config.groups()) {

@@ -1,7 +1,7 @@
 package io.rolld.daemon;
 
-import io.rolld.drain.ProcNetTcp;
-import io.rolld.process.ResidentMemory;
+import io.rolld.os.ProcNetTcp;
+import io.rolld.os.ResidentMemory;
 import io.rolld.rollout.GroupStatus;
 import io.rolld.rollout.Health;
 import io.rolld.rollout.Phase;
@@ -25,9 +25,9 @@ final class StatusReport {
 
     private final ProcNetTcp tcp;
     private final ResidentMemory memory;
-    private final Progress progress;
+    private final RolloutActivity progress;
 
-    StatusReport(ProcNetTcp tcp, ResidentMemory memory, Progress progress) {
+    StatusReport(ProcNetTcp tcp, ResidentMemory memory, RolloutActivity progress) {
         this.tcp = tcp;
         this.memory = memory;
         this.progress = progress;

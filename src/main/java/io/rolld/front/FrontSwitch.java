@@ -1,9 +1,9 @@
 package io.rolld.front;
-
 import com.samskivert.mustache.Mustache;
 import com.samskivert.mustache.MustacheException;
 import io.rolld.config.Hook;
-import io.rolld.process.ShellCommand;
+import io.rolld.os.AtomicFile;
+import io.rolld.os.ShellCommand;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,5 +1,7 @@
 package io.rolld.process;
 
+import io.rolld.os.PosixSignal;
+
 /** How a worker ended. */
 public sealed interface Exit {
 

@@ -1,5 +1,8 @@
 package io.rolld.process;
-
+import io.rolld.os.ErrnoException;
+import io.rolld.os.InheritedSockets;
+import io.rolld.os.ListeningSocket;
+import io.rolld.os.PosixSpawn;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,38 +36,38 @@ public final class NativeSpawn {
 
     /**
      * @param fds rolld's descriptors to hand on, in order; each becomes fd {@code 3 + index}. They
-     *            must all be {@code >= 3 + fds.size()} (see {@link HeldSocket}) so no dup2 overwrites a later source.
+     *            must all be {@code >= 3 + fds.size()} (see {@link ListeningSocket}) so no dup2 overwrites a later source.
      */
     public static Worker spawn(WorkerSpec spec, List<Integer> fds) throws IOException {
-        List<Libc.FileAction> actions = new ArrayList<>();
-        actions.add(new Libc.FileAction.Chdir(spec.directory().toString()));
-        actions.add(new Libc.FileAction.Open(0, "/dev/null", Libc.O_RDONLY, 0));
+        List<PosixSpawn.FileAction> actions = new ArrayList<>();
+        actions.add(new PosixSpawn.FileAction.Chdir(spec.directory().toString()));
+        actions.add(new PosixSpawn.FileAction.Open(0, "/dev/null", PosixSpawn.O_RDONLY, 0));
         output(spec.stdout(), 1).ifPresent(actions::add);
         output(spec.stderr(), 2).ifPresent(actions::add);
         for (int i = 0; i < fds.size(); i++) {
-            if (fds.get(i) < Listeners.FIRST_FD + fds.size()) {
+            if (fds.get(i) < InheritedSockets.FIRST_FD + fds.size()) {
                 throw new IllegalArgumentException("fd " + fds.get(i) + " would be overwritten by an earlier dup2");
             }
-            actions.add(new Libc.FileAction.Dup2(fds.get(i), Listeners.FIRST_FD + i));
+            actions.add(new PosixSpawn.FileAction.Dup2(fds.get(i), InheritedSockets.FIRST_FD + i));
         }
-        actions.add(new Libc.FileAction.CloseFrom(Listeners.FIRST_FD + fds.size()));
+        actions.add(new PosixSpawn.FileAction.CloseFrom(InheritedSockets.FIRST_FD + fds.size()));
 
         List<String> argv = new ArrayList<>(List.of(SHELL, "-c", EXPORT_OWN_PID));
         argv.addAll(spec.argv());
         long pid;
         try {
-            pid = Libc.posixSpawn(SHELL, argv, environment(spec.env()), actions, DEFAULT_SIGNALS);
-        } catch (Libc.ErrnoException e) {
+            pid = PosixSpawn.posixSpawn(SHELL, argv, environment(spec.env()), actions, DEFAULT_SIGNALS);
+        } catch (ErrnoException e) {
             throw new IOException("cannot start " + String.join(" ", spec.argv()) + ": " + e.getMessage(), e);
         }
         // A zombie still has its /proc entry, so the handle exists until the reaper below runs.
         ProcessHandle handle = ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("spawned pid " + pid + " vanished"));
         CompletableFuture<Exit> exit = new CompletableFuture<>();
-        Thread.ofPlatform().daemon().name("reaper-" + pid).start(() -> exit.complete(decode(Libc.waitpid(pid))));
+        Thread.ofPlatform().daemon().name("reaper-" + pid).start(() -> exit.complete(decode(PosixSpawn.waitpid(pid))));
         return new Worker(spec.port(), handle, exit, spec.stderr());
     }
 
-    private static Optional<Libc.FileAction> output(Optional<Path> file, int fd) throws IOException {
+    private static Optional<PosixSpawn.FileAction> output(Optional<Path> file, int fd) throws IOException {
         if (file.isEmpty()) {
             return Optional.empty(); // rolld's own stdout/stderr, as with ProcessBuilder's INHERIT
         }
@@ -72,7 +75,7 @@ public final class NativeSpawn {
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        return Optional.of(new Libc.FileAction.Open(fd, file.get().toString(), Libc.O_WRONLY | Libc.O_CREAT | Libc.O_APPEND, FILE_MODE));
+        return Optional.of(new PosixSpawn.FileAction.Open(fd, file.get().toString(), PosixSpawn.O_WRONLY | PosixSpawn.O_CREAT | PosixSpawn.O_APPEND, FILE_MODE));
     }
 
     private static List<String> environment(Map<String, String> added) {

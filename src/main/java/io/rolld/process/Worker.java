@@ -1,5 +1,6 @@
 package io.rolld.process;
-
+import io.rolld.os.PosixSignal;
+import io.rolld.os.ProcessTree;
 import java.io.File;
 import java.io.IOException;
 import java.lang.ProcessBuilder.Redirect;

@@ -1,9 +1,9 @@
 package io.rolld.rollout;
 
 import io.rolld.config.GroupConfig;
-import io.rolld.config.Supervision;
 import io.rolld.config.Supervision.EventKind;
-import io.rolld.process.ShellCommand;
+import io.rolld.config.Supervision;
+import io.rolld.os.ShellCommand;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

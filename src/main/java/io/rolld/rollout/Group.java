@@ -1,10 +1,10 @@
 package io.rolld.rollout;
 
 import io.rolld.config.GroupConfig;
-import io.rolld.drain.ProcNetTcp;
+import io.rolld.os.MemoryReader;
+import io.rolld.os.PosixSignal;
+import io.rolld.os.ProcNetTcp;
 import io.rolld.process.Exit;
-import io.rolld.process.MemoryReader;
-import io.rolld.process.PosixSignal;
 import io.rolld.process.Worker;
 import io.rolld.process.WorkerSet;
 import java.nio.file.Path;
@@ -13,10 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.SplittableRandom;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -41,7 +41,7 @@ public final class Group {
     private final BlockingQueue<Inbox> inbox = new LinkedBlockingQueue<>();
     private final Thread thread;
     /** Held-socket mode only: bound by the group's thread, closed by shutdown once the thread has ended. */
-    private final SocketHold sockets = new SocketHold();
+    private final HeldSocketKeeper sockets = new HeldSocketKeeper();
 
     /** What wakes the group's thread; deadlines wake it by the end of its wait. */
     private sealed interface Inbox {

@@ -2,8 +2,8 @@ package io.rolld.rollout;
 
 import io.rolld.config.GroupConfig;
 import io.rolld.front.FrontSwitch;
+import io.rolld.os.PosixSignal;
 import io.rolld.process.Exit;
-import io.rolld.process.PosixSignal;
 import io.rolld.process.Worker;
 import io.rolld.process.WorkerSet;
 import java.util.List;

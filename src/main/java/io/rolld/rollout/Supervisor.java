@@ -2,8 +2,8 @@ package io.rolld.rollout;
 
 import io.rolld.config.GroupConfig;
 import io.rolld.config.Supervision;
+import io.rolld.os.MemoryReader;
 import io.rolld.process.Exit;
-import io.rolld.process.MemoryReader;
 import io.rolld.process.Worker;
 import io.rolld.process.WorkerSet;
 import java.io.IOException;

@@ -4,8 +4,8 @@ import io.rolld.config.GroupConfig;
 import io.rolld.config.Placeholders;
 import io.rolld.config.RunAs;
 import io.rolld.config.ShellWords;
+import io.rolld.os.InheritedSockets;
 import io.rolld.process.Envdir;
-import io.rolld.process.Listeners;
 import io.rolld.process.NativeSpawn;
 import io.rolld.process.Worker;
 import io.rolld.process.WorkerSpec;
@@ -23,13 +23,13 @@ import java.util.Optional;
  * starts (the group's {@code env} plus its envdir as read then), so a worker respawned or replaced
  * later gets the environment of its generation, not a newer one.
  */
-record WorkerSpecs(GroupConfig group, Map<String, String> env, Optional<Listeners> sockets) {
+record WorkerSpecs(GroupConfig group, Map<String, String> env, Optional<InheritedSockets> sockets) {
     WorkerSpecs {
         env = Map.copyOf(env);
     }
 
     /** Reads the envdir, if the group has one; {@code sockets} are the held ones in held-socket mode. */
-    static WorkerSpecs load(GroupConfig group, Optional<Listeners> sockets) throws IOException {
+    static WorkerSpecs load(GroupConfig group, Optional<InheritedSockets> sockets) throws IOException {
         var envdir = group.supervision().envdir();
         return new WorkerSpecs(group, envdir.isPresent() ? Envdir.overlay(group.env(), envdir.get()) : group.env(), sockets);
     }
@@ -73,7 +73,7 @@ record WorkerSpecs(GroupConfig group, Map<String, String> env, Optional<Listener
      * stay per worker; its environment carries both inheritance protocols and, for the notify
      * rule, {@code NOTIFY_SOCKET}. Its port is the first held TCP port.
      */
-    private WorkerSpec forHeldSlot(int slot, long generation, Listeners sockets, Optional<Path> notifySocket) {
+    private WorkerSpec forHeldSlot(int slot, long generation, InheritedSockets sockets, Optional<Path> notifySocket) {
         Map<String, String> env = new HashMap<>(this.env);
         env.put("ROLLD_GROUP", group.name());
         env.put("ROLLD_GENERATION", Long.toString(generation));

@@ -1,9 +1,9 @@
 package io.rolld.drain;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rolld.os.ProcNetTcp;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;

@@ -1,4 +1,4 @@
-package io.rolld.process;
+package io.rolld.os;
 
 import io.rolld.config.Supervision.Metric;
 import java.io.IOException;

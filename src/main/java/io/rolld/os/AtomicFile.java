@@ -1,4 +1,4 @@
-package io.rolld.front;
+package io.rolld.os;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -30,7 +30,7 @@ public final class AtomicFile {
     }
 
     /** The current content, or empty when the file does not exist yet. */
-    static Optional<byte[]> read(Path target) throws IOException {
+    public static Optional<byte[]> read(Path target) throws IOException {
         return Files.exists(target) ? Optional.of(Files.readAllBytes(target)) : Optional.empty();
     }
 }

@@ -1,4 +1,4 @@
-package io.rolld.drain;
+package io.rolld.os;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -12,12 +12,12 @@ import java.util.function.Consumer;
  * is in, and when each group's last rollout finished. Fed with every rollout event, from the
  * groups' threads; then it runs {@code afterChange} (the state files are rewritten).
  */
-final class Progress implements Consumer<RolloutEvent> {
+final class RolloutActivity implements Consumer<RolloutEvent> {
     private final Map<String, RolloutEvent.Transition> running = new ConcurrentHashMap<>();
     private final Map<String, Instant> finishedAt = new ConcurrentHashMap<>();
     private final Runnable afterChange;
 
-    Progress(Runnable afterChange) {
+    RolloutActivity(Runnable afterChange) {
         this.afterChange = afterChange;
     }
 

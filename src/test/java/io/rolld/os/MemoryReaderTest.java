@@ -1,4 +1,4 @@
-package io.rolld.process;
+package io.rolld.os;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package io.rolld.process;
+package io.rolld.os;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,7 +19,7 @@ public final class ProcessTree {
      */
     public static List<Long> stop(ProcessHandle root, PosixSignal signal, Duration timeout) throws InterruptedException {
         List<ProcessHandle> tree = snapshot(root);
-        tree.forEach(p -> Libc.kill(p.pid(), signal.number()));
+        tree.forEach(p -> SignalCalls.kill(p.pid(), signal.number()));
         long deadline = System.nanoTime() + timeout.toNanos();
         if (awaitGone(tree, deadline)) {
             return List.of();
@@ -27,7 +27,7 @@ public final class ProcessTree {
         List<ProcessHandle> left = snapshot(root).stream().filter(ProcessHandle::isAlive).toList();
         List<ProcessHandle> stubborn = new ArrayList<>(left);
         tree.stream().filter(p -> p.isAlive() && !stubborn.contains(p)).forEach(stubborn::add);
-        stubborn.forEach(p -> Libc.kill(p.pid(), PosixSignal.KILL.number()));
+        stubborn.forEach(p -> SignalCalls.kill(p.pid(), PosixSignal.KILL.number()));
         awaitGone(stubborn, System.nanoTime() + KILL_WAIT.toNanos());
         return stubborn.stream().map(ProcessHandle::pid).toList();
     }

@@ -1,4 +1,4 @@
-package io.rolld.process;
+package io.rolld.os;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -12,7 +12,7 @@ import java.util.Optional;
  * @param v6Only    IPV6_V6ONLY for an IPv6 address ({@code [::]:80} then takes no IPv4 traffic)
  * @param mode      file mode of a Unix socket, e.g. 0660; empty keeps the umask's
  */
-public record Listen(Address address, String name, int backlog, boolean reusePort, boolean v6Only, Optional<Integer> mode) {
+public record HeldSocketConfig(Address address, String name, int backlog, boolean reusePort, boolean v6Only, Optional<Integer> mode) {
     public static final int DEFAULT_BACKLOG = 1024;
 
     /** Where the socket is bound. */

@@ -1,7 +1,7 @@
 package io.rolld.rollout;
 
-import io.rolld.config.Listen;
-import io.rolld.process.Listeners;
+import io.rolld.config.HeldSocketConfig;
+import io.rolld.os.InheritedSockets;
 import java.io.IOException;
 import java.util.List;
 
@@ -10,16 +10,16 @@ import java.util.List;
  * failure fails the first start and rolld exits), handed to every generation, closed at shutdown.
  * Only the group's thread binds; shutdown closes after that thread has ended.
  */
-final class SocketHold {
-    private Listeners listeners;
+final class HeldSocketKeeper {
+    private InheritedSockets listeners;
 
     /** The held sockets, bound on the first call; a later configuration naming other addresses is refused. */
-    Listeners listeners(List<Listen> listen) throws IOException {
+    InheritedSockets listeners(List<HeldSocketConfig> listen) throws IOException {
         if (listeners == null) {
-            listeners = Listeners.open(listen);
+            listeners = InheritedSockets.open(listen);
         } else if (!listen.equals(listeners.sockets().stream().map(s -> s.listen()).toList())) {
             throw new IOException("the 'listen' addresses changed from " + listeners.sockets().stream().map(s -> s.listen().address()).toList()
-                    + " to " + listen.stream().map(Listen::address).toList()
+                    + " to " + listen.stream().map(HeldSocketConfig::address).toList()
                     + "; the held sockets are bound once, so restart rolld to bind new ones");
         }
         return listeners;

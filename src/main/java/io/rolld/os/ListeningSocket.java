@@ -1,6 +1,6 @@
-package io.rolld.process;
+package io.rolld.os;
 
-import io.rolld.config.Listen;
+import io.rolld.config.HeldSocketConfig;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -13,15 +13,15 @@ import java.util.Set;
  * A listening socket rolld bound and keeps open, so its accept queue outlives every worker that
  * inherits it. The descriptor is close-on-exec in rolld: only the spawner's dup2 hands it on.
  */
-public final class HeldSocket implements AutoCloseable {
+public final class ListeningSocket implements AutoCloseable {
     /** Held descriptors are moved this high so a worker's dup2 targets (3, 4, ...) never overwrite one. */
     static final int LOWEST_FD = 3 + io.rolld.config.HeldSockets.MAX_SOCKETS;
 
-    private final Listen listen;
+    private final HeldSocketConfig listen;
     private final int fd;
     private final int port;
 
-    private HeldSocket(Listen listen, int fd, int port) {
+    private ListeningSocket(HeldSocketConfig listen, int fd, int port) {
         this.listen = listen;
         this.fd = fd;
         this.port = port;
@@ -31,48 +31,48 @@ public final class HeldSocket implements AutoCloseable {
      * socket, setsockopt, bind, listen. A stale Unix socket file left by an earlier run is replaced;
      * any other file at that path is refused.
      *
-     * @throws Libc.ErrnoException naming the call, the address and the errno text, e.g.
+     * @throws ErrnoException naming the call, the address and the errno text, e.g.
      *                             {@code bind(127.0.0.1:8080) failed: Address already in use (EADDRINUSE)}
      */
-    public static HeldSocket bind(Listen listen) throws IOException {
+    public static ListeningSocket bind(HeldSocketConfig listen) throws IOException {
         String what = listen.address().toString();
         int domain = switch (listen.address()) {
-            case Listen.Inet(String host, int p) -> host.contains(":") ? Libc.AF_INET6 : Libc.AF_INET;
-            case Listen.Unix u -> Libc.AF_UNIX;
+            case HeldSocketConfig.Inet(String host, int p) -> host.contains(":") ? SocketCalls.AF_INET6 : SocketCalls.AF_INET;
+            case HeldSocketConfig.Unix u -> SocketCalls.AF_UNIX;
         };
-        int raw = Libc.socket(domain, Libc.SOCK_STREAM | Libc.SOCK_CLOEXEC);
+        int raw = SocketCalls.socket(domain, SocketCalls.SOCK_STREAM | SocketCalls.SOCK_CLOEXEC);
         int fd;
         try {
-            fd = Libc.dupAtLeast(raw, LOWEST_FD);
+            fd = SocketCalls.dupAtLeast(raw, LOWEST_FD);
         } finally {
-            Libc.close(raw);
+            SocketCalls.close(raw);
         }
         try {
             switch (listen.address()) {
-                case Listen.Inet(String host, int p) -> {
-                    Libc.setsockopt(fd, Libc.SOL_SOCKET, Libc.SO_REUSEADDR, 1);
+                case HeldSocketConfig.Inet(String host, int p) -> {
+                    SocketCalls.setsockopt(fd, SocketCalls.SOL_SOCKET, SocketCalls.SO_REUSEADDR, 1);
                     if (listen.reusePort()) {
-                        Libc.setsockopt(fd, Libc.SOL_SOCKET, Libc.SO_REUSEPORT, 1);
+                        SocketCalls.setsockopt(fd, SocketCalls.SOL_SOCKET, SocketCalls.SO_REUSEPORT, 1);
                     }
-                    if (domain == Libc.AF_INET6) {
-                        Libc.setsockopt(fd, Libc.IPPROTO_IPV6, Libc.IPV6_V6ONLY, listen.v6Only() ? 1 : 0);
+                    if (domain == SocketCalls.AF_INET6) {
+                        SocketCalls.setsockopt(fd, SocketCalls.IPPROTO_IPV6, SocketCalls.IPV6_V6ONLY, listen.v6Only() ? 1 : 0);
                     }
                     byte[] address = host.isEmpty() ? new byte[4] : InetAddress.ofLiteral(host).getAddress();
-                    Libc.bindInet(fd, address, p, what);
+                    SocketCalls.bindInet(fd, address, p, what);
                 }
-                case Listen.Unix(Path path) -> {
+                case HeldSocketConfig.Unix(Path path) -> {
                     removeStaleSocket(path);
-                    Libc.bindUnix(fd, path.toString(), what);
+                    SocketCalls.bindUnix(fd, path.toString(), what);
                     if (listen.mode().isPresent()) {
                         Files.setPosixFilePermissions(path, permissions(listen.mode().get()));
                     }
                 }
             }
-            Libc.listen(fd, listen.backlog(), what);
-            int port = listen.address() instanceof Listen.Inet ? Libc.localPort(fd) : 0;
-            return new HeldSocket(listen, fd, port);
+            SocketCalls.listen(fd, listen.backlog(), what);
+            int port = listen.address() instanceof HeldSocketConfig.Inet ? SocketCalls.localPort(fd) : 0;
+            return new ListeningSocket(listen, fd, port);
         } catch (IOException | RuntimeException e) {
-            Libc.close(fd);
+            SocketCalls.close(fd);
             throw e;
         }
     }
@@ -106,7 +106,7 @@ public final class HeldSocket implements AutoCloseable {
         return set;
     }
 
-    public Listen listen() {
+    public HeldSocketConfig listen() {
         return listen;
     }
 
@@ -123,8 +123,8 @@ public final class HeldSocket implements AutoCloseable {
     /** Closes rolld's copy; the socket (and its queue) ends once no worker holds it either. A Unix socket's file is removed. */
     @Override
     public void close() {
-        Libc.close(fd);
-        if (listen.address() instanceof Listen.Unix(Path path)) {
+        SocketCalls.close(fd);
+        if (listen.address() instanceof HeldSocketConfig.Unix(Path path)) {
             try {
                 Files.deleteIfExists(path);
             } catch (IOException e) {

@@ -1,6 +1,6 @@
-package io.rolld.process;
+package io.rolld.os;
 
-import io.rolld.config.Listen;
+import io.rolld.config.HeldSocketConfig;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,42 +12,42 @@ import java.util.stream.IntStream;
  * The sockets one group holds, in configuration order: the i-th becomes fd 3+i in every worker.
  * Also speaks the two inheritance protocols, so servers written for either run unchanged.
  */
-public final class Listeners implements AutoCloseable {
+public final class InheritedSockets implements AutoCloseable {
     /** The first inherited descriptor (SD_LISTEN_FDS_START). */
     public static final int FIRST_FD = 3;
 
-    private final List<HeldSocket> sockets;
+    private final List<ListeningSocket> sockets;
 
-    private Listeners(List<HeldSocket> sockets) {
+    private InheritedSockets(List<ListeningSocket> sockets) {
         this.sockets = List.copyOf(sockets);
     }
 
     /** Binds every address, or none: on a failure the ones already bound are closed again. */
-    public static Listeners open(List<Listen> listen) throws IOException {
-        List<HeldSocket> bound = new ArrayList<>();
+    public static InheritedSockets open(List<HeldSocketConfig> listen) throws IOException {
+        List<ListeningSocket> bound = new ArrayList<>();
         try {
-            for (Listen l : listen) {
-                bound.add(HeldSocket.bind(l));
+            for (HeldSocketConfig l : listen) {
+                bound.add(ListeningSocket.bind(l));
             }
         } catch (IOException | RuntimeException e) {
-            bound.forEach(HeldSocket::close);
+            bound.forEach(ListeningSocket::close);
             throw e;
         }
-        return new Listeners(bound);
+        return new InheritedSockets(bound);
     }
 
-    public List<HeldSocket> sockets() {
+    public List<ListeningSocket> sockets() {
         return sockets;
     }
 
     /** rolld's descriptors, in the order workers receive them. */
     public List<Integer> fds() {
-        return sockets.stream().map(HeldSocket::fd).toList();
+        return sockets.stream().map(ListeningSocket::fd).toList();
     }
 
     /** The bound TCP ports, in order (0 for Unix sockets). */
     public List<Integer> ports() {
-        return sockets.stream().map(HeldSocket::port).toList();
+        return sockets.stream().map(ListeningSocket::port).toList();
     }
 
     /**
@@ -65,16 +65,16 @@ public final class Listeners implements AutoCloseable {
     }
 
     /** As written in the configuration, except a port 0 (tests) shows the port the kernel chose. */
-    private static String starterKey(HeldSocket s) {
+    private static String starterKey(ListeningSocket s) {
         return switch (s.listen().address()) {
-            case Listen.Inet(String host, int port) when port == 0 -> new Listen.Inet(host, s.port()).starterKey();
-            case Listen.Address a -> a.starterKey();
+            case HeldSocketConfig.Inet(String host, int port) when port == 0 -> new HeldSocketConfig.Inet(host, s.port()).starterKey();
+            case HeldSocketConfig.Address a -> a.starterKey();
         };
     }
 
     @Override
     public void close() {
-        sockets.forEach(HeldSocket::close);
+        sockets.forEach(ListeningSocket::close);
     }
 
     @Override

@@ -1,4 +1,4 @@
-package io.rolld.process;
+package io.rolld.os;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,13 +25,13 @@ public final class NotifySocket implements AutoCloseable {
 
     public static NotifySocket bind(Path path) throws IOException {
         Files.deleteIfExists(path);
-        int fd = Libc.socket(Libc.AF_UNIX, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC | Libc.SOCK_NONBLOCK);
+        int fd = SocketCalls.socket(SocketCalls.AF_UNIX, SocketCalls.SOCK_DGRAM | SocketCalls.SOCK_CLOEXEC | SocketCalls.SOCK_NONBLOCK);
         try {
-            Libc.setsockopt(fd, Libc.SOL_SOCKET, Libc.SO_PASSCRED, 1);
-            Libc.bindUnix(fd, path.toString(), "notify socket " + path);
+            SocketCalls.setsockopt(fd, SocketCalls.SOL_SOCKET, SocketCalls.SO_PASSCRED, 1);
+            SocketCalls.bindUnix(fd, path.toString(), "notify socket " + path);
             return new NotifySocket(path, fd);
         } catch (RuntimeException e) {
-            Libc.close(fd);
+            SocketCalls.close(fd);
             throw e;
         }
     }
@@ -47,8 +47,8 @@ public final class NotifySocket implements AutoCloseable {
     /** Every notice queued so far, without waiting; a datagram may hold several newline-separated assignments. */
     public List<Notice> poll() {
         List<Notice> notices = new ArrayList<>();
-        Optional<Libc.Datagram> d;
-        while ((d = Libc.receiveWithSender(fd, MAX_DATAGRAM)).isPresent()) {
+        Optional<SocketCalls.Datagram> d;
+        while ((d = SocketCalls.receiveWithSender(fd, MAX_DATAGRAM)).isPresent()) {
             long pid = d.get().senderPid();
             d.get().text().lines().filter(l -> !l.isBlank()).forEach(l -> notices.add(new Notice(pid, l.strip())));
         }
@@ -57,7 +57,7 @@ public final class NotifySocket implements AutoCloseable {
 
     @Override
     public void close() {
-        Libc.close(fd);
+        SocketCalls.close(fd);
         try {
             Files.deleteIfExists(path);
         } catch (IOException e) {
