@@ -33,6 +33,10 @@ public final class Rolld implements AutoCloseable {
     private static final int TAIL = 40;
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
     private static final Duration KILL_TIMEOUT = Duration.ofSeconds(5);
+    /** How often a wait for a line checks that rolld still runs. */
+    private static final Duration EXIT_POLL = Duration.ofMillis(100);
+    /** After rolld exited, how long its last lines may take to arrive. */
+    private static final Duration EXIT_GRACE = Duration.ofSeconds(2);
 
     private final Process process;
     private final Path log;
@@ -125,6 +129,7 @@ public final class Rolld implements AutoCloseable {
 
     private String awaitLine(Predicate<String> matches, String what, int from, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
+        long exitSeen = 0;
         synchronized (lines) {
             int next = from;
             while (true) {
@@ -133,14 +138,22 @@ public final class Rolld implements AutoCloseable {
                         return lines.get(next);
                     }
                 }
-                long left = deadline - System.nanoTime();
-                if (left <= 0 || (!reader.isAlive() && next >= lines.size())) {
-                    String why = left <= 0 ? "timed out after " + timeout.toMillis() + " ms" : "rolld output ended";
-                    throw new AssertionError(why + " waiting for " + what + " in rolld's output (pid " + pid()
+                long now = System.nanoTime();
+                if (exitSeen == 0 && !process.isAlive()) {
+                    exitSeen = now;
+                }
+                // Once rolld has exited, its last lines are read within a moment (a worker it
+                // left behind may keep the pipe open, so the end of the output is not awaited).
+                boolean exited = exitSeen != 0 && (!reader.isAlive() || now - exitSeen > EXIT_GRACE.toNanos());
+                long left = deadline - now;
+                if (left <= 0 || exited) {
+                    String why = exited ? "rolld exited with code " + process.exitValue()
+                            : "timed out after " + timeout.toMillis() + " ms";
+                    throw new AssertionError(why + " while waiting for " + what + " in rolld's output (pid " + pid()
                             + exitDescription() + ", log " + log + "); last " + TAIL + " lines:\n" + tailLocked());
                 }
                 try {
-                    lines.wait(TimeUnit.NANOSECONDS.toMillis(left) + 1);
+                    lines.wait(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, EXIT_POLL.toMillis()));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException(e);
@@ -154,7 +167,7 @@ public final class Rolld implements AutoCloseable {
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new AssertionError("rolld pid " + pid() + " still running after " + timeout.toMillis()
-                        + " ms; last lines:\n" + tail());
+                        + " ms (log " + log + "); last " + TAIL + " lines:\n" + tail());
             }
             reader.join(Duration.ofSeconds(5));
             return process.exitValue();
