@@ -27,6 +27,11 @@ public final class ListeningSocket implements AutoCloseable {
         this.port = port;
     }
 
+    /** A socket bound elsewhere (see {@link ForeignSockets}): {@code fd} is rolld's, already at {@link #LOWEST_FD} or above. */
+    static ListeningSocket of(HeldSocketConfig listen, int fd, int port) {
+        return new ListeningSocket(listen, fd, port);
+    }
+
     /**
      * socket, setsockopt, bind, listen. A stale Unix socket file left by an earlier run is replaced;
      * any other file at that path is refused.

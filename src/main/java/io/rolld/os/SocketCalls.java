@@ -5,16 +5,15 @@ import static io.rolld.os.NativeCalls.*;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
+import io.rolld.config.HeldSocketConfig;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.ByteOrder;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /** The socket calls behind {@link ListeningSocket} and {@link NotifySocket}; methods keep their C names. */
@@ -25,6 +24,7 @@ final class SocketCalls {
     private static final MethodHandle LISTEN = bind("listen", FunctionDescriptor.of(INT, INT, INT));
     private static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(INT, INT));
     private static final MethodHandle GETSOCKNAME = bind("getsockname", FunctionDescriptor.of(INT, INT, ADDR, ADDR));
+    private static final MethodHandle GETSOCKOPT = bind("getsockopt", FunctionDescriptor.of(INT, INT, INT, INT, ADDR, ADDR));
     private static final MethodHandle FCNTL = LINKER.downcallHandle(find("fcntl"),
             FunctionDescriptor.of(INT, INT, INT, INT), CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
     private static final MethodHandle RECVMSG = bind("recvmsg", FunctionDescriptor.of(ValueLayout.JAVA_LONG, INT, ADDR, INT));
@@ -40,6 +40,8 @@ final class SocketCalls {
     static final int SO_REUSEADDR = 2;
     static final int SO_PASSCRED = 16;
     static final int SO_REUSEPORT = 15;
+    static final int SO_TYPE = 3;
+    static final int SO_ACCEPTCONN = 30;
     static final int IPPROTO_IPV6 = 41;
     static final int IPV6_V6ONLY = 26;
     private static final int F_DUPFD_CLOEXEC = 1030;
@@ -121,6 +123,40 @@ final class SocketCalls {
             MemorySegment len = arena.allocateFrom(INT, 128);
             check(call(arena, "getsockname", s -> (int) GETSOCKNAME.invokeExact(s, fd, sa, len)), "getsockname");
             return Short.toUnsignedInt(sa.get(ValueLayout.JAVA_SHORT.withOrder(ByteOrder.BIG_ENDIAN), 2));
+        }
+    }
+
+    static int getsockopt(int fd, int level, int option) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment v = arena.allocate(INT);
+            MemorySegment len = arena.allocateFrom(INT, (int) INT.byteSize());
+            check(call(arena, "getsockopt", s -> (int) GETSOCKOPT.invokeExact(s, fd, level, option, v, len)), "getsockopt(" + option + ")");
+            return v.get(INT, 0);
+        }
+    }
+
+    /** What a socket is bound to (getsockname): an IPv4/IPv6 address and port, or a Unix path; empty for another family. */
+    static Optional<HeldSocketConfig.Address> localAddress(int fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment sa = arena.allocate(128);
+            MemorySegment len = arena.allocateFrom(INT, 128);
+            check(call(arena, "getsockname", s -> (int) GETSOCKNAME.invokeExact(s, fd, sa, len)), "getsockname");
+            int family = Short.toUnsignedInt(sa.get(ValueLayout.JAVA_SHORT, 0));
+            int port = Short.toUnsignedInt(sa.get(ValueLayout.JAVA_SHORT.withOrder(ByteOrder.BIG_ENDIAN), 2));
+            return switch (family) {
+                case AF_INET -> Optional.of(new HeldSocketConfig.Inet(literal(sa.asSlice(4, 4)), port));
+                case AF_INET6 -> Optional.of(new HeldSocketConfig.Inet(literal(sa.asSlice(8, 16)), port));
+                case AF_UNIX -> Optional.of(new HeldSocketConfig.Unix(Path.of(sa.asSlice(2, SUN_PATH_MAX).getString(0))));
+                default -> Optional.empty();
+            };
+        }
+    }
+
+    private static String literal(MemorySegment bytes) {
+        try {
+            return InetAddress.getByAddress(bytes.toArray(ValueLayout.JAVA_BYTE)).getHostAddress();
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("a 4 or 16 byte address is always valid", e);
         }
     }
 

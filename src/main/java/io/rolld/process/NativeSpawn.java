@@ -1,4 +1,5 @@
 package io.rolld.process;
+import io.rolld.os.Exit;
 import io.rolld.os.ErrnoException;
 import io.rolld.os.InheritedSockets;
 import io.rolld.os.ListeningSocket;
@@ -63,7 +64,7 @@ public final class NativeSpawn {
         // A zombie still has its /proc entry, so the handle exists until the reaper below runs.
         ProcessHandle handle = ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("spawned pid " + pid + " vanished"));
         CompletableFuture<Exit> exit = new CompletableFuture<>();
-        Thread.ofPlatform().daemon().name("reaper-" + pid).start(() -> exit.complete(decode(PosixSpawn.waitpid(pid))));
+        Thread.ofPlatform().daemon().name("reaper-" + pid).start(() -> exit.complete(Exit.ofWaitStatus(PosixSpawn.waitpid(pid))));
         return new Worker(spec.port(), handle, exit, spec.stderr());
     }
 
@@ -83,11 +84,5 @@ public final class NativeSpawn {
         NOT_INHERITED.forEach(env::remove);
         env.putAll(added);
         return env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).sorted().toList();
-    }
-
-    /** A raw wait status: low 7 bits are the terminating signal, or 0 with the exit code in the next byte. */
-    static Exit decode(int status) {
-        int signal = status & 0x7f;
-        return signal == 0 ? new Exit.Code((status >> 8) & 0xff) : new Exit.Signaled(signal);
     }
 }

@@ -4,7 +4,7 @@ import io.rolld.config.GroupConfig;
 import io.rolld.os.MemoryReader;
 import io.rolld.os.PosixSignal;
 import io.rolld.os.ProcNetTcp;
-import io.rolld.process.Exit;
+import io.rolld.os.Exit;
 import io.rolld.process.Worker;
 import io.rolld.process.WorkerSet;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package io.rolld.rollout;
 
 import io.rolld.os.MemoryReader;
-import io.rolld.process.Exit;
+import io.rolld.os.Exit;
 import java.util.List;
 import java.util.Map;
 

@@ -3,7 +3,7 @@ package io.rolld.rollout;
 import io.rolld.config.GroupConfig;
 import io.rolld.config.Supervision;
 import io.rolld.os.MemoryReader;
-import io.rolld.process.Exit;
+import io.rolld.os.Exit;
 import io.rolld.process.Worker;
 import io.rolld.process.WorkerSet;
 import java.io.IOException;

@@ -2,7 +2,7 @@ package io.rolld.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.rolld.process.Exit;
+import io.rolld.os.Exit;
 import io.rolld.rollout.RolloutEvent;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,6 +3,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rolld.config.HeldSocketConfig;
+import io.rolld.os.Exit;
 import io.rolld.os.InheritedSockets;
 import io.rolld.os.NotifySocket;
 import io.rolld.os.PosixSignal;

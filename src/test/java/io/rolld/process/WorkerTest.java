@@ -3,6 +3,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rolld.os.Exit;
 import io.rolld.os.PosixSignal;
 import io.rolld.os.ProcessTree;
 import java.nio.file.Files;

@@ -1,6 +1,4 @@
-package io.rolld.process;
-
-import io.rolld.os.PosixSignal;
+package io.rolld.os;
 
 /** How a worker ended. */
 public sealed interface Exit {
@@ -20,10 +18,27 @@ public sealed interface Exit {
     }
 
     /**
+     * The process is gone but its status cannot be known: it was not rolld's child (an adopted
+     * worker: its parent, init, collected the status), or someone else reaped it first.
+     */
+    record Unknown() implements Exit {
+        @Override
+        public String toString() {
+            return "exit status unknown (not rolld's child)";
+        }
+    }
+
+    /**
      * Decodes {@link Process#exitValue()}: the JDK reports death by signal N as 128 + N, which a
      * program could also return on purpose; we read it as a signal, as shells do.
      */
-    static Exit ofJdkValue(int value) {
+    public static Exit ofJdkValue(int value) {
         return value > 128 && value < 128 + 65 ? new Signaled(value - 128) : new Code(value);
+    }
+
+    /** A raw wait status: low 7 bits are the terminating signal, or 0 with the exit code in the next byte. */
+    public static Exit ofWaitStatus(int status) {
+        int signal = status & 0x7f;
+        return signal == 0 ? new Code((status >> 8) & 0xff) : new Signaled(signal);
     }
 }
