@@ -67,7 +67,14 @@ public final class NativeSpawn {
         ProcessHandle handle = ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("spawned pid " + pid + " vanished"));
         // The pidfd watch notices the exit (one thread for every worker); waitpid then reaps the
         // zombie at once and gives the authoritative status.
-        CompletableFuture<Exit> exit = ProcessWatch.shared().onExit(handle).thenApply(seen -> Exit.ofWaitStatus(PosixSpawn.waitpid(pid)));
+        CompletableFuture<Exit> exit;
+        try {
+            exit = ProcessWatch.shared().onExit(handle).thenApply(seen -> Exit.ofWaitStatus(PosixSpawn.waitpid(pid)));
+        } catch (ErrnoException e) { // pidfds need Linux 5.4+: never leave an unwatched worker behind
+            handle.destroyForcibly();
+            PosixSpawn.waitpid(pid);
+            throw new IOException("cannot watch " + String.join(" ", spec.argv()) + " (pid " + pid + "): " + e.getMessage(), e);
+        }
         return new Worker(spec.port(), handle, exit, spec.stderr());
     }
 
