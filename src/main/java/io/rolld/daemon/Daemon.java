@@ -7,17 +7,21 @@ import io.rolld.config.GroupConfig;
 import io.rolld.config.Settings;
 import io.rolld.os.PosixSignal;
 import io.rolld.os.ProcNetTcp;
+import io.rolld.os.ProcessStartTime;
 import io.rolld.os.ProcessTree;
+import io.rolld.process.WorkerRecord;
 import io.rolld.os.ResidentMemory;
 import io.rolld.os.SignalHandlers;
 import io.rolld.rollout.Group;
 import io.rolld.rollout.GroupStatus;
+import io.rolld.rollout.Leftovers;
 import io.rolld.rollout.RolloutEvent;
 import io.rolld.rollout.RolloutResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,8 +47,8 @@ public final class Daemon {
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final ProcNetTcp tcp = ProcNetTcp.system();
     private final RolloutActivity progress = new RolloutActivity(this::writeState);
-    private final StatusReport report = new StatusReport(tcp, ResidentMemory.system(), progress);
-    private final Leftovers leftovers;
+    private final StatusReport report = new StatusReport(tcp, ResidentMemory.system(), progress, Instant.now());
+    private final WorkersFile workersFile;
     private final Consumer<RolloutEvent> eventLog;
     private final Map<String, Group> groups = new LinkedHashMap<>();
     /** The groups as the loop last left them, for readers on other threads (status). */
@@ -56,8 +60,8 @@ public final class Daemon {
         this.configFile = configFile;
         this.config = config;
         this.stateFiles = new StateFiles(config.settings().pidFile(), config.settings().stateFile());
-        this.leftovers = new Leftovers(config.settings().stateFile().resolveSibling("workers"));
-        this.eventLog = new EventLog().andThen(progress).andThen(leftovers);
+        this.workersFile = new WorkersFile(config.settings().stateFile().resolveSibling("workers"), ProcessStartTime.system());
+        this.eventLog = new EventLog().andThen(progress).andThen(workersFile);
     }
 
     /** How rolld's own log is written; {@code format} empty means the config's {@code log_format}. */
@@ -98,10 +102,9 @@ public final class Daemon {
         try (ControlServer control = ControlServer.open(socket, ch -> daemon.serve(ch), () -> LOG.warn("{}",
                 Logfmt.event("stale_socket").kv("socket", socket).kv("action", "no rolld answers on it; replacing it")))) {
             daemon.stateFiles.writePid();
-            daemon.stopLeftovers();
             int exitCode = daemon.loop(control.path());
             daemon.stateFiles.removeOnExit();
-            Files.deleteIfExists(daemon.leftovers.file());
+            Files.deleteIfExists(daemon.workersFile.file());
             return exitCode;
         } catch (ControlServer.AlreadyRunning e) {
             LOG.error("{}", Logfmt.event("already_running").kv("error", e.getMessage())
@@ -118,14 +121,7 @@ public final class Daemon {
         SignalHandlers.install(s -> events.add(new Event.SignalReceived(s)));
         LOG.info("{}", Logfmt.event("starting").kv("config", configFile).kv("pid", ProcessHandle.current().pid())
                 .kv("socket", socket).kv("groups", config.groups().stream().map(GroupConfig::name).toList()));
-        for (GroupConfig g : config.groups()) {
-            addGroup(g).requestRollout("first start").whenComplete((result, error) -> {
-                if (result != null) {
-                    events.add(new Event.FirstStartFinished(result));
-                }
-            });
-        }
-        int starting = groups.size();
+        int starting = startGroups();
         while (true) {
             Event event;
             try {
@@ -166,29 +162,51 @@ public final class Daemon {
     }
 
     /**
-     * Stops the workers a previous rolld left running when it was killed (found through the
-     * {@code workers} file), each with its group's stop signal and stop_timeout, before anything
-     * starts: their ports are the ones this rolld is about to use.
+     * Starts every group from what the workers file says a previous rolld left (it died, or this
+     * daemon was re-executed): each group adopts its leftovers that still verify, or has its first
+     * start ({@link Group#start}); each posts {@link Event.FirstStartFinished}. Leftovers of groups
+     * gone from rolld.yml are stopped first, if they are still the processes rolld started.
+     * Returns how many groups are starting.
      */
-    private void stopLeftovers() {
-        List<Leftovers.Leftover> found;
+    private int startGroups() {
+        Map<String, Leftovers> left;
         try {
-            found = leftovers.find();
+            left = workersFile.load();
         } catch (IOException e) {
-            LOG.warn("{}", Logfmt.event("leftovers_unreadable").kv("file", leftovers.file()).kv("error", e.toString())
-                    .kv("action", "starting anyway; a port still taken will be refused with its owner's pid"));
-            return;
+            LOG.warn("{}", Logfmt.event("workers_file_unreadable").kv("file", workersFile.file()).kv("error", e.toString())
+                    .kv("action", "adopting nothing; a port still taken is refused with its owner's pid"));
+            left = Map.of();
         }
+        left.forEach((name, l) -> {
+            if (config.group(name).isEmpty()) {
+                stopLeftoversOfRemovedGroup(name, l);
+            }
+        });
+        for (GroupConfig g : config.groups()) {
+            addGroup(g).start(left.getOrDefault(g.name(), Leftovers.none())).whenComplete((result, error) -> {
+                if (result != null) {
+                    events.add(new Event.FirstStartFinished(result));
+                }
+            });
+        }
+        return config.groups().size();
+    }
+
+    /** A group gone from rolld.yml cannot adopt: its leftovers that are still ours are stopped (TERM, then KILL). */
+    private void stopLeftoversOfRemovedGroup(String name, Leftovers left) {
         try (var scope = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (Leftovers.Leftover l : found) {
-                Optional<GroupConfig> group = config.group(l.group());
-                PosixSignal signal = group.map(g -> PosixSignal.named(g.stopSignal())).orElse(PosixSignal.TERM);
-                Duration timeout = group.map(GroupConfig::stopTimeout).orElse(LEFTOVER_STOP_TIMEOUT);
+            for (WorkerRecord r : left.workers()) {
+                Optional<ProcessHandle> p = ProcessHandle.of(r.pid())
+                        .filter(h -> ProcessStartTime.system().of(r.pid()).orElse(-1) == r.startTime());
                 scope.submit(() -> {
-                    List<Long> killed = ProcessTree.stop(l.process(), signal, timeout);
-                    LOG.warn("{}", Logfmt.event("leftover_stopped").kv("group", l.group()).kv("port", l.port())
-                            .kv("pid", l.process().pid()).kv("signal", killed.isEmpty() ? signal : "KILL")
-                            .kv("action", "a previous rolld was killed and left this worker running; stopped it before starting"));
+                    String action = "none: not signalled, it is not the process rolld started";
+                    if (p.isPresent()) {
+                        List<Long> killed = ProcessTree.stop(p.get(), PosixSignal.TERM, LEFTOVER_STOP_TIMEOUT);
+                        action = "stopped it (" + (killed.isEmpty() ? "TERM" : "KILL") + "): its group is gone from rolld.yml";
+                    }
+                    workersFile.forget(r.pid());
+                    LOG.warn("{}", Logfmt.event("worker_refused").kv("group", name).kv("generation", r.generation())
+                            .kv("port", r.port()).kv("pid", r.pid()).kv("reason", "group not in rolld.yml").kv("action", action));
                     return null;
                 });
             }

@@ -106,10 +106,15 @@ public final class Worker {
         return stderr.map(f -> LogTail.read(f, lines)).orElse("");
     }
 
-    /** Stops the worker and its descendants: see {@link ProcessTree#stop}. */
+    /**
+     * Stops the worker and its descendants: see {@link ProcessTree#stop}. For a worker that is not
+     * rolld's child the status is unknown, but one that had to be SIGKILLed (alive until then) is
+     * reported as killed by it.
+     */
     public Exit stop(PosixSignal signal, Duration timeout) throws InterruptedException {
-        ProcessTree.stop(handle, signal, timeout);
-        return exit.join();
+        boolean killed = ProcessTree.stop(handle, signal, timeout).contains(pid());
+        Exit ended = exit.join();
+        return ended instanceof Exit.Unknown && killed ? new Exit.Signaled(PosixSignal.KILL.number()) : ended;
     }
 
     @Override
