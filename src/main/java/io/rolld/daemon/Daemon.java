@@ -14,6 +14,9 @@ import io.rolld.rollout.Group;
 import io.rolld.rollout.GroupStatus;
 import io.rolld.rollout.RolloutEvent;
 import io.rolld.rollout.RolloutResult;
+import io.rolld.web.DaemonView;
+import io.rolld.web.RolloutHistory;
+import io.rolld.web.WebServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,6 +48,8 @@ public final class Daemon {
     private final RolloutActivity progress = new RolloutActivity(this::writeState);
     private final StatusReport report = new StatusReport(tcp, ResidentMemory.system(), progress);
     private final Leftovers leftovers;
+    /** Fed by the event stream always: the listener, when configured, shows it. */
+    private final RolloutHistory history = RolloutHistory.system();
     private final Consumer<RolloutEvent> eventLog;
     private final Map<String, Group> groups = new LinkedHashMap<>();
     /** The groups as the loop last left them, for readers on other threads (status). */
@@ -57,7 +62,7 @@ public final class Daemon {
         this.config = config;
         this.stateFiles = new StateFiles(config.settings().pidFile(), config.settings().stateFile());
         this.leftovers = new Leftovers(config.settings().stateFile().resolveSibling("workers"));
-        this.eventLog = new EventLog().andThen(progress).andThen(leftovers);
+        this.eventLog = new EventLog().andThen(progress).andThen(leftovers).andThen(history);
     }
 
     /** How rolld's own log is written; {@code format} empty means the config's {@code log_format}. */
@@ -96,7 +101,8 @@ public final class Daemon {
         Daemon daemon = new Daemon(configFile, config);
         Path socket = config.settings().controlSocket();
         try (ControlServer control = ControlServer.open(socket, ch -> daemon.serve(ch), () -> LOG.warn("{}",
-                Logfmt.event("stale_socket").kv("socket", socket).kv("action", "no rolld answers on it; replacing it")))) {
+                Logfmt.event("stale_socket").kv("socket", socket).kv("action", "no rolld answers on it; replacing it")));
+             WebServer web = daemon.startHttp()) {
             daemon.stateFiles.writePid();
             daemon.stopLeftovers();
             int exitCode = daemon.loop(control.path());
@@ -107,6 +113,10 @@ public final class Daemon {
             LOG.error("{}", Logfmt.event("already_running").kv("error", e.getMessage())
                     .kv("action", "nothing started; stop it first (rolld stop) or use another control_socket"));
             return ExitCodes.ALREADY_RUNNING;
+        } catch (WebServer.BindFailed e) {
+            LOG.error("{}", Logfmt.event("http_failed").kv("error", e.getMessage())
+                    .kv("action", "nothing started; free the address or change 'http' in rolld.yml"));
+            return ExitCodes.START_FAILED;
         } catch (IOException e) {
             LOG.error("{}", Logfmt.event("control_socket_failed").kv("socket", socket).kv("error", e.toString())
                     .kv("action", "nothing started"));
@@ -193,6 +203,27 @@ public final class Daemon {
                 });
             }
         }
+    }
+
+    /** The HTTP listener when rolld.yml asks for one (null otherwise: try-with-resources skips it). */
+    private WebServer startHttp() throws WebServer.BindFailed {
+        if (config.settings().http().isEmpty()) {
+            return null;
+        }
+        WebServer web = WebServer.start(config.settings().http().get(), new DaemonView() {
+            @Override
+            public List<GroupStatus> groups() {
+                return statuses();
+            }
+
+            @Override
+            public Map<String, Object> statusReport(List<GroupStatus> groups) {
+                return report.of(groups);
+            }
+        }, history);
+        LOG.info("{}", Logfmt.event("http_listening").kv("address", config.settings().http().get())
+                .kv("paths", "/ /metrics /api/status"));
+        return web;
     }
 
     private Group addGroup(GroupConfig groupConfig) {
@@ -283,6 +314,10 @@ public final class Daemon {
             LOG.info("{}", Logfmt.event("group_removed").kv("group", name).kv("action", "stopping its workers"));
             shutdownGroup(groups.remove(name));
             groupsSnapshot = List.copyOf(groups.values());
+        }
+        if (!next.settings().http().equals(config.settings().http())) {
+            LOG.warn("{}", Logfmt.event("http_unchanged").kv("http", config.settings().http().map(Object::toString).orElse("off"))
+                    .kv("action", "a changed 'http' takes effect when rolld restarts"));
         }
         config = next;
         for (GroupConfig g : next.groups()) {

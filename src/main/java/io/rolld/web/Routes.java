@@ -1,0 +1,27 @@
+package io.rolld.web;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/** rolld's paths and what renders each. */
+final class Routes {
+    private Routes() {
+    }
+
+    static Map<String, Supplier<Response>> of(DaemonView daemon, RolloutHistory history) {
+        return Map.of("/api/status", () -> status(daemon));
+    }
+
+    /** The JSON of {@code rolld status --json}, pretty-printed the same way. */
+    private static Response status(DaemonView daemon) {
+        try {
+            return Response.ok("application/json", JSON.std.with(JSON.Feature.PRETTY_PRINT_OUTPUT)
+                    .asString(daemon.statusReport(daemon.groups())) + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
