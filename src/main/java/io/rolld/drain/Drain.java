@@ -1,4 +1,5 @@
 package io.rolld.drain;
+
 import io.rolld.os.ProcNetTcp;
 import java.time.Duration;
 import java.util.Map;

@@ -1,4 +1,5 @@
 package io.rolld.front;
+
 import com.samskivert.mustache.Mustache;
 import com.samskivert.mustache.MustacheException;
 import io.rolld.config.Hook;

@@ -48,6 +48,7 @@ public final class ProcessTree {
                 return processes.stream().noneMatch(ProcessHandle::isAlive);
             }
             try {
+                // Not ProcessWatch: a pidfd reports the exit, this waits until the process is reaped (gone from the table).
                 p.onExit().get(left, TimeUnit.NANOSECONDS);
             } catch (java.util.concurrent.TimeoutException e) {
                 return false;

@@ -22,7 +22,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *   <li>{@link #onExit(long, long)}: watch a process recorded earlier by pid and
  *       {@link ProcessStartTime}; if it no longer runs (gone, or the pid now belongs to a process
  *       that started at another time) the future is already complete when returned.</li>
- *   <li>{@link #onExit(long)}: watch a child rolld has just spawned and not reaped.</li>
+ *   <li>{@link #onExit(ProcessHandle)}: watch a process by its JDK handle (a child just spawned,
+ *       a worker's descendants).</li>
  * </ul>
  * The future completes with the {@link Exit} read by waitid without reaping (so the JDK or
  * {@link PosixSpawn#waitpid} still reap their children), or {@link Exit.Unknown} for a process
@@ -70,10 +71,20 @@ public final class ProcessWatch {
         return watch(pid, pidfd.get());
     }
 
-    /** Completes when rolld's own child {@code pid} exits; it must not have been reaped yet. */
-    public CompletableFuture<Exit> onExit(long pid) {
-        return PidfdCalls.pidfdOpen(pid).map(fd -> watch(pid, fd))
-                .orElseThrow(() -> new IllegalStateException("child " + pid + " is gone before it could be watched"));
+    /**
+     * Completes when {@code process} exits; already complete with {@link Exit.Unknown} when it no
+     * longer runs (the handle knows its start time, so a reused pid counts as gone).
+     */
+    public CompletableFuture<Exit> onExit(ProcessHandle process) {
+        Optional<Integer> pidfd = PidfdCalls.pidfdOpen(process.pid());
+        if (pidfd.isEmpty()) {
+            return CompletableFuture.completedFuture(new Exit.Unknown());
+        }
+        if (!process.isAlive()) { // checked after opening, as in onExit(pid, startTime)
+            SocketCalls.close(pidfd.get());
+            return CompletableFuture.completedFuture(new Exit.Unknown());
+        }
+        return watch(process.pid(), pidfd.get());
     }
 
     private CompletableFuture<Exit> watch(long pid, int pidfd) {

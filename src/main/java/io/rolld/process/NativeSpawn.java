@@ -1,9 +1,11 @@
 package io.rolld.process;
-import io.rolld.os.Exit;
+
 import io.rolld.os.ErrnoException;
+import io.rolld.os.Exit;
 import io.rolld.os.InheritedSockets;
 import io.rolld.os.ListeningSocket;
 import io.rolld.os.PosixSpawn;
+import io.rolld.os.ProcessWatch;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,8 +21,8 @@ import java.util.concurrent.CompletableFuture;
  * given fds as 3, 4, ..., every other descriptor of the JVM closed, its own process group, default
  * signal dispositions and an empty mask. {@code LISTEN_PID} must be the server's own pid, known
  * only in the child, so argv goes through {@code /bin/sh -c 'LISTEN_PID=$$ exec "$0" "$@"'}: the
- * shell exports it and execs the server in place, keeping the pid. Each child is reaped by its
- * own thread with waitpid on its pid, never -1, so the JDK's children are left alone.
+ * shell exports it and execs the server in place, keeping the pid. Each child's exit is noticed by
+ * {@link ProcessWatch} and reaped with waitpid on its pid, never -1, so the JDK's children are left alone.
  */
 public final class NativeSpawn {
     static final String SHELL = "/bin/sh";
@@ -61,10 +63,18 @@ public final class NativeSpawn {
         } catch (ErrnoException e) {
             throw new IOException("cannot start " + String.join(" ", spec.argv()) + ": " + e.getMessage(), e);
         }
-        // A zombie still has its /proc entry, so the handle exists until the reaper below runs.
+        // A zombie still has its /proc entry, so the handle exists until it is reaped below.
         ProcessHandle handle = ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("spawned pid " + pid + " vanished"));
-        CompletableFuture<Exit> exit = new CompletableFuture<>();
-        Thread.ofPlatform().daemon().name("reaper-" + pid).start(() -> exit.complete(Exit.ofWaitStatus(PosixSpawn.waitpid(pid))));
+        // The pidfd watch notices the exit (one thread for every worker); waitpid then reaps the
+        // zombie at once and gives the authoritative status.
+        CompletableFuture<Exit> exit;
+        try {
+            exit = ProcessWatch.shared().onExit(handle).thenApply(seen -> Exit.ofWaitStatus(PosixSpawn.waitpid(pid)));
+        } catch (ErrnoException e) { // pidfds need Linux 5.4+: never leave an unwatched worker behind
+            handle.destroyForcibly();
+            PosixSpawn.waitpid(pid);
+            throw new IOException("cannot watch " + String.join(" ", spec.argv()) + " (pid " + pid + "): " + e.getMessage(), e);
+        }
         return new Worker(spec.port(), handle, exit, spec.stderr());
     }
 

@@ -1,4 +1,5 @@
 package io.rolld.process;
+
 import io.rolld.os.Exit;
 import io.rolld.os.PosixSignal;
 import java.time.Duration;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rolld.config.HeldSocketConfig;
+import io.rolld.testing.Orphan;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

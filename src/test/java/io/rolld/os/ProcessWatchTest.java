@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rolld.testing.Orphan;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -46,12 +47,19 @@ class ProcessWatchTest {
     }
 
     @Test
+    void onExit_ofAHandleWhoseProcessIsGone_isCompleteAtOnce() throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        assertTrue(watch.onExit(gone.toHandle()).isDone());
+    }
+
+    @Test
     void onExit_ofOurChild_reportsItsExitCodeOrSignalAndLeavesItToBeReaped() throws Exception {
         long exits7 = spawn("exit 7");
         long killed = spawn("exec sleep 300");
         try {
-            CompletableFuture<Exit> code = watch.onExit(exits7);
-            CompletableFuture<Exit> signal = watch.onExit(killed);
+            CompletableFuture<Exit> code = watch.onExit(ProcessHandle.of(exits7).orElseThrow());
+            CompletableFuture<Exit> signal = watch.onExit(ProcessHandle.of(killed).orElseThrow());
             assertEquals(new Exit.Code(7), code.get(DEADLINE_S, TimeUnit.SECONDS));
             assertFalse(signal.isDone());
             SignalCalls.kill(killed, PosixSignal.KILL.number());

@@ -1,4 +1,5 @@
 package io.rolld.process;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,11 +1,12 @@
 package io.rolld.rollout;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.rolld.config.ConfigLoader;
 import io.rolld.config.GroupConfig;
+import io.rolld.os.Exit;
 import io.rolld.os.InheritedSockets;
 import io.rolld.os.PosixSignal;
-import io.rolld.os.Exit;
 import io.rolld.process.Worker;
 import java.nio.file.Files;
 import java.nio.file.Path;

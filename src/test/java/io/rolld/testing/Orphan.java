@@ -1,6 +1,6 @@
-package io.rolld.os;
+package io.rolld.testing;
 
-import io.rolld.testing.Signals;
+import io.rolld.os.ProcessStartTime;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -10,15 +10,15 @@ import java.util.concurrent.TimeUnit;
  * exits at once, so the process is re-parented (to init or a subreaper), as a worker is after
  * rolld crashed. {@link #close()} SIGKILLs it by pid.
  */
-final class Orphan implements AutoCloseable {
-    final long pid;
+public final class Orphan implements AutoCloseable {
+    public final long pid;
 
     private Orphan(long pid) {
         this.pid = pid;
     }
 
     /** Starts {@code command}, one simple command for sh (output discarded), detached from this JVM. */
-    static Orphan start(String command) throws IOException, InterruptedException {
+    public static Orphan start(String command) throws IOException, InterruptedException {
         Process sh = new ProcessBuilder("setsid", "sh", "-c", command + " </dev/null >/dev/null 2>&1 & echo $!")
                 .redirectErrorStream(true).start();
         String out = new String(sh.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
@@ -29,11 +29,11 @@ final class Orphan implements AutoCloseable {
         return new Orphan(Long.parseLong(out));
     }
 
-    long startTime() {
+    public long startTime() {
         return ProcessStartTime.system().of(pid).orElseThrow();
     }
 
-    boolean isOurChild() {
+    public boolean isOurChild() {
         return ProcessHandle.of(pid).flatMap(ProcessHandle::parent).map(p -> p.pid() == ProcessHandle.current().pid()).orElse(false);
     }
 
