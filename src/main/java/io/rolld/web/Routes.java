@@ -1,6 +1,7 @@
 package io.rolld.web;
 
 import com.fasterxml.jackson.jr.ob.JSON;
+import io.rolld.os.ProcNetTcp;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
@@ -11,8 +12,11 @@ final class Routes {
     private Routes() {
     }
 
-    static Map<String, Supplier<Response>> of(DaemonView daemon, RolloutHistory history) {
-        return Map.of("/api/status", () -> status(daemon));
+    static Map<String, Supplier<Response>> of(DaemonView daemon, RolloutHistory history, MemorySamples memory) {
+        Metrics metrics = new Metrics(daemon, history, memory, ProcNetTcp.system(), Metrics.version());
+        return Map.of(
+                "/api/status", () -> status(daemon),
+                "/metrics", () -> Response.ok(PrometheusText.CONTENT_TYPE, metrics.render()));
     }
 
     /** The JSON of {@code rolld status --json}, pretty-printed the same way. */
