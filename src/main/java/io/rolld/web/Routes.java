@@ -3,6 +3,7 @@ package io.rolld.web;
 import com.fasterxml.jackson.jr.ob.JSON;
 import io.rolld.os.ProcNetTcp;
 import java.io.IOException;
+import java.time.Clock;
 import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -14,7 +15,9 @@ final class Routes {
 
     static Map<String, Supplier<Response>> of(DaemonView daemon, RolloutHistory history, MemorySamples memory) {
         Metrics metrics = new Metrics(daemon, history, memory, ProcNetTcp.system(), Metrics.version());
+        StatusPage page = new StatusPage(daemon, history, memory, ProcNetTcp.system(), Metrics.version(), Clock.systemUTC());
         return Map.of(
+                "/", () -> Response.ok("text/html; charset=utf-8", page.render()),
                 "/api/status", () -> status(daemon),
                 "/metrics", () -> Response.ok(PrometheusText.CONTENT_TYPE, metrics.render()));
     }
