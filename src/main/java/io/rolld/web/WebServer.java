@@ -34,6 +34,12 @@ public final class WebServer implements AutoCloseable {
     private static final Duration MEMORY_EVERY = Duration.ofSeconds(5);
     private static final int BACKLOG = 64;
 
+    static {
+        // The JDK server writes headers and body separately; without TCP_NODELAY, Nagle's algorithm
+        // and the client's delayed ACK add ~40 ms to every answer. Read once, when the server class loads.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     private final HttpServer server;
     private final ExecutorService handlers;
     private Thread sampler;
