@@ -1,6 +1,5 @@
 package io.rolld.config;
 
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,7 +12,6 @@ import java.util.regex.Pattern;
 final class HeldSocketsParser {
     static final List<String> KEYS = List.of("listen", "workers", "ready");
     private static final List<String> LISTEN_KEYS = List.of("address", "name", "backlog", "reuse_port", "ipv6_only", "mode");
-    private static final Pattern HOST_PORT = Pattern.compile("(?:\\[([^]]+)]|([^:\\[\\]]+)):(\\d+)");
     private static final Pattern FD_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,255}");
     private static final Pattern READY_ALIVE = Pattern.compile("alive(?:\\s+(\\S+))?");
     private static final String ADDRESS_HINT = " (hint: 8080, 127.0.0.1:8080, [::1]:8080 or unix:/path/app.sock)";
@@ -103,34 +101,10 @@ final class HeldSocketsParser {
             return new HeldSocketConfig.Unix(configDir.resolve(path).normalize());
         }
         if (text.matches("\\d+")) {
-            return new HeldSocketConfig.Inet("", port(node, text, what));
+            return new HeldSocketConfig.Inet("", ports.claimWritten(text, what, node));
         }
-        Matcher m = HOST_PORT.matcher(text);
-        if (!m.matches()) {
-            throw node.error("invalid address '" + text + "' in " + what + ADDRESS_HINT);
-        }
-        String host = m.group(1) != null ? m.group(1) : m.group(2);
-        try {
-            InetAddress.ofLiteral(host);
-        } catch (IllegalArgumentException e) {
-            throw node.error("invalid address '" + text + "' in " + what + ": '" + host
-                    + "' is not an IP address (hint: rolld binds before any name service is asked; write 127.0.0.1 or [::1])");
-        }
-        return new HeldSocketConfig.Inet(host, port(node, m.group(3), what));
-    }
-
-    private int port(YamlNode node, String digits, String what) throws ConfigException {
-        int port;
-        try {
-            port = Integer.parseInt(digits);
-        } catch (NumberFormatException e) {
-            port = -1;
-        }
-        if (port < PortRegistry.MIN || port > PortRegistry.MAX) {
-            throw node.error("port " + digits + " in " + what + " is out of range " + PortRegistry.MIN + ".." + PortRegistry.MAX);
-        }
-        ports.claim(port, what, node);
-        return port;
+        InetAddressText inet = InetAddressText.parse(node, text, what, ADDRESS_HINT);
+        return new HeldSocketConfig.Inet(inet.hostText(), ports.claimWritten(inet.portDigits(), what, node));
     }
 
     private static String fdName(YamlNode node, String what) throws ConfigException {

@@ -5,9 +5,9 @@ final class BuildVersion {
     private BuildVersion() {
     }
 
-    /** "0.1.0-SNAPSHOT"; "unknown" when rolld runs from classes outside its jar (tests). */
+    /** "0.1.0-SNAPSHOT"; "dev" when rolld runs from classes outside its jar, as on /metrics. */
     static String current() {
         String v = Daemon.class.getPackage().getImplementationVersion();
-        return v == null ? "unknown" : v;
+        return v == null ? "dev" : v;
     }
 }

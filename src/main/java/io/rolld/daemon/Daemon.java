@@ -17,6 +17,9 @@ import io.rolld.rollout.GroupStatus;
 import io.rolld.rollout.Leftovers;
 import io.rolld.rollout.RolloutEvent;
 import io.rolld.rollout.RolloutResult;
+import io.rolld.web.DaemonView;
+import io.rolld.web.RolloutHistory;
+import io.rolld.web.WebServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,6 +52,8 @@ public final class Daemon {
     private final RolloutActivity progress = new RolloutActivity(this::writeState);
     private final StatusReport report = new StatusReport(tcp, ResidentMemory.system(), progress, Instant.now());
     private final WorkersFile workersFile;
+    /** Fed by the event stream always: the listener, when configured, shows it. */
+    private final RolloutHistory history = RolloutHistory.system();
     private final Consumer<RolloutEvent> eventLog;
     private final Map<String, Group> groups = new LinkedHashMap<>();
     /** The groups as the loop last left them, for readers on other threads (status). */
@@ -61,7 +66,7 @@ public final class Daemon {
         this.config = config;
         this.stateFiles = new StateFiles(config.settings().pidFile(), config.settings().stateFile());
         this.workersFile = new WorkersFile(config.settings().stateFile().resolveSibling("workers"), ProcessStartTime.system());
-        this.eventLog = new EventLog().andThen(progress).andThen(workersFile);
+        this.eventLog = new EventLog().andThen(progress).andThen(workersFile).andThen(history);
     }
 
     /** How rolld's own log is written; {@code format} empty means the config's {@code log_format}. */
@@ -100,7 +105,8 @@ public final class Daemon {
         Daemon daemon = new Daemon(configFile, config);
         Path socket = config.settings().controlSocket();
         try (ControlServer control = ControlServer.open(socket, ch -> daemon.serve(ch), () -> LOG.warn("{}",
-                Logfmt.event("stale_socket").kv("socket", socket).kv("action", "no rolld answers on it; replacing it")))) {
+                Logfmt.event("stale_socket").kv("socket", socket).kv("action", "no rolld answers on it; replacing it")));
+             WebServer web = daemon.startHttp()) {
             daemon.stateFiles.writePid();
             int exitCode = daemon.loop(control.path());
             daemon.stateFiles.removeOnExit();
@@ -110,6 +116,10 @@ public final class Daemon {
             LOG.error("{}", Logfmt.event("already_running").kv("error", e.getMessage())
                     .kv("action", "nothing started; stop it first (rolld stop) or use another control_socket"));
             return ExitCodes.ALREADY_RUNNING;
+        } catch (WebServer.BindFailed e) {
+            LOG.error("{}", Logfmt.event("http_failed").kv("error", e.getMessage())
+                    .kv("action", "nothing started; free the address or change 'http' in rolld.yml"));
+            return ExitCodes.START_FAILED;
         } catch (IOException e) {
             LOG.error("{}", Logfmt.event("control_socket_failed").kv("socket", socket).kv("error", e.toString())
                     .kv("action", "nothing started"));
@@ -213,6 +223,27 @@ public final class Daemon {
         }
     }
 
+    /** The HTTP listener when rolld.yml asks for one (null otherwise: try-with-resources skips it). */
+    private WebServer startHttp() throws WebServer.BindFailed {
+        if (config.settings().http().isEmpty()) {
+            return null;
+        }
+        WebServer web = WebServer.start(config.settings().http().get(), new DaemonView() {
+            @Override
+            public List<GroupStatus> groups() {
+                return statuses();
+            }
+
+            @Override
+            public Map<String, Object> statusReport(List<GroupStatus> groups) {
+                return report.of(groups);
+            }
+        }, history);
+        LOG.info("{}", Logfmt.event("http_listening").kv("address", config.settings().http().get())
+                .kv("paths", "/ /metrics /api/status"));
+        return web;
+    }
+
     private Group addGroup(GroupConfig groupConfig) {
         Group group = new Group(groupConfig, configFile.toAbsolutePath().getParent(), tcp, eventLog);
         groups.put(groupConfig.name(), group);
@@ -301,6 +332,10 @@ public final class Daemon {
             LOG.info("{}", Logfmt.event("group_removed").kv("group", name).kv("action", "stopping its workers"));
             shutdownGroup(groups.remove(name));
             groupsSnapshot = List.copyOf(groups.values());
+        }
+        if (!next.settings().http().equals(config.settings().http())) {
+            LOG.warn("{}", Logfmt.event("http_unchanged").kv("http", config.settings().http().map(Object::toString).orElse("off"))
+                    .kv("action", "a changed 'http' takes effect when rolld restarts"));
         }
         config = next;
         for (GroupConfig g : next.groups()) {
