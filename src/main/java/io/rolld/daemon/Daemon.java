@@ -9,6 +9,7 @@ import io.rolld.os.PosixSignal;
 import io.rolld.os.ProcNetTcp;
 import io.rolld.os.ProcessTree;
 import io.rolld.os.ResidentMemory;
+import io.rolld.os.SdNotify;
 import io.rolld.os.SignalHandlers;
 import io.rolld.rollout.Group;
 import io.rolld.rollout.GroupStatus;
@@ -21,6 +22,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +57,7 @@ public final class Daemon {
     /** The groups as the loop last left them, for readers on other threads (status). */
     private volatile List<Group> groupsSnapshot = List.of();
     private final StateFiles stateFiles;
+    private final ServiceNotifier notifier = new ServiceNotifier(SdNotify.fromEnvironment(System.getenv()), this::statuses);
     private Config config;
 
     private Daemon(Path configFile, Config config) {
@@ -62,7 +65,7 @@ public final class Daemon {
         this.config = config;
         this.stateFiles = new StateFiles(config.settings().pidFile(), config.settings().stateFile());
         this.leftovers = new Leftovers(config.settings().stateFile().resolveSibling("workers"));
-        this.eventLog = new EventLog().andThen(progress).andThen(leftovers).andThen(history);
+        this.eventLog = new EventLog().andThen(progress).andThen(leftovers).andThen(history).andThen(notifier);
     }
 
     /** How rolld's own log is written; {@code format} empty means the config's {@code log_format}. */
@@ -153,6 +156,7 @@ public final class Daemon {
                 case Event.FirstStartFinished(RolloutResult.Succeeded s) -> {
                     if (--starting == 0) {
                         LOG.info("{}", Logfmt.event("ready").kv("groups", groups.size()));
+                        notifier.ready();
                     }
                 }
                 case Event.SignalReceived(PosixSignal signal) -> {
@@ -296,6 +300,7 @@ public final class Daemon {
             next.group(name).ifPresent(group::reconfigure);
             rollouts.put(name, group.requestRollout("rolld restart", request.watcher()));
         }
+        notifier.reloading(List.copyOf(rollouts.values()));
         request.reply().complete(rollouts);
     }
 
@@ -320,20 +325,23 @@ public final class Daemon {
                     .kv("action", "a changed 'http' takes effect when rolld restarts"));
         }
         config = next;
+        List<CompletableFuture<?>> rollouts = new ArrayList<>();
         for (GroupConfig g : next.groups()) {
             Group existing = groups.get(g.name());
             if (existing == null) {
                 LOG.info("{}", Logfmt.event("group_added").kv("group", g.name()));
-                addGroup(g).requestRollout("HUP: group added");
+                rollouts.add(addGroup(g).requestRollout("HUP: group added"));
             } else {
                 existing.reconfigure(g);
-                existing.requestRollout("HUP");
+                rollouts.add(existing.requestRollout("HUP"));
             }
         }
+        notifier.reloading(rollouts);
     }
 
     private int shutdown(String why, int exitCode) {
         LOG.info("{}", Logfmt.event("shutdown").kv("reason", why).kv("action", "stopping every worker gracefully"));
+        notifier.stopping();
         groups.values().forEach(Daemon::shutdownGroup);
         for (Event pending = events.poll(); pending != null; pending = events.poll()) {
             if (pending instanceof Event.RestartRequested r) {
