@@ -18,11 +18,6 @@ import java.util.Map;
  * {@code rolld status} and the content of the state file (the README lists the fields).
  */
 final class StatusReport {
-    /** A group's health: {@code serving} when every worker of its active set is alive. */
-    static final String SERVING = "serving";
-    static final String DEGRADED = "degraded";
-    static final String STARTING = "starting";
-
     private final ProcNetTcp tcp;
     private final ResidentMemory memory;
     private final RolloutActivity progress;
@@ -46,7 +41,7 @@ final class StatusReport {
         Map<Integer, Integer> connections = tcp.established(new HashSet<>(g.ports()));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("name", g.name());
-        out.put("state", health(g));
+        out.put("state", g.state().label());
         if (g.health() instanceof Health.Degraded d) {
             out.put("degraded_reasons", d.reasons());
         }
@@ -74,16 +69,6 @@ final class StatusReport {
         });
         g.lastResult().ifPresent(r -> out.put("last_result", result(r, progress.finishedAt(g.name()).orElse(null))));
         return out;
-    }
-
-    private static String health(GroupStatus g) {
-        if (g.health() instanceof Health.Degraded) {
-            return DEGRADED;
-        }
-        if (g.workers().isEmpty()) {
-            return g.lastResult().isEmpty() ? STARTING : DEGRADED;
-        }
-        return g.workers().stream().allMatch(GroupStatus.WorkerInfo::alive) ? SERVING : DEGRADED;
     }
 
     /** A rollout's outcome as sent to clients and kept in the state file. */

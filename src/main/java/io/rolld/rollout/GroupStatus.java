@@ -19,6 +19,25 @@ public record GroupStatus(String name, Phase phase, long generation, List<Worker
     public record WorkerInfo(int port, long pid, Instant startedAt, boolean alive) {
     }
 
+    /** What {@code rolld status} shows: serving when every worker of the active set is alive. */
+    public enum State {
+        STARTING, SERVING, DEGRADED;
+
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    public State state() {
+        if (health instanceof Health.Degraded) {
+            return State.DEGRADED;
+        }
+        if (workers.isEmpty()) {
+            return lastResult.isEmpty() ? State.STARTING : State.DEGRADED;
+        }
+        return workers.stream().allMatch(WorkerInfo::alive) ? State.SERVING : State.DEGRADED;
+    }
+
     public List<Integer> ports() {
         return workers.stream().map(WorkerInfo::port).toList();
     }

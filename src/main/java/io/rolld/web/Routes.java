@@ -1,7 +1,9 @@
 package io.rolld.web;
 
 import com.fasterxml.jackson.jr.ob.JSON;
+import io.rolld.os.ProcNetTcp;
 import java.io.IOException;
+import java.time.Clock;
 import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -11,8 +13,13 @@ final class Routes {
     private Routes() {
     }
 
-    static Map<String, Supplier<Response>> of(DaemonView daemon, RolloutHistory history) {
-        return Map.of("/api/status", () -> status(daemon));
+    static Map<String, Supplier<Response>> of(DaemonView daemon, RolloutHistory history, MemorySamples memory) {
+        Metrics metrics = new Metrics(daemon, history, memory, ProcNetTcp.system(), Metrics.version());
+        StatusPage page = new StatusPage(daemon, history, memory, ProcNetTcp.system(), Metrics.version(), Clock.systemUTC());
+        return Map.of(
+                "/", () -> Response.ok("text/html; charset=utf-8", page.render()),
+                "/api/status", () -> status(daemon),
+                "/metrics", () -> Response.ok(PrometheusText.CONTENT_TYPE, metrics.render()));
     }
 
     /** The JSON of {@code rolld status --json}, pretty-printed the same way. */
