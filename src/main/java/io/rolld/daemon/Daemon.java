@@ -11,6 +11,7 @@ import io.rolld.os.ProcessStartTime;
 import io.rolld.os.ProcessTree;
 import io.rolld.process.WorkerRecord;
 import io.rolld.os.ResidentMemory;
+import io.rolld.os.SdNotify;
 import io.rolld.os.SignalHandlers;
 import io.rolld.rollout.Group;
 import io.rolld.rollout.GroupStatus;
@@ -25,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +61,7 @@ public final class Daemon {
     /** The groups as the loop last left them, for readers on other threads (status). */
     private volatile List<Group> groupsSnapshot = List.of();
     private final StateFiles stateFiles;
+    private final ServiceNotifier notifier = new ServiceNotifier(SdNotify.fromEnvironment(System.getenv()), this::statuses);
     private Config config;
 
     private Daemon(Path configFile, Config config) {
@@ -66,7 +69,7 @@ public final class Daemon {
         this.config = config;
         this.stateFiles = new StateFiles(config.settings().pidFile(), config.settings().stateFile());
         this.workersFile = new WorkersFile(config.settings().stateFile().resolveSibling("workers"), ProcessStartTime.system());
-        this.eventLog = new EventLog().andThen(progress).andThen(workersFile).andThen(history);
+        this.eventLog = new EventLog().andThen(progress).andThen(workersFile).andThen(history).andThen(notifier);
     }
 
     /** How rolld's own log is written; {@code format} empty means the config's {@code log_format}. */
@@ -149,6 +152,7 @@ public final class Daemon {
                 case Event.FirstStartFinished(RolloutResult.Succeeded s) -> {
                     if (--starting == 0) {
                         LOG.info("{}", Logfmt.event("ready").kv("groups", groups.size()));
+                        notifier.ready();
                     }
                 }
                 case Event.SignalReceived(PosixSignal signal) -> {
@@ -314,6 +318,7 @@ public final class Daemon {
             next.group(name).ifPresent(group::reconfigure);
             rollouts.put(name, group.requestRollout("rolld restart", request.watcher()));
         }
+        notifier.reloading(List.copyOf(rollouts.values()));
         request.reply().complete(rollouts);
     }
 
@@ -338,20 +343,23 @@ public final class Daemon {
                     .kv("action", "a changed 'http' takes effect when rolld restarts"));
         }
         config = next;
+        List<CompletableFuture<?>> rollouts = new ArrayList<>();
         for (GroupConfig g : next.groups()) {
             Group existing = groups.get(g.name());
             if (existing == null) {
                 LOG.info("{}", Logfmt.event("group_added").kv("group", g.name()));
-                addGroup(g).requestRollout("HUP: group added");
+                rollouts.add(addGroup(g).requestRollout("HUP: group added"));
             } else {
                 existing.reconfigure(g);
-                existing.requestRollout("HUP");
+                rollouts.add(existing.requestRollout("HUP"));
             }
         }
+        notifier.reloading(rollouts);
     }
 
     private int shutdown(String why, int exitCode) {
         LOG.info("{}", Logfmt.event("shutdown").kv("reason", why).kv("action", "stopping every worker gracefully"));
+        notifier.stopping();
         groups.values().forEach(Daemon::shutdownGroup);
         for (Event pending = events.poll(); pending != null; pending = events.poll()) {
             if (pending instanceof Event.RestartRequested r) {

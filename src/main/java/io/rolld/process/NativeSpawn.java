@@ -28,7 +28,8 @@ public final class NativeSpawn {
     static final String SHELL = "/bin/sh";
     static final String EXPORT_OWN_PID = "LISTEN_PID=$$; export LISTEN_PID; exec \"$0\" \"$@\"";
     /** Variables describing rolld's own inheritance (if it was itself socket-activated); never passed on as they are. */
-    private static final List<String> NOT_INHERITED = List.of("LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES",
+    /** rolld's own protocol variables: a worker gets its own values or none, never rolld's. */
+    static final List<String> NOT_INHERITED = List.of("LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES",
             "NOTIFY_SOCKET", "SERVER_STARTER_PORT", "SERVER_STARTER_GENERATION");
     /** Signals a worker must start with at their default action, whatever the JVM or rolld's launcher did with them. */
     private static final List<Integer> DEFAULT_SIGNALS = List.of(1, 2, 3, 10, 12, 13, 14, 15, 17, 28);

@@ -44,6 +44,7 @@ public final class Worker {
                 .redirectInput(Redirect.from(new File("/dev/null")))
                 .redirectOutput(redirect(spec.stdout()))
                 .redirectError(redirect(spec.stderr()));
+        NativeSpawn.NOT_INHERITED.forEach(builder.environment()::remove);
         builder.environment().putAll(spec.env());
         Process process = builder.start();
         return new Worker(spec.port(), process.toHandle(), process.onExit().thenApply(p -> Exit.ofJdkValue(p.exitValue())),
