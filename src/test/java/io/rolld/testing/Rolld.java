@@ -13,6 +13,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -33,6 +34,10 @@ public final class Rolld implements AutoCloseable {
     private static final int TAIL = 40;
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
     private static final Duration KILL_TIMEOUT = Duration.ofSeconds(5);
+    /** How often a wait for a line checks that rolld still runs. */
+    private static final Duration EXIT_POLL = Duration.ofMillis(100);
+    /** After rolld exited, how long its last lines may take to arrive. */
+    private static final Duration EXIT_GRACE = Duration.ofSeconds(2);
 
     private final Process process;
     private final Path log;
@@ -61,13 +66,19 @@ public final class Rolld implements AutoCloseable {
      * rolld subcommand). {@code name} names the log file.
      */
     public static Rolld launch(List<String> command, Path workingDirectory, String name) {
+        return launch(command, workingDirectory, name, Map.of());
+    }
+
+    /** Like {@link #launch(List, Path, String)}, with {@code env} added to the environment rolld inherits. */
+    public static Rolld launch(List<String> command, Path workingDirectory, String name, Map<String, String> env) {
         Path log = Project.scratch("rolld").resolve(name + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS")) + ".log");
         try {
-            Process process = new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .directory(workingDirectory.toFile())
-                    .redirectErrorStream(true)
-                    .start();
+                    .redirectErrorStream(true);
+            builder.environment().putAll(env);
+            Process process = builder.start();
             return new Rolld(process, log);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot start " + command, e);
@@ -125,6 +136,7 @@ public final class Rolld implements AutoCloseable {
 
     private String awaitLine(Predicate<String> matches, String what, int from, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
+        long exitSeen = 0;
         synchronized (lines) {
             int next = from;
             while (true) {
@@ -133,14 +145,22 @@ public final class Rolld implements AutoCloseable {
                         return lines.get(next);
                     }
                 }
-                long left = deadline - System.nanoTime();
-                if (left <= 0 || (!reader.isAlive() && next >= lines.size())) {
-                    String why = left <= 0 ? "timed out after " + timeout.toMillis() + " ms" : "rolld output ended";
-                    throw new AssertionError(why + " waiting for " + what + " in rolld's output (pid " + pid()
+                long now = System.nanoTime();
+                if (exitSeen == 0 && !process.isAlive()) {
+                    exitSeen = now;
+                }
+                // Once rolld has exited, its last lines are read within a moment (a worker it
+                // left behind may keep the pipe open, so the end of the output is not awaited).
+                boolean exited = exitSeen != 0 && (!reader.isAlive() || now - exitSeen > EXIT_GRACE.toNanos());
+                long left = deadline - now;
+                if (left <= 0 || exited) {
+                    String why = exited ? "rolld exited with code " + process.exitValue()
+                            : "timed out after " + timeout.toMillis() + " ms";
+                    throw new AssertionError(why + " while waiting for " + what + " in rolld's output (pid " + pid()
                             + exitDescription() + ", log " + log + "); last " + TAIL + " lines:\n" + tailLocked());
                 }
                 try {
-                    lines.wait(TimeUnit.NANOSECONDS.toMillis(left) + 1);
+                    lines.wait(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, EXIT_POLL.toMillis()));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException(e);
@@ -154,7 +174,7 @@ public final class Rolld implements AutoCloseable {
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new AssertionError("rolld pid " + pid() + " still running after " + timeout.toMillis()
-                        + " ms; last lines:\n" + tail());
+                        + " ms (log " + log + "); last " + TAIL + " lines:\n" + tail());
             }
             reader.join(Duration.ofSeconds(5));
             return process.exitValue();

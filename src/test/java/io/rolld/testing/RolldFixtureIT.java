@@ -104,6 +104,31 @@ class RolldFixtureIT {
         }
     }
 
+    @Test
+    void awaitLine_whenRolldExitsWhileAChildKeepsItsOutputOpen_failsAtOnceWithTheExitCodeAndTail() {
+        // The child holds the output pipe, so the end of the output never comes: only rolld's exit tells.
+        Rolld rolld = Rolld.launch(List.of("/bin/bash", "-c",
+                "sleep 60 & echo \"child=$! event=control_socket_failed reason=too_long\"; exit 7"), Project.root(), "stand-in-exit");
+        try {
+            rolld.awaitLine("child=", WAIT);
+            long start = System.nanoTime();
+
+            AssertionError error = assertThrows(AssertionError.class,
+                    () -> rolld.awaitLine("event=ready", Duration.ofSeconds(90)));
+
+            Duration waited = Duration.ofNanos(System.nanoTime() - start);
+            assertTrue(waited.compareTo(Duration.ofSeconds(20)) < 0, "waited " + waited + " for a line after rolld exited");
+            assertTrue(error.getMessage().contains("rolld exited with code 7"), error.getMessage());
+            assertTrue(error.getMessage().contains("event=control_socket_failed"), error.getMessage());
+        } finally {
+            String child = rolld.lines().isEmpty() ? "" : rolld.lines().getFirst().replaceAll("child=(\\d+).*", "$1");
+            if (child.matches("\\d+")) {
+                ProcessHandle.of(Long.parseLong(child)).ifPresent(ProcessHandle::destroyForcibly);
+            }
+            rolld.stop(Duration.ofSeconds(5));
+        }
+    }
+
     private Path standIn() {
         try {
             Path script = dir.resolve("rolld-stand-in");
