@@ -30,9 +30,13 @@ public final class Worker {
     private final CompletableFuture<Exit> exit;
 
     Worker(int port, ProcessHandle handle, CompletableFuture<Exit> exit, Optional<Path> stderr) {
+        this(port, handle, Instant.now(), exit, stderr);
+    }
+
+    private Worker(int port, ProcessHandle handle, Instant startedAt, CompletableFuture<Exit> exit, Optional<Path> stderr) {
         this.port = port;
         this.handle = handle;
-        this.startedAt = Instant.now();
+        this.startedAt = startedAt;
         this.stderr = stderr;
         this.exit = exit;
     }
@@ -62,7 +66,8 @@ public final class Worker {
         if (exit.isDone() || handle.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new Worker(port, handle.get(), exit, stderr));
+        // Its uptime counts from the process's own start, not from the adoption.
+        return Optional.of(new Worker(port, handle.get(), handle.get().info().startInstant().orElse(Instant.now()), exit, stderr));
     }
 
     private static Redirect redirect(Optional<Path> file) throws IOException {

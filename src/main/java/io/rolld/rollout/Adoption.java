@@ -65,8 +65,12 @@ final class Adoption {
         this.events = events;
     }
 
-    /** Adopts what verifies of {@code left}; empty when nothing does (then every leftover that was ours is stopped). */
-    Optional<Adopted> adopt(Leftovers left) throws InterruptedException {
+    /**
+     * Adopts what verifies of {@code left}; empty when nothing does (then every leftover that was
+     * ours is stopped). Interrupted (rolld shutting down), the leftovers not verified yet are
+     * stopped like refused ones, so a TERM right after start still leaves nothing behind.
+     */
+    Optional<Adopted> adopt(Leftovers left) {
         if (left.workers().isEmpty()) {
             return Optional.empty();
         }
@@ -213,7 +217,7 @@ final class Adoption {
     }
 
     /** Load-balancer mode: the candidates that pass the group's smoke tests on their port, probed all at once. */
-    private Map<Candidate, String> passingSmokeTests(List<Candidate> candidates) throws InterruptedException {
+    private Map<Candidate, String> passingSmokeTests(List<Candidate> candidates) {
         Duration timeout = config.readyTimeout().compareTo(SMOKE_TEST_TIMEOUT) < 0 ? config.readyTimeout() : SMOKE_TEST_TIMEOUT;
         Readiness readiness = new Readiness(config.smokeTests());
         Map<Candidate, Future<Readiness.Outcome>> probes = new LinkedHashMap<>();
@@ -234,11 +238,15 @@ final class Adoption {
         return ok;
     }
 
-    private static Readiness.Outcome outcome(Future<Readiness.Outcome> probe) throws InterruptedException {
+    /** A probe's outcome; interrupted, a failure (and the interrupt is kept for the caller). */
+    private static Readiness.Outcome outcome(Future<Readiness.Outcome> probe) {
         try {
             return probe.get();
         } catch (ExecutionException e) {
             return new Readiness.Failed(0, "probe failed: " + e.getCause(), 0, 0);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Readiness.Failed(0, "rolld is shutting down", 0, 0);
         }
     }
 

@@ -201,7 +201,7 @@ public final class Group {
         return rollIfRequested();
     }
 
-    private void start(Inbox.StartRequested request) throws InterruptedException {
+    private void start(Inbox.StartRequested request) {
         long startNanos = System.nanoTime();
         GroupConfig c = config();
         Optional<Adoption.Adopted> adopted = new Adoption(c, sockets, events).adopt(request.left());

@@ -1,0 +1,35 @@
+package io.rolld.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The text status, from the report the daemon sends. */
+class StatusTextTest {
+    private static Map<String, Object> group(Map<String, Object> extra) {
+        Map<String, Object> g = new java.util.LinkedHashMap<>(Map.of("name", "app", "state", "serving", "generation", 3,
+                "phase", "IDLE", "ports", List.of(8001)));
+        g.putAll(extra);
+        return g;
+    }
+
+    @Test
+    void render_afterAnAdoption_saysHowManyWorkersWereAdopted() {
+        Map<String, Object> report = Map.of("pid", 7, "daemon", Map.of("pid", 7, "version", "0.1.0", "started", "T0", "adopted", 4),
+                "groups", List.of(group(Map.of("adoption", Map.of("adopted", 4, "recorded", 4, "generation", 3, "at", "T1")))));
+
+        assertEquals("rolld pid 7, version 0.1.0, started T0, adopted 4 workers a previous rolld left\n"
+                + "app: serving, generation 3, IDLE, ports 8001\n"
+                + "  adopted 4 of 4 workers a previous rolld left, generation 3 (at T1)", StatusText.render(report));
+    }
+
+    @Test
+    void render_afterACleanStart_mentionsNoAdoption() {
+        Map<String, Object> report = Map.of("pid", 7, "daemon", Map.of("pid", 7, "version", "0.1.0", "started", "T0", "adopted", 0),
+                "groups", List.of(group(Map.of())));
+
+        assertEquals("rolld pid 7, version 0.1.0, started T0\napp: serving, generation 3, IDLE, ports 8001", StatusText.render(report));
+    }
+}
