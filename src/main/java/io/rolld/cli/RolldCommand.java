@@ -2,14 +2,16 @@ package io.rolld.cli;
 
 import io.rolld.daemon.Daemon;
 import io.rolld.daemon.ExitCodes;
+import io.rolld.daemon.RolldVersion;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code rolld [FILE]}: the original usage, running the daemon in the foreground. */
-@Command(name = "rolld", mixinStandardHelpOptions = true, version = "rolld 0.1.0",
+@Command(name = "rolld", mixinStandardHelpOptions = true, versionProvider = RolldCommand.Version.class,
         description = {
                 "Keeps groups of server processes running and restarts them with zero downtime.",
                 "",
@@ -27,6 +29,14 @@ import picocli.CommandLine.Parameters;
                 "6:another rolld already serves the same control socket; nothing was started",
                 "64:wrong command-line usage"})
 final class RolldCommand implements Callable<Integer> {
+    /** {@code rolld --version}: the jar's own version, so a re-exec can tell which build is on disk. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"rolld " + RolldVersion.current()};
+        }
+    }
+
     @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "rolld.yml to run")
     Path file;
 

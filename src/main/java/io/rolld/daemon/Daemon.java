@@ -5,6 +5,7 @@ import io.rolld.config.ConfigException;
 import io.rolld.config.ConfigLoader;
 import io.rolld.config.GroupConfig;
 import io.rolld.config.Settings;
+import io.rolld.os.PassedDescriptors;
 import io.rolld.os.PosixSignal;
 import io.rolld.os.ProcNetTcp;
 import io.rolld.os.ProcessTree;
@@ -22,6 +23,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,6 +60,9 @@ public final class Daemon {
     private volatile List<Group> groupsSnapshot = List.of();
     private final StateFiles stateFiles;
     private final ServiceNotifier notifier = new ServiceNotifier(SdNotify.fromEnvironment(System.getenv()), this::statuses);
+    private final Instant started = Instant.now();
+    private final Reexecutor reexecutor;
+    private volatile boolean ready;
     private Config config;
 
     private Daemon(Path configFile, Config config) {
@@ -65,6 +70,8 @@ public final class Daemon {
         this.config = config;
         this.stateFiles = new StateFiles(config.settings().pidFile(), config.settings().stateFile());
         this.leftovers = new Leftovers(config.settings().stateFile().resolveSibling("workers"));
+        this.reexecutor = new Reexecutor(configFile, this::statuses, this::heldSocketsByName, notifier,
+                work -> events.add(new Event.OnLoop(work)), started);
         this.eventLog = new EventLog().andThen(progress).andThen(leftovers).andThen(history).andThen(notifier);
     }
 
@@ -85,6 +92,10 @@ public final class Daemon {
         }
 
         record StopRequested() implements Event {
+        }
+
+        /** Work a helper thread hands back to the loop (a re-exec's next step). */
+        record OnLoop(Runnable work) implements Event {
         }
     }
 
@@ -129,7 +140,12 @@ public final class Daemon {
 
     private int loop(Path socket) {
         SignalHandlers.install(s -> events.add(new Event.SignalReceived(s)));
-        LOG.info("{}", Logfmt.event("starting").kv("config", configFile).kv("pid", ProcessHandle.current().pid())
+        String from = System.getenv(Reexec.FROM_VARIABLE);
+        if (from != null) {
+            LOG.info("{}", Logfmt.event("reexeced").kv("pid", ProcessHandle.current().pid()).kv("from_version", from)
+                    .kv("version", RolldVersion.current()).kv("action", "taking over the running workers"));
+        }
+        LOG.info("{}", Logfmt.event("starting").kv("version", RolldVersion.current()).kv("config", configFile).kv("pid", ProcessHandle.current().pid())
                 .kv("socket", socket).kv("groups", config.groups().stream().map(GroupConfig::name).toList()));
         for (GroupConfig g : config.groups()) {
             addGroup(g).requestRollout("first start").whenComplete((result, error) -> {
@@ -156,6 +172,8 @@ public final class Daemon {
                 case Event.FirstStartFinished(RolloutResult.Succeeded s) -> {
                     if (--starting == 0) {
                         LOG.info("{}", Logfmt.event("ready").kv("groups", groups.size()));
+                        ready = true;
+                        closeUntakenDescriptors();
                         notifier.ready();
                     }
                 }
@@ -165,6 +183,7 @@ public final class Daemon {
                         case TERM, INT -> {
                             return shutdown("received SIG" + signal, ExitCodes.OK);
                         }
+                        case USR2 -> reexecutor.request(ControlSession.DEFAULT_REEXEC_TIMEOUT, "SIGUSR2", usr2Reply());
                         case USR1 -> LOG.info("{}", Logfmt.event("signal").kv("signal", "USR1").kv("action", Logs.reopen()
                                 ? "reopened rolld's log file; workers append to theirs (O_APPEND, copytruncate-safe)"
                                 : "none: rolld logs to stdout; workers append to their files (O_APPEND, copytruncate-safe)"));
@@ -172,6 +191,7 @@ public final class Daemon {
                     }
                 }
                 case Event.RestartRequested r -> restart(r);
+                case Event.OnLoop(Runnable work) -> work.run();
                 case Event.StopRequested s -> {
                     return shutdown("rolld stop (control socket)", ExitCodes.OK);
                 }
@@ -256,7 +276,37 @@ public final class Daemon {
             public void stop() {
                 events.add(new Event.StopRequested());
             }
+
+            @Override
+            public CompletableFuture<Reexecutor.Ticket> reexec(Duration timeout) {
+                CompletableFuture<Reexecutor.Ticket> reply = new CompletableFuture<>();
+                events.add(new Event.OnLoop(() -> reexecutor.request(timeout, "control socket", reply)));
+                return reply;
+            }
         });
+    }
+
+    /** SIGUSR2 has no client to tell: the ticket counts as announced at once; a refusal is in the log. */
+    private static CompletableFuture<Reexecutor.Ticket> usr2Reply() {
+        CompletableFuture<Reexecutor.Ticket> reply = new CompletableFuture<>();
+        reply.thenAccept(t -> t.announced().complete(null));
+        return reply;
+    }
+
+    /** Every held socket by its passed-on name ({@code GROUP/SOCKET}), for a re-exec. */
+    private Map<String, Integer> heldSocketsByName() {
+        Map<String, Integer> held = new LinkedHashMap<>();
+        groupsSnapshot.forEach(g -> g.heldSockets().forEach(s -> held.put(PassedDescriptors.nameOf(g.name(), s.listen()), s.fd())));
+        return held;
+    }
+
+    /** Sockets systemd or the previous image passed that no group took (rolld.yml changed): closed, so their ports are free. */
+    private static void closeUntakenDescriptors() {
+        List<String> closed = PassedDescriptors.shared().closeUntaken();
+        if (!closed.isEmpty()) {
+            LOG.info("{}", Logfmt.event("passed_sockets_closed").kv("names", closed)
+                    .kv("action", "no group of rolld.yml holds these sockets any more"));
+        }
     }
 
     private List<GroupStatus> statuses() {
