@@ -2,7 +2,7 @@ package io.rolld.cli;
 
 import io.rolld.daemon.Daemon;
 import io.rolld.daemon.ExitCodes;
-import io.rolld.daemon.RolldVersion;
+import io.rolld.daemon.BuildVersion;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -18,8 +18,8 @@ import picocli.CommandLine.Parameters;
                 "rolld FILE runs the daemon in the foreground (same as rolld run FILE). It listens on a",
                 "Unix socket (mode 0600, default .rolld/rolld.sock beside FILE) for status, restart and stop.",
                 "Signals: HUP = re-read FILE and roll every group; TERM/INT = stop every worker and exit;",
-                "USR1 = reopen rolld's --log-file."},
-        subcommands = {RunCommand.class, CheckCommand.class, StatusCommand.class, RestartCommand.class, StopCommand.class},
+                "USR1 = reopen rolld's --log-file; USR2 = re-execute the build on disk in place (rolld reexec)."},
+        subcommands = {RunCommand.class, CheckCommand.class, StatusCommand.class, RestartCommand.class, StopCommand.class, ReexecCommand.class},
         exitCodeOnInvalidInput = ExitCodes.USAGE,
         exitCodeListHeading = "%nExit codes of the daemon (each subcommand's --help lists its own):%n",
         exitCodeList = {
@@ -33,7 +33,7 @@ final class RolldCommand implements Callable<Integer> {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"rolld " + RolldVersion.current()};
+            return new String[] {"rolld " + BuildVersion.current()};
         }
     }
 

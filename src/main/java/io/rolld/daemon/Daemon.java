@@ -5,15 +5,17 @@ import io.rolld.config.ConfigException;
 import io.rolld.config.ConfigLoader;
 import io.rolld.config.GroupConfig;
 import io.rolld.config.Settings;
-import io.rolld.os.PassedDescriptors;
 import io.rolld.os.PosixSignal;
 import io.rolld.os.ProcNetTcp;
+import io.rolld.os.ProcessStartTime;
 import io.rolld.os.ProcessTree;
+import io.rolld.process.WorkerRecord;
 import io.rolld.os.ResidentMemory;
 import io.rolld.os.SdNotify;
 import io.rolld.os.SignalHandlers;
 import io.rolld.rollout.Group;
 import io.rolld.rollout.GroupStatus;
+import io.rolld.rollout.Leftovers;
 import io.rolld.rollout.RolloutEvent;
 import io.rolld.rollout.RolloutResult;
 import io.rolld.web.DaemonView;
@@ -50,8 +52,9 @@ public final class Daemon {
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final ProcNetTcp tcp = ProcNetTcp.system();
     private final RolloutActivity progress = new RolloutActivity(this::writeState);
-    private final StatusReport report = new StatusReport(tcp, ResidentMemory.system(), progress);
-    private final Leftovers leftovers;
+    private final Instant started = Instant.now();
+    private final StatusReport report = new StatusReport(tcp, ResidentMemory.system(), progress, started);
+    private final WorkersFile workersFile;
     /** Fed by the event stream always: the listener, when configured, shows it. */
     private final RolloutHistory history = RolloutHistory.system();
     private final Consumer<RolloutEvent> eventLog;
@@ -60,19 +63,17 @@ public final class Daemon {
     private volatile List<Group> groupsSnapshot = List.of();
     private final StateFiles stateFiles;
     private final ServiceNotifier notifier = new ServiceNotifier(SdNotify.fromEnvironment(System.getenv()), this::statuses);
-    private final Instant started = Instant.now();
     private final Reexecutor reexecutor;
-    private volatile boolean ready;
     private Config config;
 
     private Daemon(Path configFile, Config config) {
         this.configFile = configFile;
         this.config = config;
         this.stateFiles = new StateFiles(config.settings().pidFile(), config.settings().stateFile());
-        this.leftovers = new Leftovers(config.settings().stateFile().resolveSibling("workers"));
-        this.reexecutor = new Reexecutor(configFile, this::statuses, this::heldSocketsByName, notifier,
+        this.workersFile = new WorkersFile(config.settings().stateFile().resolveSibling("workers"), ProcessStartTime.system());
+        this.reexecutor = new Reexecutor(configFile, this::statuses, () -> HandedOverSockets.byName(groupsSnapshot), notifier,
                 work -> events.add(new Event.OnLoop(work)), started);
-        this.eventLog = new EventLog().andThen(progress).andThen(leftovers).andThen(history).andThen(notifier);
+        this.eventLog = new EventLog().andThen(progress).andThen(workersFile).andThen(history).andThen(notifier);
     }
 
     /** How rolld's own log is written; {@code format} empty means the config's {@code log_format}. */
@@ -114,14 +115,12 @@ public final class Daemon {
         }
         Daemon daemon = new Daemon(configFile, config);
         Path socket = config.settings().controlSocket();
-        try (ControlServer control = ControlServer.open(socket, ch -> daemon.serve(ch), () -> LOG.warn("{}",
-                Logfmt.event("stale_socket").kv("socket", socket).kv("action", "no rolld answers on it; replacing it")));
+        try (ControlServer control = ControlServer.open(socket, ch -> daemon.serve(ch), () -> Reexec.staleSocket(socket));
              WebServer web = daemon.startHttp()) {
             daemon.stateFiles.writePid();
-            daemon.stopLeftovers();
             int exitCode = daemon.loop(control.path());
             daemon.stateFiles.removeOnExit();
-            Files.deleteIfExists(daemon.leftovers.file());
+            Files.deleteIfExists(daemon.workersFile.file());
             return exitCode;
         } catch (ControlServer.AlreadyRunning e) {
             LOG.error("{}", Logfmt.event("already_running").kv("error", e.getMessage())
@@ -140,21 +139,10 @@ public final class Daemon {
 
     private int loop(Path socket) {
         SignalHandlers.install(s -> events.add(new Event.SignalReceived(s)));
-        String from = System.getenv(Reexec.FROM_VARIABLE);
-        if (from != null) {
-            LOG.info("{}", Logfmt.event("reexeced").kv("pid", ProcessHandle.current().pid()).kv("from_version", from)
-                    .kv("version", RolldVersion.current()).kv("action", "taking over the running workers"));
-        }
-        LOG.info("{}", Logfmt.event("starting").kv("version", RolldVersion.current()).kv("config", configFile).kv("pid", ProcessHandle.current().pid())
+        Reexec.logIfReexeced();
+        LOG.info("{}", Logfmt.event("starting").kv("version", BuildVersion.current()).kv("config", configFile).kv("pid", ProcessHandle.current().pid())
                 .kv("socket", socket).kv("groups", config.groups().stream().map(GroupConfig::name).toList()));
-        for (GroupConfig g : config.groups()) {
-            addGroup(g).requestRollout("first start").whenComplete((result, error) -> {
-                if (result != null) {
-                    events.add(new Event.FirstStartFinished(result));
-                }
-            });
-        }
-        int starting = groups.size();
+        int starting = startGroups();
         while (true) {
             Event event;
             try {
@@ -172,8 +160,8 @@ public final class Daemon {
                 case Event.FirstStartFinished(RolloutResult.Succeeded s) -> {
                     if (--starting == 0) {
                         LOG.info("{}", Logfmt.event("ready").kv("groups", groups.size()));
-                        ready = true;
-                        closeUntakenDescriptors();
+                        report.ready();
+                        HandedOverSockets.closeUntaken();
                         notifier.ready();
                     }
                 }
@@ -183,7 +171,7 @@ public final class Daemon {
                         case TERM, INT -> {
                             return shutdown("received SIG" + signal, ExitCodes.OK);
                         }
-                        case USR2 -> reexecutor.request(ControlSession.DEFAULT_REEXEC_TIMEOUT, "SIGUSR2", usr2Reply());
+                        case USR2 -> reexecutor.requestBySignal();
                         case USR1 -> LOG.info("{}", Logfmt.event("signal").kv("signal", "USR1").kv("action", Logs.reopen()
                                 ? "reopened rolld's log file; workers append to theirs (O_APPEND, copytruncate-safe)"
                                 : "none: rolld logs to stdout; workers append to their files (O_APPEND, copytruncate-safe)"));
@@ -200,29 +188,51 @@ public final class Daemon {
     }
 
     /**
-     * Stops the workers a previous rolld left running when it was killed (found through the
-     * {@code workers} file), each with its group's stop signal and stop_timeout, before anything
-     * starts: their ports are the ones this rolld is about to use.
+     * Starts every group from what the workers file says a previous rolld left (it died, or this
+     * daemon was re-executed): each group adopts its leftovers that still verify, or has its first
+     * start ({@link Group#start}); each posts {@link Event.FirstStartFinished}. Leftovers of groups
+     * gone from rolld.yml are stopped first, if they are still the processes rolld started.
+     * Returns how many groups are starting.
      */
-    private void stopLeftovers() {
-        List<Leftovers.Leftover> found;
+    private int startGroups() {
+        Map<String, Leftovers> left;
         try {
-            found = leftovers.find();
+            left = workersFile.load();
         } catch (IOException e) {
-            LOG.warn("{}", Logfmt.event("leftovers_unreadable").kv("file", leftovers.file()).kv("error", e.toString())
-                    .kv("action", "starting anyway; a port still taken will be refused with its owner's pid"));
-            return;
+            LOG.warn("{}", Logfmt.event("workers_file_unreadable").kv("file", workersFile.file()).kv("error", e.toString())
+                    .kv("action", "adopting nothing; a port still taken is refused with its owner's pid"));
+            left = Map.of();
         }
+        left.forEach((name, l) -> {
+            if (config.group(name).isEmpty()) {
+                stopLeftoversOfRemovedGroup(name, l);
+            }
+        });
+        for (GroupConfig g : config.groups()) {
+            addGroup(g).start(left.getOrDefault(g.name(), Leftovers.none())).whenComplete((result, error) -> {
+                if (result != null) {
+                    events.add(new Event.FirstStartFinished(result));
+                }
+            });
+        }
+        return config.groups().size();
+    }
+
+    /** A group gone from rolld.yml cannot adopt: its leftovers that are still ours are stopped (TERM, then KILL). */
+    private void stopLeftoversOfRemovedGroup(String name, Leftovers left) {
         try (var scope = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (Leftovers.Leftover l : found) {
-                Optional<GroupConfig> group = config.group(l.group());
-                PosixSignal signal = group.map(g -> PosixSignal.named(g.stopSignal())).orElse(PosixSignal.TERM);
-                Duration timeout = group.map(GroupConfig::stopTimeout).orElse(LEFTOVER_STOP_TIMEOUT);
+            for (WorkerRecord r : left.workers()) {
+                Optional<ProcessHandle> p = ProcessHandle.of(r.pid())
+                        .filter(h -> ProcessStartTime.system().of(r.pid()).orElse(-1) == r.startTime());
                 scope.submit(() -> {
-                    List<Long> killed = ProcessTree.stop(l.process(), signal, timeout);
-                    LOG.warn("{}", Logfmt.event("leftover_stopped").kv("group", l.group()).kv("port", l.port())
-                            .kv("pid", l.process().pid()).kv("signal", killed.isEmpty() ? signal : "KILL")
-                            .kv("action", "a previous rolld was killed and left this worker running; stopped it before starting"));
+                    String action = "none: not signalled, it is not the process rolld started";
+                    if (p.isPresent()) {
+                        List<Long> killed = ProcessTree.stop(p.get(), PosixSignal.TERM, LEFTOVER_STOP_TIMEOUT);
+                        action = "stopped it (" + (killed.isEmpty() ? "TERM" : "KILL") + "): its group is gone from rolld.yml";
+                    }
+                    workersFile.forget(r.pid());
+                    LOG.warn("{}", Logfmt.event("worker_refused").kv("group", name).kv("generation", r.generation())
+                            .kv("port", r.port()).kv("pid", r.pid()).kv("reason", "group not in rolld.yml").kv("action", action));
                     return null;
                 });
             }
@@ -284,29 +294,6 @@ public final class Daemon {
                 return reply;
             }
         });
-    }
-
-    /** SIGUSR2 has no client to tell: the ticket counts as announced at once; a refusal is in the log. */
-    private static CompletableFuture<Reexecutor.Ticket> usr2Reply() {
-        CompletableFuture<Reexecutor.Ticket> reply = new CompletableFuture<>();
-        reply.thenAccept(t -> t.announced().complete(null));
-        return reply;
-    }
-
-    /** Every held socket by its passed-on name ({@code GROUP/SOCKET}), for a re-exec. */
-    private Map<String, Integer> heldSocketsByName() {
-        Map<String, Integer> held = new LinkedHashMap<>();
-        groupsSnapshot.forEach(g -> g.heldSockets().forEach(s -> held.put(PassedDescriptors.nameOf(g.name(), s.listen()), s.fd())));
-        return held;
-    }
-
-    /** Sockets systemd or the previous image passed that no group took (rolld.yml changed): closed, so their ports are free. */
-    private static void closeUntakenDescriptors() {
-        List<String> closed = PassedDescriptors.shared().closeUntaken();
-        if (!closed.isEmpty()) {
-            LOG.info("{}", Logfmt.event("passed_sockets_closed").kv("names", closed)
-                    .kv("action", "no group of rolld.yml holds these sockets any more"));
-        }
     }
 
     private List<GroupStatus> statuses() {

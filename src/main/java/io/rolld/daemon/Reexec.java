@@ -31,6 +31,7 @@ import java.util.function.Supplier;
  * no rollout may be running; otherwise the request is refused and nothing changes.
  */
 final class Reexec {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("rolld");
     /** The version of the image that exec'd this one, for the new image's first log line. */
     static final String FROM_VARIABLE = "ROLLD_REEXEC_FROM";
     private static final String LAUNCHER_VARIABLE = "ROLLD_LAUNCHER";
@@ -64,6 +65,24 @@ final class Reexec {
     }
 
     private Reexec() {
+    }
+
+    /** The new image's first line, when a re-exec started it. */
+    static void logIfReexeced() {
+        String from = System.getenv(FROM_VARIABLE);
+        if (from != null) {
+            LOG.info("{}", Logfmt.event("reexeced").kv("pid", ProcessHandle.current().pid()).kv("from_version", from)
+                    .kv("version", BuildVersion.current()).kv("action", "taking over the running workers"));
+        }
+    }
+
+    /** A control socket nobody serves: expected right after a re-exec (the old image's), a warning otherwise. */
+    static void staleSocket(Path socket) {
+        if (System.getenv(FROM_VARIABLE) != null) {
+            LOG.info("{}", Logfmt.event("stale_socket").kv("socket", socket).kv("action", "the image before the re-exec left it; replacing it"));
+        } else {
+            LOG.warn("{}", Logfmt.event("stale_socket").kv("socket", socket).kv("action", "no rolld answers on it; replacing it"));
+        }
     }
 
     /** The launcher when {@code scripts/rolld} started us, else the JVM's own command line up to the jar. */

@@ -53,6 +53,13 @@ final class Reexecutor {
         this.started = started;
     }
 
+    /** On the loop, for SIGUSR2: no client to tell, so the ticket counts as announced at once; a refusal is in the log. */
+    void requestBySignal() {
+        CompletableFuture<Ticket> reply = new CompletableFuture<>();
+        reply.thenAccept(t -> t.announced().complete(null));
+        request(ControlSession.DEFAULT_REEXEC_TIMEOUT, "SIGUSR2", reply);
+    }
+
     /** On the loop: starts a re-exec unless one is under way; {@code reply} gets the ticket or a {@link Reexec.Refused}. */
     void request(Duration timeout, String via, CompletableFuture<Ticket> reply) {
         if (running) {
@@ -103,7 +110,7 @@ final class Reexecutor {
             });
             return;
         }
-        String version = RolldVersion.current();
+        String version = BuildVersion.current();
         Ticket ticket = new Ticket(ProcessHandle.current().pid(), version, newVersion, started,
                 new CompletableFuture<>(), new CompletableFuture<>());
         reply.complete(ticket);

@@ -42,9 +42,11 @@ final class RolloutActivity implements Consumer<RolloutEvent> {
                 return;
             }
             case RolloutEvent.HealthChanged h -> { } // status shows health: rewrite the state files
+            case RolloutEvent.GroupAdopted a -> { } // status shows the adopted set
             case RolloutEvent.WorkerCrashed _, RolloutEvent.WorkerRespawned _, RolloutEvent.RespawnFailed _,
                  RolloutEvent.WorkerReplaced _, RolloutEvent.ReplacementFailed _,
-                 RolloutEvent.MemoryExceeded _, RolloutEvent.EventCommandFailed _ -> {
+                 RolloutEvent.MemoryExceeded _, RolloutEvent.EventCommandFailed _,
+                 RolloutEvent.WorkerAdopted _, RolloutEvent.WorkerRefused _ -> {
                 return;
             }
         }

@@ -21,17 +21,33 @@ final class StatusReport {
     private final ProcNetTcp tcp;
     private final ResidentMemory memory;
     private final RolloutActivity progress;
+    private final Instant started;
 
-    StatusReport(ProcNetTcp tcp, ResidentMemory memory, RolloutActivity progress) {
+    private volatile boolean ready;
+
+    StatusReport(ProcNetTcp tcp, ResidentMemory memory, RolloutActivity progress, Instant started) {
         this.tcp = tcp;
         this.memory = memory;
         this.progress = progress;
+        this.started = started;
+    }
+
+    /** Every group's first start (or adoption) is done: a re-exec client waits for this. */
+    void ready() {
+        ready = true;
     }
 
     Map<String, Object> of(List<GroupStatus> groups) {
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("pid", ProcessHandle.current().pid());
         report.put("time", Instant.now().toString());
+        Map<String, Object> daemon = new LinkedHashMap<>();
+        daemon.put("pid", ProcessHandle.current().pid());
+        daemon.put("version", BuildVersion.current());
+        daemon.put("started", started.toString());
+        daemon.put("ready", ready);
+        daemon.put("adopted", groups.stream().mapToInt(g -> g.adoption().map(GroupStatus.Adoption::adopted).orElse(0)).sum());
+        report.put("daemon", daemon);
         report.put("groups", groups.stream().map(this::group).toList());
         return report;
     }
@@ -66,6 +82,14 @@ final class StatusReport {
             rollout.put("ports", t.ports());
             rollout.put("elapsed_ms", t.elapsedMs());
             out.put("rollout", rollout);
+        });
+        g.adoption().ifPresent(a -> {
+            Map<String, Object> adoption = new LinkedHashMap<>();
+            adoption.put("adopted", a.adopted());
+            adoption.put("recorded", a.recorded());
+            adoption.put("generation", a.generation());
+            adoption.put("at", a.at().toString());
+            out.put("adoption", adoption);
         });
         g.lastResult().ifPresent(r -> out.put("last_result", result(r, progress.finishedAt(g.name()).orElse(null))));
         return out;

@@ -46,6 +46,11 @@ public final class InheritedSockets implements AutoCloseable {
         return new InheritedSockets(bound);
     }
 
+    /** Sockets rolld holds already, e.g. taken back from a worker ({@link ForeignSockets}), in configuration order. */
+    public static InheritedSockets of(List<ListeningSocket> sockets) {
+        return new InheritedSockets(sockets);
+    }
+
     public List<ListeningSocket> sockets() {
         return sockets;
     }

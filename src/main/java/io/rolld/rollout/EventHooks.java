@@ -125,7 +125,8 @@ final class EventHooks implements Consumer<RolloutEvent> {
             case RolloutEvent.Transition _, RolloutEvent.DrainTimedOut _, RolloutEvent.WorkerStarted _, RolloutEvent.WorkerStopped _,
                  RolloutEvent.WorkerRespawned _, RolloutEvent.RespawnFailed _, RolloutEvent.HealthChanged _,
                  RolloutEvent.WorkerReplaced _, RolloutEvent.ReplacementFailed _,
-                 RolloutEvent.EventCommandFailed _ -> {
+                 RolloutEvent.EventCommandFailed _, RolloutEvent.WorkerAdopted _, RolloutEvent.WorkerRefused _,
+                 RolloutEvent.GroupAdopted _ -> {
                 return Optional.empty();
             }
         }

@@ -50,6 +50,9 @@ public final class Group {
 
         record WorkerExited(Worker worker, Exit exit) implements Inbox {
         }
+
+        record StartRequested(Leftovers left, CompletableFuture<RolloutResult> done) implements Inbox {
+        }
     }
 
     // Guarded by this.
@@ -63,6 +66,7 @@ public final class Group {
     private volatile WorkerSet active = WorkerSet.empty();
     private volatile Phase phase = Phase.IDLE;
     private volatile RolloutResult lastResult;
+    private volatile Optional<GroupStatus.Adoption> adoption = Optional.empty();
 
     public Group(GroupConfig config, Path configDir, ProcNetTcp tcp, Consumer<RolloutEvent> events) {
         this.config = config;
@@ -88,6 +92,18 @@ public final class Group {
     /** The configuration the next rollout uses (a reload); the running workers are not touched. */
     public synchronized void reconfigure(GroupConfig next) {
         this.config = next;
+    }
+
+    /**
+     * Starts the group, once, before any rollout: adopts the workers a previous rolld left that
+     * still verify ({@link Adoption}), or, when there are none, runs the first start. Completes
+     * with the first start's result, or for an adoption with a succeeded result naming the adopted
+     * workers (no rollout ran: {@code lastResult} stays empty).
+     */
+    public CompletableFuture<RolloutResult> start(Leftovers left) {
+        CompletableFuture<RolloutResult> done = new CompletableFuture<>();
+        inbox.add(new Inbox.StartRequested(left, done));
+        return done;
     }
 
     /**
@@ -120,7 +136,7 @@ public final class Group {
         WorkerSet set = active;
         return new GroupStatus(name(), phase, set.generation(),
                 set.workers().stream().map(w -> new GroupStatus.WorkerInfo(w.port(), w.pid(), w.startedAt(), w.isAlive())).toList(),
-                Optional.ofNullable(lastResult), supervisor.health());
+                Optional.ofNullable(lastResult), supervisor.health(), adoption);
     }
 
     /** Held-socket mode: the sockets the group holds now, in configuration order; empty otherwise. */
@@ -181,10 +197,37 @@ public final class Group {
         if (next instanceof Inbox.WorkerExited(Worker worker, Exit exit)) {
             supervisor.exited(worker, exit, active.generation());
         }
+        if (next instanceof Inbox.StartRequested start) {
+            start(start);
+        }
         Supervisor.Due due = supervisor.runDue(active);
         active = due.active();
         due.rolloutTrigger().ifPresent(this::requestRollout);
         return rollIfRequested();
+    }
+
+    private void start(Inbox.StartRequested request) throws InterruptedException {
+        long startNanos = System.nanoTime();
+        GroupConfig c = config();
+        Optional<Adoption.Adopted> adopted = new Adoption(c, sockets, events).adopt(request.left());
+        if (adopted.isEmpty()) {
+            requestRollout("first start").whenComplete((result, error) -> {
+                if (error != null) {
+                    request.done().completeExceptionally(error);
+                } else {
+                    request.done().complete(result);
+                }
+            });
+            return;
+        }
+        Adoption.Adopted a = adopted.get();
+        active = a.active();
+        supervisor.adoptLeftovers(a.active(), a.specs(), a.bySlot(), a.emptySlots());
+        supervisor.rolloutEnded();
+        adoption = Optional.of(new GroupStatus.Adoption(a.active().workers().size(), request.left().workers().size(),
+                a.active().generation(), java.time.Instant.now()));
+        request.done().complete(new RolloutResult.Succeeded(c.name(), a.active().generation(), a.active().ports(),
+                a.active().pids(), List.of(), (System.nanoTime() - startNanos) / 1_000_000));
     }
 
     /** Runs the queued rollout, if any; false once the group is closed. */

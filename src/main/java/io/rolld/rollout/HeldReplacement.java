@@ -54,7 +54,7 @@ final class HeldReplacement {
         } catch (IOException | RuntimeException e) {
             return failed(slot, old, WorkerSet.empty(), "cannot start the replacement: " + e.getMessage(), "");
         }
-        progress.workerStarted(next);
+        progress.workerStarted(slot, next, specs);
         WorkerSet alone = new WorkerSet(generation, List.of(next));
         Optional<GenerationReadiness.NotReady> notReady;
         try {

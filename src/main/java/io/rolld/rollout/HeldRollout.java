@@ -84,7 +84,7 @@ final class HeldRollout {
         for (int slot = 1; slot <= held.workers(); slot++) {
             try {
                 Worker w = specs.spawn(slot, generation, notify.map(NotifySocket::path));
-                progress.workerStarted(w);
+                progress.workerStarted(slot, w, specs);
                 started.add(w);
             } catch (IOException | RuntimeException e) {
                 return progress.failed(old, new WorkerSet(generation, started), null,

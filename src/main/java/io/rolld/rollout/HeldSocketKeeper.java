@@ -32,6 +32,14 @@ final class HeldSocketKeeper {
         return now == null ? List.of() : now.sockets();
     }
 
+    /** Sockets taken back from workers a previous rolld left ({@link Adoption}): held from now on as if bound here. */
+    void hold(InheritedSockets recovered) {
+        if (listeners != null) {
+            throw new IllegalStateException("group sockets are held already: " + listeners);
+        }
+        listeners = recovered;
+    }
+
     void close() {
         if (listeners != null) {
             listeners.close();

@@ -37,9 +37,9 @@ final class Progress {
         return (System.nanoTime() - startNanos) / 1_000_000;
     }
 
-    /** Reports a worker just spawned (the daemon keeps the list a restarted rolld checks for leftovers). */
-    void workerStarted(Worker w) {
-        events.accept(new RolloutEvent.WorkerStarted(config.name(), generation, w.port(), w.pid()));
+    /** Reports a worker just spawned in {@code slot} from {@code specs} (the daemon records it in the workers file at once). */
+    void workerStarted(int slot, Worker w, WorkerSpecs specs) {
+        events.accept(new RolloutEvent.WorkerStarted(config.name(), generation, slot, w.port(), w.pid(), specs.heldFds()));
     }
 
     /** Stops {@code set} with the group's stop signal (SIGKILL after stop_timeout) and reports each exit. */

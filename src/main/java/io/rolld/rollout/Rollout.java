@@ -93,7 +93,7 @@ final class Rollout {
             try {
                 Worker w = specs.spawn(port, generation, Optional.empty());
                 started.add(w);
-                events.accept(new RolloutEvent.WorkerStarted(config.name(), generation, port, w.pid()));
+                progress.workerStarted(port, w, specs);
             } catch (IOException | IllegalArgumentException e) {
                 return failed(new WorkerSet(generation, started), null,
                         "cannot start worker on port " + port + ": " + e.getMessage(), "");

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.IntStream;
 
 /**
  * Starts a group's workers, each in its slot: its port in load-balancer mode, its worker number
@@ -50,6 +51,22 @@ record WorkerSpecs(GroupConfig group, Map<String, String> env, Optional<Inherite
         return sockets.isPresent() ? index + 1 : w.port();
     }
 
+    /** The port a worker of {@code slot} reports: the slot itself, or the first held TCP port in held-socket mode. */
+    int portOf(int slot) {
+        return sockets.map(s -> s.ports().stream().filter(p -> p != 0).findFirst().orElse(0)).orElse(slot);
+    }
+
+    /** Held-socket mode: the descriptors every worker holds the held sockets on (3, 4, ...); empty otherwise. */
+    List<Integer> heldFds() {
+        return sockets.map(s -> IntStream.range(0, s.fds().size()).mapToObj(i -> InheritedSockets.FIRST_FD + i).toList())
+                .orElse(List.of());
+    }
+
+    /** The stderr file of the worker in {@code slot} ({@code {numproc}} is the slot). */
+    static Optional<Path> stderrOf(GroupConfig group, int slot) {
+        return group.stderr().map(t -> group.directory().resolve(Placeholders.expand(t, slot)));
+    }
+
     /** "port 8001" or "worker 2", for messages. */
     String describe(int slot) {
         return (sockets.isPresent() ? "worker " : "port ") + slot;
@@ -65,7 +82,7 @@ record WorkerSpecs(GroupConfig group, Map<String, String> env, Optional<Inherite
                 group.directory(),
                 all,
                 group.stdout().map(t -> group.directory().resolve(Placeholders.expand(t, port))),
-                group.stderr().map(t -> group.directory().resolve(Placeholders.expand(t, port))));
+                stderrOf(group, port));
     }
 
     /**
@@ -80,13 +97,12 @@ record WorkerSpecs(GroupConfig group, Map<String, String> env, Optional<Inherite
         env.put("ROLLD_WORKER", Integer.toString(slot));
         env.putAll(sockets.environment(generation));
         notifySocket.ifPresent(p -> env.put("NOTIFY_SOCKET", p.toString()));
-        int port = sockets.ports().stream().filter(p -> p != 0).findFirst().orElse(0);
-        return new WorkerSpec(port,
+        return new WorkerSpec(portOf(slot),
                 argv(group, slot),
                 group.directory(),
                 env,
                 group.stdout().map(t -> group.directory().resolve(Placeholders.expand(t, slot))),
-                group.stderr().map(t -> group.directory().resolve(Placeholders.expand(t, slot))));
+                stderrOf(group, slot));
     }
 
     /** The command split like a shell would, behind setpriv when the group names a user or group. */

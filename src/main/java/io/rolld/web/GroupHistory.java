@@ -42,7 +42,8 @@ public record GroupHistory(Optional<RolloutRecord> running, List<RolloutRecord> 
             case RolloutEvent.WorkerReplaced _ -> new GroupHistory(running, recent, crashes, tally.restarted(Tally.MEMORY, 1));
             case RolloutEvent.DrainTimedOut _, RolloutEvent.WorkerStopped _, RolloutEvent.RespawnFailed _,
                  RolloutEvent.ReplacementFailed _, RolloutEvent.MemoryExceeded _, RolloutEvent.HealthChanged _,
-                 RolloutEvent.EventCommandFailed _ -> this;
+                 RolloutEvent.EventCommandFailed _, RolloutEvent.WorkerAdopted _, RolloutEvent.WorkerRefused _,
+                 RolloutEvent.GroupAdopted _ -> this;
         };
     }
 

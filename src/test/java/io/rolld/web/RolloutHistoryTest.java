@@ -71,7 +71,7 @@ class RolloutHistoryTest {
 
     @Test
     void restarts_countCrashRespawnsAndTheWorkersOfMemoryAndAutoRestartRollouts() {
-        history.accept(new RolloutEvent.WorkerRespawned("app", 1, 8001, 42, 1));
+        history.accept(new RolloutEvent.WorkerRespawned("app", 1, 8001, 8001, 42, 1, List.of()));
         roll(2, "memory: port 8001 pid 41 uses 70MB", true);
         roll(3, "auto_restart: every 6h", true);
 
@@ -91,8 +91,8 @@ class RolloutHistoryTest {
         List<Integer> ports = List.of(8001, 8002);
         history.accept(new RolloutEvent.Started("app", generation, trigger));
         history.accept(new RolloutEvent.Transition("app", generation, Phase.STARTING, ports, 0));
-        history.accept(new RolloutEvent.WorkerStarted("app", generation, 8001, 100));
-        history.accept(new RolloutEvent.WorkerStarted("app", generation, 8002, 101));
+        history.accept(new RolloutEvent.WorkerStarted("app", generation, 8001, 8001, 100, List.of()));
+        history.accept(new RolloutEvent.WorkerStarted("app", generation, 8002, 8002, 101, List.of()));
         history.accept(new RolloutEvent.Transition("app", generation, Phase.CHECKING, ports, 10));
         if (!succeeds) {
             history.accept(new RolloutEvent.Transition("app", generation, Phase.ROLLING_BACK, ports, 100));
