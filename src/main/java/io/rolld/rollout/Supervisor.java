@@ -253,8 +253,8 @@ final class Supervisor {
         slots.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
             String slot = specs.orElseThrow().describe(e.getKey());
             switch (e.getValue()) {
-                case Slot.Down d -> reasons.add(slot + " down after " + d.cause() + " ("
-                        + crashes(d.crashesInARow()) + "), respawn pending");
+                case Slot.Down d -> reasons.add(slot + " down after " + d.cause()
+                        + (d.crashesInARow() > 0 ? " (" + crashes(d.crashesInARow()) + ")" : "") + ", respawn pending");
                 case Slot.Up u when u.crashesInARow() > 1 -> reasons.add(slot + " crash-looping ("
                         + crashes(u.crashesInARow()) + "), up again since the last respawn");
                 case Slot.Up u -> { }
