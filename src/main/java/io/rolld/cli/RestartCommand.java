@@ -3,6 +3,7 @@ package io.rolld.cli;
 import io.rolld.daemon.ControlProtocol;
 import io.rolld.daemon.ExitCodes;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -43,63 +44,88 @@ final class RestartCommand implements Callable<Integer> {
             description = "with --wait: give up waiting after this long, e.g. 90s, 5m (default: ${DEFAULT-VALUE})")
     DurationOption timeout;
 
+    @Option(names = "--json", description = "end with one JSON object on stdout (result, group, generation, reason, "
+            + "elapsed_ms, groups); the progress lines go to stderr")
+    boolean json;
+
+    private PrintStream progress;
+    private RestartReport report;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
+        progress = json ? System.err : System.out;
+        report = new RestartReport(wait);
+        int exit = restart();
+        if (json) {
+            System.out.println(report.json(exit));
+        }
+        return exit;
+    }
+
+    private int restart() throws IOException, InterruptedException {
         Duration limit = timeout.value();
         long deadline = ControlClient.deadline(limit);
         try (ControlClient client = target.connect()) {
             client.send(ControlProtocol.request(ControlProtocol.OP_RESTART).with("groups", groups).with("wait", wait));
-            return follow(client, deadline, limit);
+            return follow(client, deadline);
         } catch (ControlTarget.Failed e) {
+            report.failed(e.getMessage().replaceFirst("^rolld: ", ""));
             return e.exitCode;
         }
     }
 
-    private int follow(ControlClient client, long deadline, Duration limit) throws InterruptedException {
+    private int follow(ControlClient client, long deadline) throws InterruptedException {
         Map<String, String> outcomes = new HashMap<>();
         Map<String, String> lastState = new HashMap<>();
         List<String> requested = groups;
         while (true) {
             Optional<Map<String, Object>> next = client.next(deadline);
             if (next.isEmpty()) {
-                requested.stream().filter(g -> !outcomes.containsKey(g)).forEach(g -> System.out.println(g
-                        + ": TIMEOUT after " + timeout + " (last state " + lastState.getOrDefault(g, "queued")
-                        + "); the rollout goes on in rolld, see rolld status"));
+                List<String> waiting = requested.stream().filter(g -> !outcomes.containsKey(g)).toList();
+                waiting.forEach(g -> progress.println(g + ": TIMEOUT after " + timeout + " (last state "
+                        + lastState.getOrDefault(g, "queued") + "); the rollout goes on in rolld, see rolld status"));
+                report.timedOut("timed out after " + timeout + " waiting for " + String.join(", ", waiting)
+                        + "; the rollout goes on in rolld", lastState);
                 return ExitCodes.TIMEOUT;
             }
             Map<String, Object> m = next.get();
             if (ControlClient.isEnd(m)) {
-                return ControlTarget.unexpected("rolld closed the connection before every rollout finished");
+                String what = "rolld closed the connection before every rollout finished";
+                report.failed(what);
+                return ControlTarget.unexpected(what);
             }
             switch (String.valueOf(m.get("type"))) {
                 case "error" -> {
+                    report.failed(String.valueOf(m.get("message")));
                     return ControlTarget.refused(m);
                 }
                 case "accepted" -> {
                     if (m.get("groups") instanceof List<?> l) {
                         requested = l.stream().map(String::valueOf).toList();
                     }
-                    System.out.println("restart requested: " + String.join(", ", requested));
+                    report.accepted(requested);
+                    progress.println("restart requested: " + String.join(", ", requested));
                     if (!wait) {
                         return ExitCodes.OK;
                     }
                 }
                 case "transition" -> {
                     lastState.put(String.valueOf(m.get("group")), String.valueOf(m.get("state")));
-                    System.out.println(RolloutLines.transition(m));
+                    progress.println(RolloutLines.transition(m));
                 }
                 case "result" -> {
                     String group = String.valueOf(m.get("group"));
                     outcomes.put(group, String.valueOf(m.get("outcome")));
-                    System.out.println(group + " " + RolloutLines.result(m));
+                    report.result(m);
+                    progress.println(group + " " + RolloutLines.result(m));
                     if (m.get("detail") instanceof String detail && !detail.isBlank()) {
-                        System.out.println(detail.strip().indent(4).stripTrailing());
+                        progress.println(detail.strip().indent(4).stripTrailing());
                     }
                 }
                 case "done" -> {
                     return outcomes.values().stream().allMatch("succeeded"::equals) ? ExitCodes.OK : ExitCodes.FAILED;
                 }
-                case "drain_timeout" -> System.out.println(m.get("group") + " gen " + m.get("generation")
+                case "drain_timeout" -> progress.println(m.get("group") + " gen " + m.get("generation")
                         + " drain timed out with " + m.get("connections") + " connection(s) left; stopping the old workers anyway");
                 default -> {
                     // started, worker_started, worker_stopped: the transitions already tell the story

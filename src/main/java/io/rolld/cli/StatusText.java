@@ -11,6 +11,12 @@ final class StatusText {
 
     static String render(Map<?, ?> report) {
         StringBuilder out = new StringBuilder("rolld pid " + report.get("pid"));
+        if (report.get("daemon") instanceof Map<?, ?> d) {
+            out.append(", version ").append(d.get("version")).append(", started ").append(d.get("started"));
+            if (d.get("adopted") instanceof Number n && n.intValue() > 0) {
+                out.append(", adopted ").append(n).append(" workers a previous rolld left");
+            }
+        }
         for (Map<String, Object> g : StatusCommand.groups(report)) {
             out.append('\n').append(g.get("name")).append(": ").append(g.get("state"))
                     .append(", generation ").append(g.get("generation")).append(", ").append(g.get("phase"))
@@ -27,6 +33,11 @@ final class StatusText {
                 out.append("\n  rollout in progress: generation ").append(r.get("generation")).append(' ')
                         .append(r.get("phase")).append(' ').append(join(r.get("ports")))
                         .append(" (").append(r.get("elapsed_ms")).append(" ms)");
+            }
+            if (g.get("adoption") instanceof Map<?, ?> a) {
+                out.append("\n  adopted ").append(a.get("adopted")).append(" of ").append(a.get("recorded"))
+                        .append(" workers a previous rolld left, generation ").append(a.get("generation"))
+                        .append(" (at ").append(a.get("at")).append(')');
             }
             if (g.get("last_result") instanceof Map<?, ?> last) {
                 out.append("\n  last rollout: ").append(RolloutLines.result(last));

@@ -25,7 +25,8 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  * Loading has no side effects: nothing is spawned, created or written.
  */
 public final class ConfigLoader {
-    static final List<String> SETTINGS_KEYS = List.of("control_socket", "pid_file", "state_file", "log_format");
+    static final List<String> SETTINGS_KEYS = List.of("control_socket", "pid_file", "state_file", "log_format", "http",
+            "http_public");
 
     private ConfigLoader() {
     }
@@ -51,8 +52,8 @@ public final class ConfigLoader {
         if (!root.isMapping()) {
             return fallback;
         }
-        return root.map("the top-level mapping").get(Settings.KEY, n -> settings(n, configDir), Settings.defaultsFor(configDir))
-                .controlSocket();
+        return root.map("the top-level mapping").get(Settings.KEY, n -> settings(n, configDir, new PortRegistry()),
+                Settings.defaultsFor(configDir)).controlSocket();
     }
 
     private static String read(Path file) throws ConfigException {
@@ -86,8 +87,9 @@ public final class ConfigLoader {
             throw root.error("expected a mapping of group names to groups at the top level, found " + root.describe());
         }
         YamlMap top = root.map("the top-level mapping");
-        Settings settings = top.get(Settings.KEY, n -> settings(n, configDir), Settings.defaultsFor(configDir));
-        GroupParser groups = new GroupParser(configDir, new PortRegistry());
+        PortRegistry ports = new PortRegistry();
+        Settings settings = top.get(Settings.KEY, n -> settings(n, configDir, ports), Settings.defaultsFor(configDir));
+        GroupParser groups = new GroupParser(configDir, ports);
         List<GroupConfig> parsed = new ArrayList<>();
         for (YamlMap.Entry entry : top.entries()) {
             if (!entry.name().equals(Settings.KEY)) {
@@ -154,7 +156,7 @@ public final class ConfigLoader {
         return new int[] {line, column};
     }
 
-    private static Settings settings(YamlNode node, Path configDir) throws ConfigException {
+    private static Settings settings(YamlNode node, Path configDir, PortRegistry ports) throws ConfigException {
         Settings defaults = Settings.defaultsFor(configDir);
         if (node.isNull()) { // "rolld:" with every line commented out
             return defaults;
@@ -165,7 +167,8 @@ public final class ConfigLoader {
                 map.get("control_socket", n -> n.path("'control_socket' in " + what, configDir), defaults.controlSocket()),
                 map.get("pid_file", n -> n.path("'pid_file' in " + what, configDir), defaults.pidFile()),
                 map.get("state_file", n -> n.path("'state_file' in " + what, configDir), defaults.stateFile()),
-                map.get("log_format", n -> logFormat(n, what), defaults.logFormat()));
+                map.get("log_format", n -> logFormat(n, what), defaults.logFormat()),
+                HttpListenerParser.parse(map, what, ports));
     }
 
     private static Settings.LogFormat logFormat(YamlNode node, String settings) throws ConfigException {

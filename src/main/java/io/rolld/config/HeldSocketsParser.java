@@ -1,6 +1,5 @@
 package io.rolld.config;
 
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,7 +12,6 @@ import java.util.regex.Pattern;
 final class HeldSocketsParser {
     static final List<String> KEYS = List.of("listen", "workers", "ready");
     private static final List<String> LISTEN_KEYS = List.of("address", "name", "backlog", "reuse_port", "ipv6_only", "mode");
-    private static final Pattern HOST_PORT = Pattern.compile("(?:\\[([^]]+)]|([^:\\[\\]]+)):(\\d+)");
     private static final Pattern FD_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,255}");
     private static final Pattern READY_ALIVE = Pattern.compile("alive(?:\\s+(\\S+))?");
     private static final String ADDRESS_HINT = " (hint: 8080, 127.0.0.1:8080, [::1]:8080 or unix:/path/app.sock)";
@@ -47,14 +45,14 @@ final class HeldSocketsParser {
                         : "in held-socket mode every worker shares the socket, so say when a worker is ready with 'ready: alive 1s' or 'ready: notify'") + ")");
             }
         }
-        List<Listen> sockets = listen(listen.get(), "'listen' in " + group, groupName);
+        List<HeldSocketConfig> sockets = listen(listen.get(), "'listen' in " + group, groupName);
         int workers = map.get("workers", n -> workers(n, "'workers' in " + group), 1);
         HeldSockets.Ready ready = map.get("ready", n -> ready(n, "'ready' in " + group),
                 new HeldSockets.Ready.AliveFor(HeldSockets.Ready.AliveFor.DEFAULT_INTERVAL));
         return Optional.of(new HeldSockets(sockets, workers, ready));
     }
 
-    private List<Listen> listen(YamlNode node, String what, String groupName) throws ConfigException {
+    private List<HeldSocketConfig> listen(YamlNode node, String what, String groupName) throws ConfigException {
         List<YamlNode> items = node.isList() ? node.list(what) : List.of(node);
         if (items.isEmpty()) {
             throw node.error(what + " is empty" + ADDRESS_HINT);
@@ -62,10 +60,10 @@ final class HeldSocketsParser {
         if (items.size() > HeldSockets.MAX_SOCKETS) {
             throw node.error(what + " has " + items.size() + " sockets, at most " + HeldSockets.MAX_SOCKETS + " are supported");
         }
-        List<Listen> sockets = new ArrayList<>();
+        List<HeldSocketConfig> sockets = new ArrayList<>();
         for (YamlNode item : items) {
-            Listen l = item.isMapping() ? detailed(item, what, groupName) : new Listen(address(item, what), groupName,
-                    Listen.DEFAULT_BACKLOG, false, false, Optional.empty());
+            HeldSocketConfig l = item.isMapping() ? detailed(item, what, groupName) : new HeldSocketConfig(address(item, what), groupName,
+                    HeldSocketConfig.DEFAULT_BACKLOG, false, false, Optional.empty());
             if (sockets.stream().anyMatch(s -> s.address().equals(l.address()))) {
                 throw item.error("address " + l.address() + " appears twice in " + what);
             }
@@ -74,63 +72,39 @@ final class HeldSocketsParser {
         return sockets;
     }
 
-    private Listen detailed(YamlNode node, String what, String groupName) throws ConfigException {
+    private HeldSocketConfig detailed(YamlNode node, String what, String groupName) throws ConfigException {
         YamlMap map = node.map("an item of " + what).allowOnly(LISTEN_KEYS);
-        Listen.Address address = address(map.require("address", node), what);
+        HeldSocketConfig.Address address = address(map.require("address", node), what);
         String name = map.get("name", n -> fdName(n, "'name' in " + what), groupName);
-        int backlog = map.get("backlog", n -> (int) range(n, 1, 65535, "'backlog' in " + what), Listen.DEFAULT_BACKLOG);
+        int backlog = map.get("backlog", n -> (int) range(n, 1, 65535, "'backlog' in " + what), HeldSocketConfig.DEFAULT_BACKLOG);
         boolean reusePort = map.get("reuse_port", n -> n.bool("'reuse_port' in " + what), false);
         Optional<YamlNode> v6 = map.get("ipv6_only");
-        if (v6.isPresent() && !(address instanceof Listen.Inet(String host, int port) && host.contains(":"))) {
+        if (v6.isPresent() && !(address instanceof HeldSocketConfig.Inet(String host, int port) && host.contains(":"))) {
             throw v6.get().error("'ipv6_only' in " + what + " applies only to an IPv6 address such as [::]:8080, not " + address);
         }
         boolean v6Only = map.get("ipv6_only", n -> n.bool("'ipv6_only' in " + what), false);
         Optional<YamlNode> modeNode = map.get("mode");
-        if (modeNode.isPresent() && !(address instanceof Listen.Unix)) {
+        if (modeNode.isPresent() && !(address instanceof HeldSocketConfig.Unix)) {
             throw modeNode.get().error("'mode' in " + what + " applies only to a unix: socket, not " + address);
         }
         Optional<Integer> mode = map.get("mode", n -> Optional.of(mode(n, "'mode' in " + what)), Optional.empty());
-        return new Listen(address, name, backlog, reusePort, v6Only, mode);
+        return new HeldSocketConfig(address, name, backlog, reusePort, v6Only, mode);
     }
 
-    private Listen.Address address(YamlNode node, String what) throws ConfigException {
+    private HeldSocketConfig.Address address(YamlNode node, String what) throws ConfigException {
         String text = node.text(what);
         if (text.startsWith("unix:")) {
             String path = text.substring("unix:".length());
             if (path.isBlank()) {
                 throw node.error("empty path in address '" + text + "' of " + what + ADDRESS_HINT);
             }
-            return new Listen.Unix(configDir.resolve(path).normalize());
+            return new HeldSocketConfig.Unix(configDir.resolve(path).normalize());
         }
         if (text.matches("\\d+")) {
-            return new Listen.Inet("", port(node, text, what));
+            return new HeldSocketConfig.Inet("", ports.claimWritten(text, what, node));
         }
-        Matcher m = HOST_PORT.matcher(text);
-        if (!m.matches()) {
-            throw node.error("invalid address '" + text + "' in " + what + ADDRESS_HINT);
-        }
-        String host = m.group(1) != null ? m.group(1) : m.group(2);
-        try {
-            InetAddress.ofLiteral(host);
-        } catch (IllegalArgumentException e) {
-            throw node.error("invalid address '" + text + "' in " + what + ": '" + host
-                    + "' is not an IP address (hint: rolld binds before any name service is asked; write 127.0.0.1 or [::1])");
-        }
-        return new Listen.Inet(host, port(node, m.group(3), what));
-    }
-
-    private int port(YamlNode node, String digits, String what) throws ConfigException {
-        int port;
-        try {
-            port = Integer.parseInt(digits);
-        } catch (NumberFormatException e) {
-            port = -1;
-        }
-        if (port < PortRegistry.MIN || port > PortRegistry.MAX) {
-            throw node.error("port " + digits + " in " + what + " is out of range " + PortRegistry.MIN + ".." + PortRegistry.MAX);
-        }
-        ports.claim(port, what, node);
-        return port;
+        InetAddressText inet = InetAddressText.parse(node, text, what, ADDRESS_HINT);
+        return new HeldSocketConfig.Inet(inet.hostText(), ports.claimWritten(inet.portDigits(), what, node));
     }
 
     private static String fdName(YamlNode node, String what) throws ConfigException {

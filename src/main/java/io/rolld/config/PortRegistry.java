@@ -17,6 +17,21 @@ final class PortRegistry {
 
     private final Map<Integer, Claim> claims = new HashMap<>();
 
+    /** Checks the range of a port written as {@code digits} in {@code owner}, then claims it; returns the port. */
+    int claimWritten(String digits, String owner, YamlNode at) throws ConfigException {
+        int port;
+        try {
+            port = Integer.parseInt(digits);
+        } catch (NumberFormatException e) {
+            port = -1;
+        }
+        if (port < MIN || port > MAX) {
+            throw at.error("port " + digits + " in " + owner + " is out of range " + MIN + ".." + MAX);
+        }
+        claim(port, owner, at);
+        return port;
+    }
+
     /** @param owner the port's workset in words, e.g. {@code workset 2 of group 'app'} */
     void claim(int port, String owner, YamlNode at) throws ConfigException {
         Claim first = claims.putIfAbsent(port, new Claim(owner, at));

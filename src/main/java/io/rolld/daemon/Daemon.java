@@ -5,18 +5,28 @@ import io.rolld.config.ConfigException;
 import io.rolld.config.ConfigLoader;
 import io.rolld.config.GroupConfig;
 import io.rolld.config.Settings;
-import io.rolld.drain.ProcNetTcp;
-import io.rolld.process.PosixSignal;
-import io.rolld.process.ProcessTree;
-import io.rolld.process.ResidentMemory;
+import io.rolld.os.PosixSignal;
+import io.rolld.os.ProcNetTcp;
+import io.rolld.os.ProcessStartTime;
+import io.rolld.os.ProcessTree;
+import io.rolld.process.WorkerRecord;
+import io.rolld.os.ResidentMemory;
+import io.rolld.os.SdNotify;
+import io.rolld.os.SignalHandlers;
 import io.rolld.rollout.Group;
 import io.rolld.rollout.GroupStatus;
+import io.rolld.rollout.Leftovers;
 import io.rolld.rollout.RolloutEvent;
 import io.rolld.rollout.RolloutResult;
+import io.rolld.web.DaemonView;
+import io.rolld.web.RolloutHistory;
+import io.rolld.web.WebServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,22 +51,29 @@ public final class Daemon {
     private final Path configFile;
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final ProcNetTcp tcp = ProcNetTcp.system();
-    private final Progress progress = new Progress(this::writeState);
-    private final StatusReport report = new StatusReport(tcp, ResidentMemory.system(), progress);
-    private final Leftovers leftovers;
+    private final RolloutActivity progress = new RolloutActivity(this::writeState);
+    private final Instant started = Instant.now();
+    private final StatusReport report = new StatusReport(tcp, ResidentMemory.system(), progress, started);
+    private final WorkersFile workersFile;
+    /** Fed by the event stream always: the listener, when configured, shows it. */
+    private final RolloutHistory history = RolloutHistory.system();
     private final Consumer<RolloutEvent> eventLog;
     private final Map<String, Group> groups = new LinkedHashMap<>();
     /** The groups as the loop last left them, for readers on other threads (status). */
     private volatile List<Group> groupsSnapshot = List.of();
     private final StateFiles stateFiles;
+    private final ServiceNotifier notifier = new ServiceNotifier(SdNotify.fromEnvironment(System.getenv()), this::statuses);
+    private final Reexecutor reexecutor;
     private Config config;
 
     private Daemon(Path configFile, Config config) {
         this.configFile = configFile;
         this.config = config;
         this.stateFiles = new StateFiles(config.settings().pidFile(), config.settings().stateFile());
-        this.leftovers = new Leftovers(config.settings().stateFile().resolveSibling("workers"));
-        this.eventLog = new EventLog().andThen(progress).andThen(leftovers);
+        this.workersFile = new WorkersFile(config.settings().stateFile().resolveSibling("workers"), ProcessStartTime.system());
+        this.reexecutor = new Reexecutor(configFile, this::statuses, () -> HandedOverSockets.byName(groupsSnapshot), notifier,
+                work -> events.add(new Event.OnLoop(work)), started);
+        this.eventLog = new EventLog().andThen(progress).andThen(workersFile).andThen(history).andThen(notifier);
     }
 
     /** How rolld's own log is written; {@code format} empty means the config's {@code log_format}. */
@@ -77,6 +94,10 @@ public final class Daemon {
 
         record StopRequested() implements Event {
         }
+
+        /** Work a helper thread hands back to the loop (a re-exec's next step). */
+        record OnLoop(Runnable work) implements Event {
+        }
     }
 
     /** Runs rolld in the foreground until TERM or INT (or {@code rolld stop}); returns the exit code. */
@@ -94,18 +115,21 @@ public final class Daemon {
         }
         Daemon daemon = new Daemon(configFile, config);
         Path socket = config.settings().controlSocket();
-        try (ControlServer control = ControlServer.open(socket, ch -> daemon.serve(ch), () -> LOG.warn("{}",
-                Logfmt.event("stale_socket").kv("socket", socket).kv("action", "no rolld answers on it; replacing it")))) {
+        try (ControlServer control = ControlServer.open(socket, ch -> daemon.serve(ch), () -> Reexec.staleSocket(socket));
+             WebServer web = daemon.startHttp()) {
             daemon.stateFiles.writePid();
-            daemon.stopLeftovers();
             int exitCode = daemon.loop(control.path());
             daemon.stateFiles.removeOnExit();
-            Files.deleteIfExists(daemon.leftovers.file());
+            Files.deleteIfExists(daemon.workersFile.file());
             return exitCode;
         } catch (ControlServer.AlreadyRunning e) {
             LOG.error("{}", Logfmt.event("already_running").kv("error", e.getMessage())
                     .kv("action", "nothing started; stop it first (rolld stop) or use another control_socket"));
             return ExitCodes.ALREADY_RUNNING;
+        } catch (WebServer.BindFailed e) {
+            LOG.error("{}", Logfmt.event("http_failed").kv("error", e.getMessage())
+                    .kv("action", "nothing started; free the address or change 'http' in rolld.yml"));
+            return ExitCodes.START_FAILED;
         } catch (IOException e) {
             LOG.error("{}", Logfmt.event("control_socket_failed").kv("socket", socket).kv("error", e.toString())
                     .kv("action", "nothing started"));
@@ -114,17 +138,11 @@ public final class Daemon {
     }
 
     private int loop(Path socket) {
-        Signals.install(s -> events.add(new Event.SignalReceived(s)));
-        LOG.info("{}", Logfmt.event("starting").kv("config", configFile).kv("pid", ProcessHandle.current().pid())
+        SignalHandlers.install(s -> events.add(new Event.SignalReceived(s)));
+        Reexec.logIfReexeced();
+        LOG.info("{}", Logfmt.event("starting").kv("version", BuildVersion.current()).kv("config", configFile).kv("pid", ProcessHandle.current().pid())
                 .kv("socket", socket).kv("groups", config.groups().stream().map(GroupConfig::name).toList()));
-        for (GroupConfig g : config.groups()) {
-            addGroup(g).requestRollout("first start").whenComplete((result, error) -> {
-                if (result != null) {
-                    events.add(new Event.FirstStartFinished(result));
-                }
-            });
-        }
-        int starting = groups.size();
+        int starting = startGroups();
         while (true) {
             Event event;
             try {
@@ -142,6 +160,9 @@ public final class Daemon {
                 case Event.FirstStartFinished(RolloutResult.Succeeded s) -> {
                     if (--starting == 0) {
                         LOG.info("{}", Logfmt.event("ready").kv("groups", groups.size()));
+                        report.ready();
+                        HandedOverSockets.closeUntaken();
+                        notifier.ready();
                     }
                 }
                 case Event.SignalReceived(PosixSignal signal) -> {
@@ -150,6 +171,7 @@ public final class Daemon {
                         case TERM, INT -> {
                             return shutdown("received SIG" + signal, ExitCodes.OK);
                         }
+                        case USR2 -> reexecutor.requestBySignal();
                         case USR1 -> LOG.info("{}", Logfmt.event("signal").kv("signal", "USR1").kv("action", Logs.reopen()
                                 ? "reopened rolld's log file; workers append to theirs (O_APPEND, copytruncate-safe)"
                                 : "none: rolld logs to stdout; workers append to their files (O_APPEND, copytruncate-safe)"));
@@ -157,6 +179,7 @@ public final class Daemon {
                     }
                 }
                 case Event.RestartRequested r -> restart(r);
+                case Event.OnLoop(Runnable work) -> work.run();
                 case Event.StopRequested s -> {
                     return shutdown("rolld stop (control socket)", ExitCodes.OK);
                 }
@@ -165,33 +188,76 @@ public final class Daemon {
     }
 
     /**
-     * Stops the workers a previous rolld left running when it was killed (found through the
-     * {@code workers} file), each with its group's stop signal and stop_timeout, before anything
-     * starts: their ports are the ones this rolld is about to use.
+     * Starts every group from what the workers file says a previous rolld left (it died, or this
+     * daemon was re-executed): each group adopts its leftovers that still verify, or has its first
+     * start ({@link Group#start}); each posts {@link Event.FirstStartFinished}. Leftovers of groups
+     * gone from rolld.yml are stopped first, if they are still the processes rolld started.
+     * Returns how many groups are starting.
      */
-    private void stopLeftovers() {
-        List<Leftovers.Leftover> found;
+    private int startGroups() {
+        Map<String, Leftovers> left;
         try {
-            found = leftovers.find();
+            left = workersFile.load();
         } catch (IOException e) {
-            LOG.warn("{}", Logfmt.event("leftovers_unreadable").kv("file", leftovers.file()).kv("error", e.toString())
-                    .kv("action", "starting anyway; a port still taken will be refused with its owner's pid"));
-            return;
+            LOG.warn("{}", Logfmt.event("workers_file_unreadable").kv("file", workersFile.file()).kv("error", e.toString())
+                    .kv("action", "adopting nothing; a port still taken is refused with its owner's pid"));
+            left = Map.of();
         }
+        left.forEach((name, l) -> {
+            if (config.group(name).isEmpty()) {
+                stopLeftoversOfRemovedGroup(name, l);
+            }
+        });
+        for (GroupConfig g : config.groups()) {
+            addGroup(g).start(left.getOrDefault(g.name(), Leftovers.none())).whenComplete((result, error) -> {
+                if (result != null) {
+                    events.add(new Event.FirstStartFinished(result));
+                }
+            });
+        }
+        return config.groups().size();
+    }
+
+    /** A group gone from rolld.yml cannot adopt: its leftovers that are still ours are stopped (TERM, then KILL). */
+    private void stopLeftoversOfRemovedGroup(String name, Leftovers left) {
         try (var scope = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (Leftovers.Leftover l : found) {
-                Optional<GroupConfig> group = config.group(l.group());
-                PosixSignal signal = group.map(g -> PosixSignal.named(g.stopSignal())).orElse(PosixSignal.TERM);
-                Duration timeout = group.map(GroupConfig::stopTimeout).orElse(LEFTOVER_STOP_TIMEOUT);
+            for (WorkerRecord r : left.workers()) {
+                Optional<ProcessHandle> p = ProcessHandle.of(r.pid())
+                        .filter(h -> ProcessStartTime.system().of(r.pid()).orElse(-1) == r.startTime());
                 scope.submit(() -> {
-                    List<Long> killed = ProcessTree.stop(l.process(), signal, timeout);
-                    LOG.warn("{}", Logfmt.event("leftover_stopped").kv("group", l.group()).kv("port", l.port())
-                            .kv("pid", l.process().pid()).kv("signal", killed.isEmpty() ? signal : "KILL")
-                            .kv("action", "a previous rolld was killed and left this worker running; stopped it before starting"));
+                    String action = "none: not signalled, it is not the process rolld started";
+                    if (p.isPresent()) {
+                        List<Long> killed = ProcessTree.stop(p.get(), PosixSignal.TERM, LEFTOVER_STOP_TIMEOUT);
+                        action = "stopped it (" + (killed.isEmpty() ? "TERM" : "KILL") + "): its group is gone from rolld.yml";
+                    }
+                    workersFile.forget(r.pid());
+                    LOG.warn("{}", Logfmt.event("worker_refused").kv("group", name).kv("generation", r.generation())
+                            .kv("port", r.port()).kv("pid", r.pid()).kv("reason", "group not in rolld.yml").kv("action", action));
                     return null;
                 });
             }
         }
+    }
+
+    /** The HTTP listener when rolld.yml asks for one (null otherwise: try-with-resources skips it). */
+    private WebServer startHttp() throws WebServer.BindFailed {
+        if (config.settings().http().isEmpty()) {
+            return null;
+        }
+        WebServer web = WebServer.start(config.settings().http().get(), new DaemonView() {
+            @Override
+            public List<GroupStatus> groups() {
+                return statuses();
+            }
+
+            @Override
+            public Map<String, Object> statusReport(List<GroupStatus> groups) {
+                return report.of(groups);
+            }
+        }, history);
+        LOG.info("{}", Logfmt.event("http_listening").kv("address", config.settings().http().get())
+                .kv("paths", "/ /metrics /api/status"));
+        return web;
     }
 
     private Group addGroup(GroupConfig groupConfig) {
@@ -219,6 +285,13 @@ public final class Daemon {
             @Override
             public void stop() {
                 events.add(new Event.StopRequested());
+            }
+
+            @Override
+            public CompletableFuture<Reexecutor.Ticket> reexec(Duration timeout) {
+                CompletableFuture<Reexecutor.Ticket> reply = new CompletableFuture<>();
+                events.add(new Event.OnLoop(() -> reexecutor.request(timeout, "control socket", reply)));
+                return reply;
             }
         });
     }
@@ -264,6 +337,7 @@ public final class Daemon {
             next.group(name).ifPresent(group::reconfigure);
             rollouts.put(name, group.requestRollout("rolld restart", request.watcher()));
         }
+        notifier.reloading(List.copyOf(rollouts.values()));
         request.reply().complete(rollouts);
     }
 
@@ -283,21 +357,28 @@ public final class Daemon {
             shutdownGroup(groups.remove(name));
             groupsSnapshot = List.copyOf(groups.values());
         }
+        if (!next.settings().http().equals(config.settings().http())) {
+            LOG.warn("{}", Logfmt.event("http_unchanged").kv("http", config.settings().http().map(Object::toString).orElse("off"))
+                    .kv("action", "a changed 'http' takes effect when rolld restarts"));
+        }
         config = next;
+        List<CompletableFuture<?>> rollouts = new ArrayList<>();
         for (GroupConfig g : next.groups()) {
             Group existing = groups.get(g.name());
             if (existing == null) {
                 LOG.info("{}", Logfmt.event("group_added").kv("group", g.name()));
-                addGroup(g).requestRollout("HUP: group added");
+                rollouts.add(addGroup(g).requestRollout("HUP: group added"));
             } else {
                 existing.reconfigure(g);
-                existing.requestRollout("HUP");
+                rollouts.add(existing.requestRollout("HUP"));
             }
         }
+        notifier.reloading(rollouts);
     }
 
     private int shutdown(String why, int exitCode) {
         LOG.info("{}", Logfmt.event("shutdown").kv("reason", why).kv("action", "stopping every worker gracefully"));
+        notifier.stopping();
         groups.values().forEach(Daemon::shutdownGroup);
         for (Event pending = events.poll(); pending != null; pending = events.poll()) {
             if (pending instanceof Event.RestartRequested r) {

@@ -28,6 +28,16 @@ final class EventLog implements Consumer<RolloutEvent> {
                     .kv("elapsed_ms", d.elapsedMs()).kv("action", "stopping the old workers anyway"));
             case RolloutEvent.WorkerStarted w -> LOG.info("{}", Logfmt.event("worker_started").kv("group", w.group())
                     .kv("generation", w.generation()).kv("port", w.port()).kv("pid", w.pid()));
+            case RolloutEvent.WorkerAdopted a -> LOG.info("{}", Logfmt.event("worker_adopted").kv("group", a.group())
+                    .kv("generation", a.generation()).kv("slot", a.slot()).kv("port", a.port()).kv("pid", a.pid())
+                    .kv("verified", a.verified()));
+            case RolloutEvent.WorkerRefused r -> LOG.warn("{}", Logfmt.event("worker_refused").kv("group", r.group())
+                    .kv("generation", r.generation()).kv("slot", r.slot()).kv("port", r.port()).kv("pid", r.pid())
+                    .kv("reason", r.reason()).kv("action", r.action()));
+            case RolloutEvent.GroupAdopted a -> LOG.info("{}", Logfmt.event("group_adopted").kv("group", a.group())
+                    .kv("generation", a.generation()).kv("adopted", a.adopted()).kv("recorded", a.recorded())
+                    .kv("pids", a.pids()).kv("summary", "adopted " + a.adopted() + " of " + a.recorded()
+                            + " workers, generation " + a.generation()).kv("action", a.action()));
             case RolloutEvent.WorkerStopped w -> LOG.info("{}", Logfmt.event("worker_stopped").kv("group", w.group())
                     .kv("generation", w.generation()).kv("port", w.port()).kv("pid", w.pid()).kv("exit", w.exit()));
             case RolloutEvent.Finished f -> finished(f.result());

@@ -21,6 +21,12 @@ final class EventMessages {
                             .mapToInt(Integer::intValue).sum()).with("elapsed_ms", d.elapsedMs());
             case RolloutEvent.WorkerStarted w -> ControlProtocol.message("worker_started").with("group", w.group())
                     .with("generation", w.generation()).with("port", w.port()).with("pid", w.pid());
+            case RolloutEvent.WorkerAdopted a -> ControlProtocol.message("worker_adopted").with("group", a.group())
+                    .with("generation", a.generation()).with("port", a.port()).with("pid", a.pid());
+            case RolloutEvent.WorkerRefused r -> ControlProtocol.message("worker_refused").with("group", r.group())
+                    .with("generation", r.generation()).with("port", r.port()).with("pid", r.pid()).with("reason", r.reason());
+            case RolloutEvent.GroupAdopted a -> ControlProtocol.message("group_adopted").with("group", a.group())
+                    .with("generation", a.generation()).with("adopted", a.adopted()).with("recorded", a.recorded());
             case RolloutEvent.WorkerStopped w -> ControlProtocol.message("worker_stopped").with("group", w.group())
                     .with("generation", w.generation()).with("port", w.port()).with("pid", w.pid())
                     .with("exit", String.valueOf(w.exit()));

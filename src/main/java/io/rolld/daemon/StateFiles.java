@@ -1,6 +1,6 @@
 package io.rolld.daemon;
 
-import io.rolld.front.AtomicFile;
+import io.rolld.os.AtomicFile;
 import io.rolld.rollout.GroupStatus;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package io.rolld.daemon;
 
-import io.rolld.drain.ProcNetTcp;
-import io.rolld.process.ResidentMemory;
+import io.rolld.os.ProcNetTcp;
+import io.rolld.os.ResidentMemory;
 import io.rolld.rollout.GroupStatus;
 import io.rolld.rollout.Health;
 import io.rolld.rollout.Phase;
@@ -18,25 +18,36 @@ import java.util.Map;
  * {@code rolld status} and the content of the state file (the README lists the fields).
  */
 final class StatusReport {
-    /** A group's health: {@code serving} when every worker of its active set is alive. */
-    static final String SERVING = "serving";
-    static final String DEGRADED = "degraded";
-    static final String STARTING = "starting";
-
     private final ProcNetTcp tcp;
     private final ResidentMemory memory;
-    private final Progress progress;
+    private final RolloutActivity progress;
+    private final Instant started;
 
-    StatusReport(ProcNetTcp tcp, ResidentMemory memory, Progress progress) {
+    private volatile boolean ready;
+
+    StatusReport(ProcNetTcp tcp, ResidentMemory memory, RolloutActivity progress, Instant started) {
         this.tcp = tcp;
         this.memory = memory;
         this.progress = progress;
+        this.started = started;
+    }
+
+    /** Every group's first start (or adoption) is done: a re-exec client waits for this. */
+    void ready() {
+        ready = true;
     }
 
     Map<String, Object> of(List<GroupStatus> groups) {
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("pid", ProcessHandle.current().pid());
         report.put("time", Instant.now().toString());
+        Map<String, Object> daemon = new LinkedHashMap<>();
+        daemon.put("pid", ProcessHandle.current().pid());
+        daemon.put("version", BuildVersion.current());
+        daemon.put("started", started.toString());
+        daemon.put("ready", ready);
+        daemon.put("adopted", groups.stream().mapToInt(g -> g.adoption().map(GroupStatus.Adoption::adopted).orElse(0)).sum());
+        report.put("daemon", daemon);
         report.put("groups", groups.stream().map(this::group).toList());
         return report;
     }
@@ -46,7 +57,7 @@ final class StatusReport {
         Map<Integer, Integer> connections = tcp.established(new HashSet<>(g.ports()));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("name", g.name());
-        out.put("state", health(g));
+        out.put("state", g.state().label());
         if (g.health() instanceof Health.Degraded d) {
             out.put("degraded_reasons", d.reasons());
         }
@@ -72,18 +83,16 @@ final class StatusReport {
             rollout.put("elapsed_ms", t.elapsedMs());
             out.put("rollout", rollout);
         });
+        g.adoption().ifPresent(a -> {
+            Map<String, Object> adoption = new LinkedHashMap<>();
+            adoption.put("adopted", a.adopted());
+            adoption.put("recorded", a.recorded());
+            adoption.put("generation", a.generation());
+            adoption.put("at", a.at().toString());
+            out.put("adoption", adoption);
+        });
         g.lastResult().ifPresent(r -> out.put("last_result", result(r, progress.finishedAt(g.name()).orElse(null))));
         return out;
-    }
-
-    private static String health(GroupStatus g) {
-        if (g.health() instanceof Health.Degraded) {
-            return DEGRADED;
-        }
-        if (g.workers().isEmpty()) {
-            return g.lastResult().isEmpty() ? STARTING : DEGRADED;
-        }
-        return g.workers().stream().allMatch(GroupStatus.WorkerInfo::alive) ? SERVING : DEGRADED;
     }
 
     /** A rollout's outcome as sent to clients and kept in the state file. */

@@ -1,5 +1,6 @@
 package io.rolld.drain;
 
+import io.rolld.os.ProcNetTcp;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;

@@ -1,5 +1,11 @@
 package io.rolld.process;
 
+import io.rolld.os.Exit;
+import io.rolld.os.PosixSignal;
+import io.rolld.os.ProcessStartTime;
+import io.rolld.os.ProcessTree;
+import io.rolld.os.PosixSpawn;
+import io.rolld.os.ProcessWatch;
 import java.io.File;
 import java.io.IOException;
 import java.lang.ProcessBuilder.Redirect;
@@ -12,9 +18,10 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * One running worker process, bound to one port (in held-socket mode: sharing the group's held
- * sockets, {@link #port()} is then the first held TCP port). Whoever spawned it feeds {@link #exit()}:
- * the JDK for {@link #spawn} (ProcessBuilder), {@link NativeSpawn}'s reaper (waitpid on this pid) for
- * workers that inherit descriptors.
+ * sockets, {@link #port()} is then the first held TCP port). {@link #exit()} completes as soon as the
+ * process exits, never by polling: the JDK's reaper feeds it for {@link #spawn} (ProcessBuilder);
+ * {@link ProcessWatch} (pidfd) for workers that inherit descriptors ({@link NativeSpawn}) and for
+ * workers a previous rolld left ({@link #adopt}), which are not rolld's children.
  */
 public final class Worker {
     private final int port;
@@ -38,10 +45,31 @@ public final class Worker {
                 .redirectInput(Redirect.from(new File("/dev/null")))
                 .redirectOutput(redirect(spec.stdout()))
                 .redirectError(redirect(spec.stderr()));
+        NativeSpawn.NOT_INHERITED.forEach(builder.environment()::remove);
         builder.environment().putAll(spec.env());
         Process process = builder.start();
         return new Worker(spec.port(), process.toHandle(), process.onExit().thenApply(p -> Exit.ofJdkValue(p.exitValue())),
                 spec.stderr());
+    }
+
+    /**
+     * A worker that runs already, not as rolld's child (left by a rolld that died): watched by
+     * pidfd, so its exit is noticed at once; its status is then {@link Exit.Unknown}. Empty when the
+     * process that started at {@code startTime} (see {@link ProcessStartTime}) no longer runs.
+     */
+    public static Optional<Worker> adopt(int port, long pid, long startTime, Optional<Path> stderr) {
+        CompletableFuture<Exit> exit = ProcessWatch.shared().onExit(pid, startTime);
+        Optional<ProcessHandle> handle = ProcessHandle.of(pid);
+        // After `rolld reexec` the workers are still this process's children: reap them (or they
+        // stay zombies, alive to kill(0)) and report their real exit status.
+        boolean child = handle.flatMap(ProcessHandle::parent).map(ProcessHandle::pid).orElse(0L) == ProcessHandle.current().pid();
+        if (child && !exit.isDone()) {
+            exit = exit.thenApply(seen -> Exit.ofWaitStatus(PosixSpawn.waitpid(pid)));
+        }
+        if (exit.isDone() || handle.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Worker(port, handle.get(), exit, stderr));
     }
 
     private static Redirect redirect(Optional<Path> file) throws IOException {
@@ -86,10 +114,15 @@ public final class Worker {
         return stderr.map(f -> LogTail.read(f, lines)).orElse("");
     }
 
-    /** Stops the worker and its descendants: see {@link ProcessTree#stop}. */
+    /**
+     * Stops the worker and its descendants: see {@link ProcessTree#stop}. For a worker that is not
+     * rolld's child the status is unknown, but one that had to be SIGKILLed (alive until then) is
+     * reported as killed by it.
+     */
     public Exit stop(PosixSignal signal, Duration timeout) throws InterruptedException {
-        ProcessTree.stop(handle, signal, timeout);
-        return exit.join();
+        boolean killed = ProcessTree.stop(handle, signal, timeout).contains(pid());
+        Exit ended = exit.join();
+        return ended instanceof Exit.Unknown && killed ? new Exit.Signaled(PosixSignal.KILL.number()) : ended;
     }
 
     @Override

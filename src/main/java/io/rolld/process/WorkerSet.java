@@ -1,5 +1,7 @@
 package io.rolld.process;
 
+import io.rolld.os.Exit;
+import io.rolld.os.PosixSignal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

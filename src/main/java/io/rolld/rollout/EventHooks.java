@@ -1,9 +1,9 @@
 package io.rolld.rollout;
 
 import io.rolld.config.GroupConfig;
-import io.rolld.config.Supervision;
 import io.rolld.config.Supervision.EventKind;
-import io.rolld.process.ShellCommand;
+import io.rolld.config.Supervision;
+import io.rolld.os.ShellCommand;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -125,7 +125,8 @@ final class EventHooks implements Consumer<RolloutEvent> {
             case RolloutEvent.Transition _, RolloutEvent.DrainTimedOut _, RolloutEvent.WorkerStarted _, RolloutEvent.WorkerStopped _,
                  RolloutEvent.WorkerRespawned _, RolloutEvent.RespawnFailed _, RolloutEvent.HealthChanged _,
                  RolloutEvent.WorkerReplaced _, RolloutEvent.ReplacementFailed _,
-                 RolloutEvent.EventCommandFailed _ -> {
+                 RolloutEvent.EventCommandFailed _, RolloutEvent.WorkerAdopted _, RolloutEvent.WorkerRefused _,
+                 RolloutEvent.GroupAdopted _ -> {
                 return Optional.empty();
             }
         }

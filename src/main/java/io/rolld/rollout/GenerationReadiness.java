@@ -1,7 +1,7 @@
 package io.rolld.rollout;
 
 import io.rolld.config.HeldSockets;
-import io.rolld.process.NotifySocket;
+import io.rolld.os.NotifySocket;
 import io.rolld.process.Worker;
 import io.rolld.process.WorkerSet;
 import java.io.IOException;

@@ -1,10 +1,10 @@
 package io.rolld.rollout;
 
 import io.rolld.config.GroupConfig;
-import io.rolld.drain.ProcNetTcp;
-import io.rolld.process.Exit;
-import io.rolld.process.MemoryReader;
-import io.rolld.process.PosixSignal;
+import io.rolld.os.MemoryReader;
+import io.rolld.os.PosixSignal;
+import io.rolld.os.ProcNetTcp;
+import io.rolld.os.Exit;
 import io.rolld.process.Worker;
 import io.rolld.process.WorkerSet;
 import java.nio.file.Path;
@@ -13,10 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.SplittableRandom;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -41,7 +41,7 @@ public final class Group {
     private final BlockingQueue<Inbox> inbox = new LinkedBlockingQueue<>();
     private final Thread thread;
     /** Held-socket mode only: bound by the group's thread, closed by shutdown once the thread has ended. */
-    private final SocketHold sockets = new SocketHold();
+    private final HeldSocketKeeper sockets = new HeldSocketKeeper();
 
     /** What wakes the group's thread; deadlines wake it by the end of its wait. */
     private sealed interface Inbox {
@@ -49,6 +49,9 @@ public final class Group {
         }
 
         record WorkerExited(Worker worker, Exit exit) implements Inbox {
+        }
+
+        record StartRequested(Leftovers left, CompletableFuture<RolloutResult> done) implements Inbox {
         }
     }
 
@@ -63,6 +66,7 @@ public final class Group {
     private volatile WorkerSet active = WorkerSet.empty();
     private volatile Phase phase = Phase.IDLE;
     private volatile RolloutResult lastResult;
+    private volatile Optional<GroupStatus.Adoption> adoption = Optional.empty();
 
     public Group(GroupConfig config, Path configDir, ProcNetTcp tcp, Consumer<RolloutEvent> events) {
         this.config = config;
@@ -88,6 +92,18 @@ public final class Group {
     /** The configuration the next rollout uses (a reload); the running workers are not touched. */
     public synchronized void reconfigure(GroupConfig next) {
         this.config = next;
+    }
+
+    /**
+     * Starts the group, once, before any rollout: adopts the workers a previous rolld left that
+     * still verify ({@link Adoption}), or, when there are none, runs the first start. Completes
+     * with the first start's result, or for an adoption with a succeeded result naming the adopted
+     * workers (no rollout ran: {@code lastResult} stays empty).
+     */
+    public CompletableFuture<RolloutResult> start(Leftovers left) {
+        CompletableFuture<RolloutResult> done = new CompletableFuture<>();
+        inbox.add(new Inbox.StartRequested(left, done));
+        return done;
     }
 
     /**
@@ -120,7 +136,12 @@ public final class Group {
         WorkerSet set = active;
         return new GroupStatus(name(), phase, set.generation(),
                 set.workers().stream().map(w -> new GroupStatus.WorkerInfo(w.port(), w.pid(), w.startedAt(), w.isAlive())).toList(),
-                Optional.ofNullable(lastResult), supervisor.health());
+                Optional.ofNullable(lastResult), supervisor.health(), adoption);
+    }
+
+    /** Held-socket mode: the sockets the group holds now, in configuration order; empty otherwise. */
+    public List<io.rolld.os.ListeningSocket> heldSockets() {
+        return sockets.current();
     }
 
     /**
@@ -176,10 +197,37 @@ public final class Group {
         if (next instanceof Inbox.WorkerExited(Worker worker, Exit exit)) {
             supervisor.exited(worker, exit, active.generation());
         }
+        if (next instanceof Inbox.StartRequested start) {
+            start(start);
+        }
         Supervisor.Due due = supervisor.runDue(active);
         active = due.active();
         due.rolloutTrigger().ifPresent(this::requestRollout);
         return rollIfRequested();
+    }
+
+    private void start(Inbox.StartRequested request) throws InterruptedException {
+        long startNanos = System.nanoTime();
+        GroupConfig c = config();
+        Optional<Adoption.Adopted> adopted = new Adoption(c, sockets, events).adopt(request.left());
+        if (adopted.isEmpty()) {
+            requestRollout("first start").whenComplete((result, error) -> {
+                if (error != null) {
+                    request.done().completeExceptionally(error);
+                } else {
+                    request.done().complete(result);
+                }
+            });
+            return;
+        }
+        Adoption.Adopted a = adopted.get();
+        active = a.active();
+        supervisor.adoptLeftovers(a.active(), a.specs(), a.bySlot(), a.emptySlots());
+        supervisor.rolloutEnded();
+        adoption = Optional.of(new GroupStatus.Adoption(a.active().workers().size(), request.left().workers().size(),
+                a.active().generation(), java.time.Instant.now()));
+        request.done().complete(new RolloutResult.Succeeded(c.name(), a.active().generation(), a.active().ports(),
+                a.active().pids(), List.of(), (System.nanoTime() - startNanos) / 1_000_000));
     }
 
     /** Runs the queued rollout, if any; false once the group is closed. */

@@ -9,14 +9,38 @@ import java.util.Optional;
  *
  * @param health degraded, with reasons, while a port is down or crash-looping or a worker is over
  *               its memory limit right after start
+ * @param adoption present when the group started by adopting a previous rolld's workers
  */
 public record GroupStatus(String name, Phase phase, long generation, List<WorkerInfo> workers,
-                          Optional<RolloutResult> lastResult, Health health) {
+                          Optional<RolloutResult> lastResult, Health health, Optional<Adoption> adoption) {
     public GroupStatus {
         workers = List.copyOf(workers);
     }
 
+    /** This rolld started the group from {@code adopted} of the {@code recorded} workers a previous rolld left. */
+    public record Adoption(int adopted, int recorded, long generation, Instant at) {
+    }
+
     public record WorkerInfo(int port, long pid, Instant startedAt, boolean alive) {
+    }
+
+    /** What {@code rolld status} shows: serving when every worker of the active set is alive. */
+    public enum State {
+        STARTING, SERVING, DEGRADED;
+
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    public State state() {
+        if (health instanceof Health.Degraded) {
+            return State.DEGRADED;
+        }
+        if (workers.isEmpty()) {
+            return lastResult.isEmpty() ? State.STARTING : State.DEGRADED;
+        }
+        return workers.stream().allMatch(WorkerInfo::alive) ? State.SERVING : State.DEGRADED;
     }
 
     public List<Integer> ports() {

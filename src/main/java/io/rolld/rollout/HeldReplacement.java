@@ -1,7 +1,7 @@
 package io.rolld.rollout;
 
 import io.rolld.config.HeldSockets;
-import io.rolld.process.NotifySocket;
+import io.rolld.os.NotifySocket;
 import io.rolld.process.Worker;
 import io.rolld.process.WorkerSet;
 import java.io.IOException;
@@ -54,7 +54,7 @@ final class HeldReplacement {
         } catch (IOException | RuntimeException e) {
             return failed(slot, old, WorkerSet.empty(), "cannot start the replacement: " + e.getMessage(), "");
         }
-        progress.workerStarted(next);
+        progress.workerStarted(slot, next, specs);
         WorkerSet alone = new WorkerSet(generation, List.of(next));
         Optional<GenerationReadiness.NotReady> notReady;
         try {

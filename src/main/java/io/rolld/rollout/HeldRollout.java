@@ -5,8 +5,8 @@ import io.rolld.config.HeldSockets;
 import io.rolld.front.FrontContext;
 import io.rolld.front.FrontException;
 import io.rolld.front.FrontSwitch;
-import io.rolld.process.Listeners;
-import io.rolld.process.NotifySocket;
+import io.rolld.os.InheritedSockets;
+import io.rolld.os.NotifySocket;
 import io.rolld.process.Worker;
 import io.rolld.process.WorkerSet;
 import java.io.IOException;
@@ -34,12 +34,12 @@ final class HeldRollout {
     private final Path configDir;
     private final WorkerSet old;
     private final long generation;
-    private final SocketHold hold;
+    private final HeldSocketKeeper hold;
     private final Progress progress;
     private final Consumer<WorkerSet> ready;
 
     /** {@code ready} sees the new generation once every worker is ready, before the old one stops. */
-    HeldRollout(GroupConfig config, Path configDir, WorkerSet old, SocketHold hold, Consumer<RolloutEvent> events,
+    HeldRollout(GroupConfig config, Path configDir, WorkerSet old, HeldSocketKeeper hold, Consumer<RolloutEvent> events,
                 Consumer<WorkerSet> ready) {
         this.ready = ready;
         this.config = config;
@@ -53,9 +53,9 @@ final class HeldRollout {
 
     Rollout.Outcome run() {
         progress.enter(Phase.STARTING, List.of());
-        Listeners sockets;
+        InheritedSockets sockets;
         try {
-            sockets = hold.listeners(held.listen());
+            sockets = hold.listeners(config.name(), held.listen());
         } catch (IOException | RuntimeException e) {
             return progress.failed(old, WorkerSet.empty(), null, "cannot hold the sockets of group " + config.name() + ": " + e.getMessage(), "");
         }
@@ -84,7 +84,7 @@ final class HeldRollout {
         for (int slot = 1; slot <= held.workers(); slot++) {
             try {
                 Worker w = specs.spawn(slot, generation, notify.map(NotifySocket::path));
-                progress.workerStarted(w);
+                progress.workerStarted(slot, w, specs);
                 started.add(w);
             } catch (IOException | RuntimeException e) {
                 return progress.failed(old, new WorkerSet(generation, started), null,

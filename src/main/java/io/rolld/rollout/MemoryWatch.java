@@ -1,7 +1,7 @@
 package io.rolld.rollout;
 
 import io.rolld.config.Supervision;
-import io.rolld.process.MemoryReader;
+import io.rolld.os.MemoryReader;
 import io.rolld.process.Worker;
 import io.rolld.process.WorkerSet;
 import java.util.ArrayList;

@@ -2,8 +2,8 @@ package io.rolld.rollout;
 
 import io.rolld.config.GroupConfig;
 import io.rolld.front.FrontSwitch;
-import io.rolld.process.Exit;
-import io.rolld.process.PosixSignal;
+import io.rolld.os.PosixSignal;
+import io.rolld.os.Exit;
 import io.rolld.process.Worker;
 import io.rolld.process.WorkerSet;
 import java.util.List;
@@ -37,9 +37,9 @@ final class Progress {
         return (System.nanoTime() - startNanos) / 1_000_000;
     }
 
-    /** Reports a worker just spawned (the daemon keeps the list a restarted rolld checks for leftovers). */
-    void workerStarted(Worker w) {
-        events.accept(new RolloutEvent.WorkerStarted(config.name(), generation, w.port(), w.pid()));
+    /** Reports a worker just spawned in {@code slot} from {@code specs} (the daemon records it in the workers file at once). */
+    void workerStarted(int slot, Worker w, WorkerSpecs specs) {
+        events.accept(new RolloutEvent.WorkerStarted(config.name(), generation, slot, w.port(), w.pid(), specs.heldFds()));
     }
 
     /** Stops {@code set} with the group's stop signal (SIGKILL after stop_timeout) and reports each exit. */

@@ -2,13 +2,13 @@ package io.rolld.rollout;
 
 import io.rolld.config.GroupConfig;
 import io.rolld.drain.Drain;
-import io.rolld.drain.ProcNetTcp;
 import io.rolld.front.FrontContext;
 import io.rolld.front.FrontException;
 import io.rolld.front.FrontSwitch;
+import io.rolld.os.ProcNetTcp;
+import io.rolld.probe.Readiness;
 import io.rolld.process.Worker;
 import io.rolld.process.WorkerSet;
-import io.rolld.probe.Readiness;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -93,7 +93,7 @@ final class Rollout {
             try {
                 Worker w = specs.spawn(port, generation, Optional.empty());
                 started.add(w);
-                events.accept(new RolloutEvent.WorkerStarted(config.name(), generation, port, w.pid()));
+                progress.workerStarted(port, w, specs);
             } catch (IOException | IllegalArgumentException e) {
                 return failed(new WorkerSet(generation, started), null,
                         "cannot start worker on port " + port + ": " + e.getMessage(), "");

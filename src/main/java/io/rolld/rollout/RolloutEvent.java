@@ -1,7 +1,7 @@
 package io.rolld.rollout;
 
-import io.rolld.process.Exit;
-import io.rolld.process.MemoryReader;
+import io.rolld.os.MemoryReader;
+import io.rolld.os.Exit;
 import java.util.List;
 import java.util.Map;
 
@@ -25,8 +25,15 @@ public sealed interface RolloutEvent {
             implements RolloutEvent {
     }
 
-    /** A worker was spawned (it may not serve yet). */
-    record WorkerStarted(String group, long generation, int port, long pid) implements RolloutEvent {
+    /**
+     * A worker was spawned (it may not serve yet) in {@code slot} (its port, or its worker number in
+     * held-socket mode, where {@code heldFds} are its descriptors of the held sockets).
+     */
+    record WorkerStarted(String group, long generation, int slot, int port, long pid, List<Integer> heldFds)
+            implements RolloutEvent {
+        public WorkerStarted {
+            heldFds = List.copyOf(heldFds);
+        }
     }
 
     record WorkerStopped(String group, long generation, int port, long pid, Exit exit) implements RolloutEvent {
@@ -44,7 +51,32 @@ public sealed interface RolloutEvent {
                          long respawnInMs, String stderrTail) implements RolloutEvent {
     }
 
-    record WorkerRespawned(String group, long generation, int port, long pid, int crashesInARow) implements RolloutEvent {
+    record WorkerRespawned(String group, long generation, int slot, int port, long pid, int crashesInARow,
+                           List<Integer> heldFds) implements RolloutEvent {
+        public WorkerRespawned {
+            heldFds = List.copyOf(heldFds);
+        }
+    }
+
+    /** A worker a previous rolld left running verified and belongs to the group's active set again. */
+    record WorkerAdopted(String group, long generation, int slot, int port, long pid, String verified)
+            implements RolloutEvent {
+    }
+
+    /**
+     * A worker a previous rolld left was not adopted: {@code reason} says why, {@code action} what
+     * rolld did (stopped it, or left alone a pid that is not the recorded process any more).
+     */
+    record WorkerRefused(String group, long generation, int slot, int port, long pid, String reason, String action)
+            implements RolloutEvent {
+    }
+
+    /** The group's adoption ended: {@code adopted} of the {@code recorded} workers it found serve as generation {@code generation}. */
+    record GroupAdopted(String group, long generation, int adopted, int recorded, List<Long> pids, String action)
+            implements RolloutEvent {
+        public GroupAdopted {
+            pids = List.copyOf(pids);
+        }
     }
 
     /** The respawn itself failed (e.g. the command cannot be run); retried after {@code retryInMs}. */

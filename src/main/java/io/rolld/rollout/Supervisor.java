@@ -2,8 +2,8 @@ package io.rolld.rollout;
 
 import io.rolld.config.GroupConfig;
 import io.rolld.config.Supervision;
-import io.rolld.process.Exit;
-import io.rolld.process.MemoryReader;
+import io.rolld.os.MemoryReader;
+import io.rolld.os.Exit;
 import io.rolld.process.Worker;
 import io.rolld.process.WorkerSet;
 import java.io.IOException;
@@ -39,8 +39,11 @@ final class Supervisor {
         record Up(Worker worker, long sinceNanos, int crashesInARow) implements Slot {
         }
 
-        /** {@code crashed} stays in the active set until its successor replaces it. */
-        record Down(Worker crashed, Exit lastExit, long respawnAtNanos, int crashesInARow) implements Slot {
+        /**
+         * {@code crashed} stays in the active set until its successor replaces it; empty for a slot
+         * whose leftover worker was not adopted. {@code cause} is the crash's exit, for health.
+         */
+        record Down(Optional<Worker> crashed, String cause, long respawnAtNanos, int crashesInARow) implements Slot {
         }
     }
 
@@ -76,14 +79,30 @@ final class Supervisor {
 
     /** A rollout made {@code set}, started from {@code launched}, the active set. */
     void adopt(WorkerSet set, WorkerSpecs launched) {
+        Map<Integer, Worker> bySlot = new HashMap<>();
+        for (int i = 0; i < set.workers().size(); i++) {
+            bySlot.put(launched.slotOf(i, set.workers().get(i)), set.workers().get(i));
+        }
+        supervise(set, launched, bySlot, List.of());
+    }
+
+    /**
+     * Adoption made {@code set} (workers a previous rolld left, see {@link Adoption}) the active set;
+     * each {@code empty} slot, whose worker was not adopted, is respawned at once by the usual path.
+     */
+    void adoptLeftovers(WorkerSet set, WorkerSpecs specs, Map<Integer, Worker> bySlot, List<Integer> empty) {
+        supervise(set, specs, bySlot, empty);
+    }
+
+    private void supervise(WorkerSet set, WorkerSpecs launched, Map<Integer, Worker> bySlot, List<Integer> empty) {
         specs = Optional.of(launched);
         slots.clear();
         long now = clock.getAsLong();
-        for (int i = 0; i < set.workers().size(); i++) {
-            Worker w = set.workers().get(i);
-            slots.put(launched.slotOf(i, w), new Slot.Up(w, now, 0));
+        bySlot.forEach((slot, w) -> {
+            slots.put(slot, new Slot.Up(w, now, 0));
             watchExit.accept(w);
-        }
+        });
+        empty.forEach(slot -> slots.put(slot, new Slot.Down(Optional.empty(), "its leftover worker was not adopted", now, 0)));
         memory.adopt(set, launched.group().supervision().memory());
         publishHealth();
     }
@@ -117,7 +136,7 @@ final class Supervisor {
         Duration uptime = Duration.ofNanos(now - up.sinceNanos());
         int crashes = Backoff.crashesInARow(up.crashesInARow(), uptime, respawn.resetAfter());
         Duration delay = new Backoff(respawn.backoff(), respawn.maxBackoff()).delay(crashes);
-        slots.put(slot, new Slot.Down(worker, exit, now + delay.toNanos(), crashes));
+        slots.put(slot, new Slot.Down(Optional.of(worker), exit.toString(), now + delay.toNanos(), crashes));
         events.accept(new RolloutEvent.WorkerCrashed(group, generation, worker.port(), worker.pid(), exit, uptime.toMillis(),
                 crashes, delay.toMillis(), worker.stderrTail(STDERR_TAIL_LINES)));
         publishHealth();
@@ -182,13 +201,14 @@ final class Supervisor {
         } catch (IOException | RuntimeException e) {
             int crashes = down.crashesInARow() + 1;
             Duration delay = new Backoff(respawn.backoff(), respawn.maxBackoff()).delay(crashes);
-            slots.put(slot, new Slot.Down(down.crashed(), down.lastExit(), clock.getAsLong() + delay.toNanos(), crashes));
-            events.accept(new RolloutEvent.RespawnFailed(group, active.generation(), down.crashed().port(), e.getMessage(),
+            slots.put(slot, new Slot.Down(down.crashed(), down.cause(), clock.getAsLong() + delay.toNanos(), crashes));
+            events.accept(new RolloutEvent.RespawnFailed(group, active.generation(), specs.orElseThrow().portOf(slot), e.getMessage(),
                     crashes, delay.toMillis()));
             return active;
         }
         slots.put(slot, new Slot.Up(started, clock.getAsLong(), down.crashesInARow()));
-        events.accept(new RolloutEvent.WorkerRespawned(group, active.generation(), started.port(), started.pid(), down.crashesInARow()));
+        events.accept(new RolloutEvent.WorkerRespawned(group, active.generation(), slot, started.port(), started.pid(),
+                down.crashesInARow(), specs.orElseThrow().heldFds()));
         watchExit.accept(started);
         return swap(active, down.crashed(), started);
     }
@@ -206,7 +226,7 @@ final class Supervisor {
         }
         slots.put(slot.get(), new Slot.Up(next.get(), up.sinceNanos(), up.crashesInARow()));
         watchExit.accept(next.get());
-        WorkerSet swapped = swap(active, over, next.get());
+        WorkerSet swapped = swap(active, Optional.of(over), next.get());
         memory.checked(new WorkerSet(active.generation(), List.of(next.get())), specs.orElseThrow().group().supervision().memory());
         return swapped;
     }
@@ -217,9 +237,14 @@ final class Supervisor {
                 .map(Map.Entry::getKey).findFirst();
     }
 
-    private static WorkerSet swap(WorkerSet active, Worker gone, Worker successor) {
+    /** {@code successor} takes {@code gone}'s place, or joins the set when its slot was empty. */
+    private static WorkerSet swap(WorkerSet active, Optional<Worker> gone, Worker successor) {
         List<Worker> workers = new ArrayList<>(active.workers());
-        workers.replaceAll(w -> w == gone ? successor : w);
+        if (gone.isPresent()) {
+            workers.replaceAll(w -> w == gone.get() ? successor : w);
+        } else {
+            workers.add(successor);
+        }
         return new WorkerSet(active.generation(), workers);
     }
 
@@ -228,8 +253,8 @@ final class Supervisor {
         slots.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
             String slot = specs.orElseThrow().describe(e.getKey());
             switch (e.getValue()) {
-                case Slot.Down d -> reasons.add(slot + " down after " + d.lastExit() + " ("
-                        + crashes(d.crashesInARow()) + "), respawn pending");
+                case Slot.Down d -> reasons.add(slot + " down after " + d.cause()
+                        + (d.crashesInARow() > 0 ? " (" + crashes(d.crashesInARow()) + ")" : "") + ", respawn pending");
                 case Slot.Up u when u.crashesInARow() > 1 -> reasons.add(slot + " crash-looping ("
                         + crashes(u.crashesInARow()) + "), up again since the last respawn");
                 case Slot.Up u -> { }

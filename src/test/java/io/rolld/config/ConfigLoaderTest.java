@@ -202,8 +202,22 @@ class ConfigLoaderTest {
 
         Path base = dir.toAbsolutePath();
         assertEquals(new Settings(base.resolve("run/rolld.sock"), Path.of("/run/rolld.pid"), base.getParent().resolve("state.json"),
-                Settings.LogFormat.JSON), config.settings());
+                Settings.LogFormat.JSON, Optional.empty()), config.settings());
         assertEquals(List.of("app"), config.groups().stream().map(GroupConfig::name).toList());
+    }
+
+    @Test
+    void load_whenHttpOnLoopback_setsTheListener() throws Exception {
+        Config config = load("rolld:\n  http: 127.0.0.1:9180\n" + MINIMAL);
+
+        assertEquals(Optional.of(new HttpListener("127.0.0.1", 9180)), config.settings().http());
+    }
+
+    @Test
+    void load_whenHttpPublic_acceptsAnyAddress() throws Exception {
+        Config config = load("rolld:\n  http: '[::]:9180'\n  http_public: true\n" + MINIMAL);
+
+        assertEquals(Optional.of(new HttpListener("0:0:0:0:0:0:0:0", 9180)), config.settings().http());
     }
 
     @Test

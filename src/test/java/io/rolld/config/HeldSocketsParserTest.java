@@ -33,10 +33,10 @@ class HeldSocketsParserTest {
                 """, FILE).group("web").orElseThrow();
         HeldSockets held = g.heldSockets().orElseThrow();
         assertEquals(List.of(
-                new Listen(new Listen.Inet("", 8080), "web", Listen.DEFAULT_BACKLOG, false, false, Optional.empty()),
-                new Listen(new Listen.Inet("127.0.0.1", 8081), "web", Listen.DEFAULT_BACKLOG, false, false, Optional.empty()),
-                new Listen(new Listen.Inet("::1", 8082), "v6", 64, true, true, Optional.empty()),
-                new Listen(new Listen.Unix(Path.of("/srv/app/run/app.sock")), "web", Listen.DEFAULT_BACKLOG, false, false, Optional.of(0660))),
+                new HeldSocketConfig(new HeldSocketConfig.Inet("", 8080), "web", HeldSocketConfig.DEFAULT_BACKLOG, false, false, Optional.empty()),
+                new HeldSocketConfig(new HeldSocketConfig.Inet("127.0.0.1", 8081), "web", HeldSocketConfig.DEFAULT_BACKLOG, false, false, Optional.empty()),
+                new HeldSocketConfig(new HeldSocketConfig.Inet("::1", 8082), "v6", 64, true, true, Optional.empty()),
+                new HeldSocketConfig(new HeldSocketConfig.Unix(Path.of("/srv/app/run/app.sock")), "web", HeldSocketConfig.DEFAULT_BACKLOG, false, false, Optional.of(0660))),
                 held.listen());
         assertEquals(4, held.workers());
         assertEquals(new HeldSockets.Ready.AliveFor(Duration.ofSeconds(2)), held.ready());

@@ -3,7 +3,11 @@ package io.rolld.process;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.rolld.config.Listen;
+import io.rolld.config.HeldSocketConfig;
+import io.rolld.os.Exit;
+import io.rolld.os.InheritedSockets;
+import io.rolld.os.NotifySocket;
+import io.rolld.os.PosixSignal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,10 +38,10 @@ class NativeSpawnTest {
         }
     }
 
-    private Listeners twoSockets() throws Exception {
-        Listeners l = Listeners.open(List.of(
-                new Listen(new Listen.Inet("127.0.0.1", 0), "web", 16, false, false, Optional.empty()),
-                new Listen(new Listen.Unix(dir.resolve("admin.sock")), "admin", 16, false, false, Optional.empty())));
+    private InheritedSockets twoSockets() throws Exception {
+        InheritedSockets l = InheritedSockets.open(List.of(
+                new HeldSocketConfig(new HeldSocketConfig.Inet("127.0.0.1", 0), "web", 16, false, false, Optional.empty()),
+                new HeldSocketConfig(new HeldSocketConfig.Unix(dir.resolve("admin.sock")), "admin", 16, false, false, Optional.empty())));
         opened.add(l);
         return l;
     }
@@ -51,7 +55,7 @@ class NativeSpawnTest {
 
     @Test
     void spawn_passesHeldSocketsAsFd3And4AndNoOtherDescriptor() throws Exception {
-        Listeners sockets = twoSockets();
+        InheritedSockets sockets = twoSockets();
         Worker w = spawn("exec sleep 30", sockets.fds(), Map.of());
         Path fdDir = Path.of("/proc/" + w.pid() + "/fd");
         // The shell wrapper execs twice. The kernel renames the process (comm) before it closes the
@@ -77,7 +81,7 @@ class NativeSpawnTest {
 
     @Test
     void spawn_setsListenPidToTheServersOwnPidInItsOwnProcessGroup() throws Exception {
-        Listeners sockets = twoSockets();
+        InheritedSockets sockets = twoSockets();
         Map<String, String> env = sockets.environment(7);
         Worker w = spawn("echo \"$LISTEN_PID $$ $LISTEN_FDS $LISTEN_FDNAMES $SERVER_STARTER_PORT $SERVER_STARTER_GENERATION $(cut -d' ' -f5 /proc/$$/stat)\"",
                 sockets.fds(), env);

@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rolld.os.Exit;
+import io.rolld.os.PosixSignal;
+import io.rolld.os.ProcessTree;
+import io.rolld.testing.Orphan;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -89,5 +93,24 @@ class WorkerTest {
             Thread.sleep(10);
         }
         throw new AssertionError("the worker did not fork in time");
+    }
+
+    @Test
+    void adopt_ofAProcessThatIsNotOurChild_isStoppedAndItsExitNoticed() throws Exception {
+        try (Orphan orphan = Orphan.start("exec sleep 300")) {
+            assertFalse(orphan.isOurChild());
+            Worker w = Worker.adopt(8001, orphan.pid, orphan.startTime(), Optional.empty()).orElseThrow();
+            assertTrue(w.isAlive());
+            assertEquals(new Exit.Unknown(), w.stop(PosixSignal.TERM, Duration.ofSeconds(30)));
+            assertFalse(w.isAlive());
+        }
+    }
+
+    @Test
+    void adopt_whenThePidNowBelongsToAnotherProcess_isEmpty() throws Exception {
+        try (Orphan orphan = Orphan.start("exec sleep 300")) {
+            assertTrue(Worker.adopt(8001, orphan.pid, orphan.startTime() + 1, Optional.empty()).isEmpty());
+            assertTrue(ProcessHandle.of(orphan.pid).map(ProcessHandle::isAlive).orElse(false), "an unrelated process is left alone");
+        }
     }
 }

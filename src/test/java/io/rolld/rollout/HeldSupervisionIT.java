@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 import io.rolld.testing.Deployment;
-import io.rolld.testing.HeldGroupYaml;
 import io.rolld.testing.FreePorts;
+import io.rolld.testing.HeldGroupYaml;
 import io.rolld.testing.HttpLoad;
 import io.rolld.testing.HttpLoadReport;
 import io.rolld.testing.Polling;

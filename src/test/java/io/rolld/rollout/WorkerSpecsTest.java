@@ -4,8 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.rolld.config.ConfigLoader;
 import io.rolld.config.GroupConfig;
-import io.rolld.process.Exit;
-import io.rolld.process.Listeners;
+import io.rolld.os.Exit;
+import io.rolld.os.InheritedSockets;
+import io.rolld.os.PosixSignal;
 import io.rolld.process.Worker;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +38,7 @@ class WorkerSpecsTest {
                 Optional.empty());
         assertEquals("port 8002", balanced.describe(8002));
         GroupConfig heldGroup = group("  listen: 'unix:" + dir.resolve("s.sock") + "'\n  workers: 2");
-        try (Listeners sockets = Listeners.open(heldGroup.heldSockets().orElseThrow().listen())) {
+        try (InheritedSockets sockets = InheritedSockets.open(heldGroup.heldSockets().orElseThrow().listen())) {
             WorkerSpecs held = WorkerSpecs.load(heldGroup, Optional.of(sockets));
             Worker w = held.spawn(2, 7, Optional.empty());
             try {
@@ -47,7 +48,7 @@ class WorkerSpecsTest {
                 assertEquals("read at rollout start|2|1|7", Files.readString(dir.resolve("out-2")),
                         "a held worker gets the envdir, its number, the inherited socket and its generation");
             } finally {
-                w.stop(io.rolld.process.PosixSignal.named("TERM"), Duration.ofSeconds(5));
+                w.stop(io.rolld.os.PosixSignal.named("TERM"), Duration.ofSeconds(5));
             }
         }
     }
@@ -62,7 +63,7 @@ class WorkerSpecsTest {
             w.exit().get(10, TimeUnit.SECONDS);
             assertEquals("read at rollout start|||1", Files.readString(dir.resolve("out-8002")));
         } finally {
-            w.stop(io.rolld.process.PosixSignal.named("TERM"), Duration.ofSeconds(5));
+            w.stop(io.rolld.os.PosixSignal.named("TERM"), Duration.ofSeconds(5));
         }
     }
 }

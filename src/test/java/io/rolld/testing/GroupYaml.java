@@ -23,6 +23,7 @@ public final class GroupYaml {
     private final List<Integer> first;
     private final List<Integer> second;
     private final List<String> extra = new ArrayList<>();
+    private final List<String> settings = new ArrayList<>();
     private final Map<String, String> env = new LinkedHashMap<>();
     private Nginx nginx;
     private Path template = UpstreamTemplate.template();
@@ -52,6 +53,12 @@ public final class GroupYaml {
         return this;
     }
 
+    /** Adds lines under rolld's own settings key {@code rolld:}, e.g. {@code "http: 127.0.0.1:9180"}. */
+    public GroupYaml settings(String... lines) {
+        settings.addAll(List.of(lines));
+        return this;
+    }
+
     /** Sets (value non-null) or removes a variable of the group's {@code env:}. */
     public GroupYaml env(String name, String value) {
         if (value == null) {
@@ -78,6 +85,9 @@ public final class GroupYaml {
     /** Writes {@code dir/rolld.yml}; worker logs go to {@code dir/logs}. */
     public Path write(Path dir) {
         StringBuilder yaml = new StringBuilder();
+        if (!settings.isEmpty()) {
+            yaml.append("rolld:\n").append(settings.stream().map(l -> "  " + l + "\n").collect(Collectors.joining()));
+        }
         yaml.append("app:\n")
                 .append("  cmd: 'python3 ").append(Project.example().resolve("app.py")).append(" {numproc}'\n")
                 .append("  stdout: '").append(dir.resolve("logs")).append("/app-{numproc}.log'\n")

@@ -13,6 +13,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -53,8 +54,13 @@ public final class Rolld implements AutoCloseable {
 
     /** Runs {@code scripts/rolld CONFIG ARGS...} with the repository root as working directory. */
     public static Rolld start(Path config, String... args) {
+        return start(Project.root().resolve("scripts").resolve("rolld"), config, args);
+    }
+
+    /** Runs {@code LAUNCHER CONFIG ARGS...}: another install of rolld (a copy a test upgrades). */
+    public static Rolld start(Path launcher, Path config, String... args) {
         List<String> command = new ArrayList<>();
-        command.add(Project.root().resolve("scripts").resolve("rolld").toString());
+        command.add(launcher.toString());
         command.add(config.toString());
         command.addAll(List.of(args));
         return launch(command, Project.root(), "rolld");
@@ -65,13 +71,19 @@ public final class Rolld implements AutoCloseable {
      * rolld subcommand). {@code name} names the log file.
      */
     public static Rolld launch(List<String> command, Path workingDirectory, String name) {
+        return launch(command, workingDirectory, name, Map.of());
+    }
+
+    /** Like {@link #launch(List, Path, String)}, with {@code env} added to the environment rolld inherits. */
+    public static Rolld launch(List<String> command, Path workingDirectory, String name, Map<String, String> env) {
         Path log = Project.scratch("rolld").resolve(name + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS")) + ".log");
         try {
-            Process process = new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .directory(workingDirectory.toFile())
-                    .redirectErrorStream(true)
-                    .start();
+                    .redirectErrorStream(true);
+            builder.environment().putAll(env);
+            Process process = builder.start();
             return new Rolld(process, log);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot start " + command, e);

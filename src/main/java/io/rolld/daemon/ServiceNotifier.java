@@ -1,0 +1,124 @@
+package io.rolld.daemon;
+
+import io.rolld.os.ErrnoException;
+import io.rolld.os.SdNotify;
+import io.rolld.rollout.GroupStatus;
+import io.rolld.rollout.Health;
+import io.rolld.rollout.Phase;
+import io.rolld.rollout.RolloutEvent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tells systemd (a {@code Type=notify} service) how rolld stands: {@code READY=1} once every group
+ * has started, {@code RELOADING=1}/{@code READY=1} around the rollouts a reload asked for,
+ * {@code STOPPING=1}, and a {@code STATUS=} that names every group, sent whenever it changes.
+ * Does nothing when {@code NOTIFY_SOCKET} is not set. A send that fails is logged, never fatal.
+ */
+final class ServiceNotifier implements Consumer<RolloutEvent> {
+    private static final Logger LOG = LoggerFactory.getLogger("rolld");
+
+    private final Optional<SdNotify> socket;
+    private final Supplier<List<GroupStatus>> groups;
+    // Guarded by this.
+    private boolean ready;
+    private boolean stopping;
+    private int reloadsRunning;
+    private String lastStatus = "";
+    private boolean failing;
+
+    ServiceNotifier(Optional<SdNotify> socket, Supplier<List<GroupStatus>> groups) {
+        this.socket = socket;
+        this.groups = groups;
+    }
+
+    /** Every group's first start (or adoption) is done. */
+    synchronized void ready() {
+        ready = true;
+        send(List.of("READY=1", status()));
+    }
+
+    /**
+     * A reload (HUP, {@code rolld restart}) asked for {@code rollouts}: RELOADING=1 now, READY=1
+     * once they and every other reload still running have ended, whatever their outcome.
+     * Before the first READY=1 there is nothing to reload from: the rollouts only update STATUS.
+     */
+    synchronized void reloading(List<CompletableFuture<?>> rollouts) {
+        if (!ready || stopping || rollouts.isEmpty()) {
+            return;
+        }
+        if (reloadsRunning++ == 0) {
+            send(List.of("RELOADING=1", "MONOTONIC_USEC=" + SdNotify.monotonicMicros(), status()));
+        }
+        CompletableFuture.allOf(rollouts.toArray(CompletableFuture[]::new)).whenComplete((r, e) -> reloaded());
+    }
+
+    private synchronized void reloaded() {
+        if (--reloadsRunning == 0 && !stopping) {
+            send(List.of("READY=1", status()));
+        }
+    }
+
+    /** rolld is about to exec its new build; the new image sends READY=1 once it has taken its workers over. */
+    synchronized void reexecuting() {
+        send(List.of("RELOADING=1", "MONOTONIC_USEC=" + SdNotify.monotonicMicros(), "STATUS=re-executing the build on disk"));
+    }
+
+    /** rolld is stopping every worker and will exit. */
+    synchronized void stopping() {
+        stopping = true;
+        send(List.of("STOPPING=1", "STATUS=stopping every worker"));
+    }
+
+    /** Sends the status line when an event changed it. */
+    @Override
+    public synchronized void accept(RolloutEvent event) {
+        if (stopping || socket.isEmpty()) {
+            return;
+        }
+        String status = status();
+        if (!status.equals(lastStatus)) {
+            send(List.of(status));
+        }
+    }
+
+    /** {@code STATUS=api: serving, generation 3, 4/4 workers up; web: DRAINING to generation 8, ...}. */
+    private String status() {
+        return "STATUS=" + groups.get().stream().map(ServiceNotifier::describe).collect(Collectors.joining("; "));
+    }
+
+    private static String describe(GroupStatus g) {
+        long up = g.workers().stream().filter(GroupStatus.WorkerInfo::alive).count();
+        String workers = up + "/" + g.workers().size() + " workers up";
+        if (g.phase() != Phase.IDLE) {
+            return g.name() + ": " + g.phase() + " to generation " + (g.generation() + 1) + ", " + workers;
+        }
+        String health = g.health() instanceof Health.Degraded ? "degraded" : g.workers().isEmpty() ? "starting" : "serving";
+        return g.name() + ": " + health + ", generation " + g.generation() + ", " + workers;
+    }
+
+    private void send(List<String> assignments) {
+        if (socket.isEmpty()) {
+            return;
+        }
+        List<String> lines = new ArrayList<>(assignments);
+        lines.stream().filter(l -> l.startsWith("STATUS=")).findFirst().ifPresent(s -> lastStatus = s);
+        try {
+            socket.get().send(lines);
+            failing = false;
+        } catch (ErrnoException e) {
+            if (!failing) {
+                LOG.warn("{}", Logfmt.event("notify_failed").kv("socket", socket.get().socket()).kv("error", e.getMessage())
+                        .kv("action", "rolld carries on; systemd may not see its state"));
+            }
+            failing = true;
+        }
+    }
+}

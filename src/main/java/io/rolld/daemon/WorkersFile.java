@@ -1,0 +1,174 @@
+package io.rolld.daemon;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import io.rolld.os.AtomicFile;
+import io.rolld.os.ProcessStartTime;
+import io.rolld.process.WorkerRecord;
+import io.rolld.rollout.Leftovers;
+import io.rolld.rollout.Phase;
+import io.rolld.rollout.RolloutEvent;
+import io.rolld.rollout.RolloutResult;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every worker rolld runs, kept in {@code workers} beside the state file so that a rolld started
+ * after this one died (SIGKILL, the OOM killer, a crash) finds them and adopts them: per worker its
+ * group, generation, slot, port, pid, kernel start time (which tells it from a later process
+ * reusing the pid) and, in held-socket mode, the descriptors it holds the group's sockets on; per
+ * group the generation that serves. It is rewritten atomically (temp file + rename) at every
+ * change, right after each spawn, so it is complete whenever rolld can be killed.
+ *
+ * <p>A group's serving generation moves when a rollout has switched to its new set (it drains or
+ * stops the old one, or succeeded), and when workers are adopted. Entries read at start stay until
+ * their worker is adopted (kept), refused or stopped (dropped), so a rolld killed again while it
+ * adopts loses nothing.
+ */
+final class WorkersFile implements Consumer<RolloutEvent> {
+    private static final Logger LOG = LoggerFactory.getLogger("rolld");
+    private static final int FORMAT = 1;
+
+    private final Path file;
+    private final ProcessStartTime starts;
+    private final Map<Long, WorkerRecord> running = new LinkedHashMap<>(); // guarded by this
+    private final Map<String, Long> serving = new LinkedHashMap<>(); // guarded by this
+
+    WorkersFile(Path file, ProcessStartTime starts) {
+        this.file = file;
+        this.starts = starts;
+    }
+
+    Path file() {
+        return file;
+    }
+
+    /**
+     * What the previous rolld left, by group; nothing when there is no file. Its entries are kept
+     * (and written back at the next change) until each worker is adopted, refused or stopped.
+     *
+     * @throws IOException when the file cannot be read or is not one rolld wrote
+     */
+    synchronized Map<String, Leftovers> load() throws IOException {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            return Map.of();
+        }
+        Map<String, Object> root = JSON.std.mapFrom(text);
+        if (!(root.get("format") instanceof Number n) || n.intValue() != FORMAT) {
+            throw new IOException("not a workers file of this rolld (format " + root.get("format") + ", expected " + FORMAT + ")");
+        }
+        if (root.get("serving") instanceof Map<?, ?> s) {
+            s.forEach((group, generation) -> serving.put(String.valueOf(group), ((Number) generation).longValue()));
+        }
+        Map<String, List<WorkerRecord>> byGroup = new LinkedHashMap<>();
+        if (root.get("workers") instanceof List<?> workers) {
+            for (Object o : workers) {
+                WorkerRecord r = record((Map<?, ?>) o);
+                running.put(r.pid(), r);
+                byGroup.computeIfAbsent(r.group(), g -> new ArrayList<>()).add(r);
+            }
+        }
+        Map<String, Leftovers> left = new LinkedHashMap<>();
+        for (String group : byGroup.keySet()) {
+            Long generation = serving.get(group);
+            left.put(group, new Leftovers(generation == null ? OptionalLong.empty() : OptionalLong.of(generation), byGroup.get(group)));
+        }
+        return left;
+    }
+
+    /** A leftover the daemon stopped itself (its group is gone from rolld.yml). */
+    synchronized void forget(long pid) throws IOException {
+        running.remove(pid);
+        write();
+    }
+
+    @Override
+    public void accept(RolloutEvent event) {
+        synchronized (this) {
+            boolean changed = switch (event) {
+                case RolloutEvent.WorkerStarted w -> add(w.group(), w.generation(), w.slot(), w.port(), w.pid(), w.heldFds());
+                case RolloutEvent.WorkerRespawned w -> add(w.group(), w.generation(), w.slot(), w.port(), w.pid(), w.heldFds());
+                case RolloutEvent.WorkerStopped w -> running.remove(w.pid()) != null;
+                case RolloutEvent.WorkerCrashed w -> running.remove(w.pid()) != null;
+                case RolloutEvent.WorkerRefused w -> running.remove(w.pid()) != null;
+                case RolloutEvent.GroupAdopted a when a.adopted() > 0 -> serve(a.group(), a.generation());
+                case RolloutEvent.Transition t when t.phase() == Phase.DRAINING || t.phase() == Phase.STOPPING ->
+                        serve(t.group(), t.generation());
+                case RolloutEvent.Finished(RolloutResult.Succeeded s) -> serve(s.group(), s.generation());
+                default -> false; // nothing a restarted rolld needs changed
+            };
+            if (!changed) {
+                return;
+            }
+            try {
+                write();
+            } catch (IOException e) {
+                // Never fail a rollout over it: the worst case is a rolld restarted after a crash starting afresh.
+                LOG.warn("{}", Logfmt.event("workers_file_failed").kv("file", file).kv("error", e.toString())
+                        .kv("action", "rollouts go on; a rolld restarted after a crash may not find these workers"));
+            }
+        }
+    }
+
+    private boolean add(String group, long generation, int slot, int port, long pid, List<Integer> heldFds) {
+        OptionalLong start = starts.of(pid);
+        if (start.isEmpty()) {
+            return false; // exited already: its exit event follows
+        }
+        running.put(pid, new WorkerRecord(group, generation, slot, port, pid, start.getAsLong(), heldFds));
+        return true;
+    }
+
+    private boolean serve(String group, long generation) {
+        Long before = serving.put(group, generation);
+        return before == null || before != generation;
+    }
+
+    private void write() throws IOException {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("format", FORMAT);
+        root.put("serving", serving);
+        root.put("workers", running.values().stream().map(WorkersFile::json).toList());
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        AtomicFile.write(file, (JSON.std.asString(root) + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Map<String, Object> json(WorkerRecord r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("group", r.group());
+        m.put("generation", r.generation());
+        m.put("slot", r.slot());
+        m.put("port", r.port());
+        m.put("pid", r.pid());
+        m.put("start_time", r.startTime());
+        m.put("held_fds", r.heldFds());
+        return m;
+    }
+
+    private static WorkerRecord record(Map<?, ?> m) throws IOException {
+        try {
+            return new WorkerRecord((String) m.get("group"), number(m, "generation"), (int) number(m, "slot"),
+                    (int) number(m, "port"), number(m, "pid"), number(m, "start_time"),
+                    ((List<?>) m.get("held_fds")).stream().map(fd -> ((Number) fd).intValue()).toList());
+        } catch (ClassCastException | NullPointerException e) {
+            throw new IOException("not a worker entry: " + m, e);
+        }
+    }
+
+    private static long number(Map<?, ?> m, String key) {
+        return ((Number) m.get(key)).longValue();
+    }
+}

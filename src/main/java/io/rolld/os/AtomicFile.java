@@ -1,0 +1,36 @@
+package io.rolld.os;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Optional;
+
+/**
+ * Replaces a file so that a reader (nginx) sees either the old or the new content, never half
+ * of it: write a temporary file beside it, flush it to disk, rename it over the target.
+ */
+public final class AtomicFile {
+    private AtomicFile() {
+    }
+
+    public static void write(Path target, byte[] content) throws IOException {
+        Path temp = target.resolveSibling("." + target.getFileName() + ".rolld-tmp");
+        try {
+            Files.write(temp, content);
+            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    /** The current content, or empty when the file does not exist yet. */
+    public static Optional<byte[]> read(Path target) throws IOException {
+        return Files.exists(target) ? Optional.of(Files.readAllBytes(target)) : Optional.empty();
+    }
+}

@@ -1,0 +1,134 @@
+package io.rolld.os;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * Notices at once when a process exits, whether or not it is rolld's child: a worker adopted after
+ * a crash has been re-parented to init, so neither {@code waitpid} nor {@link ProcessHandle#onExit}
+ * (which polls for non-children) serves. Each watched process is held by a pidfd
+ * ({@code pidfd_open}, Linux 5.3+), which also pins its identity: a pidfd never refers to a later
+ * process that reuses the pid.
+ *
+ * <p>One platform thread, {@code pidfd-watch}, polls every pidfd plus an eventfd that wakes it when
+ * a process is added: one thread and one descriptor per watched process, however many there are.
+ *
+ * <p>API:
+ * <ul>
+ *   <li>{@link #onExit(long, long)}: watch a process recorded earlier by pid and
+ *       {@link ProcessStartTime}; if it no longer runs (gone, or the pid now belongs to a process
+ *       that started at another time) the future is already complete when returned.</li>
+ *   <li>{@link #onExit(ProcessHandle)}: watch a process by its JDK handle (a child just spawned,
+ *       a worker's descendants).</li>
+ * </ul>
+ * The future completes with the {@link Exit} read by waitid without reaping (so the JDK or
+ * {@link PosixSpawn#waitpid} still reap their children), or {@link Exit.Unknown} for a process
+ * that is not rolld's child. It is completed on a fresh virtual thread, never on the watch thread,
+ * so dependent actions may block.
+ */
+public final class ProcessWatch {
+    private final ProcessStartTime starts;
+    private final int bell = PidfdCalls.eventfd();
+    private final Queue<Watched> added = new ConcurrentLinkedQueue<>();
+
+    private record Watched(long pid, int pidfd, CompletableFuture<Exit> exit) {
+    }
+
+    private static final class Shared {
+        static final ProcessWatch INSTANCE = new ProcessWatch(ProcessStartTime.system());
+    }
+
+    private ProcessWatch(ProcessStartTime starts) {
+        this.starts = starts;
+        Thread.ofPlatform().daemon().name("pidfd-watch").start(this::run);
+    }
+
+    /** The one watch of this JVM, started at first use. */
+    public static ProcessWatch shared() {
+        return Shared.INSTANCE;
+    }
+
+    /**
+     * Completes when the process {@code pid} that started at {@code startTime} (clock ticks since
+     * boot, see {@link ProcessStartTime}) exits; already complete with {@link Exit.Unknown} when
+     * that process no longer runs.
+     */
+    public CompletableFuture<Exit> onExit(long pid, long startTime) {
+        Optional<Integer> pidfd = PidfdCalls.pidfdOpen(pid);
+        if (pidfd.isEmpty()) {
+            return CompletableFuture.completedFuture(new Exit.Unknown());
+        }
+        // Checked after opening: the pidfd holds whatever process had the pid then, so a match
+        // now means the pidfd is the recorded process (a reuse in between shows another start).
+        if (starts.of(pid).orElse(-1) != startTime) {
+            SocketCalls.close(pidfd.get());
+            return CompletableFuture.completedFuture(new Exit.Unknown());
+        }
+        return watch(pid, pidfd.get());
+    }
+
+    /**
+     * Completes when {@code process} exits; already complete with {@link Exit.Unknown} when it no
+     * longer runs (the handle knows its start time, so a reused pid counts as gone).
+     */
+    public CompletableFuture<Exit> onExit(ProcessHandle process) {
+        Optional<Integer> pidfd = PidfdCalls.pidfdOpen(process.pid());
+        if (pidfd.isEmpty()) {
+            return CompletableFuture.completedFuture(new Exit.Unknown());
+        }
+        if (!process.isAlive()) { // checked after opening, as in onExit(pid, startTime)
+            SocketCalls.close(pidfd.get());
+            return CompletableFuture.completedFuture(new Exit.Unknown());
+        }
+        return watch(process.pid(), pidfd.get());
+    }
+
+    private CompletableFuture<Exit> watch(long pid, int pidfd) {
+        Watched w = new Watched(pid, pidfd, new CompletableFuture<>());
+        added.add(w);
+        PidfdCalls.ring(bell);
+        return w.exit();
+    }
+
+    private void run() {
+        List<Watched> watched = new ArrayList<>();
+        while (true) {
+            try {
+                int[] fds = new int[watched.size() + 1];
+                fds[0] = bell;
+                for (int i = 0; i < watched.size(); i++) {
+                    fds[i + 1] = watched.get(i).pidfd();
+                }
+                boolean[] ready = PidfdCalls.pollIn(fds);
+                List<Watched> ended = new ArrayList<>();
+                for (int i = 0; i < watched.size(); i++) {
+                    if (ready[i + 1]) {
+                        ended.add(watched.get(i));
+                    }
+                }
+                for (Watched w : ended) {
+                    watched.remove(w);
+                    Exit exit = PidfdCalls.exitOf(w.pidfd());
+                    SocketCalls.close(w.pidfd());
+                    Thread.startVirtualThread(() -> w.exit().complete(exit));
+                }
+                if (ready[0]) {
+                    PidfdCalls.clear(bell);
+                }
+                for (Watched w; (w = added.poll()) != null; ) {
+                    watched.add(w);
+                }
+            } catch (RuntimeException e) {
+                // A bug (a closed descriptor in the set): fail every waiter visibly rather than hang them.
+                for (Watched w : watched) {
+                    w.exit().completeExceptionally(new IllegalStateException("pidfd watch of pid " + w.pid() + " failed", e));
+                }
+                watched.clear();
+            }
+        }
+    }
+}

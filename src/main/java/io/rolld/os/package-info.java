@@ -1,0 +1,25 @@
+/**
+ * Everything rolld asks of the operating system beyond what the JDK offers: the only package that
+ * imports {@code java.lang.foreign} or reads {@code /proc}.
+ *
+ * <ul>
+ *   <li>FFM bindings, one class per area, each function linked once under its C name with
+ *       {@code errno} captured ({@code NativeCalls}): {@link io.rolld.os.PosixSpawn} (posix_spawn,
+ *       waitpid), {@code SocketCalls} (socket, bind, listen, recvmsg...), {@code SignalCalls}
+ *       (kill, signal). Failures are {@link io.rolld.os.ErrnoException}.</li>
+ *   <li>Sockets: {@link io.rolld.os.ListeningSocket} (one socket rolld binds and holds),
+ *       {@link io.rolld.os.InheritedSockets} (a group's held sockets, as its workers inherit them),
+ *       {@link io.rolld.os.NotifySocket} (sd_notify readiness).</li>
+ *   <li>Signals: {@link io.rolld.os.PosixSignal}, {@link io.rolld.os.SignalHandlers} (the only
+ *       place that installs handlers), {@link io.rolld.os.ProcessTree} (signal a tree, escalate).</li>
+ *   <li>{@code /proc} readers, each taking the {@code /proc} root as a {@code Path} so tests feed
+ *       fixture files: {@link io.rolld.os.ProcNetTcp}, {@link io.rolld.os.MemoryReader},
+ *       {@link io.rolld.os.ResidentMemory}.</li>
+ *   <li>Files and commands: {@link io.rolld.os.AtomicFile}, {@link io.rolld.os.ShellCommand}.</li>
+ * </ul>
+ *
+ * <p>Arrows: {@code cli → daemon → rollout → (process, probe, front, drain) → os → config}. This
+ * package knows nothing of groups, rollouts or the daemon; it depends on {@code config} only for
+ * the held-socket settings it binds.
+ */
+package io.rolld.os;

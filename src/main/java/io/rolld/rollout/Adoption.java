@@ -1,0 +1,282 @@
+package io.rolld.rollout;
+
+import io.rolld.config.GroupConfig;
+import io.rolld.config.HeldSocketConfig;
+import io.rolld.config.HeldSockets;
+import io.rolld.os.Exit;
+import io.rolld.os.ForeignSockets;
+import io.rolld.os.InheritedSockets;
+import io.rolld.os.PassedDescriptors;
+import io.rolld.os.ListeningSocket;
+import io.rolld.os.OpenFiles;
+import io.rolld.os.PosixSignal;
+import io.rolld.os.ProcessStartTime;
+import io.rolld.probe.Readiness;
+import io.rolld.process.Worker;
+import io.rolld.process.WorkerRecord;
+import io.rolld.process.WorkerSet;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+import java.util.stream.IntStream;
+
+/**
+ * Takes over the workers a previous rolld left running when it died (SIGKILL, the OOM killer, a
+ * crash), so that a group starts from the set that serves instead of being restarted: nothing is
+ * stopped or started and the front is not touched. A leftover is adopted when it is still the
+ * recorded process (pid and kernel start time; a pidfd pins it from then on), belongs to the
+ * generation that was serving, and passes the group's readiness rule again: its smoke tests on its
+ * port in load-balancer mode; in held-socket mode, holding the group's sockets, which rolld takes
+ * back from the first such worker ({@code pidfd_getfd}, checked with getsockname) and holds again.
+ *
+ * <p>A leftover that does not verify is stopped if it is still the recorded process, never
+ * signalled otherwise; the supervisor respawns its slot. When none verifies, the caller runs the
+ * group's first start. Runs on the group's thread, before anything else.
+ */
+final class Adoption {
+    /** A leftover served a moment ago: it gets this long (at most ready_timeout) to pass its smoke tests. */
+    private static final Duration SMOKE_TEST_TIMEOUT = Duration.ofSeconds(5);
+
+    /** The adopted set, the specs its slots are respawned from, and the slots left empty. */
+    record Adopted(WorkerSet active, WorkerSpecs specs, Map<Integer, Worker> bySlot, List<Integer> emptySlots) {
+    }
+
+    /** A leftover that is still the recorded process. */
+    private record Candidate(WorkerRecord record, Worker worker) {
+    }
+
+    private final GroupConfig config;
+    private final HeldSocketKeeper hold;
+    private final Consumer<RolloutEvent> events;
+    private final ProcessStartTime starts = ProcessStartTime.system();
+    private final Map<Candidate, String> refused = new LinkedHashMap<>();
+
+    Adoption(GroupConfig config, HeldSocketKeeper hold, Consumer<RolloutEvent> events) {
+        this.config = config;
+        this.hold = hold;
+        this.events = events;
+    }
+
+    /** Adopts what verifies of {@code left}; empty when nothing does (then every leftover that was ours is stopped). */
+    Optional<Adopted> adopt(Leftovers left) throws InterruptedException {
+        if (left.workers().isEmpty()) {
+            return Optional.empty();
+        }
+        long generation = left.activeGeneration().orElse(0);
+        List<Candidate> candidates = new ArrayList<>();
+        for (WorkerRecord r : left.workers()) {
+            Optional<Worker> w = Worker.adopt(r.port(), r.pid(), r.startTime(), WorkerSpecs.stderrOf(config, r.slot()));
+            if (w.isEmpty()) {
+                events.accept(new RolloutEvent.WorkerRefused(config.name(), r.generation(), r.slot(), r.port(), r.pid(),
+                        notRunning(r), "none: not signalled, it is not the process rolld started"));
+                continue;
+            }
+            Candidate c = new Candidate(r, w.get());
+            misfit(r, left).ifPresentOrElse(reason -> refused.put(c, reason), () -> candidates.add(c));
+        }
+        Optional<InheritedSockets> sockets = Optional.empty();
+        Map<Candidate, String> verified;
+        if (config.heldSockets().isPresent()) {
+            sockets = takeSocketsBack(candidates);
+            verified = holdingSockets(candidates, sockets);
+        } else {
+            verified = passingSmokeTests(candidates);
+        }
+        Optional<WorkerSpecs> specs = Optional.empty();
+        if (!verified.isEmpty()) {
+            try {
+                specs = Optional.of(WorkerSpecs.load(config, sockets));
+            } catch (IOException e) {
+                verified.keySet().forEach(c -> refused.put(c, "cannot read the envdir to respawn its slot later: " + e.getMessage()));
+                verified.clear();
+            }
+        }
+        stopRefused(generation);
+        if (verified.isEmpty()) {
+            sockets.ifPresent(InheritedSockets::close);
+            events.accept(new RolloutEvent.GroupAdopted(config.name(), generation, 0, left.workers().size(), List.of(),
+                    "first start: no leftover verified"));
+            return Optional.empty();
+        }
+        sockets.ifPresent(hold::hold);
+        return Optional.of(adopted(generation, left, specs.orElseThrow(), verified));
+    }
+
+    private Adopted adopted(long generation, Leftovers left, WorkerSpecs specs, Map<Candidate, String> verified) {
+        List<Integer> slots = config.heldSockets().map(h -> IntStream.rangeClosed(1, h.workers()).boxed().toList())
+                .orElseGet(() -> config.workset(generation - 1).ports());
+        Map<Integer, Worker> bySlot = new LinkedHashMap<>();
+        verified.keySet().stream().sorted(Comparator.comparingInt(c -> slots.indexOf(c.record().slot())))
+                .forEach(c -> bySlot.putIfAbsent(c.record().slot(), c.worker()));
+        verified.forEach((c, how) -> events.accept(new RolloutEvent.WorkerAdopted(config.name(), generation, c.record().slot(),
+                c.record().port(), c.record().pid(), how)));
+        List<Integer> empty = slots.stream().filter(s -> !bySlot.containsKey(s)).toList();
+        WorkerSet active = new WorkerSet(generation, List.copyOf(bySlot.values()));
+        events.accept(new RolloutEvent.GroupAdopted(config.name(), generation, bySlot.size(), left.workers().size(), active.pids(),
+                empty.isEmpty() ? "serving as before: nothing stopped or started, the front untouched"
+                        : "respawning " + empty.stream().map(specs::describe).toList() + " by the usual path"));
+        return new Adopted(active, specs, bySlot, empty);
+    }
+
+    /** Why a leftover that is still the recorded process does not belong to the set to adopt, if it does not. */
+    private Optional<String> misfit(WorkerRecord r, Leftovers left) {
+        if (left.activeGeneration().isEmpty()) {
+            return Optional.of("no generation had finished its first start when the previous rolld died");
+        }
+        long serving = left.activeGeneration().getAsLong();
+        if (r.generation() != serving) {
+            return Optional.of("generation " + r.generation() + " was not serving (generation " + serving + " was)");
+        }
+        Optional<HeldSockets> held = config.heldSockets();
+        if (held.isPresent() != !r.heldFds().isEmpty()) {
+            return Optional.of(held.isPresent() ? "it holds no sockets, but rolld.yml now gives the group held sockets"
+                    : "it holds sockets, but rolld.yml now runs the group behind a load balancer");
+        }
+        if (held.isPresent() && (r.slot() < 1 || r.slot() > held.get().workers())) {
+            return Optional.of("worker " + r.slot() + " is beyond 'workers: " + held.get().workers() + "' in rolld.yml");
+        }
+        if (held.isPresent() && r.heldFds().size() != held.get().listen().size()) {
+            return Optional.of("it holds " + r.heldFds().size() + " sockets, rolld.yml lists " + held.get().listen().size());
+        }
+        if (held.isEmpty() && !config.workset(serving - 1).ports().contains(r.port())) {
+            return Optional.of("port " + r.port() + " is not in the workset of generation " + serving + " in rolld.yml");
+        }
+        return Optional.empty();
+    }
+
+    private String notRunning(WorkerRecord r) {
+        var now = starts.of(r.pid());
+        if (now.isEmpty()) {
+            return "gone: no process " + r.pid() + " runs";
+        }
+        if (now.getAsLong() != r.startTime()) {
+            return "pid " + r.pid() + " belongs to another process now (started at tick " + now.getAsLong()
+                    + ", the worker at tick " + r.startTime() + ")";
+        }
+        return "it has exited";
+    }
+
+    /** The held sockets, copied from the first candidate that gives them all; candidates that cannot are refused. */
+    private Optional<InheritedSockets> takeSocketsBack(List<Candidate> candidates) {
+        List<HeldSocketConfig> listen = config.heldSockets().orElseThrow().listen();
+        Optional<InheritedSockets> passed = candidates.isEmpty() ? Optional.empty() : passedSockets(listen);
+        if (passed.isPresent()) {
+            return passed;
+        }
+        for (Candidate c : candidates) {
+            List<ListeningSocket> copied = new ArrayList<>();
+            try {
+                for (int i = 0; i < listen.size(); i++) {
+                    copied.add(ForeignSockets.copy(c.record().pid(), c.record().startTime(), c.record().heldFds().get(i), listen.get(i)));
+                }
+                return Optional.of(InheritedSockets.of(copied));
+            } catch (IOException | RuntimeException e) {
+                copied.forEach(ListeningSocket::close);
+                refused.put(c, "cannot take the group's sockets back from it: " + e.getMessage());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The held sockets as the image this one replaced passed them (rolld reexec) or systemd's fd
+     * store did, when every one of them was passed; else empty, and they are copied from a worker.
+     */
+    private Optional<InheritedSockets> passedSockets(List<HeldSocketConfig> listen) {
+        List<ListeningSocket> taken = new ArrayList<>();
+        try {
+            for (HeldSocketConfig l : listen) {
+                Optional<ListeningSocket> s = PassedDescriptors.shared().take(config.name(), l);
+                if (s.isEmpty()) {
+                    taken.forEach(ListeningSocket::close);
+                    return Optional.empty();
+                }
+                taken.add(s.get());
+            }
+            return Optional.of(InheritedSockets.of(taken));
+        } catch (IOException | RuntimeException e) {
+            taken.forEach(ListeningSocket::close);
+            return Optional.empty(); // not the configured sockets: the workers' own copies decide
+        }
+    }
+
+    /** Held-socket mode: the candidates whose descriptors are the very sockets rolld holds again. */
+    private Map<Candidate, String> holdingSockets(List<Candidate> candidates, Optional<InheritedSockets> sockets) {
+        Map<Candidate, String> ok = new LinkedHashMap<>();
+        if (sockets.isEmpty()) {
+            return ok;
+        }
+        for (Candidate c : candidates) {
+            if (refused.containsKey(c)) {
+                continue;
+            }
+            List<String> held = new ArrayList<>();
+            Optional<String> problem = Optional.empty();
+            for (int i = 0; i < sockets.get().fds().size() && problem.isEmpty(); i++) {
+                int fd = c.record().heldFds().get(i);
+                Optional<String> theirs = OpenFiles.target(c.record().pid(), fd);
+                Optional<String> ours = OpenFiles.own(sockets.get().fds().get(i));
+                if (theirs.isEmpty() || !theirs.equals(ours)) {
+                    problem = Optional.of("fd " + fd + " is " + theirs.orElse("closed") + ", not the group's " + ours.orElse("socket"));
+                } else {
+                    held.add("fd " + fd + " " + theirs.get());
+                }
+            }
+            if (!c.worker().isAlive()) {
+                problem = Optional.of("it has exited");
+            }
+            problem.ifPresentOrElse(p -> refused.put(c, p), () -> ok.put(c, "alive, holding the group's sockets (" + String.join(", ", held) + ")"));
+        }
+        return ok;
+    }
+
+    /** Load-balancer mode: the candidates that pass the group's smoke tests on their port, probed all at once. */
+    private Map<Candidate, String> passingSmokeTests(List<Candidate> candidates) throws InterruptedException {
+        Duration timeout = config.readyTimeout().compareTo(SMOKE_TEST_TIMEOUT) < 0 ? config.readyTimeout() : SMOKE_TEST_TIMEOUT;
+        Readiness readiness = new Readiness(config.smokeTests());
+        Map<Candidate, Future<Readiness.Outcome>> probes = new LinkedHashMap<>();
+        Map<Candidate, String> ok = new LinkedHashMap<>();
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (Candidate c : candidates) {
+                probes.put(c, pool.submit(() -> readiness.await(List.of(c.record().port()), timeout,
+                        port -> c.worker().isAlive() ? Optional.empty() : Optional.of("it exited"))));
+            }
+            for (var probe : probes.entrySet()) {
+                Candidate c = probe.getKey();
+                switch (outcome(probe.getValue())) {
+                    case Readiness.Passed p -> ok.put(c, "smoke tests pass on port " + c.record().port());
+                    case Readiness.Failed f -> refused.put(c, "smoke test failed on port " + f.port() + ": " + f.reason());
+                }
+            }
+        }
+        return ok;
+    }
+
+    private static Readiness.Outcome outcome(Future<Readiness.Outcome> probe) throws InterruptedException {
+        try {
+            return probe.get();
+        } catch (ExecutionException e) {
+            return new Readiness.Failed(0, "probe failed: " + e.getCause(), 0, 0);
+        }
+    }
+
+    /** Stops every refused leftover that is still the process rolld started, all at once, with the group's stop signal. */
+    private void stopRefused(long generation) {
+        if (refused.isEmpty()) {
+            return;
+        }
+        List<Worker> ours = refused.keySet().stream().map(Candidate::worker).toList();
+        Map<Long, Exit> exits = new WorkerSet(generation, ours).stop(PosixSignal.named(config.stopSignal()), config.stopTimeout());
+        refused.forEach((c, reason) -> events.accept(new RolloutEvent.WorkerRefused(config.name(), c.record().generation(),
+                c.record().slot(), c.record().port(), c.record().pid(), reason, "stopped it (" + exits.get(c.record().pid()) + ")")));
+    }
+}

@@ -1,0 +1,100 @@
+package io.rolld.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.rolld.os.Exit;
+import io.rolld.os.ProcessStartTime;
+import io.rolld.process.WorkerRecord;
+import io.rolld.rollout.Leftovers;
+import io.rolld.rollout.Phase;
+import io.rolld.rollout.RolloutEvent;
+import io.rolld.rollout.RolloutResult;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The workers file, with this JVM standing in for the workers (its pid and start time are real). */
+class WorkersFileTest {
+    private static final long SELF = ProcessHandle.current().pid();
+    private static final long SELF_START = ProcessStartTime.system().of(SELF).orElseThrow();
+
+    @TempDir
+    Path dir;
+
+    private WorkersFile file() {
+        return new WorkersFile(dir.resolve("workers"), ProcessStartTime.system());
+    }
+
+    @Test
+    void load_afterAWorkerStartedAndItsRolloutSucceeded_givesItWithItsGenerationServing() throws Exception {
+        WorkersFile written = file();
+        written.accept(new RolloutEvent.WorkerStarted("app", 3, 2, 8001, SELF, List.of(3, 4)));
+        written.accept(new RolloutEvent.Finished(new RolloutResult.Succeeded("app", 3, List.of(8001), List.of(SELF), List.of(), 5)));
+
+        Map<String, Leftovers> left = file().load();
+
+        assertEquals(Map.of("app", new Leftovers(OptionalLong.of(3),
+                List.of(new WorkerRecord("app", 3, 2, 8001, SELF, SELF_START, List.of(3, 4))))), left);
+    }
+
+    @Test
+    void load_whenTheRolloutHadNotSwitchedYet_keepsTheOldGenerationServing() throws Exception {
+        WorkersFile written = file();
+        written.accept(new RolloutEvent.Finished(new RolloutResult.Succeeded("app", 1, List.of(8001), List.of(SELF), List.of(), 5)));
+        written.accept(new RolloutEvent.WorkerStarted("app", 2, 8501, 8501, SELF, List.of()));
+        written.accept(new RolloutEvent.Transition("app", 2, Phase.CHECKING, List.of(8501), 10));
+
+        assertEquals(OptionalLong.of(1), file().load().get("app").activeGeneration());
+
+        written.accept(new RolloutEvent.Transition("app", 2, Phase.DRAINING, List.of(8001), 20));
+
+        assertEquals(OptionalLong.of(2), file().load().get("app").activeGeneration());
+    }
+
+    @Test
+    void load_afterTheWorkerStoppedCrashedOrWasRefused_doesNotGiveIt() throws Exception {
+        for (RolloutEvent gone : List.of(new RolloutEvent.WorkerStopped("app", 1, 8001, SELF, new Exit.Code(0)),
+                new RolloutEvent.WorkerCrashed("app", 1, 8001, SELF, new Exit.Unknown(), 1, 1, 1, ""),
+                new RolloutEvent.WorkerRefused("app", 1, 8001, 8001, SELF, "answers 500", "stopped it"))) {
+            WorkersFile f = file();
+            f.accept(new RolloutEvent.WorkerStarted("app", 1, 8001, 8001, SELF, List.of()));
+            f.accept(gone);
+
+            assertEquals(Map.of(), file().load(), gone.toString());
+        }
+    }
+
+    @Test
+    void load_keepsWhatItReadUntilEachWorkerIsAdoptedOrRefused() throws Exception {
+        WorkersFile first = file();
+        first.accept(new RolloutEvent.WorkerStarted("app", 1, 8001, 8001, SELF, List.of()));
+        first.accept(new RolloutEvent.WorkerStarted("app", 1, 8002, 8002, 1, List.of()));
+        first.accept(new RolloutEvent.Finished(new RolloutResult.Succeeded("app", 1, List.of(8001, 8002), List.of(SELF, 1L), List.of(), 5)));
+        WorkersFile second = file();
+        second.load();
+
+        second.accept(new RolloutEvent.WorkerRefused("app", 1, 8002, 8002, 1, "pid reused", "none"));
+
+        assertEquals(List.of(8001), file().load().get("app").workers().stream().map(WorkerRecord::port).toList());
+    }
+
+    @Test
+    void load_withoutAFile_givesNothing() throws Exception {
+        assertEquals(Map.of(), file().load());
+    }
+
+    @Test
+    void load_ofAFileRolldDidNotWrite_failsWithTheReason() throws Exception {
+        Files.writeString(dir.resolve("workers"), "12 2001-01-01T00:00:00Z app 8001\n");
+        assertThrows(IOException.class, () -> file().load());
+        Files.writeString(dir.resolve("workers"), "{\"format\":7}");
+        IOException e = assertThrows(IOException.class, () -> file().load());
+        assertEquals("not a workers file of this rolld (format 7, expected 1)", e.getMessage());
+    }
+}
