@@ -8,6 +8,7 @@ import java.io.Writer;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -33,6 +34,9 @@ final class ControlSession {
                                                                                  Consumer<RolloutEvent> watcher);
 
         void stop();
+
+        /** A re-exec about to happen, once every rollout has ended and the build on disk passed its check. */
+        CompletableFuture<Reexecutor.Ticket> reexec(Duration timeout);
     }
 
     /** A request the daemon will not carry out, with a {@link ControlProtocol} error code. */
@@ -48,6 +52,9 @@ final class ControlSession {
     /** A rollout a client waits for ended without a result (rolld shut down first). */
     private record Dropped(String group, Throwable cause) {
     }
+
+    /** A re-exec request without a timeout (SIGUSR2 too) waits this long for running rollouts. */
+    static final Duration DEFAULT_REEXEC_TIMEOUT = Duration.ofMinutes(5);
 
     private ControlSession() {
     }
@@ -77,8 +84,9 @@ final class ControlSession {
                     continue;
                 }
             }
+            case ControlProtocol.OP_REEXEC -> reexec(request, control, out);
             default -> send(out, error(ControlProtocol.BAD_REQUEST, "unknown op " + request.get("op")
-                    + " (one of status, restart, stop)"));
+                    + " (one of status, restart, stop, reexec)"));
         }
     }
 
@@ -130,6 +138,30 @@ final class ControlSession {
             return;
         }
         send(out, ControlProtocol.message("done"));
+    }
+
+    /**
+     * Answers {@code reexecing} just before the exec, which closes this connection (the client
+     * then waits for the new image on the socket), or an error when it is refused or execve fails.
+     */
+    private static void reexec(Map<String, Object> request, Control control, Writer out) throws IOException {
+        Duration timeout = request.get("timeout_ms") instanceof Number n ? Duration.ofMillis(n.longValue()) : DEFAULT_REEXEC_TIMEOUT;
+        try {
+            Reexecutor.Ticket ticket = control.reexec(timeout).get();
+            send(out, ControlProtocol.message("reexecing").with("pid", ticket.pid()).with("version", ticket.version())
+                    .with("new_version", ticket.newVersion()).with("started", ticket.started().toString()));
+            ticket.announced().complete(null);
+            String failure = ticket.failed().get(); // completes only if execve returned
+            send(out, error(ControlProtocol.REEXEC_REFUSED, "execve failed: " + failure + "; rolld carries on with its running build"));
+        } catch (ExecutionException e) {
+            switch (e.getCause()) {
+                case Reexec.Refused r -> send(out, error(r.code, r.getMessage()));
+                case Refused r -> send(out, error(r.code, r.getMessage()));
+                default -> throw new IllegalStateException(e.getCause());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static ControlProtocol.Message error(String code, String message) {

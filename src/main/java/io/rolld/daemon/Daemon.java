@@ -52,7 +52,8 @@ public final class Daemon {
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final ProcNetTcp tcp = ProcNetTcp.system();
     private final RolloutActivity progress = new RolloutActivity(this::writeState);
-    private final StatusReport report = new StatusReport(tcp, ResidentMemory.system(), progress, Instant.now());
+    private final Instant started = Instant.now();
+    private final StatusReport report = new StatusReport(tcp, ResidentMemory.system(), progress, started);
     private final WorkersFile workersFile;
     /** Fed by the event stream always: the listener, when configured, shows it. */
     private final RolloutHistory history = RolloutHistory.system();
@@ -62,6 +63,7 @@ public final class Daemon {
     private volatile List<Group> groupsSnapshot = List.of();
     private final StateFiles stateFiles;
     private final ServiceNotifier notifier = new ServiceNotifier(SdNotify.fromEnvironment(System.getenv()), this::statuses);
+    private final Reexecutor reexecutor;
     private Config config;
 
     private Daemon(Path configFile, Config config) {
@@ -69,6 +71,8 @@ public final class Daemon {
         this.config = config;
         this.stateFiles = new StateFiles(config.settings().pidFile(), config.settings().stateFile());
         this.workersFile = new WorkersFile(config.settings().stateFile().resolveSibling("workers"), ProcessStartTime.system());
+        this.reexecutor = new Reexecutor(configFile, this::statuses, () -> HandedOverSockets.byName(groupsSnapshot), notifier,
+                work -> events.add(new Event.OnLoop(work)), started);
         this.eventLog = new EventLog().andThen(progress).andThen(workersFile).andThen(history).andThen(notifier);
     }
 
@@ -90,6 +94,10 @@ public final class Daemon {
 
         record StopRequested() implements Event {
         }
+
+        /** Work a helper thread hands back to the loop (a re-exec's next step). */
+        record OnLoop(Runnable work) implements Event {
+        }
     }
 
     /** Runs rolld in the foreground until TERM or INT (or {@code rolld stop}); returns the exit code. */
@@ -107,8 +115,7 @@ public final class Daemon {
         }
         Daemon daemon = new Daemon(configFile, config);
         Path socket = config.settings().controlSocket();
-        try (ControlServer control = ControlServer.open(socket, ch -> daemon.serve(ch), () -> LOG.warn("{}",
-                Logfmt.event("stale_socket").kv("socket", socket).kv("action", "no rolld answers on it; replacing it")));
+        try (ControlServer control = ControlServer.open(socket, ch -> daemon.serve(ch), () -> Reexec.staleSocket(socket));
              WebServer web = daemon.startHttp()) {
             daemon.stateFiles.writePid();
             int exitCode = daemon.loop(control.path());
@@ -132,7 +139,8 @@ public final class Daemon {
 
     private int loop(Path socket) {
         SignalHandlers.install(s -> events.add(new Event.SignalReceived(s)));
-        LOG.info("{}", Logfmt.event("starting").kv("config", configFile).kv("pid", ProcessHandle.current().pid())
+        Reexec.logIfReexeced();
+        LOG.info("{}", Logfmt.event("starting").kv("version", BuildVersion.current()).kv("config", configFile).kv("pid", ProcessHandle.current().pid())
                 .kv("socket", socket).kv("groups", config.groups().stream().map(GroupConfig::name).toList()));
         int starting = startGroups();
         while (true) {
@@ -152,6 +160,8 @@ public final class Daemon {
                 case Event.FirstStartFinished(RolloutResult.Succeeded s) -> {
                     if (--starting == 0) {
                         LOG.info("{}", Logfmt.event("ready").kv("groups", groups.size()));
+                        report.ready();
+                        HandedOverSockets.closeUntaken();
                         notifier.ready();
                     }
                 }
@@ -161,6 +171,7 @@ public final class Daemon {
                         case TERM, INT -> {
                             return shutdown("received SIG" + signal, ExitCodes.OK);
                         }
+                        case USR2 -> reexecutor.requestBySignal();
                         case USR1 -> LOG.info("{}", Logfmt.event("signal").kv("signal", "USR1").kv("action", Logs.reopen()
                                 ? "reopened rolld's log file; workers append to theirs (O_APPEND, copytruncate-safe)"
                                 : "none: rolld logs to stdout; workers append to their files (O_APPEND, copytruncate-safe)"));
@@ -168,6 +179,7 @@ public final class Daemon {
                     }
                 }
                 case Event.RestartRequested r -> restart(r);
+                case Event.OnLoop(Runnable work) -> work.run();
                 case Event.StopRequested s -> {
                     return shutdown("rolld stop (control socket)", ExitCodes.OK);
                 }
@@ -273,6 +285,13 @@ public final class Daemon {
             @Override
             public void stop() {
                 events.add(new Event.StopRequested());
+            }
+
+            @Override
+            public CompletableFuture<Reexecutor.Ticket> reexec(Duration timeout) {
+                CompletableFuture<Reexecutor.Ticket> reply = new CompletableFuture<>();
+                events.add(new Event.OnLoop(() -> reexecutor.request(timeout, "control socket", reply)));
+                return reply;
             }
         });
     }

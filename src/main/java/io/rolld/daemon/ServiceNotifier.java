@@ -66,6 +66,11 @@ final class ServiceNotifier implements Consumer<RolloutEvent> {
         }
     }
 
+    /** rolld is about to exec its new build; the new image sends READY=1 once it has taken its workers over. */
+    synchronized void reexecuting() {
+        send(List.of("RELOADING=1", "MONOTONIC_USEC=" + SdNotify.monotonicMicros(), "STATUS=re-executing the build on disk"));
+    }
+
     /** rolld is stopping every worker and will exit. */
     synchronized void stopping() {
         stopping = true;
