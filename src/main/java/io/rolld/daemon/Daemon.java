@@ -62,7 +62,8 @@ public final class Daemon {
     /** The groups as the loop last left them, for readers on other threads (status). */
     private volatile List<Group> groupsSnapshot = List.of();
     private final StateFiles stateFiles;
-    private final ServiceNotifier notifier = new ServiceNotifier(SdNotify.fromEnvironment(System.getenv()), this::statuses);
+    private final ServiceNotifier notifier = new ServiceNotifier(SdNotify.fromEnvironment(System.getenv()), this::statuses,
+            () -> HandedOverSockets.byName(groupsSnapshot));
     private final Reexecutor reexecutor;
     private Config config;
 
@@ -290,9 +291,7 @@ public final class Daemon {
 
             @Override
             public CompletableFuture<Reexecutor.Ticket> reexec(Duration timeout) {
-                CompletableFuture<Reexecutor.Ticket> reply = new CompletableFuture<>();
-                events.add(new Event.OnLoop(() -> reexecutor.request(timeout, "control socket", reply)));
-                return reply;
+                return reexecutor.requestFromClient(timeout);
             }
         });
     }
