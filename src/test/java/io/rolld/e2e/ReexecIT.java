@@ -143,6 +143,40 @@ class ReexecIT {
         }
     }
 
+    @Test
+    void reexec_duringARollout_waitsForItToEndAndGivesUpAtTheTimeout() throws Exception {
+        Path launcher = Project.root().resolve("scripts/rolld");
+        try (Deployment d = Deployment.start("reexec-busy", 2, "ready_timeout: 25s")) {
+            Map<String, Object> before = status(launcher, d);
+            // The next generation answers 500: its rollout stays in CHECKING until ready_timeout, then rolls back.
+            d.env("APP_FAIL", "1");
+            int from = d.rolld().lines().size();
+            d.rolld().signal("HUP");
+            d.rolld().awaitLineAfter(from, "event=transition group=app generation=2 state=CHECKING", CLIENT);
+
+            Client tooShort = run(launcher, "reexec", "--timeout", "2s", "-c", d.config().toString());
+            assertEquals(4, tooShort.exitCode(), tooShort.output());
+            assertEquals(daemon(before).get("started"), daemon(status(launcher, d)).get("started"), "not re-executed");
+
+            Client patient = run(launcher, "reexec", "--timeout", "120s", "-c", d.config().toString());
+            assertEquals(0, patient.exitCode(), patient.output() + "\n" + d.rolld().tail());
+            List<String> log = d.rolld().lines().subList(from, d.rolld().lines().size());
+            int rolledBack = indexOf(log, "event=rollout_failed group=app generation=2");
+            int exec = indexOf(log, "event=reexec ");
+            assertTrue(rolledBack >= 0 && exec > rolledBack, "the exec came after the rollout ended:\n" + String.join("\n", log));
+            assertEquals(pids(before), pids(status(launcher, d)), "workers untouched");
+        }
+    }
+
+    private static int indexOf(List<String> lines, String text) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(text)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     private static String socketOf(long pid) throws IOException {
         return Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "fd", "3")).toString();
     }
