@@ -161,9 +161,9 @@ public final class Daemon {
                 }
                 case Event.FirstStartFinished(RolloutResult.Succeeded s) -> {
                     if (--starting == 0) {
+                        HandedOverSockets.closeUntaken();
                         LOG.info("{}", Logfmt.event("ready").kv("groups", groups.size()));
                         report.ready();
-                        HandedOverSockets.closeUntaken();
                         notifier.ready();
                     }
                 }
