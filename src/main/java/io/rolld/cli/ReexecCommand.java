@@ -26,17 +26,20 @@ import picocli.CommandLine.Option;
                 "7:rolld answered something unexpected"})
 final class ReexecCommand implements Callable<Integer> {
     private static final Duration POLL = Duration.ofMillis(200);
+    private static final Duration CHECK_MARGIN = Duration.ofSeconds(60);
 
     @Mixin
     ControlTarget target;
 
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5m",
-            description = "give up after this long, counting the wait for a running rollout (default: ${DEFAULT-VALUE})")
+            description = "how long to wait for a running rollout to end (default: ${DEFAULT-VALUE}); the new build's "
+                    + "check and start get a minute more")
     DurationOption timeout;
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        long deadline = ControlClient.deadline(timeout.value());
+        // The daemon itself answers "timeout" at --timeout; the margin covers the new build's check after the wait.
+        long deadline = ControlClient.deadline(timeout.value().plus(CHECK_MARGIN));
         Map<String, Object> execing;
         try (ControlClient client = target.connect()) {
             client.send(ControlProtocol.request(ControlProtocol.OP_REEXEC).with("timeout_ms", timeout.value().toMillis()));

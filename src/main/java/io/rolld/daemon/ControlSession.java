@@ -2,8 +2,10 @@ package io.rolld.daemon;
 
 import io.rolld.rollout.RolloutEvent;
 import io.rolld.rollout.RolloutResult;
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.Writer;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
@@ -60,9 +62,15 @@ final class ControlSession {
     }
 
     static void serve(SocketChannel channel, Control control) throws IOException {
-        BufferedReader in = new BufferedReader(Channels.newReader(channel, StandardCharsets.UTF_8));
+        InputStream in = new BufferedInputStream(Channels.newInputStream(channel));
         Writer out = Channels.newWriter(channel, StandardCharsets.UTF_8);
-        String line = in.readLine();
+        String line;
+        try {
+            line = readRequest(in, ControlProtocol.MAX_REQUEST_BYTES);
+        } catch (RequestTooLarge e) {
+            send(out, error(ControlProtocol.REQUEST_TOO_LARGE, e.getMessage()));
+            return; // the rest of the line is never read: closing drops it
+        }
         if (line == null) {
             return;
         }
@@ -88,6 +96,32 @@ final class ControlSession {
             default -> send(out, error(ControlProtocol.BAD_REQUEST, "unknown op " + request.get("op")
                     + " (one of status, restart, stop, reexec)"));
         }
+    }
+
+    /** A request line longer than the limit. */
+    static final class RequestTooLarge extends IOException {
+        RequestTooLarge(int limit) {
+            super("request longer than " + limit + " bytes (a request is one JSON object on one line)");
+        }
+    }
+
+    /**
+     * One request line without its newline (UTF-8), or null at once at the end of the stream; a
+     * line of more than {@code limit} bytes is refused after reading {@code limit + 1} of them, so
+     * a client cannot make rolld buffer an endless line.
+     */
+    static String readRequest(InputStream in, int limit) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        for (int b = in.read(); b != '\n'; b = in.read()) {
+            if (b < 0) {
+                return line.size() == 0 ? null : line.toString(StandardCharsets.UTF_8);
+            }
+            if (line.size() == limit) {
+                throw new RequestTooLarge(limit);
+            }
+            line.write(b);
+        }
+        return line.toString(StandardCharsets.UTF_8);
     }
 
     private static void restart(Map<String, Object> request, Control control, Writer out) throws IOException {

@@ -62,7 +62,8 @@ public final class Daemon {
     /** The groups as the loop last left them, for readers on other threads (status). */
     private volatile List<Group> groupsSnapshot = List.of();
     private final StateFiles stateFiles;
-    private final ServiceNotifier notifier = new ServiceNotifier(SdNotify.fromEnvironment(System.getenv()), this::statuses);
+    private final ServiceNotifier notifier = new ServiceNotifier(SdNotify.fromEnvironment(System.getenv()), this::statuses,
+            () -> HandedOverSockets.byName(groupsSnapshot));
     private final Reexecutor reexecutor;
     private Config config;
 
@@ -148,6 +149,7 @@ public final class Daemon {
             try {
                 event = events.take();
             } catch (InterruptedException e) {
+                // shutdown() runs its group shutdowns with the flag cleared and sets it again after.
                 Thread.currentThread().interrupt();
                 return shutdown("interrupted", ExitCodes.OK);
             }
@@ -159,9 +161,9 @@ public final class Daemon {
                 }
                 case Event.FirstStartFinished(RolloutResult.Succeeded s) -> {
                     if (--starting == 0) {
+                        HandedOverSockets.closeUntaken();
                         LOG.info("{}", Logfmt.event("ready").kv("groups", groups.size()));
                         report.ready();
-                        HandedOverSockets.closeUntaken();
                         notifier.ready();
                     }
                 }
@@ -289,9 +291,7 @@ public final class Daemon {
 
             @Override
             public CompletableFuture<Reexecutor.Ticket> reexec(Duration timeout) {
-                CompletableFuture<Reexecutor.Ticket> reply = new CompletableFuture<>();
-                events.add(new Event.OnLoop(() -> reexecutor.request(timeout, "control socket", reply)));
-                return reply;
+                return reexecutor.requestFromClient(timeout);
             }
         });
     }
@@ -354,7 +354,8 @@ public final class Daemon {
         }
         for (String name : groups.keySet().stream().filter(n -> next.group(n).isEmpty()).toList()) {
             LOG.info("{}", Logfmt.event("group_removed").kv("group", name).kv("action", "stopping its workers"));
-            shutdownGroup(groups.remove(name));
+            Group removed = groups.remove(name);
+            Uninterruptibly.run(removed::shutdown);
             groupsSnapshot = List.copyOf(groups.values());
         }
         if (!next.settings().http().equals(config.settings().http())) {
@@ -379,7 +380,7 @@ public final class Daemon {
     private int shutdown(String why, int exitCode) {
         LOG.info("{}", Logfmt.event("shutdown").kv("reason", why).kv("action", "stopping every worker gracefully"));
         notifier.stopping();
-        groups.values().forEach(Daemon::shutdownGroup);
+        groups.values().forEach(group -> Uninterruptibly.run(group::shutdown));
         for (Event pending = events.poll(); pending != null; pending = events.poll()) {
             if (pending instanceof Event.RestartRequested r) {
                 r.reply().completeExceptionally(new ControlSession.Refused(ControlProtocol.SHUTTING_DOWN,
@@ -388,13 +389,5 @@ public final class Daemon {
         }
         LOG.info("{}", Logfmt.event("stopped").kv("exit_code", exitCode));
         return exitCode;
-    }
-
-    private static void shutdownGroup(Group group) {
-        try {
-            group.shutdown();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -53,6 +53,13 @@ final class Reexecutor {
         this.started = started;
     }
 
+    /** From a control session: the request is handed to the loop; the ticket or refusal comes back. */
+    CompletableFuture<Ticket> requestFromClient(Duration timeout) {
+        CompletableFuture<Ticket> reply = new CompletableFuture<>();
+        onLoop.accept(() -> request(timeout, "control socket", reply));
+        return reply;
+    }
+
     /** On the loop, for SIGUSR2: no client to tell, so the ticket counts as announced at once; a refusal is in the log. */
     void requestBySignal() {
         CompletableFuture<Ticket> reply = new CompletableFuture<>();

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 import io.rolld.testing.Deployment;
+import io.rolld.testing.FreePorts;
+import io.rolld.testing.HeldGroupYaml;
 import io.rolld.testing.HttpLoad;
 import io.rolld.testing.HttpLoadReport;
 import io.rolld.testing.Project;
@@ -97,6 +99,97 @@ class ReexecIT {
             assertEquals(pids(before), pids(after), "workers untouched");
             Deployment.Outcome next = d.hup();
             assertTrue(next.succeeded(), next.line());
+        }
+    }
+
+    @Test
+    void usr2_withHeldSockets_passesTheSocketsAcrossTheExecAndKeepsServingStraightAtThem() throws Exception {
+        int port = FreePorts.distinct(1).getFirst();
+        Path yml = HeldGroupYaml.write("reexec", port, Duration.ofSeconds(10), "  workers: 2\n  ready: alive 1s\n");
+        try (Rolld rolld = Rolld.start(yml)) {
+            rolld.awaitLine("event=ready ", CLIENT);
+            List<ProcessHandle> workers = rolld.descendants().stream()
+                    .filter(p -> p.info().commandLine().orElse("").contains("app.py")).toList();
+            assertEquals(2, workers.size(), workers.toString());
+            String socket = socketOf(workers.getFirst().pid());
+            try (HttpLoad load = HttpLoad.start(port, 8, Duration.ofMinutes(3), 5_000_000)) {
+                load.awaitCompleted(200, Duration.ofSeconds(30));
+                int from = rolld.lines().size();
+                rolld.signal("USR2");
+                rolld.awaitLineAfter(from, "event=reexec .*held_sockets=app/app", CLIENT);
+                rolld.awaitLineAfter(from, "event=reexeced ", CLIENT);
+                String adopted = rolld.awaitLineAfter(from, "event=group_adopted group=app ", CLIENT);
+                assertTrue(adopted.contains("adopted=2 recorded=2"), adopted);
+                rolld.awaitLineAfter(from, "event=ready ", CLIENT);
+                // Adoption held the descriptors that crossed the exec: none was left over to close.
+                assertTrue(rolld.lines().subList(from, rolld.lines().size()).stream().noneMatch(l -> l.contains("passed_sockets_closed")),
+                        rolld.tail());
+                assertTrue(heldBy(rolld.pid()).contains(socket), "rolld holds " + socket + " after the exec: " + heldBy(rolld.pid()));
+                load.awaitCompleted(load.report().requests() + 300, Duration.ofSeconds(30));
+
+                int hup = rolld.lines().size();
+                rolld.signal("HUP");
+                Deployment.Outcome next = Deployment.Outcome.parse(rolld.awaitLineAfter(hup, "event=rollout_(succeeded|failed) group=app ", CLIENT));
+                assertTrue(next.succeeded(), next.line() + "\n" + rolld.tail());
+                for (long pid : next.pids()) {
+                    assertEquals(socket, socketOf(pid), "the next generation holds the same socket");
+                }
+                load.awaitCompleted(load.report().requests() + 300, Duration.ofSeconds(30));
+                HttpLoadReport report = load.stop();
+                System.out.println("ReexecIT held sockets, USR2 then HUP: " + report);
+                assertEquals(0, report.non2xx(), report.toString());
+                assertEquals(0, report.errors(), report.toString());
+            }
+        }
+    }
+
+    @Test
+    void reexec_duringARollout_waitsForItToEndAndGivesUpAtTheTimeout() throws Exception {
+        Path launcher = Project.root().resolve("scripts/rolld");
+        try (Deployment d = Deployment.start("reexec-busy", 2, "ready_timeout: 25s")) {
+            Map<String, Object> before = status(launcher, d);
+            // The next generation answers 500: its rollout stays in CHECKING until ready_timeout, then rolls back.
+            d.env("APP_FAIL", "1");
+            int from = d.rolld().lines().size();
+            d.rolld().signal("HUP");
+            d.rolld().awaitLineAfter(from, "event=transition group=app generation=2 state=CHECKING", CLIENT);
+
+            Client tooShort = run(launcher, "reexec", "--timeout", "2s", "-c", d.config().toString());
+            assertEquals(4, tooShort.exitCode(), tooShort.output());
+            assertEquals(daemon(before).get("started"), daemon(status(launcher, d)).get("started"), "not re-executed");
+
+            Client patient = run(launcher, "reexec", "--timeout", "120s", "-c", d.config().toString());
+            assertEquals(0, patient.exitCode(), patient.output() + "\n" + d.rolld().tail());
+            List<String> log = d.rolld().lines().subList(from, d.rolld().lines().size());
+            int rolledBack = indexOf(log, "event=rollout_failed group=app generation=2");
+            int exec = indexOf(log, "event=reexec ");
+            assertTrue(rolledBack >= 0 && exec > rolledBack, "the exec came after the rollout ended:\n" + String.join("\n", log));
+            assertEquals(pids(before), pids(status(launcher, d)), "workers untouched");
+        }
+    }
+
+    private static int indexOf(List<String> lines, String text) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(text)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static String socketOf(long pid) throws IOException {
+        return Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "fd", "3")).toString();
+    }
+
+    private static List<String> heldBy(long pid) throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+            return fds.map(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).toString();
+                } catch (IOException e) {
+                    return "";
+                }
+            }).toList();
         }
     }
 
