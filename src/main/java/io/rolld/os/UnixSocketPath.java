@@ -8,15 +8,15 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /**
- * A Unix socket address for a path of any length. The kernel takes at most 107 bytes in
+ * A Unix socket address for a path of any length. The JDK binds at most 106 bytes of
  * {@code sun_path}; a longer path is reached through a short alias: a symlink to the socket's
  * directory, in a fresh 0700 directory under {@code java.io.tmpdir}, removed right after the
  * bind or connect (both follow symlinks in the directories of the path, and the socket itself
  * stays where it was asked to be).
  */
 public final class UnixSocketPath {
-    /** sun_path is 108 bytes, one of them the terminating NUL. */
-    static final int MAX_BYTES = 107;
+    /** sun_path is 108 bytes; the JDK takes at most 106 of them (it keeps room for the NUL and a margin). */
+    static final int MAX_BYTES = 106;
 
     /** What is done with the address: a bind or a connect. */
     public interface Use<T> {
