@@ -17,6 +17,7 @@ Environment:
   APP_FAIL_FILE     if this file exists, every request answers 500
   APP_EXIT          if set, print a line on stderr and exit at once with this status
   APP_NO_BIND       if non-empty, never bind: wait for a signal without serving
+  APP_START_DELAY_S wait this many seconds before binding (a slow-starting worker)
   APP_IGNORE_TERM   if non-empty, SIGTERM is ignored (only SIGINT or SIGKILL stop the worker)
   APP_CHILDREN      fork this many children that sleep until killed (they ignore SIGTERM too
                     when APP_IGNORE_TERM is set)
@@ -313,6 +314,7 @@ def main(argv):
         stop.wait()
         return 0
 
+    stop.wait(float(os.environ.get("APP_START_DELAY_S") or 0))
     server, where = make_server(argv)
     if server is None:
         print("usage: python3 app.py PORT, or python3 app.py with LISTEN_FDS/LISTEN_PID or SERVER_STARTER_PORT set",

@@ -1,11 +1,11 @@
 package io.rolld.cli;
 
 import io.rolld.daemon.ControlProtocol;
+import io.rolld.os.UnixSocketPath;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Writer;
 import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -49,7 +49,7 @@ final class ControlClient implements AutoCloseable {
         SocketChannel channel;
         try {
             channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-            channel.connect(UnixDomainSocketAddress.of(socket));
+            UnixSocketPath.use(socket, channel::connect);
         } catch (IOException e) {
             throw new NotRunning("rolld is not running (nothing answers on " + socket + ": " + e.getMessage() + ")");
         }

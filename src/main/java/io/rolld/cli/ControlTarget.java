@@ -30,6 +30,16 @@ final class ControlTarget {
     }
 
     ControlClient connect() throws Failed {
+        Path path = socketPath();
+        try {
+            return ControlClient.connect(path);
+        } catch (ControlClient.NotRunning e) {
+            throw fail(ExitCodes.NOT_RUNNING, "rolld: " + e.getMessage());
+        }
+    }
+
+    /** The control socket's path: {@code --socket}, or the one the {@code -c} file names. */
+    Path socketPath() throws Failed {
         Path path = socket;
         if (path == null) {
             if (!Files.exists(config)) {
@@ -42,11 +52,7 @@ final class ControlTarget {
                 throw fail(ExitCodes.CONFIG_INVALID, "rolld: cannot read the control socket's path: " + e.getMessage());
             }
         }
-        try {
-            return ControlClient.connect(path);
-        } catch (ControlClient.NotRunning e) {
-            throw fail(ExitCodes.NOT_RUNNING, "rolld: " + e.getMessage());
-        }
+        return path;
     }
 
     private static Failed fail(int exitCode, String message) {
@@ -61,6 +67,8 @@ final class ControlTarget {
         return switch (code) {
             case ControlProtocol.NO_SUCH_GROUP -> ExitCodes.NO_SUCH_GROUP;
             case ControlProtocol.CONFIG_INVALID -> ExitCodes.CONFIG_INVALID;
+            case ControlProtocol.REEXEC_REFUSED -> ExitCodes.REEXEC_REFUSED;
+            case ControlProtocol.TIMEOUT -> ExitCodes.TIMEOUT;
             default -> ExitCodes.REFUSED;
         };
     }

@@ -99,6 +99,7 @@ final class GroupParser {
         if (argv.isEmpty()) {
             throw node.error(what + " is empty (hint: the command that starts one worker, e.g. 'python3 app.py {numproc}')");
         }
+        Placeholders.check(node, cmd, what);
         return cmd;
     }
 
@@ -120,6 +121,7 @@ final class GroupParser {
         if (file.isBlank()) {
             throw node.mismatch("a file name", what);
         }
+        Placeholders.check(node, file, what);
         return file;
     }
 

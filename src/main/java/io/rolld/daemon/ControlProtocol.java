@@ -16,12 +16,22 @@ public final class ControlProtocol {
     public static final String OP_STATUS = "status";
     public static final String OP_RESTART = "restart";
     public static final String OP_STOP = "stop";
+    public static final String OP_REEXEC = "reexec";
+
+    /** The longest request line the daemon reads, in bytes; a longer one is answered {@link #REQUEST_TOO_LARGE}. */
+    public static final int MAX_REQUEST_BYTES = 64 * 1024;
 
     /** Error codes of a {@code {"type":"error","code":...}} answer. */
     public static final String NO_SUCH_GROUP = "no_such_group";
     public static final String CONFIG_INVALID = "config_invalid";
     public static final String BAD_REQUEST = "bad_request";
+    /** The request line passed {@link #MAX_REQUEST_BYTES}; the connection is closed unread. */
+    public static final String REQUEST_TOO_LARGE = "request_too_large";
     public static final String SHUTTING_DOWN = "shutting_down";
+    /** {@code reexec}: the build on disk failed its check, or execve failed; the running build carries on. */
+    public static final String REEXEC_REFUSED = "reexec_refused";
+    /** {@code reexec}: a rollout was still running at the request's timeout; nothing changed. */
+    public static final String TIMEOUT = "timeout";
 
     private ControlProtocol() {
     }

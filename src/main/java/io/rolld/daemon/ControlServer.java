@@ -1,8 +1,8 @@
 package io.rolld.daemon;
 
+import io.rolld.os.UnixSocketPath;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.ServerSocketChannel;
@@ -74,7 +74,7 @@ final class ControlServer implements AutoCloseable {
     }
 
     private static boolean answers(Path path) {
-        try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
+        try (SocketChannel probe = UnixSocketPath.use(path, SocketChannel::open)) {
             return probe.isConnected();
         } catch (IOException e) {
             return false; // connection refused: nobody listens, the file is stale
@@ -87,7 +87,7 @@ final class ControlServer implements AutoCloseable {
         Path inside = privateDir.resolve("s");
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         try {
-            server.bind(UnixDomainSocketAddress.of(inside));
+            UnixSocketPath.use(inside, server::bind);
             Files.setPosixFilePermissions(inside, PosixFilePermissions.fromString("rw-------"));
             Files.move(inside, path, StandardCopyOption.ATOMIC_MOVE);
             return server;

@@ -2,12 +2,15 @@ package io.rolld.daemon;
 
 import io.rolld.rollout.RolloutEvent;
 import io.rolld.rollout.RolloutResult;
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.Writer;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -33,6 +36,9 @@ final class ControlSession {
                                                                                  Consumer<RolloutEvent> watcher);
 
         void stop();
+
+        /** A re-exec about to happen, once every rollout has ended and the build on disk passed its check. */
+        CompletableFuture<Reexecutor.Ticket> reexec(Duration timeout);
     }
 
     /** A request the daemon will not carry out, with a {@link ControlProtocol} error code. */
@@ -49,13 +55,22 @@ final class ControlSession {
     private record Dropped(String group, Throwable cause) {
     }
 
+    /** A re-exec request without a timeout (SIGUSR2 too) waits this long for running rollouts. */
+    static final Duration DEFAULT_REEXEC_TIMEOUT = Duration.ofMinutes(5);
+
     private ControlSession() {
     }
 
     static void serve(SocketChannel channel, Control control) throws IOException {
-        BufferedReader in = new BufferedReader(Channels.newReader(channel, StandardCharsets.UTF_8));
+        InputStream in = new BufferedInputStream(Channels.newInputStream(channel));
         Writer out = Channels.newWriter(channel, StandardCharsets.UTF_8);
-        String line = in.readLine();
+        String line;
+        try {
+            line = readRequest(in, ControlProtocol.MAX_REQUEST_BYTES);
+        } catch (RequestTooLarge e) {
+            send(out, error(ControlProtocol.REQUEST_TOO_LARGE, e.getMessage()));
+            return; // the rest of the line is never read: closing drops it
+        }
         if (line == null) {
             return;
         }
@@ -77,9 +92,36 @@ final class ControlSession {
                     continue;
                 }
             }
+            case ControlProtocol.OP_REEXEC -> reexec(request, control, out);
             default -> send(out, error(ControlProtocol.BAD_REQUEST, "unknown op " + request.get("op")
-                    + " (one of status, restart, stop)"));
+                    + " (one of status, restart, stop, reexec)"));
         }
+    }
+
+    /** A request line longer than the limit. */
+    static final class RequestTooLarge extends IOException {
+        RequestTooLarge(int limit) {
+            super("request longer than " + limit + " bytes (a request is one JSON object on one line)");
+        }
+    }
+
+    /**
+     * One request line without its newline (UTF-8), or null at once at the end of the stream; a
+     * line of more than {@code limit} bytes is refused after reading {@code limit + 1} of them, so
+     * a client cannot make rolld buffer an endless line.
+     */
+    static String readRequest(InputStream in, int limit) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        for (int b = in.read(); b != '\n'; b = in.read()) {
+            if (b < 0) {
+                return line.size() == 0 ? null : line.toString(StandardCharsets.UTF_8);
+            }
+            if (line.size() == limit) {
+                throw new RequestTooLarge(limit);
+            }
+            line.write(b);
+        }
+        return line.toString(StandardCharsets.UTF_8);
     }
 
     private static void restart(Map<String, Object> request, Control control, Writer out) throws IOException {
@@ -130,6 +172,30 @@ final class ControlSession {
             return;
         }
         send(out, ControlProtocol.message("done"));
+    }
+
+    /**
+     * Answers {@code reexecing} just before the exec, which closes this connection (the client
+     * then waits for the new image on the socket), or an error when it is refused or execve fails.
+     */
+    private static void reexec(Map<String, Object> request, Control control, Writer out) throws IOException {
+        Duration timeout = request.get("timeout_ms") instanceof Number n ? Duration.ofMillis(n.longValue()) : DEFAULT_REEXEC_TIMEOUT;
+        try {
+            Reexecutor.Ticket ticket = control.reexec(timeout).get();
+            send(out, ControlProtocol.message("reexecing").with("pid", ticket.pid()).with("version", ticket.version())
+                    .with("new_version", ticket.newVersion()).with("started", ticket.started().toString()));
+            ticket.announced().complete(null);
+            String failure = ticket.failed().get(); // completes only if execve returned
+            send(out, error(ControlProtocol.REEXEC_REFUSED, "execve failed: " + failure + "; rolld carries on with its running build"));
+        } catch (ExecutionException e) {
+            switch (e.getCause()) {
+                case Reexec.Refused r -> send(out, error(r.code, r.getMessage()));
+                case Refused r -> send(out, error(r.code, r.getMessage()));
+                default -> throw new IllegalStateException(e.getCause());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static ControlProtocol.Message error(String code, String message) {

@@ -52,7 +52,8 @@ public final class Daemon {
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final ProcNetTcp tcp = ProcNetTcp.system();
     private final RolloutActivity progress = new RolloutActivity(this::writeState);
-    private final StatusReport report = new StatusReport(tcp, ResidentMemory.system(), progress, Instant.now());
+    private final Instant started = Instant.now();
+    private final StatusReport report = new StatusReport(tcp, ResidentMemory.system(), progress, started);
     private final WorkersFile workersFile;
     /** Fed by the event stream always: the listener, when configured, shows it. */
     private final RolloutHistory history = RolloutHistory.system();
@@ -61,7 +62,9 @@ public final class Daemon {
     /** The groups as the loop last left them, for readers on other threads (status). */
     private volatile List<Group> groupsSnapshot = List.of();
     private final StateFiles stateFiles;
-    private final ServiceNotifier notifier = new ServiceNotifier(SdNotify.fromEnvironment(System.getenv()), this::statuses);
+    private final ServiceNotifier notifier = new ServiceNotifier(SdNotify.fromEnvironment(System.getenv()), this::statuses,
+            () -> HandedOverSockets.byName(groupsSnapshot));
+    private final Reexecutor reexecutor;
     private Config config;
 
     private Daemon(Path configFile, Config config) {
@@ -69,6 +72,8 @@ public final class Daemon {
         this.config = config;
         this.stateFiles = new StateFiles(config.settings().pidFile(), config.settings().stateFile());
         this.workersFile = new WorkersFile(config.settings().stateFile().resolveSibling("workers"), ProcessStartTime.system());
+        this.reexecutor = new Reexecutor(configFile, this::statuses, () -> HandedOverSockets.byName(groupsSnapshot), notifier,
+                work -> events.add(new Event.OnLoop(work)), started);
         this.eventLog = new EventLog().andThen(progress).andThen(workersFile).andThen(history).andThen(notifier);
     }
 
@@ -90,6 +95,10 @@ public final class Daemon {
 
         record StopRequested() implements Event {
         }
+
+        /** Work a helper thread hands back to the loop (a re-exec's next step). */
+        record OnLoop(Runnable work) implements Event {
+        }
     }
 
     /** Runs rolld in the foreground until TERM or INT (or {@code rolld stop}); returns the exit code. */
@@ -107,8 +116,7 @@ public final class Daemon {
         }
         Daemon daemon = new Daemon(configFile, config);
         Path socket = config.settings().controlSocket();
-        try (ControlServer control = ControlServer.open(socket, ch -> daemon.serve(ch), () -> LOG.warn("{}",
-                Logfmt.event("stale_socket").kv("socket", socket).kv("action", "no rolld answers on it; replacing it")));
+        try (ControlServer control = ControlServer.open(socket, ch -> daemon.serve(ch), () -> Reexec.staleSocket(socket));
              WebServer web = daemon.startHttp()) {
             daemon.stateFiles.writePid();
             int exitCode = daemon.loop(control.path());
@@ -132,7 +140,8 @@ public final class Daemon {
 
     private int loop(Path socket) {
         SignalHandlers.install(s -> events.add(new Event.SignalReceived(s)));
-        LOG.info("{}", Logfmt.event("starting").kv("config", configFile).kv("pid", ProcessHandle.current().pid())
+        Reexec.logIfReexeced();
+        LOG.info("{}", Logfmt.event("starting").kv("version", BuildVersion.current()).kv("config", configFile).kv("pid", ProcessHandle.current().pid())
                 .kv("socket", socket).kv("groups", config.groups().stream().map(GroupConfig::name).toList()));
         int starting = startGroups();
         while (true) {
@@ -140,6 +149,7 @@ public final class Daemon {
             try {
                 event = events.take();
             } catch (InterruptedException e) {
+                // shutdown() runs its group shutdowns with the flag cleared and sets it again after.
                 Thread.currentThread().interrupt();
                 return shutdown("interrupted", ExitCodes.OK);
             }
@@ -151,7 +161,9 @@ public final class Daemon {
                 }
                 case Event.FirstStartFinished(RolloutResult.Succeeded s) -> {
                     if (--starting == 0) {
+                        HandedOverSockets.closeUntaken();
                         LOG.info("{}", Logfmt.event("ready").kv("groups", groups.size()));
+                        report.ready();
                         notifier.ready();
                     }
                 }
@@ -161,6 +173,7 @@ public final class Daemon {
                         case TERM, INT -> {
                             return shutdown("received SIG" + signal, ExitCodes.OK);
                         }
+                        case USR2 -> reexecutor.requestBySignal();
                         case USR1 -> LOG.info("{}", Logfmt.event("signal").kv("signal", "USR1").kv("action", Logs.reopen()
                                 ? "reopened rolld's log file; workers append to theirs (O_APPEND, copytruncate-safe)"
                                 : "none: rolld logs to stdout; workers append to their files (O_APPEND, copytruncate-safe)"));
@@ -168,6 +181,7 @@ public final class Daemon {
                     }
                 }
                 case Event.RestartRequested r -> restart(r);
+                case Event.OnLoop(Runnable work) -> work.run();
                 case Event.StopRequested s -> {
                     return shutdown("rolld stop (control socket)", ExitCodes.OK);
                 }
@@ -274,6 +288,11 @@ public final class Daemon {
             public void stop() {
                 events.add(new Event.StopRequested());
             }
+
+            @Override
+            public CompletableFuture<Reexecutor.Ticket> reexec(Duration timeout) {
+                return reexecutor.requestFromClient(timeout);
+            }
         });
     }
 
@@ -335,7 +354,8 @@ public final class Daemon {
         }
         for (String name : groups.keySet().stream().filter(n -> next.group(n).isEmpty()).toList()) {
             LOG.info("{}", Logfmt.event("group_removed").kv("group", name).kv("action", "stopping its workers"));
-            shutdownGroup(groups.remove(name));
+            Group removed = groups.remove(name);
+            Uninterruptibly.run(removed::shutdown);
             groupsSnapshot = List.copyOf(groups.values());
         }
         if (!next.settings().http().equals(config.settings().http())) {
@@ -360,7 +380,7 @@ public final class Daemon {
     private int shutdown(String why, int exitCode) {
         LOG.info("{}", Logfmt.event("shutdown").kv("reason", why).kv("action", "stopping every worker gracefully"));
         notifier.stopping();
-        groups.values().forEach(Daemon::shutdownGroup);
+        groups.values().forEach(group -> Uninterruptibly.run(group::shutdown));
         for (Event pending = events.poll(); pending != null; pending = events.poll()) {
             if (pending instanceof Event.RestartRequested r) {
                 r.reply().completeExceptionally(new ControlSession.Refused(ControlProtocol.SHUTTING_DOWN,
@@ -369,13 +389,5 @@ public final class Daemon {
         }
         LOG.info("{}", Logfmt.event("stopped").kv("exit_code", exitCode));
         return exitCode;
-    }
-
-    private static void shutdownGroup(Group group) {
-        try {
-            group.shutdown();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -20,6 +20,16 @@ public final class ExitCodes {
     public static final int ALREADY_RUNNING = 6;
     /** The daemon refused the request (it is shutting down) or answered something unexpected. */
     public static final int REFUSED = 7;
+    /**
+     * {@code reexec}: refused: the build on disk did not pass its check (or execve failed); the
+     * daemon carries on with its running build, workers untouched.
+     */
+    public static final int REEXEC_REFUSED = 8;
+    /**
+     * {@code reexec}: the daemon exec'd but no new image answered before the timeout (or another
+     * pid did): see rolld's log; the workers keep serving and the next rolld adopts them.
+     */
+    public static final int REEXEC_LOST = 9;
     /** Wrong command-line usage. */
     public static final int USAGE = 64;
 

@@ -6,8 +6,10 @@ import io.rolld.rollout.GroupStatus;
 import io.rolld.rollout.Health;
 import io.rolld.rollout.Phase;
 import io.rolld.rollout.RolloutEvent;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -27,6 +29,9 @@ final class ServiceNotifier implements Consumer<RolloutEvent> {
 
     private final Optional<SdNotify> socket;
     private final Supplier<List<GroupStatus>> groups;
+    private final Supplier<Map<String, Integer>> heldSockets;
+    /** What systemd's fd store holds from us, by name; guarded by this. */
+    private final Map<String, Integer> stored = new HashMap<>();
     // Guarded by this.
     private boolean ready;
     private boolean stopping;
@@ -34,15 +39,41 @@ final class ServiceNotifier implements Consumer<RolloutEvent> {
     private String lastStatus = "";
     private boolean failing;
 
-    ServiceNotifier(Optional<SdNotify> socket, Supplier<List<GroupStatus>> groups) {
+    ServiceNotifier(Optional<SdNotify> socket, Supplier<List<GroupStatus>> groups, Supplier<Map<String, Integer>> heldSockets) {
         this.socket = socket;
         this.groups = groups;
+        this.heldSockets = heldSockets;
     }
 
     /** Every group's first start (or adoption) is done. */
     synchronized void ready() {
         ready = true;
+        storeSockets();
         send(List.of("READY=1", status()));
+    }
+
+    /**
+     * Keeps systemd's fd store equal to the held sockets ({@code FDSTORE=1}, {@code FDNAME=GROUP/SOCKET};
+     * a name whose socket changed or went away is removed first, {@code FDSTOREREMOVE=1}), so a rolld
+     * restarted by systemd takes them back from {@code LISTEN_FDS} even when no worker survived.
+     * Needs {@code FileDescriptorStoreMax=} in the unit; without it systemd drops them.
+     */
+    private void storeSockets() {
+        if (socket.isEmpty()) {
+            return;
+        }
+        Map<String, Integer> now = heldSockets.get();
+        for (String name : List.copyOf(stored.keySet())) {
+            if (!Objects.equals(now.get(name), stored.get(name))) {
+                send(List.of("FDSTOREREMOVE=1", "FDNAME=" + name));
+                stored.remove(name);
+            }
+        }
+        now.forEach((name, fd) -> {
+            if (!stored.containsKey(name) && send(List.of("FDSTORE=1", "FDNAME=" + name), List.of(fd))) {
+                stored.put(name, fd);
+            }
+        });
     }
 
     /**
@@ -62,8 +93,14 @@ final class ServiceNotifier implements Consumer<RolloutEvent> {
 
     private synchronized void reloaded() {
         if (--reloadsRunning == 0 && !stopping) {
+            storeSockets(); // a group added or removed by the reload
             send(List.of("READY=1", status()));
         }
+    }
+
+    /** rolld is about to exec its new build; the new image sends READY=1 once it has taken its workers over. */
+    synchronized void reexecuting() {
+        send(List.of("RELOADING=1", "MONOTONIC_USEC=" + SdNotify.monotonicMicros(), "STATUS=re-executing the build on disk"));
     }
 
     /** rolld is stopping every worker and will exit. */
@@ -100,20 +137,26 @@ final class ServiceNotifier implements Consumer<RolloutEvent> {
     }
 
     private void send(List<String> assignments) {
+        send(assignments, List.of());
+    }
+
+    /** True when the datagram went out. */
+    private boolean send(List<String> assignments, List<Integer> fds) {
         if (socket.isEmpty()) {
-            return;
+            return false;
         }
-        List<String> lines = new ArrayList<>(assignments);
-        lines.stream().filter(l -> l.startsWith("STATUS=")).findFirst().ifPresent(s -> lastStatus = s);
+        assignments.stream().filter(l -> l.startsWith("STATUS=")).findFirst().ifPresent(s -> lastStatus = s);
         try {
-            socket.get().send(lines);
+            socket.get().send(assignments, fds);
             failing = false;
+            return true;
         } catch (ErrnoException e) {
             if (!failing) {
                 LOG.warn("{}", Logfmt.event("notify_failed").kv("socket", socket.get().socket()).kv("error", e.getMessage())
                         .kv("action", "rolld carries on; systemd may not see its state"));
             }
             failing = true;
+            return false;
         }
     }
 }

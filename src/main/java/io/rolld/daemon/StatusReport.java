@@ -23,11 +23,18 @@ final class StatusReport {
     private final RolloutActivity progress;
     private final Instant started;
 
+    private volatile boolean ready;
+
     StatusReport(ProcNetTcp tcp, ResidentMemory memory, RolloutActivity progress, Instant started) {
         this.tcp = tcp;
         this.memory = memory;
         this.progress = progress;
         this.started = started;
+    }
+
+    /** Every group's first start (or adoption) is done: a re-exec client waits for this. */
+    void ready() {
+        ready = true;
     }
 
     Map<String, Object> of(List<GroupStatus> groups) {
@@ -38,6 +45,7 @@ final class StatusReport {
         daemon.put("pid", ProcessHandle.current().pid());
         daemon.put("version", BuildVersion.current());
         daemon.put("started", started.toString());
+        daemon.put("ready", ready);
         daemon.put("adopted", groups.stream().mapToInt(g -> g.adoption().map(GroupStatus.Adoption::adopted).orElse(0)).sum());
         report.put("daemon", daemon);
         report.put("groups", groups.stream().map(this::group).toList());

@@ -43,15 +43,24 @@ public final class ForeignSockets {
             SocketCalls.close(pidfd);
         }
         try {
-            HeldSocketConfig.Address actual = listeningAddress(raw, what);
-            if (!matches(expected.address(), actual)) {
-                throw new IOException(what + " is bound to " + actual + ", not to " + expected.address());
-            }
-            int port = actual instanceof HeldSocketConfig.Inet(String host, int p) ? p : 0;
-            return ListeningSocket.of(expected, SocketCalls.dupAtLeast(raw, ListeningSocket.LOWEST_FD), port);
+            return adopt(raw, expected, what);
         } finally {
             SocketCalls.close(raw);
         }
+    }
+
+    /**
+     * A copy of rolld's own descriptor {@code fd} (passed by systemd or across a re-exec, see
+     * {@link PassedDescriptors}), held like a socket rolld bound, once checked as {@link #copy} does.
+     * The caller still owns {@code fd}.
+     */
+    static ListeningSocket adopt(int fd, HeldSocketConfig expected, String what) throws IOException {
+        HeldSocketConfig.Address actual = listeningAddress(fd, what);
+        if (!matches(expected.address(), actual)) {
+            throw new IOException(what + " is bound to " + actual + ", not to " + expected.address());
+        }
+        int port = actual instanceof HeldSocketConfig.Inet(String host, int p) ? p : 0;
+        return ListeningSocket.of(expected, SocketCalls.dupAtLeast(fd, ListeningSocket.LOWEST_FD), port);
     }
 
     private static HeldSocketConfig.Address listeningAddress(int fd, String what) throws IOException {

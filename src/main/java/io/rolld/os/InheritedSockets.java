@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -24,10 +25,19 @@ public final class InheritedSockets implements AutoCloseable {
 
     /** Binds every address, or none: on a failure the ones already bound are closed again. */
     public static InheritedSockets open(List<HeldSocketConfig> listen) throws IOException {
+        return open("", listen, new PassedDescriptors(new java.util.HashMap<>()));
+    }
+
+    /**
+     * Like {@link #open(List)}, taking a socket {@code passed} holds for {@code group} (systemd's
+     * fd store, a re-exec) instead of binding it anew, so its accept queue is the same.
+     */
+    public static InheritedSockets open(String group, List<HeldSocketConfig> listen, PassedDescriptors passed) throws IOException {
         List<ListeningSocket> bound = new ArrayList<>();
         try {
             for (HeldSocketConfig l : listen) {
-                bound.add(ListeningSocket.bind(l));
+                Optional<ListeningSocket> taken = passed.take(group, l);
+                bound.add(taken.isPresent() ? taken.get() : ListeningSocket.bind(l));
             }
         } catch (IOException | RuntimeException e) {
             bound.forEach(ListeningSocket::close);

@@ -4,6 +4,7 @@ import io.rolld.os.Exit;
 import io.rolld.os.PosixSignal;
 import io.rolld.os.ProcessStartTime;
 import io.rolld.os.ProcessTree;
+import io.rolld.os.PosixSpawn;
 import io.rolld.os.ProcessWatch;
 import java.io.File;
 import java.io.IOException;
@@ -63,6 +64,12 @@ public final class Worker {
     public static Optional<Worker> adopt(int port, long pid, long startTime, Optional<Path> stderr) {
         CompletableFuture<Exit> exit = ProcessWatch.shared().onExit(pid, startTime);
         Optional<ProcessHandle> handle = ProcessHandle.of(pid);
+        // After `rolld reexec` the workers are still this process's children: reap them (or they
+        // stay zombies, alive to kill(0)) and report their real exit status.
+        boolean child = handle.flatMap(ProcessHandle::parent).map(ProcessHandle::pid).orElse(0L) == ProcessHandle.current().pid();
+        if (child && !exit.isDone()) {
+            exit = exit.thenApply(seen -> Exit.ofWaitStatus(PosixSpawn.waitpid(pid)));
+        }
         if (exit.isDone() || handle.isEmpty()) {
             return Optional.empty();
         }

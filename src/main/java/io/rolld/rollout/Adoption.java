@@ -6,6 +6,7 @@ import io.rolld.config.HeldSockets;
 import io.rolld.os.Exit;
 import io.rolld.os.ForeignSockets;
 import io.rolld.os.InheritedSockets;
+import io.rolld.os.PassedDescriptors;
 import io.rolld.os.ListeningSocket;
 import io.rolld.os.OpenFiles;
 import io.rolld.os.PosixSignal;
@@ -171,6 +172,10 @@ final class Adoption {
     /** The held sockets, copied from the first candidate that gives them all; candidates that cannot are refused. */
     private Optional<InheritedSockets> takeSocketsBack(List<Candidate> candidates) {
         List<HeldSocketConfig> listen = config.heldSockets().orElseThrow().listen();
+        Optional<InheritedSockets> passed = candidates.isEmpty() ? Optional.empty() : passedSockets(listen);
+        if (passed.isPresent()) {
+            return passed;
+        }
         for (Candidate c : candidates) {
             List<ListeningSocket> copied = new ArrayList<>();
             try {
@@ -184,6 +189,28 @@ final class Adoption {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The held sockets as the image this one replaced passed them (rolld reexec) or systemd's fd
+     * store did, when every one of them was passed; else empty, and they are copied from a worker.
+     */
+    private Optional<InheritedSockets> passedSockets(List<HeldSocketConfig> listen) {
+        List<ListeningSocket> taken = new ArrayList<>();
+        try {
+            for (HeldSocketConfig l : listen) {
+                Optional<ListeningSocket> s = PassedDescriptors.shared().take(config.name(), l);
+                if (s.isEmpty()) {
+                    taken.forEach(ListeningSocket::close);
+                    return Optional.empty();
+                }
+                taken.add(s.get());
+            }
+            return Optional.of(InheritedSockets.of(taken));
+        } catch (IOException | RuntimeException e) {
+            taken.forEach(ListeningSocket::close);
+            return Optional.empty(); // not the configured sockets: the workers' own copies decide
+        }
     }
 
     /** Held-socket mode: the candidates whose descriptors are the very sockets rolld holds again. */

@@ -139,6 +139,11 @@ public final class Group {
                 Optional.ofNullable(lastResult), supervisor.health(), adoption);
     }
 
+    /** Held-socket mode: the sockets the group holds now, in configuration order; empty otherwise. */
+    public List<io.rolld.os.ListeningSocket> heldSockets() {
+        return sockets.current();
+    }
+
     /**
      * Stops the group: a rollout in progress is cut short (rolled back before the switch,
      * completed after it), then every worker is stopped gracefully. Blocks until all are gone.

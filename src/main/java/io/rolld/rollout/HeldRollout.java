@@ -55,7 +55,7 @@ final class HeldRollout {
         progress.enter(Phase.STARTING, List.of());
         InheritedSockets sockets;
         try {
-            sockets = hold.listeners(held.listen());
+            sockets = hold.listeners(config.name(), held.listen());
         } catch (IOException | RuntimeException e) {
             return progress.failed(old, WorkerSet.empty(), null, "cannot hold the sockets of group " + config.name() + ": " + e.getMessage(), "");
         }

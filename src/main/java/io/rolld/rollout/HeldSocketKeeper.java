@@ -2,6 +2,7 @@ package io.rolld.rollout;
 
 import io.rolld.config.HeldSocketConfig;
 import io.rolld.os.InheritedSockets;
+import io.rolld.os.PassedDescriptors;
 import java.io.IOException;
 import java.util.List;
 
@@ -11,18 +12,24 @@ import java.util.List;
  * Only the group's thread binds; shutdown closes after that thread has ended.
  */
 final class HeldSocketKeeper {
-    private InheritedSockets listeners;
+    private volatile InheritedSockets listeners;
 
     /** The held sockets, bound on the first call; a later configuration naming other addresses is refused. */
-    InheritedSockets listeners(List<HeldSocketConfig> listen) throws IOException {
+    InheritedSockets listeners(String group, List<HeldSocketConfig> listen) throws IOException {
         if (listeners == null) {
-            listeners = InheritedSockets.open(listen);
+            listeners = InheritedSockets.open(group, listen, PassedDescriptors.shared());
         } else if (!listen.equals(listeners.sockets().stream().map(s -> s.listen()).toList())) {
             throw new IOException("the 'listen' addresses changed from " + listeners.sockets().stream().map(s -> s.listen().address()).toList()
                     + " to " + listen.stream().map(HeldSocketConfig::address).toList()
                     + "; the held sockets are bound once, so restart rolld to bind new ones");
         }
         return listeners;
+    }
+
+    /** The sockets held now (none before the first start), for readers on other threads. */
+    List<io.rolld.os.ListeningSocket> current() {
+        InheritedSockets now = listeners;
+        return now == null ? List.of() : now.sockets();
     }
 
     /** Sockets taken back from workers a previous rolld left ({@link Adoption}): held from now on as if bound here. */

@@ -10,10 +10,15 @@ import io.rolld.testing.ListeningSockets;
 import io.rolld.testing.Polling;
 import io.rolld.testing.Project;
 import io.rolld.testing.Rolld;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -186,6 +191,35 @@ class ControlIT {
         CliRun notRunning = CliRun.run(dir, CLIENT, "status", "-c", config.toString());
         assertEquals(3, notRunning.exitCode(), notRunning.toString());
         assertTrue(notRunning.stderr().contains("rolld is not running"), notRunning.toString());
+    }
+
+    @Test
+    void request_whenTheLineIsTenMegabytes_isRefusedAsTooLargeAndRolldKeepsServing() throws Exception {
+        Path config = config();
+        try (Rolld rolld = Rolld.start(config)) {
+            rolld.awaitLine("event=ready", START);
+            try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(dir.resolve(".rolld/rolld.sock")))) {
+                // Written on its own thread: rolld stops reading at 64 KiB, so this write ends in a broken pipe.
+                Thread writer = Thread.ofVirtual().start(() -> {
+                    try {
+                        channel.write(ByteBuffer.wrap(("{\"op\":\"status\",\"pad\":\"" + "x".repeat(10 << 20) + "\"}\n")
+                                .getBytes(StandardCharsets.UTF_8)));
+                    } catch (IOException expected) {
+                        // rolld closed the connection without reading the rest
+                    }
+                });
+                // Only the answer line: once rolld closes a connection it left unread, the kernel reports a reset.
+                String answer = String.valueOf(new BufferedReader(Channels.newReader(channel, StandardCharsets.UTF_8)).readLine());
+                writer.join(CLIENT);
+
+                Map<String, Object> error = JSON.std.mapFrom(answer);
+                assertEquals("error", error.get("type"), answer);
+                assertEquals("request_too_large", error.get("code"), answer);
+                assertTrue(String.valueOf(error.get("message")).contains("request longer than 65536 bytes"), answer);
+            }
+            assertEquals(1, ((Number) groupOf(status(config)).get("generation")).intValue(), "rolld still answers");
+            assertTrue(rolld.isAlive(), rolld.tail());
+        }
     }
 
     private Path config() throws IOException {

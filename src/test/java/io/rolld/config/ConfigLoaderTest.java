@@ -53,6 +53,25 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void load_whenCmdHoldsShellVariablesOrJson_acceptsThemAsText() throws Exception {
+        Config config = load(MINIMAL.replace("./server --port {numproc}",
+                "sh -c 'exec ./server --port {numproc} --home ${HOME} --opts {\"a\":1} {}'"));
+
+        assertEquals("sh -c 'exec ./server --port {numproc} --home ${HOME} --opts {\"a\":1} {}'", config.groups().getFirst().cmd());
+    }
+
+    @Test
+    void load_whenAPlaceholderIsUnknownInAFoldedCmd_pointsAtTheValue() throws Exception {
+        var e = assertThrows(ConfigException.class, () -> load(MINIMAL.replace("./server --port {numproc}",
+                ">-\n    ./server\n    --port {numprocs}")));
+
+        assertEquals(2, e.line());
+        assertEquals(8, e.column());
+        assertTrue(e.getMessage().contains("unknown placeholder '{numprocs}' in 'cmd' in group 'app' (hint: did you mean {numproc}?)"),
+                e.getMessage());
+    }
+
+    @Test
     void load_whenOptionalKeysAbsent_appliesDefaults() throws Exception {
         Config config = load(MINIMAL);
 

@@ -78,7 +78,9 @@ class BadConfigIT {
     void check_onEveryShippedConfiguration_passes() throws Exception {
         List<Path> configs = new ArrayList<>(List.of(Path.of("rolld.yml")));
         try (Stream<Path> example = Files.walk(Project.example())) {
-            example.filter(p -> p.toString().endsWith(".yml")).map(p -> Project.root().relativize(p)).forEach(configs::add);
+            // example/fleet is an Ansible play; its rolld.yml is a Jinja template checked by FleetIT
+            example.filter(p -> p.toString().endsWith(".yml") && !p.startsWith(Project.example().resolve("fleet")))
+                    .map(p -> Project.root().relativize(p)).forEach(configs::add);
         }
         for (Path config : configs) {
             try (Rolld rolld = run("check", config.toString())) {

@@ -55,7 +55,7 @@ class CoreIT {
 
     @Test
     void hup_whenTheNewWorkersFailTheSmokeTest_rollsBackAndKeepsServing() throws Exception {
-        try (Deployment d = Deployment.start("rollback", 4, "ready_timeout: 8s");
+        try (Deployment d = Deployment.start("rollback", 4, "ready_timeout: 20s");
              HttpLoad load = HttpLoad.start(d.nginx().port(), 4, Duration.ofMinutes(2), 5_000_000)) {
             List<Long> old = firstGenerationPids(d);
             byte[] upstreamBefore = Files.readAllBytes(d.nginx().upstreamFile());
@@ -109,7 +109,7 @@ class CoreIT {
     @Test
     void firstStart_whenTheSmokeTestFails_stopsEverythingItStartedAndExits1() throws Exception {
         Path dir = Files.createDirectories(Project.scratch("first-start").resolve("fails-" + System.nanoTime()));
-        Path yml = GroupYaml.workers(2).env("APP_FAIL", "1").with("ready_timeout: 1s").write(dir);
+        Path yml = GroupYaml.workers(2).env("APP_FAIL", "1").with("ready_timeout: 20s").write(dir);
         try (Rolld rolld = Rolld.start(yml)) {
             assertEquals(1, rolld.awaitExit(Duration.ofSeconds(60)), rolld.tail());
             String failed = rolld.awaitLine("event=start_failed group=app", Duration.ofSeconds(1));

@@ -159,7 +159,7 @@ class HeldSocketIT {
     @Test
     void hup_whenTheNewWorkersNeverSendReady_rollsBackAndTheOldOnesKeepServing() throws Exception {
         int port = FreePorts.one();
-        Path config = config("notify", port, "  workers: 2\n  ready: notify\n  ready_timeout: 3s\n  env:\n    APP_NOTIFY: '1'\n");
+        Path config = config("notify", port, "  workers: 2\n  ready: notify\n  ready_timeout: 20s\n  env:\n    APP_NOTIFY: '1'\n");
         try (Rolld rolld = Rolld.start(config)) {
             Deployment.Outcome first = awaitOutcome(rolld, 0);
             assertTrue(first.succeeded(), "READY=1 arrived from both workers: " + first.line());
@@ -168,7 +168,7 @@ class HeldSocketIT {
             Deployment.Outcome failed = hup(rolld);
 
             assertFalse(failed.succeeded(), failed.line());
-            assertTrue(failed.line().contains("no READY=1 on NOTIFY_SOCKET within 3000ms"), failed.line());
+            assertTrue(failed.line().contains("no READY=1 on NOTIFY_SOCKET within 20000ms"), failed.line());
             assertTrue(failed.line().contains("state=CHECKING"), failed.line());
             for (long pid : first.pids()) {
                 assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "old worker " + pid + " still running");

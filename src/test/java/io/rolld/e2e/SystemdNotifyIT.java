@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rolld.os.NotifySocket;
 import io.rolld.os.SdNotify;
+import io.rolld.testing.FreePorts;
 import io.rolld.testing.GroupYaml;
+import io.rolld.testing.HeldGroupYaml;
 import io.rolld.testing.Project;
 import io.rolld.testing.Rolld;
 import java.nio.file.Files;
@@ -73,6 +75,57 @@ class SystemdNotifyIT {
         } finally {
             Files.deleteIfExists(socketDir.resolve("notify"));
             Files.deleteIfExists(socketDir);
+        }
+    }
+
+    @Test
+    void start_withASocketInLISTEN_FDS_holdsThatSocketAndStoresItInTheFdStore() throws Exception {
+        int port = FreePorts.distinct(1).getFirst();
+        Path config = HeldGroupYaml.write("fdstore", port, Duration.ofSeconds(5), "  workers: 1\n  ready: alive 1s\n");
+        // Plays systemd handing its fd store back: a bound socket on fd 3, LISTEN_FDS/LISTEN_PID/LISTEN_FDNAMES, exec.
+        Path systemdStandIn = config.resolveSibling("listen-fds.py");
+        Files.writeString(systemdStandIn, """
+                import os, socket, sys
+                s = socket.socket()
+                s.bind(("127.0.0.1", int(sys.argv[1])))
+                s.listen(128)
+                os.dup2(s.fileno(), 3)
+                os.set_inheritable(3, True)
+                print("passed socket inode=%d" % os.fstat(3).st_ino, flush=True)
+                os.environ.update(LISTEN_FDS="1", LISTEN_PID=str(os.getpid()), LISTEN_FDNAMES="app/app")
+                os.execv(sys.argv[2], sys.argv[2:])
+                """);
+        Path socketDir = Files.createTempDirectory("rolld-notify");
+        try (NotifySocket systemd = NotifySocket.bind(socketDir.resolve("notify"));
+             Rolld rolld = Rolld.launch(List.of("python3", systemdStandIn.toString(), Integer.toString(port),
+                     Project.root().resolve("scripts/rolld").toString(), config.toString()),
+                     Project.root(), "notify-fdstore", Map.of("NOTIFY_SOCKET", systemd.path().toString()))) {
+            Listener listener = new Listener(systemd, rolld);
+            String inode = rolld.awaitLine("passed socket inode=", ROLLOUT).replaceAll(".*inode=", "");
+            int store = listener.await("FDSTORE=1"::equals);
+            assertEquals("FDNAME=app/app", listener.notice(store + 1).assignment(), listener.toString());
+            listener.await("READY=1"::equals);
+
+            List<ProcessHandle> workers = rolld.descendants().stream()
+                    .filter(p -> p.info().commandLine().orElse("").contains("app.py")).toList();
+            assertEquals(1, workers.size(), workers.toString());
+            assertEquals("socket:[" + inode + "]", Files.readSymbolicLink(Path.of("/proc", Long.toString(workers.getFirst().pid()), "fd", "3")).toString(),
+                    "the worker holds the socket passed in LISTEN_FDS, not one rolld bound anew");
+            // The descriptor rode along with FDSTORE=1: recvmsg installed it in this JVM, as in systemd.
+            try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+                assertTrue(fds.anyMatch(fd -> link(fd).equals("socket:[" + inode + "]")), "FDSTORE=1 carried the held socket");
+            }
+        } finally {
+            Files.deleteIfExists(socketDir.resolve("notify"));
+            Files.deleteIfExists(socketDir);
+        }
+    }
+
+    private static String link(Path fd) {
+        try {
+            return Files.readSymbolicLink(fd).toString();
+        } catch (java.io.IOException e) {
+            return "";
         }
     }
 

@@ -28,7 +28,7 @@ class BadWorkersIT {
 
     @Test
     void restart_whenTheNextGenerationCannotServe_refusesEachFaultAndKeepsTheOldSetServing() throws Exception {
-        try (Deployment d = Deployment.start("bad-workers", 2, "ready_timeout: 2s", "stop_timeout: 1s");
+        try (Deployment d = Deployment.start("bad-workers", 2, "ready_timeout: 15s", "stop_timeout: 1s");
              HttpLoad load = HttpLoad.start(d.nginx().port(), 4, Duration.ofMinutes(3), 5_000_000)) {
             Set<Long> old = new HashSet<>(d.rolld().descendantPids());
             assertEquals(2, old.size(), d.rolld().tail());

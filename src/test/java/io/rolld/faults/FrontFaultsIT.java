@@ -30,7 +30,7 @@ class FrontFaultsIT {
 
     @Test
     void restart_whenTheFrontSwitchFails_restoresTheFrontByteForByteAndKeepsServing() throws Exception {
-        try (Deployment d = Deployment.start("front-faults", 2, "ready_timeout: 2s", "stop_timeout: 1s");
+        try (Deployment d = Deployment.start("front-faults", 2, "ready_timeout: 60s", "stop_timeout: 1s");
              HttpLoad load = HttpLoad.start(d.nginx().port(), 4, Duration.ofMinutes(3), 5_000_000)) {
             // Validate with nginx -t before the reload, and render a second file, as an operator would.
             Path extra = d.dir().resolve("extra.conf");

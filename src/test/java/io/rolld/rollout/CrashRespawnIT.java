@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Workers of the active set that die unasked are started again on their port, with backoff. */
 class CrashRespawnIT {
-    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final Duration WAIT = Duration.ofSeconds(90);
     private static final Pattern RESPAWN_IN = Pattern.compile("crashes_in_a_row=(\\d+) action=\"respawning on the same port in (\\d+)ms\"");
 
     @TempDir

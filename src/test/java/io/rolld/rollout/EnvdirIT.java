@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The envdir is read at every rollout: its changes reach the next generation, not the running one. */
 class EnvdirIT {
-    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Duration WAIT = Duration.ofSeconds(90);
 
     @TempDir
     Path dir;

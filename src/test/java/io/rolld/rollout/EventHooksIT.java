@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** on_event: every event runs the operator's command with its details in ROLLD_* variables. */
 class EventHooksIT {
-    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Duration WAIT = Duration.ofSeconds(90);
     /** One line per event: EVENT|GROUP|GENERATION|PID|PORT|RSS|LIMIT|ACTION|REASON. */
     private static final String COMMAND = "printf '%s|%s|%s|%s|%s|%s|%s|%s|%s\\n' \"$ROLLD_EVENT\" \"$ROLLD_GROUP\" "
             + "\"$ROLLD_GENERATION\" \"$ROLLD_PID\" \"$ROLLD_PORT\" \"$ROLLD_RSS\" \"$ROLLD_LIMIT\" \"$ROLLD_ACTION\" "
@@ -37,7 +37,7 @@ class EventHooksIT {
         Path events = dir.resolve("events.txt");
         GroupYaml group = GroupYaml.workers(1).with(
                 "env: {APP_FAIL_FILE: '" + failFile + "'}",
-                "ready_timeout: 3s",
+                "ready_timeout: 15s",
                 // 1MB is below any Python process: over the limit right after start, a misconfiguration.
                 "memory: {limit: 1MB, check_interval: 200ms}",
                 "on_event:", "  command: '" + COMMAND.replace("'", "''") + "'", "  timeout: 5s");

@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Test;
  * and a worker over its memory limit is replaced alone, its successor ready before it stops.
  */
 class HeldSupervisionIT {
-    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final Duration WAIT = Duration.ofSeconds(90);
     private static final Pattern REPLACED = Pattern.compile("worker=(\\d+) old_pid=(\\d+) pid=(\\d+)");
 
     /** rolld.yml of one held-socket group of app.py workers on 127.0.0.1:{@code port}. */
@@ -84,12 +84,12 @@ class HeldSupervisionIT {
         int port = FreePorts.one();
         // app.py starts near 22MB RSS; 64KiB per request crosses 36-40MB after 220-300 requests.
         Path yml = config("m", port, "  ready: alive 1s\n  workers: 3\n  env: {APP_LEAK_KB: '64'}\n"
-                + "  memory: {limit: 40MB, min_limit: 36MB, check_interval: 300ms, cooldown: 60s}\n");
+                + "  memory: {limit: 40MB, min_limit: 36MB, check_interval: 300ms, cooldown: 10m}\n");
         try (Rolld rolld = Rolld.start(yml)) {
             List<Long> first = firstPids(rolld);
             HttpLoadReport report;
             String replaced;
-            try (HttpLoad load = HttpLoad.start(port, 4, Duration.ofSeconds(40), 200_000)) {
+            try (HttpLoad load = HttpLoad.start(port, 4, Duration.ofSeconds(150), 200_000)) {
                 replaced = rolld.awaitLine("event=worker_replaced ", WAIT);
                 long before = load.report().requests();
                 load.awaitCompleted(before + 200, WAIT); // the load goes on after the swap
@@ -118,11 +118,11 @@ class HeldSupervisionIT {
         int port = FreePorts.one();
         Path crashFile = Project.scratch("hsup").resolve("crash-" + System.nanoTime());
         Path yml = config("nr", port, "  ready: alive 1s\n  workers: 2\n  env: {APP_LEAK_KB: '64', APP_CRASH_FILE: '" + crashFile + "'}\n"
-                + "  memory: {limit: 40MB, min_limit: 36MB, check_interval: 300ms, cooldown: 60s}\n");
+                + "  memory: {limit: 40MB, min_limit: 36MB, check_interval: 300ms, cooldown: 10m}\n");
         try (Rolld rolld = Rolld.start(yml)) {
             List<Long> first = firstPids(rolld);
             Files.createFile(crashFile); // every worker started from now on exits at once
-            try (HttpLoad load = HttpLoad.start(port, 2, Duration.ofSeconds(30), 100_000)) {
+            try (HttpLoad load = HttpLoad.start(port, 2, Duration.ofSeconds(150), 100_000)) {
                 String failed = rolld.awaitLine("event=replacement_failed ", WAIT);
                 load.stop();
                 assertTrue(failed.contains("reason=\"replacement pid ") && failed.contains("exit status 3"), failed);
@@ -139,11 +139,11 @@ class HeldSupervisionIT {
     @Test
     void underTheNotifyRule_theReplacementIsReadyByItsOwnReady1() throws Exception {
         int port = FreePorts.one();
-        Path yml = config("n", port, "  ready: notify\n  ready_timeout: 10s\n  workers: 2\n  env: {APP_LEAK_KB: '64', APP_NOTIFY: '1'}\n"
-                + "  memory: {limit: 40MB, min_limit: 36MB, check_interval: 300ms, cooldown: 60s}\n");
+        Path yml = config("n", port, "  ready: notify\n  ready_timeout: 60s\n  workers: 2\n  env: {APP_LEAK_KB: '64', APP_NOTIFY: '1'}\n"
+                + "  memory: {limit: 40MB, min_limit: 36MB, check_interval: 300ms, cooldown: 10m}\n");
         try (Rolld rolld = Rolld.start(yml)) {
             List<Long> first = firstPids(rolld);
-            try (HttpLoad load = HttpLoad.start(port, 2, Duration.ofSeconds(30), 100_000)) {
+            try (HttpLoad load = HttpLoad.start(port, 2, Duration.ofSeconds(150), 100_000)) {
                 String replaced = rolld.awaitLine("event=worker_replaced ", WAIT);
                 HttpLoadReport report = load.stop();
                 Matcher m = REPLACED.matcher(replaced);

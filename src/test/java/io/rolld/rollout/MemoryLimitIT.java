@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A leaking worker under load: the group is rolled when it crosses its limit, without a failed request. */
 class MemoryLimitIT {
-    private static final Duration WAIT = Duration.ofSeconds(40);
+    private static final Duration WAIT = Duration.ofSeconds(90);
     private static final Duration COOLDOWN = Duration.ofSeconds(8);
 
     @TempDir

@@ -44,11 +44,16 @@ public final class Deployment implements AutoCloseable {
      * {@code groupLines} are extra keys of the group (see {@link GroupYaml#with}).
      */
     public static Deployment start(String name, int workers, String... groupLines) {
+        return start(Project.root().resolve("scripts").resolve("rolld"), name, workers, groupLines);
+    }
+
+    /** Like {@link #start(String, int, String...)}, with rolld run by {@code launcher} (another install). */
+    public static Deployment start(Path launcher, String name, int workers, String... groupLines) {
         Deployment d = new Deployment(name, workers, groupLines);
         try {
             d.nginx.start();
             d.writeConfig();
-            d.rolld = Rolld.start(d.config());
+            d.rolld = Rolld.start(launcher, d.config());
             d.rolld.awaitLine("event=ready ", ROLLOUT_TIMEOUT);
             return d;
         } catch (RuntimeException | Error e) {

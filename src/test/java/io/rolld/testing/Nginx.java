@@ -54,6 +54,18 @@ public final class Nginx implements AutoCloseable {
         }
     }
 
+    /**
+     * An nginx (not yet started) on {@code port} with the given prefix directory (created if
+     * missing), for layouts that fix where nginx lives, e.g. example/fleet's local hosts.
+     */
+    public static Nginx inPrefix(Path prefix, Path upstreamFile, int port) {
+        try {
+            return new Nginx(port, upstreamFile.toAbsolutePath(), Files.createDirectories(prefix).toAbsolutePath());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** The nginx binary: $ROLLD_NGINX (set by scripts/test), PATH, or /usr/sbin/nginx. */
     public static String binary() {
         String fromScripts = System.getenv("ROLLD_NGINX");

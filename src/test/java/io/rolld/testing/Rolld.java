@@ -54,8 +54,13 @@ public final class Rolld implements AutoCloseable {
 
     /** Runs {@code scripts/rolld CONFIG ARGS...} with the repository root as working directory. */
     public static Rolld start(Path config, String... args) {
+        return start(Project.root().resolve("scripts").resolve("rolld"), config, args);
+    }
+
+    /** Runs {@code LAUNCHER CONFIG ARGS...}: another install of rolld (a copy a test upgrades). */
+    public static Rolld start(Path launcher, Path config, String... args) {
         List<String> command = new ArrayList<>();
-        command.add(Project.root().resolve("scripts").resolve("rolld").toString());
+        command.add(launcher.toString());
         command.add(config.toString());
         command.addAll(List.of(args));
         return launch(command, Project.root(), "rolld");
