@@ -104,7 +104,8 @@ final class Rollout {
         enter(Phase.CHECKING, ports);
         Readiness.Outcome checked;
         try {
-            checked = new Readiness(config.smokeTests()).await(ports, config.readyTimeout(), port -> exitedWorker(next, port));
+            checked = new Readiness(config.smokeTests()).await(ports, config.readyTimeout(), port -> exitedWorker(next, port),
+                    next.anyExit());
         } catch (InterruptedException e) {
             return failed(next, null, "interrupted: rolld is shutting down", "");
         }
