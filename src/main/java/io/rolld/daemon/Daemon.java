@@ -51,7 +51,7 @@ public final class Daemon {
     private final Path configFile;
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final ProcNetTcp tcp = ProcNetTcp.system();
-    private final RolloutActivity progress = new RolloutActivity(this::writeState);
+    private final RolloutActivity progress = new RolloutActivity(this::stateChanged);
     private final Instant started = Instant.now();
     private final StatusReport report = new StatusReport(tcp, ResidentMemory.system(), progress, started);
     private final WorkersFile workersFile;
@@ -70,10 +70,12 @@ public final class Daemon {
     private Daemon(Path configFile, Config config) {
         this.configFile = configFile;
         this.config = config;
-        this.stateFiles = new StateFiles(config.settings().pidFile(), config.settings().stateFile());
+        this.stateFiles = new StateFiles(config.settings().pidFile(), config.settings().stateFile(), this::statuses, report,
+                e -> LOG.warn("{}", Logfmt.event("state_file_failed").kv("file", config.settings().stateFile())
+                        .kv("error", e.toString()).kv("action", "rollouts go on; status answers from memory")));
         this.workersFile = new WorkersFile(config.settings().stateFile().resolveSibling("workers"), ProcessStartTime.system());
         this.reexecutor = new Reexecutor(configFile, this::statuses, () -> HandedOverSockets.byName(groupsSnapshot), notifier,
-                work -> events.add(new Event.OnLoop(work)), started);
+                workersFile::flush, work -> events.add(new Event.OnLoop(work)), started);
         this.eventLog = new EventLog().andThen(progress).andThen(workersFile).andThen(history).andThen(notifier);
     }
 
@@ -121,6 +123,7 @@ public final class Daemon {
             daemon.stateFiles.writePid();
             int exitCode = daemon.loop(control.path());
             daemon.stateFiles.removeOnExit();
+            daemon.workersFile.close();
             Files.deleteIfExists(daemon.workersFile.file());
             return exitCode;
         } catch (ControlServer.AlreadyRunning e) {
@@ -300,13 +303,8 @@ public final class Daemon {
         return groupsSnapshot.stream().map(Group::status).toList();
     }
 
-    private void writeState() {
-        try {
-            stateFiles.writeState(this::statuses, report);
-        } catch (IOException e) {
-            LOG.warn("{}", Logfmt.event("state_file_failed").kv("file", stateFiles.stateFile()).kv("error", e.toString())
-                    .kv("action", "rollouts go on; status answers from memory"));
-        }
+    private void stateChanged() {
+        stateFiles.changed();
     }
 
     /**

@@ -39,16 +39,19 @@ final class Reexecutor {
     private final Supplier<List<GroupStatus>> groups;
     private final Supplier<Map<String, Integer>> heldSockets;
     private final ServiceNotifier notifier;
+    /** Writes the workers file's pending changes: the next image reads it at once. */
+    private final Runnable flushWorkersFile;
     private final Consumer<Runnable> onLoop;
     private final Instant started;
     private boolean running; // loop thread only
 
     Reexecutor(Path configFile, Supplier<List<GroupStatus>> groups, Supplier<Map<String, Integer>> heldSockets,
-               ServiceNotifier notifier, Consumer<Runnable> onLoop, Instant started) {
+               ServiceNotifier notifier, Runnable flushWorkersFile, Consumer<Runnable> onLoop, Instant started) {
         this.configFile = configFile;
         this.groups = groups;
         this.heldSockets = heldSockets;
         this.notifier = notifier;
+        this.flushWorkersFile = flushWorkersFile;
         this.onLoop = onLoop;
         this.started = started;
     }
@@ -133,6 +136,7 @@ final class Reexecutor {
                 .kv("command", String.join(" ", launch.argv())).kv("held_sockets", held.keySet())
                 .kv("action", "replacing rolld's code in place; workers keep running"));
         notifier.reexecuting();
+        flushWorkersFile.run();
         ErrnoException failure = Reexec.exec(launch, held, version);
         running = false;
         LOG.error("{}", Logfmt.event("reexec_failed").kv("error", failure.getMessage())

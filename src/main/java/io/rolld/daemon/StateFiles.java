@@ -6,33 +6,53 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
  * The files rolld keeps for other programs, each replaced atomically (temp file + rename):
  * the pid file; the state file (the JSON of {@code rolld status --json}); and {@code status}
  * beside it, Server::Starter's {@code --status-file} format: one {@code generation:pid} line per
- * live worker.
+ * live worker. The state and status files are rewritten through a {@link CoalescedWriter}: at most
+ * every {@link #INTERVAL} and within it of every change (a phase end, a health change), on the
+ * writer's thread, so a rollout never waits for the {@code /proc} readings a state file holds.
  */
 final class StateFiles {
+    /** At most one rewrite of the state and status files per interval. */
+    static final Duration INTERVAL = Duration.ofMillis(100);
+
     private final Path pidFile;
     private final Path stateFile;
     private final Path starterStatusFile;
+    private final Supplier<List<GroupStatus>> groups;
+    private final StatusReport report;
+    private final CoalescedWriter writer;
 
-    StateFiles(Path pidFile, Path stateFile) {
+    StateFiles(Path pidFile, Path stateFile, Supplier<List<GroupStatus>> groups, StatusReport report,
+               Consumer<IOException> onFailure) {
         this.pidFile = pidFile;
         this.stateFile = stateFile;
         this.starterStatusFile = stateFile.resolveSibling("status");
+        this.groups = groups;
+        this.report = report;
+        this.writer = new CoalescedWriter(this::writeState, INTERVAL, System::nanoTime,
+                CoalescedWriter.Timer.virtualThreads("state-files"), onFailure);
     }
 
     void writePid() throws IOException {
         write(pidFile, ProcessHandle.current().pid() + "\n");
     }
 
-    /** Rewrites the state and status files; callers from several threads are served in turn. */
-    synchronized void writeState(Supplier<List<GroupStatus>> groups, StatusReport report) throws IOException {
+    /** Something the state file shows changed: both files are rewritten within {@link #INTERVAL}. */
+    void changed() {
+        writer.changed();
+    }
+
+    /** Rewrites the state and status files from the groups as they are now (the writer never runs two at once). */
+    private void writeState() throws IOException {
         List<GroupStatus> now = groups.get();
         Map<String, Object> state = report.of(now);
         write(stateFile, ControlProtocol.encode(state) + "\n");
@@ -45,22 +65,15 @@ final class StateFiles {
     }
 
     /** On a clean exit: the pid file goes; the state files say nothing runs any more. */
-    synchronized void removeOnExit() throws IOException {
+    void removeOnExit() throws IOException {
+        writer.close();
         Files.deleteIfExists(pidFile);
         Files.deleteIfExists(stateFile);
         Files.deleteIfExists(starterStatusFile);
     }
 
-    Path pidFile() {
-        return pidFile;
-    }
-
-    Path stateFile() {
-        return stateFile;
-    }
-
     private static void write(Path file, String content) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
-        AtomicFile.write(file, content.getBytes(StandardCharsets.UTF_8));
+        AtomicFile.replace(file, content.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -13,12 +13,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,8 +29,13 @@ import org.slf4j.LoggerFactory;
  * after this one died (SIGKILL, the OOM killer, a crash) finds them and adopts them: per worker its
  * group, generation, slot, port, pid, kernel start time (which tells it from a later process
  * reusing the pid) and, in held-socket mode, the descriptors it holds the group's sockets on; per
- * group the generation that serves. It is rewritten atomically (temp file + rename) at every
- * change, right after each spawn, so it is complete whenever rolld can be killed.
+ * group the generation that serves. It is rewritten atomically (temp file + rename) through a
+ * {@link CoalescedWriter}: a spawned, stopped or crashed worker is written within
+ * {@link #INTERVAL} (a workset being spawned costs one write per interval, not one per worker,
+ * and the spawning thread never waits for it); every phase end and an adoption's end write it at
+ * once, before the rollout goes on. So the file can miss a worker only between that worker's
+ * spawn and the next write, at most {@link #INTERVAL} inside a STARTING phase (or after a
+ * respawn); a rolld killed there leaves that worker unrecorded.
  *
  * <p>A group's serving generation moves when a rollout has switched to its new set (it drains or
  * stops the old one, or succeeded), and when workers are adopted. Entries read at start stay until
@@ -38,15 +45,23 @@ import org.slf4j.LoggerFactory;
 final class WorkersFile implements Consumer<RolloutEvent> {
     private static final Logger LOG = LoggerFactory.getLogger("rolld");
     private static final int FORMAT = 1;
+    /** How long a change may wait for the next write while workers are being spawned. */
+    static final Duration INTERVAL = Duration.ofMillis(100);
 
     private final Path file;
     private final ProcessStartTime starts;
     private final Map<Long, WorkerRecord> running = new LinkedHashMap<>(); // guarded by this
     private final Map<String, Long> serving = new LinkedHashMap<>(); // guarded by this
+    private final CoalescedWriter writer;
 
     WorkersFile(Path file, ProcessStartTime starts) {
+        this(file, starts, System::nanoTime, CoalescedWriter.Timer.virtualThreads("workers-file"));
+    }
+
+    WorkersFile(Path file, ProcessStartTime starts, LongSupplier nanoTime, CoalescedWriter.Timer timer) {
         this.file = file;
         this.starts = starts;
+        this.writer = new CoalescedWriter(this::write, INTERVAL, nanoTime, timer, this::failed);
     }
 
     Path file() {
@@ -90,15 +105,28 @@ final class WorkersFile implements Consumer<RolloutEvent> {
     }
 
     /** A leftover the daemon stopped itself (its group is gone from rolld.yml). */
-    synchronized void forget(long pid) throws IOException {
-        running.remove(pid);
-        write();
+    void forget(long pid) {
+        synchronized (this) {
+            running.remove(pid);
+        }
+        writer.changed();
+    }
+
+    /** Writes what is pending now (before an exec: the next image reads the file at once). */
+    void flush() {
+        writer.flush();
+    }
+
+    /** On a clean exit, before the file is removed: nothing is written any more. */
+    void close() {
+        writer.close();
     }
 
     @Override
     public void accept(RolloutEvent event) {
+        boolean changed;
         synchronized (this) {
-            boolean changed = switch (event) {
+            changed = switch (event) {
                 case RolloutEvent.WorkerStarted w -> add(w.group(), w.generation(), w.slot(), w.port(), w.pid(), w.heldFds());
                 case RolloutEvent.WorkerRespawned w -> add(w.group(), w.generation(), w.slot(), w.port(), w.pid(), w.heldFds());
                 case RolloutEvent.WorkerStopped w -> running.remove(w.pid()) != null;
@@ -110,17 +138,21 @@ final class WorkersFile implements Consumer<RolloutEvent> {
                 case RolloutEvent.Finished(RolloutResult.Succeeded s) -> serve(s.group(), s.generation());
                 default -> false; // nothing a restarted rolld needs changed
             };
-            if (!changed) {
-                return;
-            }
-            try {
-                write();
-            } catch (IOException e) {
-                // Never fail a rollout over it: the worst case is a rolld restarted after a crash starting afresh.
-                LOG.warn("{}", Logfmt.event("workers_file_failed").kv("file", file).kv("error", e.toString())
-                        .kv("action", "rollouts go on; a rolld restarted after a crash may not find these workers"));
-            }
         }
+        boolean phaseEnd = event instanceof RolloutEvent.Transition || event instanceof RolloutEvent.Finished
+                || event instanceof RolloutEvent.GroupAdopted;
+        if (changed) {
+            writer.changed();
+        }
+        if (phaseEnd) {
+            writer.flush(); // with what earlier events left pending, e.g. a whole workset's spawns
+        }
+    }
+
+    private void failed(IOException e) {
+        // Never fail a rollout over it: the worst case is a rolld restarted after a crash starting afresh.
+        LOG.warn("{}", Logfmt.event("workers_file_failed").kv("file", file).kv("error", e.toString())
+                .kv("action", "rollouts go on; a rolld restarted after a crash may not find these workers"));
     }
 
     private boolean add(String group, long generation, int slot, int port, long pid, List<Integer> heldFds) {
@@ -137,13 +169,16 @@ final class WorkersFile implements Consumer<RolloutEvent> {
         return before == null || before != generation;
     }
 
+    /** On the writer's thread or a flushing caller's: a snapshot under the lock, the file written outside it. */
     private void write() throws IOException {
         Map<String, Object> root = new LinkedHashMap<>();
-        root.put("format", FORMAT);
-        root.put("serving", serving);
-        root.put("workers", running.values().stream().map(WorkersFile::json).toList());
+        synchronized (this) {
+            root.put("format", FORMAT);
+            root.put("serving", new LinkedHashMap<>(serving));
+            root.put("workers", running.values().stream().map(WorkersFile::json).toList());
+        }
         Files.createDirectories(file.toAbsolutePath().getParent());
-        AtomicFile.write(file, (JSON.std.asString(root) + "\n").getBytes(StandardCharsets.UTF_8));
+        AtomicFile.replace(file, (JSON.std.asString(root) + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     private static Map<String, Object> json(WorkerRecord r) {

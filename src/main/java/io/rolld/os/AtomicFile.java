@@ -10,18 +10,35 @@ import java.util.Optional;
 
 /**
  * Replaces a file so that a reader (nginx) sees either the old or the new content, never half
- * of it: write a temporary file beside it, flush it to disk, rename it over the target.
+ * of it: write a temporary file beside it, flush it to disk ({@link #write}), rename it over the
+ * target.
  */
 public final class AtomicFile {
     private AtomicFile() {
     }
 
     public static void write(Path target, byte[] content) throws IOException {
+        replace(target, content, true);
+    }
+
+    /**
+     * The same without flushing to disk, for files that only matter while the machine runs
+     * (rolld's state and workers files: after a power loss their processes are gone too). The
+     * rename is just as atomic to every reader and to rolld's own death; only the fsync, the
+     * slow part, is left out.
+     */
+    public static void replace(Path target, byte[] content) throws IOException {
+        replace(target, content, false);
+    }
+
+    private static void replace(Path target, byte[] content, boolean fsync) throws IOException {
         Path temp = target.resolveSibling("." + target.getFileName() + ".rolld-tmp");
         try {
             Files.write(temp, content);
-            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                ch.force(true);
+            if (fsync) {
+                try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                    ch.force(true);
+                }
             }
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {

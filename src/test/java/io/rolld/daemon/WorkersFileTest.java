@@ -13,6 +13,7 @@ import io.rolld.rollout.RolloutResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -27,8 +28,17 @@ class WorkersFileTest {
     @TempDir
     Path dir;
 
+    /** Timers of the files under test: run when the test says the interval has passed. */
+    private final List<Runnable> timers = new ArrayList<>();
+
     private WorkersFile file() {
-        return new WorkersFile(dir.resolve("workers"), ProcessStartTime.system());
+        return new WorkersFile(dir.resolve("workers"), ProcessStartTime.system(), System::nanoTime, (delay, task) -> timers.add(task));
+    }
+
+    private void intervalPassed() {
+        List<Runnable> due = List.copyOf(timers);
+        timers.clear();
+        due.forEach(Runnable::run);
     }
 
     @Test
@@ -64,7 +74,10 @@ class WorkersFileTest {
                 new RolloutEvent.WorkerRefused("app", 1, 8001, 8001, SELF, "answers 500", "stopped it"))) {
             WorkersFile f = file();
             f.accept(new RolloutEvent.WorkerStarted("app", 1, 8001, 8001, SELF, List.of()));
+            intervalPassed();
+            assertEquals(1, file().load().get("app").workers().size(), gone.toString());
             f.accept(gone);
+            intervalPassed();
 
             assertEquals(Map.of(), file().load(), gone.toString());
         }
@@ -80,8 +93,41 @@ class WorkersFileTest {
         second.load();
 
         second.accept(new RolloutEvent.WorkerRefused("app", 1, 8002, 8002, 1, "pid reused", "none"));
+        second.flush();
 
         assertEquals(List.of(8001), file().load().get("app").workers().stream().map(WorkerRecord::port).toList());
+    }
+
+    @Test
+    void accept_spawnsAreWrittenByTheTimer_notOnTheSpawningThread() throws Exception {
+        WorkersFile f = file();
+        f.accept(new RolloutEvent.Transition("app", 1, Phase.STARTING, List.of(8001), 0));
+        f.accept(new RolloutEvent.WorkerStarted("app", 1, 8001, 8001, SELF, List.of()));
+
+        assertEquals(Map.of(), file().load(), "nothing written yet");
+        intervalPassed();
+        assertEquals(List.of(SELF), file().load().get("app").workers().stream().map(WorkerRecord::pid).toList());
+    }
+
+    @Test
+    void accept_aPhaseEnd_writesWhatIsPendingAtOnce() throws Exception {
+        WorkersFile f = file();
+        f.accept(new RolloutEvent.WorkerStarted("app", 1, 8001, 8001, SELF, List.of()));
+        f.accept(new RolloutEvent.Transition("app", 1, Phase.CHECKING, List.of(8001), 5));
+
+        assertEquals(List.of(SELF), file().load().get("app").workers().stream().map(WorkerRecord::pid).toList(),
+                "complete when the phase ends, timer or not");
+    }
+
+    @Test
+    void close_thenNoWrite() throws Exception {
+        WorkersFile f = file();
+        f.accept(new RolloutEvent.WorkerStarted("app", 1, 8001, 8001, SELF, List.of()));
+        f.close();
+        intervalPassed();
+        f.flush();
+
+        assertEquals(Map.of(), file().load());
     }
 
     @Test
