@@ -69,6 +69,8 @@ final class ControlTarget {
             case ControlProtocol.CONFIG_INVALID -> ExitCodes.CONFIG_INVALID;
             case ControlProtocol.REEXEC_REFUSED -> ExitCodes.REEXEC_REFUSED;
             case ControlProtocol.TIMEOUT -> ExitCodes.TIMEOUT;
+            case ControlProtocol.NO_ROLLOUT -> ExitCodes.NO_ROLLOUT;
+            case ControlProtocol.NOT_BAKING -> ExitCodes.NOT_BAKING;
             default -> ExitCodes.REFUSED;
         };
     }

@@ -33,6 +33,11 @@ final class StatusText {
                 out.append("\n  rollout in progress: generation ").append(r.get("generation")).append(' ')
                         .append(r.get("phase")).append(' ').append(join(r.get("ports")))
                         .append(" (").append(r.get("elapsed_ms")).append(" ms)");
+                if (r.get("step") != null) {
+                    out.append("\n  ").append(r.get("step")).append(": new set at ").append(r.get("weight"))
+                            .append("% of the weight, ").append(seconds(r.get("left_ms")))
+                            .append(" left (rolld promote / rolld abort ").append(g.get("name")).append(')');
+                }
             }
             if (g.get("adoption") instanceof Map<?, ?> a) {
                 out.append("\n  adopted ").append(a.get("adopted")).append(" of ").append(a.get("recorded"))
@@ -48,6 +53,11 @@ final class StatusText {
 
     static String join(Object list) {
         return list instanceof List<?> l ? l.stream().map(String::valueOf).collect(Collectors.joining(",")) : "-";
+    }
+
+    /** {@code 12.3s} from milliseconds. */
+    private static String seconds(Object millis) {
+        return millis instanceof Number n ? String.format(java.util.Locale.ROOT, "%.1fs", n.longValue() / 1000.0) : "-";
     }
 
     private static String uptime(Object seconds) {

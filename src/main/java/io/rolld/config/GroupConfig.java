@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param stopSignal  signal name without the SIG prefix, e.g. {@code TERM}
  * @param supervision respawn, memory limits, periodic restarts, envdir and event commands
  * @param runAs       {@code user:}/{@code group:} for the workers; empty: rolld's own ids
+ * @param delivery    bake, canary steps and batches; {@link Delivery#ALL_AT_ONCE} when none is set
  */
 public record GroupConfig(
         String name,
@@ -34,7 +35,8 @@ public record GroupConfig(
         Duration drainTimeout,
         Duration hookTimeout,
         Supervision supervision,
-        Optional<RunAs> runAs) {
+        Optional<RunAs> runAs,
+        Delivery delivery) {
 
     public static final String DEFAULT_STOP_SIGNAL = "TERM";
     public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(10);

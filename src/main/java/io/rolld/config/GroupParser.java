@@ -16,7 +16,7 @@ final class GroupParser {
     static final List<String> KEYS = Stream.of(Stream.of("cmd", "directory", "stdout", "stderr", "env",
             "workset", "smoke_test", "after_start", "stop_signal", "stop_timeout", "ready_timeout", "drain_timeout", "hook_timeout",
             "user", "group"),
-            HeldSocketsParser.KEYS.stream(), SupervisionParser.KEYS.stream()).flatMap(k -> k).toList();
+            HeldSocketsParser.KEYS.stream(), SupervisionParser.KEYS.stream(), DeliveryParser.KEYS.stream()).flatMap(k -> k).toList();
     /** Names other supervisors use for our keys, so their users get a useful hint. */
     private static final Map<String, String> ALIASES = Map.of(
             "command", "cmd", "cwd", "directory", "environment", "env", "numprocs", "workset",
@@ -55,7 +55,8 @@ final class GroupParser {
                 map.get("drain_timeout", n -> n.duration("'drain_timeout' in " + what), GroupConfig.DEFAULT_DRAIN_TIMEOUT),
                 map.get("hook_timeout", n -> n.duration("'hook_timeout' in " + what), GroupConfig.DEFAULT_HOOK_TIMEOUT),
                 new SupervisionParser(configDir).parse(map, what),
-                runAs(map, what));
+                runAs(map, what),
+                DeliveryParser.parse(map, what, held));
     }
 
     /** {@code user:} needs {@code group:} too: setpriv does not pick the user's primary group by itself. */

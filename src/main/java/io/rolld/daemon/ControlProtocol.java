@@ -17,6 +17,10 @@ public final class ControlProtocol {
     public static final String OP_RESTART = "restart";
     public static final String OP_STOP = "stop";
     public static final String OP_REEXEC = "reexec";
+    /** {@code {"op":"promote","group":"app"}}: end the current bake or canary pause now. */
+    public static final String OP_PROMOTE = "promote";
+    /** {@code {"op":"abort","group":"app"}}: switch back to the old set now; answers the rollout's result. */
+    public static final String OP_ABORT = "abort";
 
     /** The longest request line the daemon reads, in bytes; a longer one is answered {@link #REQUEST_TOO_LARGE}. */
     public static final int MAX_REQUEST_BYTES = 64 * 1024;
@@ -30,6 +34,10 @@ public final class ControlProtocol {
     public static final String SHUTTING_DOWN = "shutting_down";
     /** {@code reexec}: the build on disk failed its check, or execve failed; the running build carries on. */
     public static final String REEXEC_REFUSED = "reexec_refused";
+    /** {@code promote}/{@code abort}: the group has no rollout in progress. */
+    public static final String NO_ROLLOUT = "no_rollout";
+    /** {@code promote}/{@code abort}: the rollout in progress is in no bake or canary pause. */
+    public static final String NOT_BAKING = "not_baking";
     /** {@code reexec}: a rollout was still running at the request's timeout; nothing changed. */
     public static final String TIMEOUT = "timeout";
 

@@ -2,6 +2,7 @@ package io.rolld.daemon;
 
 import io.rolld.rollout.RolloutEvent;
 import io.rolld.rollout.RolloutResult;
+import io.rolld.rollout.Steering;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -39,6 +40,9 @@ final class ControlSession {
 
         /** A re-exec about to happen, once every rollout has ended and the build on disk passed its check. */
         CompletableFuture<Reexecutor.Ticket> reexec(Duration timeout);
+
+        /** promote/abort handed to the group's rollout in progress; fails with {@link Refused}. */
+        Steering.Answer.Taken steer(String group, Steering.Command command);
     }
 
     /** A request the daemon will not carry out, with a {@link ControlProtocol} error code. */
@@ -93,8 +97,10 @@ final class ControlSession {
                 }
             }
             case ControlProtocol.OP_REEXEC -> reexec(request, control, out);
+            case ControlProtocol.OP_PROMOTE -> steer(request, Steering.Command.PROMOTE, control, out);
+            case ControlProtocol.OP_ABORT -> steer(request, Steering.Command.ABORT, control, out);
             default -> send(out, error(ControlProtocol.BAD_REQUEST, "unknown op " + request.get("op")
-                    + " (one of status, restart, stop, reexec)"));
+                    + " (one of status, restart, stop, reexec, promote, abort)"));
         }
     }
 
@@ -196,6 +202,37 @@ final class ControlSession {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Answers {@code accepted} with the step the command acted on; an abort then waits for the
+     * rollout's {@code result} (the old set serving again), so the client can report it.
+     */
+    private static void steer(Map<String, Object> request, Steering.Command command, Control control, Writer out) throws IOException {
+        if (!(request.get("group") instanceof String group) || group.isBlank()) {
+            send(out, error(ControlProtocol.BAD_REQUEST, command.label() + " needs a group: {\"op\":\"" + command.label() + "\",\"group\":\"NAME\"}"));
+            return;
+        }
+        Steering.Answer.Taken taken;
+        try {
+            taken = control.steer(group, command);
+        } catch (Refused r) {
+            send(out, error(r.code, r.getMessage()));
+            return;
+        }
+        send(out, ControlProtocol.message("accepted").with("group", group).with("command", command.label()).with("step", taken.step()));
+        if (command == Steering.Command.ABORT) {
+            try {
+                send(out, EventMessages.of(new RolloutEvent.Finished(taken.result().get())));
+            } catch (ExecutionException e) {
+                send(out, error(ControlProtocol.SHUTTING_DOWN, "group " + group + ": " + e.getCause().getMessage()));
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        send(out, ControlProtocol.message("done"));
     }
 
     private static ControlProtocol.Message error(String code, String message) {

@@ -18,6 +18,7 @@ import io.rolld.rollout.GroupStatus;
 import io.rolld.rollout.Leftovers;
 import io.rolld.rollout.RolloutEvent;
 import io.rolld.rollout.RolloutResult;
+import io.rolld.rollout.Steering;
 import io.rolld.web.DaemonView;
 import io.rolld.web.RolloutHistory;
 import io.rolld.web.WebServer;
@@ -65,6 +66,7 @@ public final class Daemon {
     private final ServiceNotifier notifier = new ServiceNotifier(SdNotify.fromEnvironment(System.getenv()), this::statuses,
             () -> HandedOverSockets.byName(groupsSnapshot));
     private final Reexecutor reexecutor;
+    private final RolloutSteering steering = new RolloutSteering(() -> groupsSnapshot);
     private Config config;
 
     private Daemon(Path configFile, Config config) {
@@ -295,6 +297,11 @@ public final class Daemon {
             @Override
             public CompletableFuture<Reexecutor.Ticket> reexec(Duration timeout) {
                 return reexecutor.requestFromClient(timeout);
+            }
+
+            @Override
+            public Steering.Answer.Taken steer(String group, Steering.Command command) {
+                return steering.steer(group, command);
             }
         });
     }

@@ -30,6 +30,10 @@ public final class ExitCodes {
      * pid did): see rolld's log; the workers keep serving and the next rolld adopts them.
      */
     public static final int REEXEC_LOST = 9;
+    /** {@code promote}/{@code abort}: the group has no rollout in progress. */
+    public static final int NO_ROLLOUT = 10;
+    /** {@code promote}/{@code abort}: the rollout in progress is not in a bake or a canary pause. */
+    public static final int NOT_BAKING = 11;
     /** Wrong command-line usage. */
     public static final int USAGE = 64;
 

@@ -81,6 +81,11 @@ final class StatusReport {
             rollout.put("phase", t.phase().name());
             rollout.put("ports", t.ports());
             rollout.put("elapsed_ms", t.elapsedMs());
+            g.hold().ifPresent(h -> {
+                rollout.put("step", h.step());
+                rollout.put("weight", h.weight());
+                rollout.put("left_ms", h.left().toMillis());
+            });
             out.put("rollout", rollout);
         });
         g.adoption().ifPresent(a -> {

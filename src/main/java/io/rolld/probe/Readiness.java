@@ -91,6 +91,30 @@ public final class Readiness {
         }
     }
 
+    /**
+     * One round: every port probed once, all at once (a bake re-checks a set that already passed);
+     * the first failing port in {@code ports} order with its answer, or empty when all pass.
+     */
+    public Optional<Failed> checkOnce(List<Integer> ports) throws InterruptedException {
+        long start = System.nanoTime();
+        List<Probe> probes = tests.stream().map(Readiness::probeFor).toList();
+        ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+        try {
+            Map<Integer, Future<ProbeResult>> round = new LinkedHashMap<>();
+            ports.forEach(port -> round.put(port, pool.submit(() -> checkAll(probes, port))));
+            for (var probed : round.entrySet()) {
+                ProbeResult result = outcomeOf(probed.getValue());
+                if (!(result instanceof ProbeResult.Ready)) {
+                    return Optional.of(new Failed(probed.getKey(), result.toString(), elapsedMs(start), 1));
+                }
+            }
+            return Optional.empty();
+        } finally {
+            pool.shutdownNow();
+            probes.forEach(Probe::close);
+        }
+    }
+
     private static ProbeResult outcomeOf(Future<ProbeResult> probe) throws InterruptedException {
         try {
             return probe.get();

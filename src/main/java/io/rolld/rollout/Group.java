@@ -42,6 +42,8 @@ public final class Group {
     private final Thread thread;
     /** Held-socket mode only: bound by the group's thread, closed by shutdown once the thread has ended. */
     private final HeldSocketKeeper sockets = new HeldSocketKeeper();
+    /** promote and abort reach the running rollout through this, from the control socket's threads. */
+    private final Steering steering = new Steering(Steering.Clock.SYSTEM);
 
     /** What wakes the group's thread; deadlines wake it by the end of its wait. */
     private sealed interface Inbox {
@@ -136,7 +138,12 @@ public final class Group {
         WorkerSet set = active;
         return new GroupStatus(name(), phase, set.generation(),
                 set.workers().stream().map(w -> new GroupStatus.WorkerInfo(w.port(), w.pid(), w.startedAt(), w.isAlive())).toList(),
-                Optional.ofNullable(lastResult), supervisor.health(), adoption);
+                Optional.ofNullable(lastResult), supervisor.health(), adoption, steering.hold());
+    }
+
+    /** {@code rolld promote} / {@code rolld abort}: hands the command to the rollout in progress, whoever started it. */
+    public Steering.Answer steer(Steering.Command command) {
+        return steering.request(command);
     }
 
     /** Held-socket mode: the sockets the group holds now, in configuration order; empty otherwise. */
@@ -254,11 +261,14 @@ public final class Group {
             record(event);
             watchers.forEach(w -> w.accept(event));
         };
+        steering.begin(request);
         try {
             return roll(c, trigger, report, request);
         } catch (RuntimeException e) {
             request.completeExceptionally(e);
             throw e;
+        } finally {
+            steering.end();
         }
     }
 

@@ -10,9 +10,11 @@ import java.util.Optional;
  * @param health degraded, with reasons, while a port is down or crash-looping or a worker is over
  *               its memory limit right after start
  * @param adoption present when the group started by adopting a previous rolld's workers
+ * @param hold     the bake or canary pause in progress, with the time left
  */
 public record GroupStatus(String name, Phase phase, long generation, List<WorkerInfo> workers,
-                          Optional<RolloutResult> lastResult, Health health, Optional<Adoption> adoption) {
+                          Optional<RolloutResult> lastResult, Health health, Optional<Adoption> adoption,
+                          Optional<Steering.Hold> hold) {
     public GroupStatus {
         workers = List.copyOf(workers);
     }

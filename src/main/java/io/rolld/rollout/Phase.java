@@ -5,8 +5,8 @@ import java.util.Set;
 
 /** Where a group's rollout stands; see the diagram in {@code package-info.java}. */
 public enum Phase {
-    IDLE, STARTING, CHECKING, SWITCHING, DRAINING, STOPPING, ROLLING_BACK;
+    IDLE, STARTING, CHECKING, SWITCHING, BAKING, DRAINING, STOPPING, ROLLING_BACK;
 
-    /** Failures in these phases are rolled back: the old set still owns the traffic. */
-    public static final Set<Phase> REVERSIBLE = EnumSet.of(STARTING, CHECKING, SWITCHING);
+    /** Failures in these phases are rolled back: the old set still runs, ready to take the traffic back. */
+    public static final Set<Phase> REVERSIBLE = EnumSet.of(STARTING, CHECKING, SWITCHING, BAKING);
 }

@@ -39,7 +39,7 @@ final class WorkerStates {
         return switch (phase) {
             case DRAINING -> "draining";
             case STOPPING -> "stopping";
-            case IDLE, STARTING, CHECKING, SWITCHING, ROLLING_BACK -> "serving";
+            case IDLE, STARTING, CHECKING, SWITCHING, BAKING, ROLLING_BACK -> "serving";
         };
     }
 
@@ -47,7 +47,7 @@ final class WorkerStates {
     private static String next(Phase phase) {
         return switch (phase) {
             case STARTING, CHECKING, SWITCHING -> "starting";
-            case DRAINING, STOPPING -> "serving";
+            case BAKING, DRAINING, STOPPING -> "serving";
             case ROLLING_BACK -> "stopping";
             case IDLE -> null;
         };

@@ -34,6 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
 class ControlIT {
     private static final Duration START = Duration.ofSeconds(30);
     private static final Duration CLIENT = Duration.ofSeconds(60);
+    /** ready_timeout of a generation that must pass: leaves time to start on a busy machine. */
+    private static final String GENEROUS = "20s";
+    private static final String CERTAIN_FAILURE = "2s";
     private static final Pattern TRANSITION = Pattern.compile("^app gen (\\d+) ([A-Z_]+) (\\d+(?:,\\d+)*) \\((\\d+) ms\\)$");
 
     @TempDir
@@ -75,6 +78,7 @@ class ControlIT {
             rolld.awaitLine("event=ready", START);
             List<Long> before = workerPids(groupOf(status(config)));
             Files.writeString(dir.resolve("fail"), "");
+            readyTimeout(config, CERTAIN_FAILURE);
 
             CliRun restart = CliRun.run(dir, CLIENT, "restart", "app", "--wait", "-c", config.toString());
 
@@ -149,8 +153,10 @@ class ControlIT {
         try (Rolld rolld = Rolld.start(config)) {
             rolld.awaitLine("event=ready", START);
             Files.writeString(dir.resolve("fail"), "");
+            readyTimeout(config, CERTAIN_FAILURE);
             CliRun failed = CliRun.startCommand(dir, deploy).await(CLIENT);
             Files.delete(dir.resolve("fail"));
+            readyTimeout(config, GENEROUS);
             CliRun passed = CliRun.startCommand(dir, deploy).await(CLIENT);
 
             assertEquals(1, failed.exitCode(), failed.toString());
@@ -242,11 +248,19 @@ class ControlIT {
                     - numprocs: [%s]
                   smoke_test:
                     - check_all_http_ports: numprocs
-                  ready_timeout: 20s
+                  ready_timeout: %s
                   drain_timeout: 5s
                   stop_timeout: 5s
-                """.formatted(cmd, dir, dir.resolve("fail"), join(oldPorts), join(newPorts)));
+                """.formatted(cmd, dir, dir.resolve("fail"), join(oldPorts), join(newPorts), GENEROUS));
         return config;
+    }
+
+    /**
+     * Rewrites the group's ready_timeout (restart re-reads rolld.yml). A generation that answers
+     * 500 fails whether or not it has started in time, so its wait can be short.
+     */
+    private static void readyTimeout(Path config, String timeout) throws IOException {
+        Files.writeString(config, Files.readString(config).replaceFirst("ready_timeout: \\S+", "ready_timeout: " + timeout));
     }
 
     private String status(Path config) {

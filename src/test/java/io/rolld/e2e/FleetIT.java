@@ -37,74 +37,74 @@ class FleetIT {
     private static final long MAX_REQUESTS = 2_000_000;
     /** {@code changed: [web1] => {...}}: a task's result, printed by ansible-playbook -v. */
     private static final Pattern RESULT = Pattern.compile("^(?:changed|ok): \\[(web\\d)\\] => (\\{.*\\})$", Pattern.MULTILINE);
+    private static final String GOOD = "v2";
     private static final DateTimeFormatter ANSIBLE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS");
 
+    /**
+     * One fleet, two plays (a fleet's start is a third of the cost): a good release rolls the
+     * hosts one after another; then a release whose smoke test fails on web2 stops the play there.
+     */
     @Test
-    void sitePlay_withAGoodRelease_rollsTheHostsOneAfterAnotherWithoutAFailedRequest() throws IOException {
-        try (LocalFleet fleet = LocalFleet.start("good")) {
+    void sitePlay_rollsAGoodReleaseHostAfterHost_thenStopsAtTheFirstHostThatRollsBack() throws IOException {
+        try (LocalFleet fleet = LocalFleet.start("fleet")) {
             Map<String, HttpLoad> loads = loads(fleet);
-            Ansible.Run run;
             try {
-                run = fleet.play("site.yml", "-v", "-e", "release=v2");
+                goodRelease(fleet);
+                badReleaseOnWeb2(fleet);
             } finally {
                 loads.values().forEach(HttpLoad::stop);
             }
-
-            assertEquals(0, run.exitCode(), run.toString());
-            List<Restart> restarts = restarts(run);
-            assertEquals(LocalFleet.HOSTS, restarts.stream().map(Restart::host).toList(), run.toString());
-            for (int i = 0; i < restarts.size(); i++) {
-                Restart r = restarts.get(i);
-                assertEquals(0, r.rc(), run.toString());
-                assertEquals("succeeded", r.outcome().get("result"), r.toString());
-                assertEquals(2, ((Number) r.outcome().get("generation")).intValue(), r.toString());
-                if (i > 0) {
-                    Restart previous = restarts.get(i - 1);
-                    assertTrue(r.start().isAfter(previous.end()), r.host() + "'s restart started at " + r.start()
-                            + ", before " + previous.host() + "'s returned at " + previous.end());
-                    Instant started = eventTime(fleet, r.host(), "rollout_started", 2);
-                    Instant previousDone = eventTime(fleet, previous.host(), "rollout_succeeded", 2);
-                    assertTrue(started.isAfter(previousDone), r.host() + " rolld started its rollout at " + started
-                            + ", before " + previous.host() + " had finished at " + previousDone);
-                }
-            }
             for (String host : LocalFleet.HOSTS) {
-                assertEquals("v2", fleet.servedRelease(host), host);
                 assertNoFailure(host, loads.get(host).report());
             }
         }
     }
 
-    @Test
-    void sitePlay_whenTheSmokeTestFailsOnTheSecondHost_stopsThereAndThatHostKeepsServingTheOldRelease() throws IOException {
-        try (LocalFleet fleet = LocalFleet.start("bad")) {
-            Path release = badOnWeb2(fleet.home("web1").getParent().resolve("bad-release"));
-            Map<String, HttpLoad> loads = loads(fleet);
-            Ansible.Run run;
-            try {
-                run = fleet.play("site.yml", "-e", "release=v2-bad", "-e", "release_src=" + release + "/",
-                        "-e", "ready_timeout=5s", "-e", "{\"app_env\": {\"FLEET_HOST\": \"{{ inventory_hostname }}\"}}");
-            } finally {
-                loads.values().forEach(HttpLoad::stop);
-            }
+    private static void goodRelease(LocalFleet fleet) throws IOException {
+        Ansible.Run run = fleet.play("site.yml", "-v", "-e", "release=" + GOOD);
 
-            assertNotEquals(0, run.exitCode(), run.toString());
-            assertTrue(run.output().contains("web2: rolld restart exited 1 (rolled_back): smoke test failed on port"), run.toString());
-            assertTrue(run.output().contains("answered 500 (expected 2xx): failing on purpose: APP_FAIL is set"), run.toString());
-            assertEquals("v2-bad", fleet.servedRelease("web1"));
-            assertEquals(LocalFleet.FIRST_RELEASE, fleet.servedRelease("web2"), "web2 rolled back");
-            assertTrue(rolldYml(fleet, "web2").contains("\"APP_RELEASE\": \"" + LocalFleet.FIRST_RELEASE + "\""),
-                    "web2's rolld.yml is the previous one again:\n" + rolldYml(fleet, "web2"));
-            eventTime(fleet, "web2", "rollout_failed", 2);
-            assertEquals(LocalFleet.FIRST_RELEASE, fleet.servedRelease("web3"));
-            assertFalse(Files.exists(fleet.home("web3").resolve("releases").resolve("v2-bad")), "web3 untouched");
-            assertTrue(rolldYml(fleet, "web3").contains("\"APP_RELEASE\": \"" + LocalFleet.FIRST_RELEASE + "\""));
-            assertTrue(events(fleet, "web3").stream().noneMatch(e -> "rollout_started".equals(e.get("event"))
-                    && ((Number) e.get("generation")).intValue() > 1), "web3 never rolled: " + events(fleet, "web3"));
-            for (String host : LocalFleet.HOSTS) {
-                assertNoFailure(host, loads.get(host).report());
+        assertEquals(0, run.exitCode(), run.toString());
+        List<Restart> restarts = restarts(run);
+        assertEquals(LocalFleet.HOSTS, restarts.stream().map(Restart::host).toList(), run.toString());
+        for (int i = 0; i < restarts.size(); i++) {
+            Restart r = restarts.get(i);
+            assertEquals(0, r.rc(), run.toString());
+            assertEquals("succeeded", r.outcome().get("result"), r.toString());
+            assertEquals(2, ((Number) r.outcome().get("generation")).intValue(), r.toString());
+            if (i > 0) {
+                Restart previous = restarts.get(i - 1);
+                assertTrue(r.start().isAfter(previous.end()), r.host() + "'s restart started at " + r.start()
+                        + ", before " + previous.host() + "'s returned at " + previous.end());
+                Instant started = eventTime(fleet, r.host(), "rollout_started", 2);
+                Instant previousDone = eventTime(fleet, previous.host(), "rollout_succeeded", 2);
+                assertTrue(started.isAfter(previousDone), r.host() + " rolld started its rollout at " + started
+                        + ", before " + previous.host() + " had finished at " + previousDone);
             }
         }
+        for (String host : LocalFleet.HOSTS) {
+            assertEquals(GOOD, fleet.servedRelease(host), host);
+        }
+    }
+
+    private static void badReleaseOnWeb2(LocalFleet fleet) throws IOException {
+        Path release = badOnWeb2(fleet.home("web1").getParent().resolve("bad-release"));
+        // Answering 500 is a certain failure: a short ready_timeout is enough.
+        Ansible.Run run = fleet.play("site.yml", "-e", "release=v3-bad", "-e", "release_src=" + release + "/",
+                "-e", "ready_timeout=5s", "-e", "{\"app_env\": {\"FLEET_HOST\": \"{{ inventory_hostname }}\"}}");
+
+        assertNotEquals(0, run.exitCode(), run.toString());
+        assertTrue(run.output().contains("web2: rolld restart exited 1 (rolled_back): smoke test failed on port"), run.toString());
+        assertTrue(run.output().contains("answered 500 (expected 2xx): failing on purpose: APP_FAIL is set"), run.toString());
+        assertEquals("v3-bad", fleet.servedRelease("web1"));
+        assertEquals(GOOD, fleet.servedRelease("web2"), "web2 rolled back");
+        assertTrue(rolldYml(fleet, "web2").contains("\"APP_RELEASE\": \"" + GOOD + "\""),
+                "web2's rolld.yml is the previous one again:\n" + rolldYml(fleet, "web2"));
+        eventTime(fleet, "web2", "rollout_failed", 3);
+        assertEquals(GOOD, fleet.servedRelease("web3"));
+        assertFalse(Files.exists(fleet.home("web3").resolve("releases").resolve("v3-bad")), "web3 untouched");
+        assertTrue(rolldYml(fleet, "web3").contains("\"APP_RELEASE\": \"" + GOOD + "\""));
+        assertTrue(events(fleet, "web3").stream().noneMatch(e -> "rollout_started".equals(e.get("event"))
+                && ((Number) e.get("generation")).intValue() > 2), "web3 never rolled again: " + events(fleet, "web3"));
     }
 
     /** A release whose workers answer 500 on web2 only: example/app.py with APP_FAIL set there. */

@@ -146,10 +146,12 @@ class ReexecIT {
     @Test
     void reexec_duringARollout_waitsForItToEndAndGivesUpAtTheTimeout() throws Exception {
         Path launcher = Project.root().resolve("scripts/rolld");
-        try (Deployment d = Deployment.start("reexec-busy", 2, "ready_timeout: 25s")) {
+        try (Deployment d = Deployment.start("reexec-busy", 2, "ready_timeout: 90s")) {
             Map<String, Object> before = status(launcher, d);
-            // The next generation answers 500: its rollout stays in CHECKING until ready_timeout, then rolls back.
-            d.env("APP_FAIL", "1");
+            // The next generation answers 500 while the file exists: its rollout stays in CHECKING
+            // until the test removes it, however fast or slow the machine is.
+            Path holding = Files.createFile(d.dir().resolve("hold"));
+            d.env("APP_FAIL_FILE", holding.toString());
             int from = d.rolld().lines().size();
             d.rolld().signal("HUP");
             d.rolld().awaitLineAfter(from, "event=transition group=app generation=2 state=CHECKING", CLIENT);
@@ -158,13 +160,15 @@ class ReexecIT {
             assertEquals(4, tooShort.exitCode(), tooShort.output());
             assertEquals(daemon(before).get("started"), daemon(status(launcher, d)).get("started"), "not re-executed");
 
+            Files.delete(holding);
             Client patient = run(launcher, "reexec", "--timeout", "120s", "-c", d.config().toString());
             assertEquals(0, patient.exitCode(), patient.output() + "\n" + d.rolld().tail());
             List<String> log = d.rolld().lines().subList(from, d.rolld().lines().size());
-            int rolledBack = indexOf(log, "event=rollout_failed group=app generation=2");
+            int succeeded = indexOf(log, "event=rollout_succeeded group=app generation=2");
             int exec = indexOf(log, "event=reexec ");
-            assertTrue(rolledBack >= 0 && exec > rolledBack, "the exec came after the rollout ended:\n" + String.join("\n", log));
-            assertEquals(pids(before), pids(status(launcher, d)), "workers untouched");
+            assertTrue(succeeded >= 0 && exec > succeeded, "the exec came after the rollout ended:\n" + String.join("\n", log));
+            assertEquals(Deployment.Outcome.parse(log.get(succeeded)).pids().stream().sorted().toList(), pids(status(launcher, d)),
+                    "the new generation's workers, untouched by the exec");
         }
     }
 

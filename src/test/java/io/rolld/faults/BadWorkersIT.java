@@ -15,6 +15,8 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,6 +27,7 @@ import org.junit.jupiter.api.Test;
  */
 class BadWorkersIT {
     private static final Duration GONE = Duration.ofSeconds(10);
+    private static final Pattern FAILED_PORT = Pattern.compile("smoke test failed on port (\\d+)");
 
     @Test
     void restart_whenTheNextGenerationCannotServe_refusesEachFaultAndKeepsTheOldSetServing() throws Exception {
@@ -36,10 +39,14 @@ class BadWorkersIT {
             load.awaitCompleted(100, Duration.ofSeconds(20));
 
             int port = d.secondPorts().getFirst();
+            // Failures that need the app up to show (a 500, an exit, a bind on ::1) keep the
+            // generous ready_timeout; a worker that never binds fails however slow the machine is.
             refused(d, load, old, upstream, "APP_FAIL", "1", "smoke test failed on port " + port, "answered 500");
+            d.set("ready_timeout", "2s");
             refused(d, load, old, upstream, "APP_NO_BIND", "1", "smoke test failed on port " + port,
                     "nothing listens on port " + port);
-            // Both new workers exit: whichever exit is reaped first names the port.
+            d.set("ready_timeout", "15s");
+            // Both workers exit (which ends the wait at once): rolld names whichever it saw first.
             refused(d, load, old, upstream, "APP_EXIT", "3", "smoke test failed on port ",
                     "worker exited during the smoke test (exit status 3)");
             refused(d, load, old, upstream, "APP_BIND", "::1", "smoke test failed on port " + port,
@@ -78,6 +85,10 @@ class BadWorkersIT {
         assertTrue(restart.output().contains(cause) && restart.output().contains(detail), restart.output());
         String failed = d.rolld().awaitLineAfter(from, "event=rollout_failed group=app ", Duration.ofSeconds(5));
         assertTrue(failed.contains(cause) && failed.contains(detail), "one log line names the cause: " + failed);
+        Matcher named = FAILED_PORT.matcher(failed);
+        if (named.find()) {
+            assertTrue(d.secondPorts().contains(Integer.parseInt(named.group(1))), "a port of the next workset: " + failed);
+        }
         ProcessAssertions.assertGone(d.stoppedAfter(from, 2), GONE);
         assertEquals(old, new HashSet<>(d.rolld().descendantPids()), "only the old set runs: " + d.rolld().tail());
         assertTrue(Arrays.equals(upstream, Files.readAllBytes(d.nginx().upstreamFile())), "front untouched");

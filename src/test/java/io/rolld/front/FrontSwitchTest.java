@@ -40,6 +40,46 @@ class FrontSwitchTest {
     }
 
     @Test
+    void apply_duringACanaryStep_rendersServersWithWeightsAndTheCanaryWeight() throws Exception {
+        Path template = write("up.mustache", """
+                # new set gets {{canary_weight}}%
+                {{#servers}}server 127.0.0.1:{{port}} weight={{weight}};
+                {{/servers}}""");
+        Path target = dir.resolve("up.conf");
+        FrontSwitch front = new FrontSwitch(List.of(new Hook.ReplaceFile(template, target)), dir, TIMEOUT);
+
+        front.apply(context.withCanaryWeight(25));
+        assertEquals("""
+                # new set gets 25%
+                server 127.0.0.1:8001 weight=3;
+                server 127.0.0.1:8002 weight=3;
+                server 127.0.0.1:8501 weight=1;
+                server 127.0.0.1:8502 weight=1;
+                """, Files.readString(target));
+
+        front.apply(context);
+        assertEquals("""
+                # new set gets 100%
+                server 127.0.0.1:8501 weight=1;
+                server 127.0.0.1:8502 weight=1;
+                """, Files.readString(target));
+    }
+
+    @Test
+    void undo_afterTwoCanarySteps_restoresTheFileAsItWasBeforeTheFirst() throws Exception {
+        Path template = write("up.mustache", "{{#servers}}{{port}}x{{weight}} {{/servers}}");
+        Path target = dir.resolve("up.conf");
+        byte[] before = "server 127.0.0.1:8001;\n".getBytes();
+        Files.write(target, before);
+        FrontSwitch front = new FrontSwitch(List.of(new Hook.ReplaceFile(template, target)), dir, TIMEOUT);
+        front.apply(context.withCanaryWeight(10));
+        front.apply(context.withCanaryWeight(50));
+
+        assertEquals(List.of(), front.undo());
+        assertArrayEquals(before, Files.readAllBytes(target));
+    }
+
+    @Test
     void apply_whenRunProcFails_namesTheCommandAndShowsItsOutput() throws Exception {
         FrontSwitch front = new FrontSwitch(List.of(new Hook.RunProc("echo 'nginx: [emerg] bad upstream' >&2; exit 3")), dir, TIMEOUT);
         FrontException e = assertThrows(FrontException.class, () -> front.apply(context));

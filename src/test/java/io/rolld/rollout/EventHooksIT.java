@@ -53,6 +53,7 @@ class EventHooksIT {
             Polling.require(() -> byEvent(events).containsKey("worker_crashed"), WAIT, "worker_crashed in " + events);
 
             Files.createFile(failFile);
+            group.set("ready_timeout", "2s").write(dir); // answering 500 is a certain failure: no need to wait long
             rolld.signal("HUP");
             Polling.require(() -> byEvent(events).containsKey("rollout_failed"), WAIT, "rollout_failed in " + events);
 

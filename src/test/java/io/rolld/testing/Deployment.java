@@ -98,6 +98,13 @@ public final class Deployment implements AutoCloseable {
         return this;
     }
 
+    /** Sets one scalar key of the group (see {@link GroupYaml#set}); takes effect at the next HUP. */
+    public Deployment set(String key, String value) {
+        yaml.set(key, value);
+        writeConfig();
+        return this;
+    }
+
     public void writeConfig() {
         yaml.write(dir);
     }

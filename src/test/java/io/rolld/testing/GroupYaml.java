@@ -53,6 +53,16 @@ public final class GroupYaml {
         return this;
     }
 
+    /**
+     * Sets one key of the group to a scalar, replacing the extra line that set it before, e.g.
+     * {@code set("ready_timeout", "2s")} for a generation that is certain to fail.
+     */
+    public GroupYaml set(String key, String value) {
+        extra.removeIf(l -> l.startsWith(key + ":"));
+        extra.add(key + ": " + value);
+        return this;
+    }
+
     /** Adds lines under rolld's own settings key {@code rolld:}, e.g. {@code "http: 127.0.0.1:9180"}. */
     public GroupYaml settings(String... lines) {
         settings.addAll(List.of(lines));

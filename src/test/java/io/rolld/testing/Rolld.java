@@ -262,6 +262,9 @@ public final class Rolld implements AutoCloseable {
         }
         List<String> described = survivors.stream()
                 .map(p -> p.pid() + " (" + p.info().commandLine().orElse("?") + ")").toList();
+        if (!exited) {
+            threadDump();
+        }
         process.toHandle().destroyForcibly();
         survivors.forEach(ProcessHandle::destroyForcibly);
         ProcessAssertions.assertHandlesGone(survivors, KILL_TIMEOUT);
@@ -275,13 +278,26 @@ public final class Rolld implements AutoCloseable {
         return shutdown;
     }
 
+    /** A JVM that would not exit prints its threads on QUIT, into this log: what the test reports shows where it hung. */
+    private void threadDump() {
+        int before = lines().size();
+        if (Signals.send(pid(), "QUIT")) {
+            try {
+                awaitLineAfter(before, "^JNI global refs", Duration.ofSeconds(3)); // the dump's last line
+            } catch (AssertionError notAJvmOrNoDump) {
+                // a stand-in, or a JVM too stuck to answer: kill it anyway
+            }
+        }
+    }
+
     /** {@link #stop(Duration)} with 20 s grace; fails the test if rolld had to be killed or left processes behind. */
     @Override
     public void close() {
         Shutdown result = stop(STOP_TIMEOUT);
         if (!result.clean()) {
             throw new AssertionError("rolld pid " + pid() + " did not shut down cleanly: "
-                    + (result.exitCode().isEmpty() ? "killed after " + STOP_TIMEOUT.toMillis() + " ms; " : "")
+                    + (result.exitCode().isEmpty() ? "killed after " + STOP_TIMEOUT.toMillis() + " ms (its threads at that"
+                            + " moment are at the end of " + log + "); " : "")
                     + "survivors (now killed): " + result.survivors() + "\nlast lines:\n" + tail());
         }
     }

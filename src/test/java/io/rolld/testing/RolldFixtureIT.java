@@ -48,7 +48,7 @@ class RolldFixtureIT {
     @Test
     void close_afterAwaitingLinesAndSignalling_leavesNoProcess() {
         int port = FreePorts.one();
-        Rolld rolld = Rolld.launch(List.of(standIn().toString(), Integer.toString(port)), Project.root(), "stand-in");
+        Rolld rolld = Rolld.launch(standIn(Integer.toString(port)), Project.root(), "stand-in");
         List<Long> workers;
         try (rolld) {
             String ready = rolld.awaitLine("event=ready groups=1", WAIT);
@@ -70,7 +70,7 @@ class RolldFixtureIT {
     @Test
     void stop_whenADescendantOutlivesRolld_reportsAndKillsIt() {
         int port = FreePorts.one();
-        Rolld rolld = Rolld.launch(List.of(standIn().toString(), Integer.toString(port), "leak"), Project.root(),
+        Rolld rolld = Rolld.launch(standIn(Integer.toString(port), "leak"), Project.root(),
                 "stand-in-leak");
         try {
             rolld.awaitLine("event=ready", WAIT);
@@ -92,7 +92,7 @@ class RolldFixtureIT {
     @Test
     void awaitLine_whenNoLineMatches_failsWithTheLastLines() {
         int port = FreePorts.one();
-        try (Rolld rolld = Rolld.launch(List.of(standIn().toString(), Integer.toString(port)), Project.root(),
+        try (Rolld rolld = Rolld.launch(standIn(Integer.toString(port)), Project.root(),
                 "stand-in-timeout")) {
             rolld.awaitLine("event=ready", WAIT);
 
@@ -129,7 +129,17 @@ class RolldFixtureIT {
         }
     }
 
-    private Path standIn() {
+    /**
+     * The stand-in's command line. Through {@code env --default-signal=HUP}: a shell cannot trap a
+     * signal that was ignored when it started, and a suite run under nohup ignores HUP.
+     */
+    private List<String> standIn(String... args) {
+        List<String> command = new java.util.ArrayList<>(List.of("env", "--default-signal=HUP", standInScript().toString()));
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    private Path standInScript() {
         try {
             Path script = dir.resolve("rolld-stand-in");
             Files.writeString(script, STAND_IN.replace("$ROLLD_ROOT", Project.root().toString()));

@@ -24,7 +24,8 @@ public final class UpstreamTemplate {
         try {
             String text = Files.readString(template());
             return Mustache.compiler().escapeHTML(false).compile(text)
-                    .execute(Map.of("group", group, "generation", generation, "ports", ports));
+                    .execute(Map.of("group", group, "generation", generation, "ports", ports, "canary_weight", 100,
+                            "servers", ports.stream().map(p -> Map.of("port", p, "weight", 1)).toList()));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot read " + template(), e);
         }

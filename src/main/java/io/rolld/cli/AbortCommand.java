@@ -1,0 +1,41 @@
+package io.rolld.cli;
+
+import io.rolld.daemon.ControlProtocol;
+import java.io.IOException;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code rolld abort GROUP}: switch back to the old set now. */
+@Command(name = "abort", mixinStandardHelpOptions = true,
+        description = {"Switch GROUP back to its old set now, during a bake or a canary pause, whoever started the",
+                "rollout: the front's files are restored and its hooks re-run, then the new set is stopped.",
+                "Waits until the rollback is done and prints the rollout's result."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+                "0:rolled back; the old set serves",
+                "1:too late: the rollout had already ended its bake and the new set serves",
+                "3:rolld is not running",
+                "4:--timeout passed before the rollback ended (see rolld status)",
+                "5:no such group",
+                "7:rolld refused or answered something unexpected",
+                "10:the group has no rollout in progress",
+                "11:the rollout is not in a bake or a canary pause (it starts, checks, switches, drains or stops)"})
+final class AbortCommand implements Callable<Integer> {
+    @Mixin
+    ControlTarget target;
+
+    @Parameters(paramLabel = "GROUP", description = "the group whose rollout to abort")
+    String group;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5m",
+            description = "give up waiting for the rollback after this long (default: ${DEFAULT-VALUE})")
+    DurationOption timeout;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        return SteerRequest.send(target, ControlProtocol.OP_ABORT, group, timeout.value());
+    }
+}
