@@ -19,7 +19,7 @@ final class EventLog implements Consumer<RolloutEvent> {
                     .kv("generation", s.generation()).kv("trigger", s.trigger()));
             case RolloutEvent.Transition t -> LOG.info("{}", Logfmt.event("transition").kv("group", t.group())
                     .kv("generation", t.generation()).kv("state", t.phase()).kv("ports", t.ports())
-                    .kv("elapsed_ms", t.elapsedMs()));
+                    .kv("elapsed_ms", t.elapsedMs()).kv("own_ms", t.ownMs()));
             case RolloutEvent.DrainTimedOut d -> LOG.warn("{}", Logfmt.event("drain_timeout").kv("group", d.group())
                     .kv("generation", d.generation())
                     .kv("connections", d.connectionsByPort().values().stream().mapToInt(Integer::intValue).sum())

@@ -15,7 +15,7 @@ final class EventMessages {
                     .with("generation", s.generation()).with("trigger", s.trigger());
             case RolloutEvent.Transition t -> ControlProtocol.message("transition").with("group", t.group())
                     .with("generation", t.generation()).with("state", t.phase().name()).with("ports", t.ports())
-                    .with("elapsed_ms", t.elapsedMs());
+                    .with("elapsed_ms", t.elapsedMs()).with("own_ms", t.ownMs());
             case RolloutEvent.DrainTimedOut d -> ControlProtocol.message("drain_timeout").with("group", d.group())
                     .with("generation", d.generation()).with("connections", d.connectionsByPort().values().stream()
                             .mapToInt(Integer::intValue).sum()).with("elapsed_ms", d.elapsedMs());

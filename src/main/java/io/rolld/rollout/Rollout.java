@@ -114,7 +114,9 @@ final class Rollout {
     /** CHECKING: until every new worker is ready by the mode's rule (smoke tests, or the held sockets' ready rule). */
     private void check() throws RolloutFailure, InterruptedException {
         progress.enter(Phase.CHECKING, plan.ports());
-        mode.awaitReady(next);
+        try (var _ = progress.waiting()) {
+            mode.awaitReady(next);
+        }
         checked.accept(next);
     }
 
@@ -122,7 +124,7 @@ final class Rollout {
     private void switchFront() throws RolloutFailure {
         progress.enter(Phase.SWITCHING, plan.ports());
         front = new FrontSwitch(config.afterStart(), configDir, config.hookTimeout());
-        try {
+        try (var _ = progress.waiting()) {
             front.apply(new FrontContext(config.name(), generation, plan.ports(), mode.oldPorts(old),
                     next.workers().stream().map(w -> new FrontContext.WorkerRef(w.port(), w.pid())).toList()));
         } catch (FrontException e) {
@@ -145,7 +147,7 @@ final class Rollout {
     }
 
     private void drain(List<Integer> ports) {
-        try {
+        try (var _ = progress.waiting()) {
             Drain.Result drained = new Drain(tcp).await(new HashSet<>(ports), config.drainTimeout());
             if (!drained.drained()) {
                 events.accept(new RolloutEvent.DrainTimedOut(config.name(), generation, drained.remaining(), drained.elapsedMs()));
