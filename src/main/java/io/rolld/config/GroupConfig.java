@@ -13,8 +13,7 @@ import java.util.Optional;
  * @param directory   absolute working directory of the workers
  * @param stdout      log file template, relative to {@code directory}; empty means rolld's own stdout
  * @param env         variables added to rolld's environment for the workers
- * @param worksets    two or more port lists; rollouts alternate between them round-robin; empty in held-socket mode
- * @param heldSockets present in held-socket mode ({@code listen:}): the sockets rolld holds and the workers sharing them
+ * @param mode        {@link Worksets} ({@code workset:}) or {@link HeldSockets} ({@code listen:})
  * @param stopSignal  signal name without the SIG prefix, e.g. {@code TERM}
  * @param supervision respawn, memory limits, periodic restarts, envdir and event commands
  * @param runAs       {@code user:}/{@code group:} for the workers; empty: rolld's own ids
@@ -27,7 +26,7 @@ public record GroupConfig(
         Optional<String> stdout,
         Optional<String> stderr,
         Map<String, String> env,
-        List<Workset> worksets,
+        GroupMode mode,
         List<SmokeTest> smokeTests,
         List<Hook> afterStart,
         String stopSignal,
@@ -36,7 +35,6 @@ public record GroupConfig(
         Duration drainTimeout,
         Duration hookTimeout,
         Supervision supervision,
-        Optional<HeldSockets> heldSockets,
         Optional<RunAs> runAs,
         Delivery delivery) {
 
@@ -48,13 +46,7 @@ public record GroupConfig(
 
     public GroupConfig {
         env = Map.copyOf(env);
-        worksets = List.copyOf(worksets);
         smokeTests = List.copyOf(smokeTests);
         afterStart = List.copyOf(afterStart);
-    }
-
-    /** The workset a group runs on after {@code rollouts} successful rollouts (round-robin). */
-    public Workset workset(long rollouts) {
-        return worksets.get((int) Math.floorMod(rollouts, worksets.size()));
     }
 }

@@ -46,7 +46,7 @@ final class GroupParser {
                 map.get("stdout", n -> Optional.of(logFile(n, "'stdout' in " + what)), Optional.empty()),
                 map.get("stderr", n -> Optional.of(logFile(n, "'stderr' in " + what)), Optional.empty()),
                 map.get("env", n -> env(n, "'env' in " + what), Map.of()),
-                held.isPresent() ? List.of() : worksets(map.require("workset", entry.key()), what),
+                held.isPresent() ? held.get() : new Worksets(worksets(map.require("workset", entry.key()), what)),
                 map.get("smoke_test", n -> SmokeTestParser.parse(n, what), List.of()),
                 map.get("after_start", n -> new HookParser(configDir).parse(n, what), List.of()),
                 map.get("stop_signal", n -> signal(n, "'stop_signal' in " + what), GroupConfig.DEFAULT_STOP_SIGNAL),
@@ -55,7 +55,6 @@ final class GroupParser {
                 map.get("drain_timeout", n -> n.duration("'drain_timeout' in " + what), GroupConfig.DEFAULT_DRAIN_TIMEOUT),
                 map.get("hook_timeout", n -> n.duration("'hook_timeout' in " + what), GroupConfig.DEFAULT_HOOK_TIMEOUT),
                 new SupervisionParser(configDir).parse(map, what),
-                held,
                 runAs(map, what),
                 DeliveryParser.parse(map, what, held));
     }

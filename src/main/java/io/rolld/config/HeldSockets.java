@@ -8,7 +8,7 @@ import java.util.List;
  * {@code listen} once, keeps it open for the group's life, and runs {@code workers} processes that
  * inherit it as fds 3, 4, ... A rollout starts a whole new generation beside the old one.
  */
-public record HeldSockets(List<HeldSocketConfig> listen, int workers, Ready ready) {
+public record HeldSockets(List<HeldSocketConfig> listen, int workers, Ready ready) implements GroupMode {
     public static final int MAX_WORKERS = 256;
     /** Leaves room for stdio below and plenty of fds above: held sockets become fds 3..3+n-1 in a worker. */
     public static final int MAX_SOCKETS = 64;

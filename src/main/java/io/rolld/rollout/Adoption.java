@@ -3,6 +3,7 @@ package io.rolld.rollout;
 import io.rolld.config.GroupConfig;
 import io.rolld.config.HeldSocketConfig;
 import io.rolld.config.HeldSockets;
+import io.rolld.config.Worksets;
 import io.rolld.os.Exit;
 import io.rolld.os.ForeignSockets;
 import io.rolld.os.InheritedSockets;
@@ -89,16 +90,17 @@ final class Adoption {
         }
         Optional<InheritedSockets> sockets = Optional.empty();
         Map<Candidate, String> verified;
-        if (config.heldSockets().isPresent()) {
-            sockets = takeSocketsBack(candidates);
-            verified = holdingSockets(candidates, sockets);
-        } else {
-            verified = passingSmokeTests(candidates);
+        switch (config.mode()) {
+            case HeldSockets held -> {
+                sockets = takeSocketsBack(candidates, held);
+                verified = holdingSockets(candidates, sockets);
+            }
+            case Worksets w -> verified = passingSmokeTests(candidates);
         }
         Optional<WorkerSpecs> specs = Optional.empty();
         if (!verified.isEmpty()) {
             try {
-                specs = Optional.of(WorkerSpecs.load(config, sockets));
+                specs = Optional.of(WorkerSpecs.load(config, slots(sockets)));
             } catch (IOException e) {
                 verified.keySet().forEach(c -> refused.put(c, "cannot read the envdir to respawn its slot later: " + e.getMessage()));
                 verified.clear();
@@ -116,8 +118,10 @@ final class Adoption {
     }
 
     private Adopted adopted(long generation, Leftovers left, WorkerSpecs specs, Map<Candidate, String> verified) {
-        List<Integer> slots = config.heldSockets().map(h -> IntStream.rangeClosed(1, h.workers()).boxed().toList())
-                .orElseGet(() -> config.workset(generation - 1).ports());
+        List<Integer> slots = switch (config.mode()) {
+            case HeldSockets h -> IntStream.rangeClosed(1, h.workers()).boxed().toList();
+            case Worksets w -> w.workset(generation - 1).ports();
+        };
         Map<Integer, Worker> bySlot = new LinkedHashMap<>();
         verified.keySet().stream().sorted(Comparator.comparingInt(c -> slots.indexOf(c.record().slot())))
                 .forEach(c -> bySlot.putIfAbsent(c.record().slot(), c.worker()));
@@ -131,6 +135,14 @@ final class Adoption {
         return new Adopted(active, specs, bySlot, empty);
     }
 
+    /** The slots of the group's mode: the held sockets' workers when {@code sockets} were taken back, else ports. */
+    private Slots slots(Optional<InheritedSockets> sockets) {
+        return switch (config.mode()) {
+            case HeldSockets held -> new Slots.Held(held, sockets.orElseThrow());
+            case Worksets w -> new Slots.Ports();
+        };
+    }
+
     /** Why a leftover that is still the recorded process does not belong to the set to adopt, if it does not. */
     private Optional<String> misfit(WorkerRecord r, Leftovers left) {
         if (left.activeGeneration().isEmpty()) {
@@ -140,21 +152,20 @@ final class Adoption {
         if (r.generation() != serving) {
             return Optional.of("generation " + r.generation() + " was not serving (generation " + serving + " was)");
         }
-        Optional<HeldSockets> held = config.heldSockets();
-        if (held.isPresent() != !r.heldFds().isEmpty()) {
-            return Optional.of(held.isPresent() ? "it holds no sockets, but rolld.yml now gives the group held sockets"
-                    : "it holds sockets, but rolld.yml now runs the group behind a load balancer");
-        }
-        if (held.isPresent() && (r.slot() < 1 || r.slot() > held.get().workers())) {
-            return Optional.of("worker " + r.slot() + " is beyond 'workers: " + held.get().workers() + "' in rolld.yml");
-        }
-        if (held.isPresent() && r.heldFds().size() != held.get().listen().size()) {
-            return Optional.of("it holds " + r.heldFds().size() + " sockets, rolld.yml lists " + held.get().listen().size());
-        }
-        if (held.isEmpty() && !config.workset(serving - 1).ports().contains(r.port())) {
-            return Optional.of("port " + r.port() + " is not in the workset of generation " + serving + " in rolld.yml");
-        }
-        return Optional.empty();
+        return switch (config.mode()) {
+            case HeldSockets held when r.heldFds().isEmpty() ->
+                    Optional.of("it holds no sockets, but rolld.yml now gives the group held sockets");
+            case HeldSockets held when r.slot() < 1 || r.slot() > held.workers() ->
+                    Optional.of("worker " + r.slot() + " is beyond 'workers: " + held.workers() + "' in rolld.yml");
+            case HeldSockets held when r.heldFds().size() != held.listen().size() ->
+                    Optional.of("it holds " + r.heldFds().size() + " sockets, rolld.yml lists " + held.listen().size());
+            case HeldSockets held -> Optional.empty();
+            case Worksets w when !r.heldFds().isEmpty() ->
+                    Optional.of("it holds sockets, but rolld.yml now runs the group behind a load balancer");
+            case Worksets w when !w.workset(serving - 1).ports().contains(r.port()) ->
+                    Optional.of("port " + r.port() + " is not in the workset of generation " + serving + " in rolld.yml");
+            case Worksets w -> Optional.empty();
+        };
     }
 
     private String notRunning(WorkerRecord r) {
@@ -170,8 +181,8 @@ final class Adoption {
     }
 
     /** The held sockets, copied from the first candidate that gives them all; candidates that cannot are refused. */
-    private Optional<InheritedSockets> takeSocketsBack(List<Candidate> candidates) {
-        List<HeldSocketConfig> listen = config.heldSockets().orElseThrow().listen();
+    private Optional<InheritedSockets> takeSocketsBack(List<Candidate> candidates, HeldSockets held) {
+        List<HeldSocketConfig> listen = held.listen();
         Optional<InheritedSockets> passed = candidates.isEmpty() ? Optional.empty() : passedSockets(listen);
         if (passed.isPresent()) {
             return passed;

@@ -275,9 +275,8 @@ public final class Group {
     private boolean roll(GroupConfig c, String trigger, Consumer<RolloutEvent> report,
                          CompletableFuture<RolloutResult> request) {
         report.accept(new RolloutEvent.Started(c.name(), active.generation() + 1, trigger));
-        Rollout.Outcome outcome = c.heldSockets().isPresent()
-                ? new HeldRollout(c, configDir, active, sockets, report, next -> supervisor.checked(next, c)).run()
-                : new Rollout(c, configDir, active, tcp, report, next -> supervisor.checked(next, c)).run();
+        RolloutMode mode = RolloutMode.of(c, active.generation() + 1, tcp, sockets);
+        Rollout.Outcome outcome = new Rollout(c, configDir, mode, active, tcp, report, next -> supervisor.checked(next, c)).run();
         active = outcome.active();
         outcome.specs().ifPresent(specs -> supervisor.adopt(outcome.active(), specs));
         supervisor.rolloutEnded();

@@ -17,15 +17,15 @@ import java.util.function.Consumer;
  * refused. A successor that is not ready is stopped and the old worker keeps running.
  */
 final class HeldReplacement {
-    private static final int STDERR_TAIL_LINES = 20;
-
     private final WorkerSpecs specs;
+    private final HeldSockets held;
     private final long generation;
     private final Consumer<RolloutEvent> events;
     private final Progress progress;
 
-    HeldReplacement(WorkerSpecs specs, long generation, Consumer<RolloutEvent> events) {
+    HeldReplacement(WorkerSpecs specs, HeldSockets held, long generation, Consumer<RolloutEvent> events) {
         this.specs = specs;
+        this.held = held;
         this.generation = generation;
         this.events = events;
         this.progress = new Progress(specs.group(), generation, events);
@@ -33,7 +33,6 @@ final class HeldReplacement {
 
     /** The successor of {@code old} in {@code slot}, ready and serving; empty when it failed (reported). */
     Optional<Worker> replace(int slot, Worker old) {
-        HeldSockets held = specs.group().heldSockets().orElseThrow();
         Optional<NotifySocket> notify;
         try {
             notify = GenerationReadiness.notifySocket(held.ready(), specs.group().name(), generation + "-w" + slot);
@@ -41,13 +40,13 @@ final class HeldReplacement {
             return failed(slot, old, WorkerSet.empty(), "cannot create the notify socket: " + e.getMessage(), "");
         }
         try {
-            return startAndSwap(slot, old, held, notify);
+            return startAndSwap(slot, old, notify);
         } finally {
             notify.ifPresent(NotifySocket::close);
         }
     }
 
-    private Optional<Worker> startAndSwap(int slot, Worker old, HeldSockets held, Optional<NotifySocket> notify) {
+    private Optional<Worker> startAndSwap(int slot, Worker old, Optional<NotifySocket> notify) {
         Worker next;
         try {
             next = specs.spawn(slot, generation, notify.map(NotifySocket::path));
@@ -65,7 +64,7 @@ final class HeldReplacement {
         }
         if (notReady.isPresent()) {
             return failed(slot, old, alone, "replacement pid " + next.pid() + " not ready: " + notReady.get().reason(),
-                    next.stderrTail(STDERR_TAIL_LINES));
+                    next.stderrTail(RolloutMode.STDERR_TAIL_LINES));
         }
         progress.stopAndReport(new WorkerSet(generation, List.of(old)));
         events.accept(new RolloutEvent.WorkerReplaced(specs.group().name(), generation, slot, old.pid(), next.pid(),

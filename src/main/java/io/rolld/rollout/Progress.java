@@ -33,6 +33,10 @@ final class Progress {
         events.accept(new RolloutEvent.Transition(config.name(), generation, to, ports, elapsedMs()));
     }
 
+    Phase phase() {
+        return phase;
+    }
+
     long elapsedMs() {
         return (System.nanoTime() - startNanos) / 1_000_000;
     }

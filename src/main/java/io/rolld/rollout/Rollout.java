@@ -5,8 +5,8 @@ import io.rolld.drain.Drain;
 import io.rolld.front.FrontContext;
 import io.rolld.front.FrontException;
 import io.rolld.front.FrontSwitch;
+import io.rolld.os.PosixSignal;
 import io.rolld.os.ProcNetTcp;
-import io.rolld.probe.Readiness;
 import io.rolld.process.Worker;
 import io.rolld.process.WorkerSet;
 import java.io.IOException;
@@ -17,180 +17,163 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * One rollout of one group, from its old set to the next generation. The only place that
- * orders the steps; it runs on its group's thread and reports every transition.
+ * One rollout of one group, from its old set to the next generation, in either mode: the only
+ * place that orders the steps (see {@code package-info.java}); what differs by mode is asked of
+ * its {@link RolloutMode}. It runs on its group's thread and reports every transition.
+ *
+ * <p>Each phase is one method that completes or throws {@link RolloutFailure}; a failure, an
+ * interrupt or an unexpected exception in a {@link Phase#REVERSIBLE} phase rolls back (the new set
+ * stopped, the front put back), so no worker it started is left untracked. A new phase is one more
+ * method in {@link #steps} and, if a failure in it must roll back, one more reversible phase.
  */
 final class Rollout {
-    private static final int STDERR_TAIL_LINES = 20;
-    /** Listening addresses that a smoke test's connection to 127.0.0.1 reaches. */
-    private static final Set<String> PROBED_ADDRESSES = Set.of("127.0.0.1", "0.0.0.0", "::", "::ffff:127.0.0.1");
+    private static final Logger LOG = LoggerFactory.getLogger("rolld");
+    private static final int STACK_LINES = 8;
 
     private final GroupConfig config;
     private final Path configDir;
+    private final RolloutMode mode;
     private final WorkerSet old;
     private final long generation;
     private final ProcNetTcp tcp;
     private final Consumer<RolloutEvent> events;
     private final Progress progress;
-    private final Consumer<WorkerSet> smokeTestPassed;
-    /** What this rollout has started or touched so far: an unexpected exception still rolls it back. */
+    private final Consumer<WorkerSet> checked;
+    /** What this rollout has started so far: whatever ends it, these are stopped or become the active set. */
     private final List<Worker> started = new ArrayList<>();
+    private RolloutMode.Plan plan;
+    private WorkerSet next;
     private FrontSwitch front;
 
-    /** {@code checked} sees the new set once it passed its smoke test, before the front switches to it. */
-    Rollout(GroupConfig config, Path configDir, WorkerSet old, ProcNetTcp tcp, Consumer<RolloutEvent> events,
+    /** {@code checked} sees the new set once it is ready (smoke tests passed), before the front switches to it. */
+    Rollout(GroupConfig config, Path configDir, RolloutMode mode, WorkerSet old, ProcNetTcp tcp, Consumer<RolloutEvent> events,
             Consumer<WorkerSet> checked) {
-        this.smokeTestPassed = checked;
         this.config = config;
         this.configDir = configDir;
+        this.mode = mode;
         this.old = old;
         this.generation = old.generation() + 1;
         this.tcp = tcp;
         this.events = events;
+        this.checked = checked;
         this.progress = new Progress(config, generation, events);
     }
 
     /**
-     * On success the caller's new active set is {@link #next}, started from {@code specs}; on
+     * On success the caller's new active set is {@link #active}, started from {@code specs}; on
      * failure the old set is untouched and {@code specs} is empty.
      */
     record Outcome(RolloutResult result, WorkerSet active, Optional<WorkerSpecs> specs) {
     }
 
-    /**
-     * Runs the rollout. A bug or an unexpected I/O error (a RuntimeException) before the switch is
-     * rolled back like any failure, so no worker it started is left untracked.
-     */
     Outcome run() {
-        try {
+        try (mode) {
             return steps();
+        } catch (RolloutFailure f) {
+            return rollBack(f.reason(), f.detail());
+        } catch (InterruptedException e) {
+            return rollBack("interrupted: rolld is shutting down", "");
         } catch (RuntimeException e) {
-            return failed(new WorkerSet(generation, started), front, "internal error: " + e,
-                    Arrays.stream(e.getStackTrace()).limit(8).map(String::valueOf).collect(Collectors.joining("\n")));
+            return unexpected(e);
         }
     }
 
-    private Outcome steps() {
-        List<Integer> ports = config.workset(generation - 1).ports();
-        enter(Phase.STARTING, ports);
-        Map<Integer, Long> taken = tcp.listening(new HashSet<>(ports));
-        if (!taken.isEmpty()) {
-            return failed(WorkerSet.empty(), null, describeTaken(taken)
-                    + " of the next workset already in use by another process; refusing to start", "");
-        }
-        WorkerSpecs specs;
-        try {
-            specs = WorkerSpecs.load(config, Optional.empty());
-        } catch (IOException e) {
-            return failed(WorkerSet.empty(), null, "cannot read the envdir: " + e.getMessage(), "");
-        }
-        for (int port : ports) {
+    /** The phases in order. */
+    private Outcome steps() throws RolloutFailure, InterruptedException {
+        start();
+        check();
+        switchFront();
+        // Past the switch the new set serves: nothing below rolls back.
+        retire();
+        return progress.succeeded(old, next, plan.ports(), Optional.of(plan.specs()));
+    }
+
+    /** STARTING: the mode checks and acquires what the generation needs, then every slot is spawned. */
+    private void start() throws RolloutFailure {
+        progress.enter(Phase.STARTING, mode.plannedPorts());
+        plan = mode.prepare();
+        for (int slot : plan.slots()) {
+            Worker w;
             try {
-                Worker w = specs.spawn(port, generation, Optional.empty());
-                started.add(w);
-                progress.workerStarted(port, w, specs);
-            } catch (IOException | IllegalArgumentException e) {
-                return failed(new WorkerSet(generation, started), null,
-                        "cannot start worker on port " + port + ": " + e.getMessage(), "");
+                w = mode.spawn(plan, slot);
+            } catch (IOException | RuntimeException e) {
+                throw new RolloutFailure("cannot start the worker (" + plan.specs().describe(slot) + "): " + e.getMessage(), "");
             }
+            started.add(w);
+            progress.workerStarted(slot, w, plan.specs());
         }
-        WorkerSet next = new WorkerSet(generation, started);
+        next = new WorkerSet(generation, started);
+    }
 
-        enter(Phase.CHECKING, ports);
-        Readiness.Outcome checked;
-        try {
-            checked = new Readiness(config.smokeTests()).await(ports, config.readyTimeout(), port -> exitedWorker(next, port));
-        } catch (InterruptedException e) {
-            return failed(next, null, "interrupted: rolld is shutting down", "");
-        }
-        if (checked instanceof Readiness.Failed f) {
-            Worker w = next.workers().get(ports.indexOf(f.port()));
-            return failed(next, null, "smoke test failed on port " + f.port() + " (pid " + w.pid() + "): " + f.reason()
-                    + listenerHint(f.port(), w), w.stderrTail(STDERR_TAIL_LINES));
-        }
+    /** CHECKING: until every new worker is ready by the mode's rule (smoke tests, or the held sockets' ready rule). */
+    private void check() throws RolloutFailure, InterruptedException {
+        progress.enter(Phase.CHECKING, plan.ports());
+        mode.awaitReady(next);
+        checked.accept(next);
+    }
 
-        smokeTestPassed.accept(next);
-        enter(Phase.SWITCHING, ports);
+    /** SWITCHING: the after_start hooks point the front at the new set. */
+    private void switchFront() throws RolloutFailure {
+        progress.enter(Phase.SWITCHING, plan.ports());
         front = new FrontSwitch(config.afterStart(), configDir, config.hookTimeout());
         try {
-            front.apply(context(next));
+            front.apply(new FrontContext(config.name(), generation, plan.ports(), mode.oldPorts(old),
+                    next.workers().stream().map(w -> new FrontContext.WorkerRef(w.port(), w.pid())).toList()));
         } catch (FrontException e) {
-            return failed(next, front, e.getMessage().lines().findFirst().orElse(""), e.getMessage());
+            throw new RolloutFailure(e.getMessage().lines().findFirst().orElse(""), e.getMessage());
         }
-
-        if (!old.workers().isEmpty()) {
-            retire();
-        }
-        return progress.succeeded(old, next, ports, Optional.of(specs));
     }
 
-    /** Past the switch the new set serves; the old one drains and stops even if rolld is shutting down. */
+    /** DRAINING (when the mode drains) and STOPPING: the old set retires, even if rolld is shutting down. */
     private void retire() {
-        enter(Phase.DRAINING, old.ports());
+        if (old.workers().isEmpty()) {
+            return;
+        }
+        List<Integer> draining = mode.portsToDrain(old);
+        if (!draining.isEmpty()) {
+            progress.enter(Phase.DRAINING, draining);
+            drain(draining);
+        }
+        progress.enter(Phase.STOPPING, mode.oldPorts(old));
+        progress.stopAndReport(old);
+    }
+
+    private void drain(List<Integer> ports) {
         try {
-            Drain.Result drained = new Drain(tcp).await(new HashSet<>(old.ports()), config.drainTimeout());
+            Drain.Result drained = new Drain(tcp).await(new HashSet<>(ports), config.drainTimeout());
             if (!drained.drained()) {
                 events.accept(new RolloutEvent.DrainTimedOut(config.name(), generation, drained.remaining(), drained.elapsedMs()));
             }
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // shutting down: skip the wait, still stop cleanly below
+            Thread.currentThread().interrupt(); // shutting down: skip the wait, still stop cleanly
         } catch (RuntimeException e) {
             // Past the switch there is no way back: an unreadable /proc ends the wait, not the stop.
             events.accept(new RolloutEvent.DrainTimedOut(config.name(), generation, Map.of(), progress.elapsedMs()));
         }
-        enter(Phase.STOPPING, old.ports());
-        progress.stopAndReport(old);
     }
 
-    private Optional<String> exitedWorker(WorkerSet set, int port) {
-        Worker w = set.workers().get(set.ports().indexOf(port));
-        if (w.isAlive()) {
-            return Optional.empty();
+    private Outcome rollBack(String reason, String detail) {
+        return progress.failed(old, new WorkerSet(generation, started), front, reason, detail);
+    }
+
+    /**
+     * A bug or an unexpected I/O error (a RuntimeException): rolled back like any failure before the
+     * switch; past it the new set keeps serving and the old one is stopped all the same.
+     */
+    private Outcome unexpected(RuntimeException e) {
+        if (Phase.REVERSIBLE.contains(progress.phase())) {
+            return rollBack("internal error: " + e,
+                    Arrays.stream(e.getStackTrace()).limit(STACK_LINES).map(String::valueOf).collect(Collectors.joining("\n")));
         }
-        return Optional.of("worker exited during the smoke test (" + w.exit().join() + ")");
-    }
-
-    private Outcome failed(WorkerSet next, FrontSwitch front, String reason, String detail) {
-        return progress.failed(old, next, front, reason, detail);
-    }
-
-    private FrontContext context(WorkerSet next) {
-        return new FrontContext(config.name(), generation, next.ports(), old.ports(),
-                next.workers().stream().map(w -> new FrontContext.WorkerRef(w.port(), w.pid())).toList());
-    }
-
-    private void enter(Phase to, List<Integer> ports) {
-        progress.enter(to, ports);
-    }
-
-    /** "port 8001 (pid 42: python3 other.py)", or "ports 8001 (...), 8002 (owner unknown)". */
-    private String describeTaken(Map<Integer, Long> taken) {
-        return (taken.size() == 1 ? "port " : "ports ") + taken.entrySet().stream()
-                .sorted(Map.Entry.comparingByKey())
-                .map(e -> e.getKey() + " (" + tcp.ownerOf(e.getValue())
-                        .map(pid -> "pid " + pid + ProcessHandle.of(pid).flatMap(p -> p.info().commandLine()).map(c -> ": " + c).orElse(""))
-                        .orElse("owner unknown") + ")")
-                .collect(Collectors.joining(", "));
-    }
-
-    /** Why a live worker may fail its smoke test though it runs: it listens nowhere, or not where the test connects. */
-    private String listenerHint(int port, Worker w) {
-        if (!w.isAlive()) {
-            return "";
-        }
-        List<String> addresses = tcp.listenAddresses(port);
-        if (addresses.isEmpty()) {
-            return "; nothing listens on port " + port;
-        }
-        if (addresses.stream().noneMatch(PROBED_ADDRESSES::contains)) {
-            return "; port " + port + " listens only on " + String.join(", ", addresses)
-                    + " but smoke tests connect to 127.0.0.1 (bind 127.0.0.1, 0.0.0.0 or ::)";
-        }
-        return "";
+        LOG.error("event=internal_error group={} generation={} phase={} error=\"{}\" action=\"the new set serves, the old one is stopped\"",
+                config.name(), generation, progress.phase(), e, e);
+        old.stop(PosixSignal.named(config.stopSignal()), config.stopTimeout());
+        return progress.succeeded(old, next, plan.ports(), Optional.of(plan.specs()));
     }
 }

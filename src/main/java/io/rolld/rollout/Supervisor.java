@@ -175,14 +175,15 @@ final class Supervisor {
                 default -> { } // nothing due for this slot yet
             }
         }
-        boolean held = specs.isPresent() && specs.get().sockets().isPresent();
-        Optional<MemoryWatch.Breach> breach = memory.checkIfDue(current,
-                held ? RolloutEvent.MemoryAction.REPLACE : RolloutEvent.MemoryAction.ROLLOUT);
         Optional<String> trigger = Optional.empty();
-        if (breach.isPresent() && held) {
-            current = replace(current, breach.get().worker());
-        } else {
-            trigger = breach.map(MemoryWatch.Breach::reason);
+        switch (specs.map(WorkerSpecs::slots).orElse(new Slots.Ports())) {
+            case Slots.Ports p -> trigger = memory.checkIfDue(current, RolloutEvent.MemoryAction.ROLLOUT).map(MemoryWatch.Breach::reason);
+            case Slots.Held h -> {
+                Optional<MemoryWatch.Breach> breach = memory.checkIfDue(current, RolloutEvent.MemoryAction.REPLACE);
+                if (breach.isPresent()) {
+                    current = replace(current, breach.get().worker(), h);
+                }
+            }
         }
         publishHealth();
         if (trigger.isEmpty() && autoRestartAtNanos.isPresent() && now - autoRestartAtNanos.getAsLong() >= 0) {
@@ -214,13 +215,14 @@ final class Supervisor {
     }
 
     /** Held-socket mode: the worker over its memory limit is replaced alone, its slot keeping its crash series. */
-    private WorkerSet replace(WorkerSet active, Worker over) {
+    private WorkerSet replace(WorkerSet active, Worker over, Slots.Held held) {
         Optional<Integer> slot = slotRunning(over);
         if (slot.isEmpty()) {
             return active;
         }
         Slot.Up up = (Slot.Up) slots.get(slot.get());
-        Optional<Worker> next = new HeldReplacement(specs.orElseThrow(), active.generation(), events).replace(slot.get(), over);
+        Optional<Worker> next = new HeldReplacement(specs.orElseThrow(), held.config(), active.generation(), events)
+                .replace(slot.get(), over);
         if (next.isEmpty()) {
             return active;
         }

@@ -45,7 +45,7 @@ class ConfigLoaderTest {
         assertEquals(base.resolve("example"), app.directory());
         assertEquals(Optional.of("logs/app-{numproc}.log"), app.stdout());
         assertEquals(Optional.of("logs/app-{numproc}.err"), app.stderr());
-        assertEquals(List.of(new Workset(List.of(8001, 8002, 8003, 8004)), new Workset(List.of(8501, 8502, 8503, 8504))), app.worksets());
+        assertEquals(List.of(new Workset(List.of(8001, 8002, 8003, 8004)), new Workset(List.of(8501, 8502, 8503, 8504))), ((Worksets) app.mode()).worksets());
         assertEquals(List.of(new SmokeTest.Http("/", Optional.empty(), Optional.empty(), Duration.ofSeconds(5))), app.smokeTests());
         assertEquals(List.of(
                 new Hook.ReplaceFile(base.resolve("example/nginx-upstream.conf.mustache"), base.resolve("example/nginx-upstream.conf")),
@@ -102,7 +102,7 @@ class ConfigLoaderTest {
                 """);
 
         assertEquals(List.of("app", "worker"), config.groups().stream().map(GroupConfig::name).toList());
-        assertEquals(new Workset(List.of(9005, 9006)), config.group("worker").orElseThrow().workset(2));
+        assertEquals(new Workset(List.of(9005, 9006)), ((Worksets) config.group("worker").orElseThrow().mode()).workset(2));
     }
 
     @Test

@@ -1,7 +1,6 @@
 package io.rolld.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,7 +30,7 @@ class HeldSocketsParserTest {
                   workers: 4
                   ready: alive 2s
                 """, FILE).group("web").orElseThrow();
-        HeldSockets held = g.heldSockets().orElseThrow();
+        HeldSockets held = (HeldSockets) g.mode();
         assertEquals(List.of(
                 new HeldSocketConfig(new HeldSocketConfig.Inet("", 8080), "web", HeldSocketConfig.DEFAULT_BACKLOG, false, false, Optional.empty()),
                 new HeldSocketConfig(new HeldSocketConfig.Inet("127.0.0.1", 8081), "web", HeldSocketConfig.DEFAULT_BACKLOG, false, false, Optional.empty()),
@@ -40,32 +39,31 @@ class HeldSocketsParserTest {
                 held.listen());
         assertEquals(4, held.workers());
         assertEquals(new HeldSockets.Ready.AliveFor(Duration.ofSeconds(2)), held.ready());
-        assertTrue(g.worksets().isEmpty());
         assertEquals(List.of("8080", "127.0.0.1:8081", "[::1]:8082", "/srv/app/run/app.sock"),
                 held.listen().stream().map(l -> l.address().starterKey()).toList());
     }
 
     @Test
     void parse_defaults_oneWorkerReadyWhenAliveAfterOneSecond() throws Exception {
-        HeldSockets held = ConfigLoader.parse("""
+        HeldSockets held = (HeldSockets) ConfigLoader.parse("""
                 web:
                   cmd: python3 app.py
                   directory: /tmp
                   listen: 127.0.0.1:8080
-                """, FILE).group("web").orElseThrow().heldSockets().orElseThrow();
+                """, FILE).group("web").orElseThrow().mode();
         assertEquals(1, held.workers());
         assertEquals(new HeldSockets.Ready.AliveFor(Duration.ofSeconds(1)), held.ready());
     }
 
     @Test
     void parse_readyNotify_isSystemdsRule() throws Exception {
-        HeldSockets held = ConfigLoader.parse("""
+        HeldSockets held = (HeldSockets) ConfigLoader.parse("""
                 web:
                   cmd: python3 app.py
                   directory: /tmp
                   listen: 127.0.0.1:8080
                   ready: notify
-                """, FILE).group("web").orElseThrow().heldSockets().orElseThrow();
+                """, FILE).group("web").orElseThrow().mode();
         assertEquals(new HeldSockets.Ready.Notify(), held.ready());
     }
 }

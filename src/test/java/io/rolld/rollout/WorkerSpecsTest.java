@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.rolld.config.ConfigLoader;
 import io.rolld.config.GroupConfig;
+import io.rolld.config.HeldSockets;
 import io.rolld.os.Exit;
 import io.rolld.os.InheritedSockets;
 import io.rolld.os.PosixSignal;
@@ -35,11 +36,12 @@ class WorkerSpecsTest {
     @Test
     void slots_areThePortInLoadBalancerMode_andTheWorkerNumberInHeldMode() throws Exception {
         WorkerSpecs balanced = WorkerSpecs.load(group("  workset:\n    - numprocs: [8001, 8002]\n    - numprocs: [8003, 8004]"),
-                Optional.empty());
+                new Slots.Ports());
         assertEquals("port 8002", balanced.describe(8002));
         GroupConfig heldGroup = group("  listen: 'unix:" + dir.resolve("s.sock") + "'\n  workers: 2");
-        try (InheritedSockets sockets = InheritedSockets.open(heldGroup.heldSockets().orElseThrow().listen())) {
-            WorkerSpecs held = WorkerSpecs.load(heldGroup, Optional.of(sockets));
+        HeldSockets mode = (HeldSockets) heldGroup.mode();
+        try (InheritedSockets sockets = InheritedSockets.open(mode.listen())) {
+            WorkerSpecs held = WorkerSpecs.load(heldGroup, new Slots.Held(mode, sockets));
             Worker w = held.spawn(2, 7, Optional.empty());
             try {
                 assertEquals(2, held.slotOf(1, w), "the second worker of a held set is worker 2, whatever its port");
@@ -56,7 +58,7 @@ class WorkerSpecsTest {
     @Test
     void aWorkerOfALoadBalancedGroup_isInItsPortsSlot() throws Exception {
         WorkerSpecs balanced = WorkerSpecs.load(group("  workset:\n    - numprocs: [8001, 8002]\n    - numprocs: [8003, 8004]"),
-                Optional.empty());
+                new Slots.Ports());
         Worker w = balanced.spawn(8002, 1, Optional.empty());
         try {
             assertEquals(8002, balanced.slotOf(1, w));
