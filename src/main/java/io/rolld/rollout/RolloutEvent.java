@@ -20,6 +20,17 @@ public sealed interface RolloutEvent {
         }
     }
 
+    /**
+     * A bake or a canary step began: the new set takes {@code weight} percent of the traffic and is
+     * watched for {@code durationMs} (a canary step's pause, or the bake) with the old set kept running.
+     */
+    record StepStarted(String group, long generation, String step, int weight, List<Integer> ports, long durationMs)
+            implements RolloutEvent {
+        public StepStarted {
+            ports = List.copyOf(ports);
+        }
+    }
+
     /** The old set still had connections at the drain deadline; it is stopped anyway. */
     record DrainTimedOut(String group, long generation, Map<Integer, Integer> connectionsByPort, long elapsedMs)
             implements RolloutEvent {
