@@ -6,12 +6,19 @@
 
 ROLLD_MIN_JAVA_MAJOR=25
 
-# Prints the major version of the java in JDK dir $1 (e.g. 25, 17, 8), or nothing.
+# Prints the major version of the java in JDK dir $1 (e.g. 25, 17, 8), or nothing. It reads the
+# JDK's `release` file (JAVA_VERSION="25.0.1", every JDK since 9 has one) with bash alone, and runs
+# `java -version` only without it: a JVM start is most of what a client command costs.
 rolld_java_major() {
-    local java="$1/bin/java" line version
+    local java="$1/bin/java" line="" version
     [[ -x "$java" ]] || return 0
-    # First line looks like: openjdk version "25.0.1" 2025-10-21   (or "1.8.0_392", "25-ea")
-    line="$("$java" -version 2>&1 | head -n 1)" || return 0
+    if [[ -r "$1/release" ]]; then
+        while IFS= read -r line && [[ "$line" != JAVA_VERSION=* ]]; do :; done <"$1/release"
+    fi
+    if [[ "$line" != JAVA_VERSION=* ]]; then
+        # First line looks like: openjdk version "25.0.1" 2025-10-21   (or "1.8.0_392", "25-ea")
+        line="$("$java" -version 2>&1 | head -n 1)" || return 0
+    fi
     version="${line#*\"}"
     version="${version%%\"*}"
     version="${version#1.}"          # 1.8.0 -> 8.0
@@ -21,23 +28,30 @@ rolld_java_major() {
 }
 
 rolld_find_jdk() {
-    local candidates=() looked=() dir major
+    local candidates=() looked=() dir major i
     if [[ -n "${JAVA_HOME:-}" ]]; then
         candidates+=("$JAVA_HOME")
     fi
     shopt -s nullglob
     candidates+=(/usr/lib/jvm/temurin-25* /usr/lib/jvm/*25*)
-    # Everything else under /usr/lib/jvm, newest version first.
-    local others=(/usr/lib/jvm/*)
-    if ((${#others[@]} > 0)); then
-        mapfile -t others < <(printf '%s\n' "${others[@]}" | sort -rV)
-        candidates+=("${others[@]}")
-    fi
-    candidates+=(/opt/java/* /opt/jdk*)
+    # Then everything else under /usr/lib/jvm, newest version first (sorted only when needed).
+    candidates+=("" /opt/java/* /opt/jdk*)
     shopt -u nullglob
 
     local -A seen=()
-    for dir in "${candidates[@]}"; do
+    local others=()
+    for ((i = 0; i < ${#candidates[@]}; i++)); do
+        dir="${candidates[i]}"
+        if [[ -z "$dir" ]]; then
+            shopt -s nullglob
+            others=(/usr/lib/jvm/*)
+            shopt -u nullglob
+            if ((${#others[@]} > 0)); then
+                mapfile -t others < <(printf '%s\n' "${others[@]}" | sort -rV)
+                candidates=("${candidates[@]:0:i+1}" "${others[@]}" "${candidates[@]:i+1}")
+            fi
+            continue
+        fi
         [[ -d "$dir" && -z "${seen[$dir]:-}" ]] || continue
         seen[$dir]=1
         major="$(rolld_java_major "$dir")"

@@ -11,10 +11,12 @@ import picocli.CommandLine.Option;
 
 /** How a client command finds the daemon: {@code --socket PATH}, or the settings of {@code -c rolld.yml}. */
 final class ControlTarget {
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", defaultValue = "rolld.yml",
+    static final String DEFAULT_CONFIG = "rolld.yml";
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", defaultValue = DEFAULT_CONFIG,
             description = "rolld.yml of the daemon; its 'rolld: control_socket' (default .rolld/rolld.sock beside it) "
                     + "is the socket to use (default: ${DEFAULT-VALUE} in the current directory)")
-    Path config;
+    Path config = Path.of(DEFAULT_CONFIG);
 
     @Option(names = "--socket", paramLabel = "PATH", description = "the control socket itself; -c is then not read")
     Path socket;

@@ -31,6 +31,8 @@ import picocli.CommandLine.Parameters;
                 "5:no such group",
                 "7:rolld refused (it is shutting down) or closed the connection"})
 final class RestartCommand implements Callable<Integer> {
+    static final String DEFAULT_TIMEOUT = "10m";
+
     @Mixin
     ControlTarget target;
 
@@ -40,7 +42,7 @@ final class RestartCommand implements Callable<Integer> {
     @Option(names = "--wait", description = "stream the transitions and wait for the outcome")
     boolean wait;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10m",
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = DEFAULT_TIMEOUT,
             description = "with --wait: give up waiting after this long, e.g. 90s, 5m (default: ${DEFAULT-VALUE})")
     DurationOption timeout;
 

@@ -21,13 +21,15 @@ import picocli.CommandLine.Option;
                 "4:--wait: rolld was still running at --timeout",
                 "7:rolld answered something unexpected"})
 final class StopCommand implements Callable<Integer> {
+    static final String DEFAULT_TIMEOUT = "2m";
+
     @Mixin
     ControlTarget target;
 
     @Option(names = "--wait", description = "wait until rolld and its workers have exited")
     boolean wait;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "2m",
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = DEFAULT_TIMEOUT,
             description = "with --wait: give up after this long (default: ${DEFAULT-VALUE})")
     DurationOption timeout;
 

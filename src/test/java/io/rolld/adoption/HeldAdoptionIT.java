@@ -68,8 +68,10 @@ class HeldAdoptionIT {
                     System.out.println("HeldAdoptionIT sigkill+restart+HUP: " + report);
                     assertEquals(0, report.non2xx(), report.toString());
                     assertEquals(0, report.errors(), report.toString());
-                    assertTrue(report.pids().containsAll(workers.stream().map(ProcessHandle::pid).toList())
-                            && report.pids().containsAll(rolled.pids()), "both generations answered: " + report);
+                    // Which worker of a generation accepts a connection on the shared socket is the
+                    // kernel's choice: each generation answered, not necessarily each of its workers.
+                    assertTrue(workers.stream().map(ProcessHandle::pid).anyMatch(report.pids()::contains)
+                            && rolled.pids().stream().anyMatch(report.pids()::contains), "both generations answered: " + report);
                 }
             }
         }

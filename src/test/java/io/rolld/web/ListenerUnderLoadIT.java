@@ -24,12 +24,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The listener during a rollout of 4 workers, while a bounded flood of requests hits every path:
  * the rollout runs to its end under the flood, every request is answered, and a separate prober
  * sees the rollout move through its phases, answered in well under 50 ms.
  */
+@Isolated("measures the listener's latency: alone, so another test's load does not count")
 class ListenerUnderLoadIT {
     private static final Duration ROLLOUT = Duration.ofSeconds(90);
     private static final int FLOODERS = 8;
