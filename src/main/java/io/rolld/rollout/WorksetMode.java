@@ -60,7 +60,7 @@ final class WorksetMode implements RolloutMode {
     @Override
     public void awaitReady(WorkerSet next) throws RolloutFailure, InterruptedException {
         Readiness.Outcome checked = new Readiness(config.smokeTests())
-                .await(ports, config.readyTimeout(), port -> exitedWorker(next, port));
+                .await(ports, config.readyTimeout(), port -> exitedWorker(next, port), next.anyExit());
         if (checked instanceof Readiness.Failed f) {
             Worker w = next.workers().get(ports.indexOf(f.port()));
             throw new RolloutFailure("smoke test failed on port " + f.port() + " (pid " + w.pid() + "): " + f.reason()
