@@ -20,6 +20,11 @@ final class EventLog implements Consumer<RolloutEvent> {
             case RolloutEvent.Transition t -> LOG.info("{}", Logfmt.event("transition").kv("group", t.group())
                     .kv("generation", t.generation()).kv("state", t.phase()).kv("ports", t.ports())
                     .kv("elapsed_ms", t.elapsedMs()).kv("own_ms", t.ownMs()));
+            case RolloutEvent.StepStarted s -> LOG.info("{}", Logfmt.event("rollout_step").kv("group", s.group())
+                    .kv("generation", s.generation()).kv("step", s.step()).kv("weight", s.weight()).kv("ports", s.ports())
+                    .kv("duration_ms", s.durationMs()).kv("action", s.weight() < 100
+                            ? "the new set takes " + s.weight() + "% of the weight; the old set serves the rest"
+                            : "the new set serves; the old set stays running until the bake ends"));
             case RolloutEvent.DrainTimedOut d -> LOG.warn("{}", Logfmt.event("drain_timeout").kv("group", d.group())
                     .kv("generation", d.generation())
                     .kv("connections", d.connectionsByPort().values().stream().mapToInt(Integer::intValue).sum())

@@ -16,6 +16,9 @@ final class EventMessages {
             case RolloutEvent.Transition t -> ControlProtocol.message("transition").with("group", t.group())
                     .with("generation", t.generation()).with("state", t.phase().name()).with("ports", t.ports())
                     .with("elapsed_ms", t.elapsedMs()).with("own_ms", t.ownMs());
+            case RolloutEvent.StepStarted s -> ControlProtocol.message("step").with("group", s.group())
+                    .with("generation", s.generation()).with("step", s.step()).with("weight", s.weight())
+                    .with("ports", s.ports()).with("duration_ms", s.durationMs());
             case RolloutEvent.DrainTimedOut d -> ControlProtocol.message("drain_timeout").with("group", d.group())
                     .with("generation", d.generation()).with("connections", d.connectionsByPort().values().stream()
                             .mapToInt(Integer::intValue).sum()).with("elapsed_ms", d.elapsedMs());

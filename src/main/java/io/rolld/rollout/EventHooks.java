@@ -104,6 +104,13 @@ final class EventHooks implements Consumer<RolloutEvent> {
                 env.put("ROLLD_STATE", f.failedIn().name());
                 env.put("ROLLD_ELAPSED_MS", Long.toString(f.elapsedMs()));
             }
+            case RolloutEvent.StepStarted s -> {
+                put(env, EventKind.ROLLOUT_STEP, s.generation(), s.step() + ": new set at " + s.weight() + "%");
+                env.put("ROLLD_STEP", s.step());
+                env.put("ROLLD_WEIGHT", Integer.toString(s.weight()));
+                env.put("ROLLD_PORTS", join(s.ports()));
+                env.put("ROLLD_DURATION_MS", Long.toString(s.durationMs()));
+            }
             case RolloutEvent.WorkerCrashed c -> {
                 put(env, EventKind.WORKER_CRASHED, c.generation(), c.exit().toString());
                 env.put("ROLLD_PID", Long.toString(c.pid()));

@@ -16,11 +16,23 @@ public sealed interface RolloutEvent {
     /**
      * The rollout entered {@code phase}, {@code elapsedMs} after it started; {@code ownMs} of that
      * is rolld's own time, the rest went to waiting for others: the app to become ready, the
-     * after_start hooks (the front's reload), old connections to close, old workers to exit.
+     * after_start hooks (the front's reload), bake and canary pauses, old connections to close, old
+     * workers to exit.
      */
     record Transition(String group, long generation, Phase phase, List<Integer> ports, long elapsedMs, long ownMs)
             implements RolloutEvent {
         public Transition {
+            ports = List.copyOf(ports);
+        }
+    }
+
+    /**
+     * A bake or a canary step began: the new set takes {@code weight} percent of the traffic and is
+     * watched for {@code durationMs} (a canary step's pause, or the bake) with the old set kept running.
+     */
+    record StepStarted(String group, long generation, String step, int weight, List<Integer> ports, long durationMs)
+            implements RolloutEvent {
+        public StepStarted {
             ports = List.copyOf(ports);
         }
     }

@@ -69,6 +69,16 @@ final class WorksetMode implements RolloutMode {
     }
 
     @Override
+    public void recheck(WorkerSet next, String during) throws RolloutFailure, InterruptedException {
+        Optional<Readiness.Failed> failed = new Readiness(config.smokeTests()).checkOnce(ports);
+        if (failed.isPresent()) {
+            Worker w = next.workers().get(ports.indexOf(failed.get().port()));
+            throw new RolloutFailure("smoke test failed on port " + failed.get().port() + " (pid " + w.pid() + ") during the "
+                    + during + ": " + failed.get().reason(), w.stderrTail(STDERR_TAIL_LINES));
+        }
+    }
+
+    @Override
     public List<Integer> oldPorts(WorkerSet old) {
         return old.ports();
     }
