@@ -15,6 +15,8 @@ Environment:
   APP_BIND          host to bind instead of 127.0.0.1 (an IPv6 address such as ::1 works too)
   APP_FAIL          if non-empty, every request answers 500 (to make smoke tests fail)
   APP_FAIL_FILE     if this file exists, every request answers 500
+  APP_EXIT_FILE     once this file exists (looked for every 0.5 s), drain as on SIGTERM and exit 3
+                    (a version that fails after it went live, without dropping what it serves)
   APP_EXIT          if set, print a line on stderr and exit at once with this status
   APP_NO_BIND       if non-empty, never bind: wait for a signal without serving
   APP_START_DELAY_S wait this many seconds before binding (a slow-starting worker)
@@ -328,8 +330,14 @@ def main(argv):
     if os.environ.get("APP_NOTIFY"):
         notify_ready()
 
+    exit_file = os.environ.get("APP_EXIT_FILE")
+    status = 0
     while not stop.wait(0.5):
-        pass
+        if exit_file and os.path.exists(exit_file):
+            print("exiting on purpose: APP_EXIT_FILE %s exists" % exit_file, file=sys.stderr, flush=True)
+            received.append("APP_EXIT_FILE")
+            status = 3
+            break
 
     # Drain: stop accepting, let in-flight requests finish, close idle keep-alives.
     CONNECTIONS.start_drain()
@@ -343,7 +351,7 @@ def main(argv):
 
     log("stopped pid %d on %s after %d requests (idle connections closed %d, left open %d)" % (
         os.getpid(), received[0], CONNECTIONS.requests, CONNECTIONS.idle_closed, remaining))
-    return 0
+    return status
 
 
 if __name__ == "__main__":

@@ -57,7 +57,7 @@ public record Supervision(Respawn respawn, Optional<Memory> memory, Optional<Aut
 
     /** The events an {@code on_event} command can be told about, by their names in rolld.yml. */
     public enum EventKind {
-        ROLLOUT_STARTED, ROLLOUT_SUCCEEDED, ROLLOUT_FAILED, WORKER_CRASHED, MEMORY_EXCEEDED;
+        ROLLOUT_STARTED, ROLLOUT_STEP, ROLLOUT_SUCCEEDED, ROLLOUT_FAILED, WORKER_CRASHED, MEMORY_EXCEEDED;
 
         public String label() {
             return name().toLowerCase(java.util.Locale.ROOT);

@@ -35,6 +35,7 @@ final class RolloutActivity implements Consumer<RolloutEvent> {
             case RolloutEvent.DrainTimedOut d -> {
                 return;
             }
+            case RolloutEvent.StepStarted s -> { } // status shows the step
             case RolloutEvent.WorkerStarted w -> {
                 return;
             }

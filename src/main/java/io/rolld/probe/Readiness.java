@@ -6,10 +6,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /**
@@ -22,9 +25,16 @@ public final class Readiness {
     static final String HOST = "127.0.0.1";
 
     private final List<SmokeTest> tests;
+    private final Duration poll;
 
     public Readiness(List<SmokeTest> tests) {
+        this(tests, POLL);
+    }
+
+    /** {@code poll}: the pause between rounds (tests make it long, to see that an exit ends it). */
+    Readiness(List<SmokeTest> tests, Duration poll) {
         this.tests = List.copyOf(tests);
+        this.poll = poll;
     }
 
     public sealed interface Outcome {
@@ -45,9 +55,12 @@ public final class Readiness {
      *
      * @param abortReason asked before every probe of a pending port; a present value ends the
      *                    wait at once with that reason (e.g. "worker exited: exit status 1")
+     * @param wake        completes when {@code abortReason} may have become present (a worker
+     *                    exited): the pause between rounds ends then, so an exit is acted on at
+     *                    once, not at the next round
      */
-    public Outcome await(List<Integer> ports, Duration timeout, Function<Integer, Optional<String>> abortReason)
-            throws InterruptedException {
+    public Outcome await(List<Integer> ports, Duration timeout, Function<Integer, Optional<String>> abortReason,
+                         CompletableFuture<?> wake) throws InterruptedException {
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
         List<Probe> probes = tests.stream().map(Readiness::probeFor).toList();
@@ -83,7 +96,7 @@ public final class Readiness {
                             + " of " + ports.size() + " ports failing, last answer: " + first.getValue() + ")",
                             elapsedMs(start), attempts);
                 }
-                Thread.sleep(POLL);
+                pause(wake, poll);
             }
         } finally {
             pool.shutdownNow(); // on interrupt (shutdown), probes in flight are cut short
@@ -112,6 +125,14 @@ public final class Readiness {
         } finally {
             pool.shutdownNow();
             probes.forEach(Probe::close);
+        }
+    }
+
+    private static void pause(CompletableFuture<?> wake, Duration poll) throws InterruptedException {
+        try {
+            wake.get(poll.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            // the pause ended: at the next round, or a failed wake (the exit is asked for all the same)
         }
     }
 

@@ -5,6 +5,7 @@ import io.rolld.os.PosixSignal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** The workers of one generation of a group, one per port of its workset. */
@@ -23,6 +24,11 @@ public record WorkerSet(long generation, List<Worker> workers) {
 
     public List<Long> pids() {
         return workers.stream().map(Worker::pid).toList();
+    }
+
+    /** Completes as soon as any worker of the set exits (never, for an empty set). */
+    public CompletableFuture<Object> anyExit() {
+        return CompletableFuture.anyOf(workers.stream().map(Worker::exit).toArray(CompletableFuture[]::new));
     }
 
     /**

@@ -263,7 +263,7 @@ final class Adoption {
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (Candidate c : candidates) {
                 probes.put(c, pool.submit(() -> readiness.await(List.of(c.record().port()), timeout,
-                        port -> c.worker().isAlive() ? Optional.empty() : Optional.of("it exited"))));
+                        port -> c.worker().isAlive() ? Optional.empty() : Optional.of("it exited"), c.worker().exit())));
             }
             for (var probe : probes.entrySet()) {
                 Candidate c = probe.getKey();

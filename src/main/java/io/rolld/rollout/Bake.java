@@ -39,9 +39,9 @@ final class Bake {
     private final Duration interval;
     private final Check check;
 
-    Bake(Steering steering, Steering.Clock clock, Duration interval, Check check) {
+    Bake(Steering steering, Duration interval, Check check) {
         this.steering = steering;
-        this.clock = clock;
+        this.clock = steering.clock();
         this.interval = interval;
         this.check = check;
     }

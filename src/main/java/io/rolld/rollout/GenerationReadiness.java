@@ -10,15 +10,20 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Waits until every worker of a new held-socket generation is ready by the group's rule:
  * Server::Starter's (still alive after the interval) or systemd's ({@code READY=1} from the
  * worker's pid on the generation's notify socket, within ready_timeout). A worker that exits
- * first ends the wait at once.
+ * first ends the wait at once (its exit wakes the wait, no polling).
  */
 final class GenerationReadiness {
-    private static final Duration POLL = Duration.ofMillis(50);
+    /** How often the notify socket is read for READY=1 (a non-blocking read: cheap, and little delay added). */
+    private static final Duration NOTIFY_POLL = Duration.ofMillis(5);
 
     private final HeldSockets.Ready rule;
     private final Duration timeout;
@@ -45,6 +50,7 @@ final class GenerationReadiness {
 
     Optional<NotReady> await(WorkerSet next, Optional<NotifySocket> notify) throws InterruptedException {
         long start = System.nanoTime();
+        CompletableFuture<Object> exited = next.anyExit();
         Set<Long> ready = new HashSet<>();
         while (true) {
             for (Worker w : next.workers()) {
@@ -53,11 +59,13 @@ final class GenerationReadiness {
                 }
             }
             long elapsed = System.nanoTime() - start;
+            long pause = NOTIFY_POLL.toNanos();
             switch (rule) {
                 case HeldSockets.Ready.AliveFor(Duration interval) -> {
                     if (elapsed >= interval.toNanos()) {
                         return Optional.empty();
                     }
+                    pause = interval.toNanos() - elapsed; // woken earlier only by an exit
                 }
                 case HeldSockets.Ready.Notify() -> {
                     notify.orElseThrow().poll().stream()
@@ -73,7 +81,11 @@ final class GenerationReadiness {
                     }
                 }
             }
-            Thread.sleep(POLL);
+            try {
+                exited.get(pause, TimeUnit.NANOSECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                // time to look again; an exit is seen by the check above
+            }
         }
     }
 

@@ -80,6 +80,12 @@ final class HeldSocketMode implements RolloutMode {
         }
     }
 
+    /** A probe of the shared socket may be answered by either generation: the bake watches exits and its check command. */
+    @Override
+    public void recheck(WorkerSet next, String during) {
+        // nothing beyond what every mode watches
+    }
+
     /** The held ports: the old generation serves the very sockets the new one does. */
     @Override
     public List<Integer> oldPorts(WorkerSet old) {

@@ -54,17 +54,20 @@ final class Progress {
         }
     }
 
-    /** Rolls back: the new set is stopped, the front (when one was touched) put back, the old set stays active. */
+    /**
+     * Rolls back: the front (when one was touched) is put back first, while the new set still
+     * answers what the front sends it, then the new set is stopped; the old set stays active.
+     */
     Rollout.Outcome failed(WorkerSet old, WorkerSet next, FrontSwitch front, String reason, String detail) {
         Phase failedIn = phase;
         enter(Phase.ROLLING_BACK, next.ports());
-        stopAndReport(next);
         StringBuilder fullDetail = new StringBuilder(detail);
         if (front != null) {
             for (String problem : front.undo()) {
                 fullDetail.append(fullDetail.isEmpty() ? "" : "\n").append("rollback: ").append(problem);
             }
         }
+        stopAndReport(next);
         enter(Phase.IDLE, old.ports());
         return new Rollout.Outcome(new RolloutResult.Failed(config.name(), generation, failedIn, reason, fullDetail.toString(),
                 elapsedMs()), old, Optional.empty());

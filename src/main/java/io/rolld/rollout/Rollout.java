@@ -1,5 +1,6 @@
 package io.rolld.rollout;
 
+import io.rolld.config.Delivery;
 import io.rolld.config.GroupConfig;
 import io.rolld.drain.Drain;
 import io.rolld.front.FrontContext;
@@ -11,6 +12,7 @@ import io.rolld.process.Worker;
 import io.rolld.process.WorkerSet;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -45,6 +47,7 @@ final class Rollout {
     private final Consumer<RolloutEvent> events;
     private final Progress progress;
     private final Consumer<WorkerSet> checked;
+    private final Steering steering;
     /** What this rollout has started so far: whatever ends it, these are stopped or become the active set. */
     private final List<Worker> started = new ArrayList<>();
     private RolloutMode.Plan plan;
@@ -53,7 +56,8 @@ final class Rollout {
 
     /** {@code checked} sees the new set once it is ready (smoke tests passed), before the front switches to it. */
     Rollout(GroupConfig config, Path configDir, RolloutMode mode, WorkerSet old, ProcNetTcp tcp, Consumer<RolloutEvent> events,
-            Consumer<WorkerSet> checked) {
+            Consumer<WorkerSet> checked, Steering steering) {
+        this.steering = steering;
         this.config = config;
         this.configDir = configDir;
         this.mode = mode;
@@ -89,7 +93,8 @@ final class Rollout {
         start();
         check();
         switchFront();
-        // Past the switch the new set serves: nothing below rolls back.
+        bake();
+        // Past the bake the new set serves alone: nothing below rolls back.
         retire();
         return progress.succeeded(old, next, plan.ports(), Optional.of(plan.specs()));
     }
@@ -118,15 +123,51 @@ final class Rollout {
         checked.accept(next);
     }
 
-    /** SWITCHING: the after_start hooks point the front at the new set. */
-    private void switchFront() throws RolloutFailure {
-        progress.enter(Phase.SWITCHING, plan.ports());
+    /**
+     * SWITCHING: the after_start hooks point the front at the new set; with canary steps (and an old
+     * set to share with) first at each step's part of it, each step watched for its pause (BAKING).
+     */
+    private void switchFront() throws RolloutFailure, InterruptedException {
         front = new FrontSwitch(config.afterStart(), configDir, config.hookTimeout());
+        FrontContext context = new FrontContext(config.name(), generation, plan.ports(), mode.oldPorts(old),
+                next.workers().stream().map(w -> new FrontContext.WorkerRef(w.port(), w.pid())).toList());
+        List<Delivery.CanaryStep> steps = old.workers().isEmpty() ? List.of() : config.delivery().canary();
+        for (int i = 0; i < steps.size(); i++) {
+            Delivery.CanaryStep step = steps.get(i);
+            applyFront(context.withCanaryWeight(step.weight()));
+            watch("canary " + (i + 1) + "/" + steps.size(), step.weight(), step.pause());
+        }
+        applyFront(context);
+    }
+
+    private void applyFront(FrontContext context) throws RolloutFailure {
+        progress.enter(Phase.SWITCHING, plan.ports());
         try {
-            front.apply(new FrontContext(config.name(), generation, plan.ports(), mode.oldPorts(old),
-                    next.workers().stream().map(w -> new FrontContext.WorkerRef(w.port(), w.pid())).toList()));
+            front.apply(context);
         } catch (FrontException e) {
             throw new RolloutFailure(e.getMessage().lines().findFirst().orElse(""), e.getMessage());
+        }
+    }
+
+    /** BAKING, when the group has a bake and an old set to fall back to: the old set keeps running while the new one is watched. */
+    private void bake() throws RolloutFailure, InterruptedException {
+        Optional<Delivery.Bake> bake = config.delivery().bake();
+        if (bake.isPresent() && !old.workers().isEmpty()) {
+            watch("bake", FrontContext.FULL_WEIGHT, bake.get().duration());
+        }
+    }
+
+    /** One bake or canary pause (see {@link Bake}); a failed check or {@code rolld abort} rolls back. */
+    private void watch(String step, int weight, Duration length) throws RolloutFailure, InterruptedException {
+        progress.enter(Phase.BAKING, plan.ports());
+        events.accept(new RolloutEvent.StepStarted(config.name(), generation, step, weight, plan.ports(), length.toMillis()));
+        next.workers().forEach(w -> w.exit().thenRun(steering::nudge));
+        NewSetWatch checks = new NewSetWatch(config, configDir, mode, next, mode.oldPorts(old), step, weight);
+        switch (new Bake(steering, config.delivery().watchInterval(), checks).run(step, weight, length)) {
+            case Bake.Outcome.Clean c -> { }
+            case Bake.Outcome.Promoted p -> { } // the daemon logged who asked
+            case Bake.Outcome.Aborted a -> throw new RolloutFailure("aborted by rolld abort during the " + step, "");
+            case Bake.Outcome.Failed f -> throw new RolloutFailure(f.reason(), f.detail());
         }
     }
 

@@ -36,7 +36,7 @@ public sealed interface RolloutEvent {
      * An event an {@code on_event} command can be told about (its {@link #name} is an {@code
      * EventKind}); the command also gets {@code ROLLD_GENERATION} and {@code ROLLD_REASON}.
      */
-    sealed interface Notable extends RolloutEvent permits Started, Finished, WorkerCrashed, MemoryExceeded {
+    sealed interface Notable extends RolloutEvent permits Started, StepStarted, Finished, WorkerCrashed, MemoryExceeded {
         long generation();
 
         /** The trigger, the failure reason, the exit or the memory finding. */
@@ -48,10 +48,7 @@ public sealed interface RolloutEvent {
     }
 
     record Started(String group, long generation, String trigger) implements Notable {
-        @Override
-        public String name() {
-            return "rollout_started";
-        }
+        @Override public String name() { return "rollout_started"; }
 
         @Override
         public List<EventField> fields() {
@@ -71,10 +68,7 @@ public sealed interface RolloutEvent {
             ports = List.copyOf(ports);
         }
 
-        @Override
-        public String name() {
-            return "transition";
-        }
+        @Override public String name() { return "transition"; }
 
         @Override
         public List<EventField> fields() {
@@ -82,13 +76,36 @@ public sealed interface RolloutEvent {
         }
     }
 
+    /**
+     * A bake or a canary step began: the new set takes {@code weight} percent of the traffic and is
+     * watched for {@code durationMs} (a canary step's pause, or the bake) with the old set kept running.
+     */
+    record StepStarted(String group, long generation, String step, int weight, List<Integer> ports, long durationMs)
+            implements Notable {
+        public StepStarted {
+            ports = List.copyOf(ports);
+        }
+
+        @Override public String name() { return "rollout_step"; }
+
+        @Override
+        public List<EventField> fields() {
+            return List.of(f("generation", generation), f("step", step).passedAs("STEP"), f("weight", weight).passedAs("WEIGHT"),
+                    f("ports", ports).passedAs("PORTS"), f("duration_ms", durationMs).passedAs("DURATION_MS"),
+                    f("action", weight < 100 ? "the new set takes " + weight + "% of the weight; the old set serves the rest"
+                            : "the new set serves; the old set stays running until the bake ends"));
+        }
+
+        @Override
+        public String reason() {
+            return step + ": new set at " + weight + "%";
+        }
+    }
+
     /** The old set still had connections at the drain deadline; it is stopped anyway. */
     record DrainTimedOut(String group, long generation, Map<Integer, Integer> connectionsByPort, long elapsedMs)
             implements RolloutEvent {
-        @Override
-        public String name() {
-            return "drain_timeout";
-        }
+        @Override public String name() { return "drain_timeout"; }
 
         @Override
         public List<EventField> fields() {
@@ -99,10 +116,7 @@ public sealed interface RolloutEvent {
                     f("elapsed_ms", elapsedMs), f("action", "stopping the old workers anyway"));
         }
 
-        @Override
-        public Severity severity() {
-            return Severity.WARN;
-        }
+        @Override public Severity severity() { return Severity.WARN; }
     }
 
     /**
@@ -115,10 +129,7 @@ public sealed interface RolloutEvent {
             heldFds = List.copyOf(heldFds);
         }
 
-        @Override
-        public String name() {
-            return "worker_started";
-        }
+        @Override public String name() { return "worker_started"; }
 
         @Override
         public List<EventField> fields() {
@@ -127,10 +138,7 @@ public sealed interface RolloutEvent {
     }
 
     record WorkerStopped(String group, long generation, int port, long pid, Exit exit) implements RolloutEvent {
-        @Override
-        public String name() {
-            return "worker_stopped";
-        }
+        @Override public String name() { return "worker_stopped"; }
 
         @Override
         public List<EventField> fields() {
@@ -178,10 +186,7 @@ public sealed interface RolloutEvent {
     /** A worker of the active set exited without being asked to; it is respawned after {@code respawnInMs}. */
     record WorkerCrashed(String group, long generation, int port, long pid, Exit exit, long uptimeMs, int crashesInARow,
                          long respawnInMs, String stderrTail) implements Notable {
-        @Override
-        public String name() {
-            return "worker_crashed";
-        }
+        @Override public String name() { return "worker_crashed"; }
 
         @Override
         public List<EventField> fields() {
@@ -197,10 +202,7 @@ public sealed interface RolloutEvent {
             return String.valueOf(exit);
         }
 
-        @Override
-        public Severity severity() {
-            return Severity.WARN;
-        }
+        @Override public Severity severity() { return Severity.WARN; }
 
         @Override
         public String detail() {
@@ -214,10 +216,7 @@ public sealed interface RolloutEvent {
             heldFds = List.copyOf(heldFds);
         }
 
-        @Override
-        public String name() {
-            return "worker_respawned";
-        }
+        @Override public String name() { return "worker_respawned"; }
 
         @Override
         public List<EventField> fields() {
@@ -228,10 +227,7 @@ public sealed interface RolloutEvent {
     /** A worker a previous rolld left running verified and belongs to the group's active set again. */
     record WorkerAdopted(String group, long generation, int slot, int port, long pid, String verified)
             implements RolloutEvent {
-        @Override
-        public String name() {
-            return "worker_adopted";
-        }
+        @Override public String name() { return "worker_adopted"; }
 
         @Override
         public List<EventField> fields() {
@@ -245,10 +241,7 @@ public sealed interface RolloutEvent {
      */
     record WorkerRefused(String group, long generation, int slot, int port, long pid, String reason, String action)
             implements RolloutEvent {
-        @Override
-        public String name() {
-            return "worker_refused";
-        }
+        @Override public String name() { return "worker_refused"; }
 
         @Override
         public List<EventField> fields() {
@@ -256,10 +249,7 @@ public sealed interface RolloutEvent {
                     f("action", action));
         }
 
-        @Override
-        public Severity severity() {
-            return Severity.WARN;
-        }
+        @Override public Severity severity() { return Severity.WARN; }
     }
 
     /** The group's adoption ended: {@code adopted} of the {@code recorded} workers it found serve as generation {@code generation}. */
@@ -269,10 +259,7 @@ public sealed interface RolloutEvent {
             pids = List.copyOf(pids);
         }
 
-        @Override
-        public String name() {
-            return "group_adopted";
-        }
+        @Override public String name() { return "group_adopted"; }
 
         @Override
         public List<EventField> fields() {
@@ -284,10 +271,7 @@ public sealed interface RolloutEvent {
     /** The respawn itself failed (e.g. the command cannot be run); retried after {@code retryInMs}. */
     record RespawnFailed(String group, long generation, int port, String reason, int crashesInARow, long retryInMs)
             implements RolloutEvent {
-        @Override
-        public String name() {
-            return "respawn_failed";
-        }
+        @Override public String name() { return "respawn_failed"; }
 
         @Override
         public List<EventField> fields() {
@@ -295,19 +279,13 @@ public sealed interface RolloutEvent {
                     f("action", "retrying in " + retryInMs + "ms"));
         }
 
-        @Override
-        public Severity severity() {
-            return Severity.ERROR;
-        }
+        @Override public Severity severity() { return Severity.ERROR; }
     }
 
     /** Held-socket mode: worker {@code worker} (its number) over its memory limit was replaced by a ready one and stopped. */
     record WorkerReplaced(String group, long generation, int worker, long oldPid, long newPid, long elapsedMs)
             implements RolloutEvent {
-        @Override
-        public String name() {
-            return "worker_replaced";
-        }
+        @Override public String name() { return "worker_replaced"; }
 
         @Override
         public List<EventField> fields() {
@@ -319,10 +297,7 @@ public sealed interface RolloutEvent {
     /** Held-socket mode: the replacement of worker {@code worker} did not become ready; the old one keeps running. */
     record ReplacementFailed(String group, long generation, int worker, long oldPid, String reason, String detail,
                              long elapsedMs) implements RolloutEvent {
-        @Override
-        public String name() {
-            return "replacement_failed";
-        }
+        @Override public String name() { return "replacement_failed"; }
 
         @Override
         public List<EventField> fields() {
@@ -330,19 +305,13 @@ public sealed interface RolloutEvent {
                     f("elapsed_ms", elapsedMs), f("action", "the old worker keeps running"));
         }
 
-        @Override
-        public Severity severity() {
-            return Severity.WARN;
-        }
+        @Override public Severity severity() { return Severity.WARN; }
     }
 
     /** A worker's tree uses more than its own limit; {@code action} says what rolld does about it. */
     record MemoryExceeded(String group, long generation, int port, long pid, MemoryReader.Usage usage, long limit,
                           MemoryAction action, String reason) implements Notable {
-        @Override
-        public String name() {
-            return "memory_exceeded";
-        }
+        @Override public String name() { return "memory_exceeded"; }
 
         @Override
         public List<EventField> fields() {
@@ -352,10 +321,7 @@ public sealed interface RolloutEvent {
                     f("action", action.label()).passedAs("ACTION"), f("reason", reason));
         }
 
-        @Override
-        public Severity severity() {
-            return Severity.WARN;
-        }
+        @Override public Severity severity() { return Severity.WARN; }
     }
 
     /** The group became degraded, changed reasons, or recovered. */
@@ -381,19 +347,13 @@ public sealed interface RolloutEvent {
 
     /** An {@code on_event} command failed, timed out or was dropped; never affects the group. */
     record EventCommandFailed(String group, String event, String problem) implements RolloutEvent {
-        @Override
-        public String name() {
-            return "on_event_failed";
-        }
+        @Override public String name() { return "on_event_failed"; }
 
         @Override
         public List<EventField> fields() {
             return List.of(f("for_event", event), f("problem", problem)); // "event" is the line's own name
         }
 
-        @Override
-        public Severity severity() {
-            return Severity.WARN;
-        }
+        @Override public Severity severity() { return Severity.WARN; }
     }
 }

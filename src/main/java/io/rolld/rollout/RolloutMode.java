@@ -44,6 +44,12 @@ sealed interface RolloutMode extends AutoCloseable permits WorksetMode, HeldSock
     /** Returns once every worker of {@code next} is ready to take traffic. */
     void awaitReady(WorkerSet next) throws RolloutFailure, InterruptedException;
 
+    /**
+     * During a bake: fails when a worker of {@code next} no longer passes the mode's own check (the
+     * smoke tests, once per port; in held-socket mode a probe could reach the old generation, so none).
+     */
+    void recheck(WorkerSet next, String during) throws RolloutFailure, InterruptedException;
+
     /** The ports the old set serves on: the front's {@code old_ports}, and what stopping it names. */
     List<Integer> oldPorts(WorkerSet old);
 

@@ -100,6 +100,11 @@ public final class Steering {
         return Optional.of(new Hold(step, weight, Duration.ofNanos(Math.max(0, deadlineNanos - clock.nanoTime()))));
     }
 
+    /** The clock deadlines of holds are read on. */
+    Clock clock() {
+        return clock;
+    }
+
     /** Any thread: wakes the bake in progress to run its checks now (a worker of the new set exited). */
     public synchronized void nudge() {
         nudged = true;

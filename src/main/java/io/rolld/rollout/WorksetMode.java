@@ -60,11 +60,21 @@ final class WorksetMode implements RolloutMode {
     @Override
     public void awaitReady(WorkerSet next) throws RolloutFailure, InterruptedException {
         Readiness.Outcome checked = new Readiness(config.smokeTests())
-                .await(ports, config.readyTimeout(), port -> exitedWorker(next, port));
+                .await(ports, config.readyTimeout(), port -> exitedWorker(next, port), next.anyExit());
         if (checked instanceof Readiness.Failed f) {
             Worker w = next.workers().get(ports.indexOf(f.port()));
             throw new RolloutFailure("smoke test failed on port " + f.port() + " (pid " + w.pid() + "): " + f.reason()
                     + listenerHint(f.port(), w), w.stderrTail(STDERR_TAIL_LINES));
+        }
+    }
+
+    @Override
+    public void recheck(WorkerSet next, String during) throws RolloutFailure, InterruptedException {
+        Optional<Readiness.Failed> failed = new Readiness(config.smokeTests()).checkOnce(ports);
+        if (failed.isPresent()) {
+            Worker w = next.workers().get(ports.indexOf(failed.get().port()));
+            throw new RolloutFailure("smoke test failed on port " + failed.get().port() + " (pid " + w.pid() + ") during the "
+                    + during + ": " + failed.get().reason(), w.stderrTail(STDERR_TAIL_LINES));
         }
     }
 

@@ -40,7 +40,7 @@ public record GroupHistory(Optional<RolloutRecord> running, List<RolloutRecord> 
                     new Crash(now, c.port(), c.pid(), c.exit().toString(), c.uptimeMs(), c.stderrTail()), CRASHES_KEPT), tally);
             case RolloutEvent.WorkerRespawned _ -> new GroupHistory(running, recent, crashes, tally.restarted(Tally.CRASH, 1));
             case RolloutEvent.WorkerReplaced _ -> new GroupHistory(running, recent, crashes, tally.restarted(Tally.MEMORY, 1));
-            case RolloutEvent.DrainTimedOut _, RolloutEvent.WorkerStopped _, RolloutEvent.RespawnFailed _,
+            case RolloutEvent.DrainTimedOut _, RolloutEvent.StepStarted _, RolloutEvent.WorkerStopped _, RolloutEvent.RespawnFailed _,
                  RolloutEvent.ReplacementFailed _, RolloutEvent.MemoryExceeded _, RolloutEvent.HealthChanged _,
                  RolloutEvent.EventCommandFailed _, RolloutEvent.WorkerAdopted _, RolloutEvent.WorkerRefused _,
                  RolloutEvent.GroupAdopted _ -> this;

@@ -18,9 +18,11 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class ReadinessTest {
     private static final SmokeTest.Http ROOT_2XX = new SmokeTest.Http("/", Optional.empty(), Optional.empty(), Duration.ofSeconds(1));
@@ -38,7 +40,7 @@ class ReadinessTest {
     }
 
     private Readiness.Outcome await(SmokeTest test, Duration timeout) throws InterruptedException {
-        return new Readiness(List.of(test)).await(List.of(server.port()), timeout, port -> Optional.empty());
+        return new Readiness(List.of(test)).await(List.of(server.port()), timeout, port -> Optional.empty(), new CompletableFuture<>());
     }
 
     @Test
@@ -88,7 +90,7 @@ class ReadinessTest {
             }
             SmokeTest.Http patient = new SmokeTest.Http("/", Optional.empty(), Optional.empty(), Duration.ofSeconds(5));
             Readiness.Outcome outcome = new Readiness(List.of(patient)).await(List.of(server.port(), second.port()),
-                    Duration.ofMillis(300), port -> Optional.empty());
+                    Duration.ofMillis(300), port -> Optional.empty(), new CompletableFuture<>());
             Readiness.Failed failed = assertInstanceOf(Readiness.Failed.class, outcome);
             // Both ports are probed at once, and the round that ends past the deadline is the last:
             // one round of one-second answers, not one per port.
@@ -119,10 +121,34 @@ class ReadinessTest {
     @Test
     void await_whenTheCallerReportsAnExitedWorker_failsAtOnce() throws Exception {
         Readiness.Outcome outcome = new Readiness(List.of(ROOT_2XX)).await(List.of(server.port()), Duration.ofSeconds(30),
-                port -> Optional.of("worker exited during the smoke test (exit status 1)"));
+                port -> Optional.of("worker exited during the smoke test (exit status 1)"), new CompletableFuture<>());
         Readiness.Failed failed = assertInstanceOf(Readiness.Failed.class, outcome);
         assertTrue(failed.elapsedMs() < 5000);
         assertTrue(failed.reason().contains("exit status 1"));
+    }
+
+    @Test
+    @Timeout(60)
+    void await_whenAWorkerExitsBetweenRounds_endsThePauseAtOnce() throws Exception {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        CompletableFuture<Void> exited = new CompletableFuture<>();
+        // A pause of an hour between rounds: only the exit can end it within the test's time.
+        Readiness readiness = new Readiness(List.of(new SmokeTest.Tcp(Duration.ofMillis(200))), Duration.ofHours(1));
+
+        Readiness.Outcome outcome = readiness.await(List.of(closed), Duration.ofHours(2), port -> {
+            if (exited.isDone()) {
+                return Optional.of("worker exited during the smoke test (exit status 3)");
+            }
+            exited.complete(null); // the worker exits right after this round was started
+            return Optional.empty();
+        }, exited);
+
+        Readiness.Failed failed = assertInstanceOf(Readiness.Failed.class, outcome);
+        assertEquals(1, failed.attempts(), failed.toString());
+        assertTrue(failed.reason().contains("exit status 3"), failed.reason());
     }
 
     @Test
@@ -133,7 +159,7 @@ class ReadinessTest {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closed = s.getLocalPort();
         }
-        Readiness.Outcome outcome = new Readiness(List.of(tcp)).await(List.of(closed), Duration.ofMillis(200), p -> Optional.empty());
+        Readiness.Outcome outcome = new Readiness(List.of(tcp)).await(List.of(closed), Duration.ofMillis(200), p -> Optional.empty(), new CompletableFuture<>());
         assertInstanceOf(Readiness.Failed.class, outcome);
     }
 }

@@ -41,7 +41,7 @@ class BakeTest {
         AtomicInteger count = new AtomicInteger();
         steering.begin(new CompletableFuture<>());
 
-        Bake.Outcome outcome = new Bake(steering, clock, INTERVAL, rounds(count, 0)).run("bake", 100, Duration.ofSeconds(5));
+        Bake.Outcome outcome = new Bake(steering, INTERVAL, rounds(count, 0)).run("bake", 100, Duration.ofSeconds(5));
 
         assertInstanceOf(Bake.Outcome.Clean.class, outcome);
         assertEquals(5, count.get());
@@ -53,7 +53,7 @@ class BakeTest {
         AtomicInteger count = new AtomicInteger();
         steering.begin(new CompletableFuture<>());
 
-        Bake.Outcome outcome = new Bake(steering, clock, INTERVAL, rounds(count, 3)).run("bake", 100, Duration.ofSeconds(12));
+        Bake.Outcome outcome = new Bake(steering, INTERVAL, rounds(count, 3)).run("bake", 100, Duration.ofSeconds(12));
 
         assertEquals(new Bake.Outcome.Failed("port 8501 answered 500", ""), outcome);
         assertEquals(3, count.get());
@@ -76,7 +76,7 @@ class BakeTest {
             }
         };
 
-        Bake.Outcome outcome = new Bake(steering, clock, INTERVAL, promoteAtSecondRound).run("canary 1/2", 25, Duration.ofMinutes(10));
+        Bake.Outcome outcome = new Bake(steering, INTERVAL, promoteAtSecondRound).run("canary 1/2", 25, Duration.ofMinutes(10));
 
         assertInstanceOf(Bake.Outcome.Promoted.class, outcome);
         assertEquals(List.of(new Steering.Answer.Taken(Steering.Command.PROMOTE, "canary 1/2", rollout)), answers);
@@ -92,7 +92,7 @@ class BakeTest {
             return Optional.empty();
         };
 
-        Bake.Outcome outcome = new Bake(steering, clock, INTERVAL, abortInLastRound).run("bake", 100, Duration.ofSeconds(2));
+        Bake.Outcome outcome = new Bake(steering, INTERVAL, abortInLastRound).run("bake", 100, Duration.ofSeconds(2));
 
         assertInstanceOf(Bake.Outcome.Aborted.class, outcome);
     }
@@ -106,7 +106,7 @@ class BakeTest {
             return Optional.empty();
         };
 
-        new Bake(steering, clock, INTERVAL, look).run("canary 2/2", 50, Duration.ofSeconds(2));
+        new Bake(steering, INTERVAL, look).run("canary 2/2", 50, Duration.ofSeconds(2));
 
         assertEquals(Optional.of(new Steering.Hold("canary 2/2", 50, Duration.ofSeconds(1))), seen.getFirst());
         assertEquals(Optional.of(new Steering.Hold("canary 2/2", 50, Duration.ZERO)), seen.getLast());
