@@ -36,6 +36,10 @@ class EventHooksTest {
                                 Map.entry("ROLLD_GENERATION", "2"), Map.entry("ROLLD_REASON", "over"), Map.entry("ROLLD_PID", "42"),
                                 Map.entry("ROLLD_PORT", "8001"), Map.entry("ROLLD_RSS", "310"), Map.entry("ROLLD_MEMORY", "300"),
                                 Map.entry("ROLLD_METRIC", "pss"), Map.entry("ROLLD_LIMIT", "256"), Map.entry("ROLLD_ACTION", "replace")))),
+                Arguments.of(new RolloutEvent.StepStarted("app", 4, "bake", 100, List.of(8003, 8004), 12000),
+                        Optional.of(Map.of("ROLLD_GROUP", "app", "ROLLD_EVENT", "rollout_step", "ROLLD_GENERATION", "4",
+                                "ROLLD_REASON", "bake: new set at 100%", "ROLLD_STEP", "bake", "ROLLD_WEIGHT", "100",
+                                "ROLLD_PORTS", "8003,8004", "ROLLD_DURATION_MS", "12000"))),
                 Arguments.of(new RolloutEvent.Transition("app", 2, Phase.CHECKING, List.of(8001), 5), Optional.empty()),
                 Arguments.of(new RolloutEvent.WorkerStopped("app", 1, 8001, 42, new Exit.Code(0)), Optional.empty()));
     }
