@@ -127,7 +127,7 @@ final class RestartCommand implements Callable<Integer> {
                 case "done" -> {
                     return outcomes.values().stream().allMatch("succeeded"::equals) ? ExitCodes.OK : ExitCodes.FAILED;
                 }
-                case "step" -> progress.println(m.get("group") + " gen " + m.get("generation") + " " + m.get("step")
+                case "rollout_step" -> progress.println(m.get("group") + " gen " + m.get("generation") + " " + m.get("step")
                         + ": new set at " + m.get("weight") + "% of the weight, watched for " + m.get("duration_ms")
                         + " ms with the old set running (rolld promote / rolld abort " + m.get("group") + ")");
                 case "drain_timeout" -> progress.println(m.get("group") + " gen " + m.get("generation")

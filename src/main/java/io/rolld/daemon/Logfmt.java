@@ -1,5 +1,7 @@
 package io.rolld.daemon;
 
+import io.rolld.rollout.EventField;
+import io.rolld.rollout.RolloutEvent;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -22,6 +24,15 @@ final class Logfmt {
 
     static Logfmt event(String event) {
         return new Logfmt(event);
+    }
+
+    /** The line of a rollout event: {@code event=NAME group=G}, its fields in order, its detail. */
+    static Logfmt of(RolloutEvent event) {
+        Logfmt line = event(event.name()).kv("group", event.group());
+        for (EventField f : event.fields()) {
+            line.kv(f.key(), f.value());
+        }
+        return line.detail(event.detail());
     }
 
     Logfmt kv(String key, Object value) {

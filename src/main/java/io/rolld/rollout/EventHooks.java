@@ -59,6 +59,7 @@ final class EventHooks implements Consumer<RolloutEvent> {
         }
     }
 
+    /** The kind an on_event command names {@code event} by (its name). */
     private static EventKind kind(Map<String, String> env) {
         return EventKind.valueOf(env.get("ROLLD_EVENT").toUpperCase(java.util.Locale.ROOT));
     }
@@ -85,68 +86,17 @@ final class EventHooks implements Consumer<RolloutEvent> {
 
     /** The variables for {@code event}; empty for events no command is told about. */
     static Optional<Map<String, String>> environment(RolloutEvent event) {
+        if (!(event instanceof RolloutEvent.Notable notable)) {
+            return Optional.empty();
+        }
         Map<String, String> env = new LinkedHashMap<>();
         env.put("ROLLD_GROUP", event.group());
-        switch (event) {
-            case RolloutEvent.Started s -> {
-                put(env, EventKind.ROLLOUT_STARTED, s.generation(), s.trigger());
-                env.put("ROLLD_TRIGGER", s.trigger());
-            }
-            case RolloutEvent.Finished(RolloutResult.Succeeded s) -> {
-                put(env, EventKind.ROLLOUT_SUCCEEDED, s.generation(), "rollout succeeded");
-                env.put("ROLLD_PORTS", join(s.ports()));
-                env.put("ROLLD_PIDS", join(s.pids()));
-                env.put("ROLLD_OLD_PIDS", join(s.oldPids()));
-                env.put("ROLLD_ELAPSED_MS", Long.toString(s.elapsedMs()));
-            }
-            case RolloutEvent.Finished(RolloutResult.Failed f) -> {
-                put(env, EventKind.ROLLOUT_FAILED, f.generation(), f.reason());
-                env.put("ROLLD_STATE", f.failedIn().name());
-                env.put("ROLLD_ELAPSED_MS", Long.toString(f.elapsedMs()));
-            }
-            case RolloutEvent.StepStarted s -> {
-                put(env, EventKind.ROLLOUT_STEP, s.generation(), s.step() + ": new set at " + s.weight() + "%");
-                env.put("ROLLD_STEP", s.step());
-                env.put("ROLLD_WEIGHT", Integer.toString(s.weight()));
-                env.put("ROLLD_PORTS", join(s.ports()));
-                env.put("ROLLD_DURATION_MS", Long.toString(s.durationMs()));
-            }
-            case RolloutEvent.WorkerCrashed c -> {
-                put(env, EventKind.WORKER_CRASHED, c.generation(), c.exit().toString());
-                env.put("ROLLD_PID", Long.toString(c.pid()));
-                env.put("ROLLD_PORT", Integer.toString(c.port()));
-                env.put("ROLLD_EXIT", c.exit().toString());
-                env.put("ROLLD_CRASHES", Integer.toString(c.crashesInARow()));
-                env.put("ROLLD_RESPAWN_IN_MS", Long.toString(c.respawnInMs()));
-            }
-            case RolloutEvent.MemoryExceeded m -> {
-                put(env, EventKind.MEMORY_EXCEEDED, m.generation(), m.reason());
-                env.put("ROLLD_PID", Long.toString(m.pid()));
-                env.put("ROLLD_PORT", Integer.toString(m.port()));
-                env.put("ROLLD_RSS", Long.toString(m.usage().rssBytes()));
-                env.put("ROLLD_MEMORY", Long.toString(m.usage().bytes()));
-                env.put("ROLLD_METRIC", m.usage().metric().label());
-                env.put("ROLLD_LIMIT", Long.toString(m.limit()));
-                env.put("ROLLD_ACTION", m.action().label());
-            }
-            case RolloutEvent.Transition _, RolloutEvent.DrainTimedOut _, RolloutEvent.WorkerStarted _, RolloutEvent.WorkerStopped _,
-                 RolloutEvent.WorkerRespawned _, RolloutEvent.RespawnFailed _, RolloutEvent.HealthChanged _,
-                 RolloutEvent.WorkerReplaced _, RolloutEvent.ReplacementFailed _,
-                 RolloutEvent.EventCommandFailed _, RolloutEvent.WorkerAdopted _, RolloutEvent.WorkerRefused _,
-                 RolloutEvent.GroupAdopted _ -> {
-                return Optional.empty();
-            }
+        env.put("ROLLD_EVENT", event.name());
+        env.put("ROLLD_GENERATION", Long.toString(notable.generation()));
+        env.put("ROLLD_REASON", notable.reason());
+        for (EventField f : event.fields()) {
+            f.env().ifPresent(name -> env.put(name, f.text()));
         }
         return Optional.of(env);
-    }
-
-    private static void put(Map<String, String> env, EventKind kind, long generation, String reason) {
-        env.put("ROLLD_EVENT", kind.label());
-        env.put("ROLLD_GENERATION", Long.toString(generation));
-        env.put("ROLLD_REASON", reason);
-    }
-
-    private static String join(java.util.List<?> values) {
-        return String.join(",", values.stream().map(String::valueOf).toList());
     }
 }

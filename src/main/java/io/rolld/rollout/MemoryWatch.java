@@ -86,7 +86,7 @@ final class MemoryWatch {
                 + mb(limit) + ": raise memory.limit";
         misconfigured.put(w.pid(), reason);
         events.accept(new RolloutEvent.MemoryExceeded(group, generation, w.port(), w.pid(), usage, limit,
-                RolloutEvent.MemoryAction.MISCONFIGURED, reason));
+                MemoryAction.MISCONFIGURED, reason));
     }
 
     OptionalLong nextCheckNanos() {
@@ -107,7 +107,7 @@ final class MemoryWatch {
      * limit when the group was not restarted for memory within the cooldown: {@code action} (a
      * rollout, or in held-socket mode replacing that worker) then counts as that restart.
      */
-    Optional<Breach> checkIfDue(WorkerSet set, RolloutEvent.MemoryAction action) {
+    Optional<Breach> checkIfDue(WorkerSet set, MemoryAction action) {
         long now = clock.getAsLong();
         if (config.isEmpty() || now - nextCheckNanos < 0) {
             return Optional.empty();
@@ -137,7 +137,7 @@ final class MemoryWatch {
                 if (skipReported.add(w.pid())) {
                     long leftMs = (lastRolloutNanos.getAsLong() + memory.cooldown().toNanos() - now) / 1_000_000;
                     events.accept(new RolloutEvent.MemoryExceeded(group, set.generation(), w.port(), w.pid(), usage, limit,
-                            RolloutEvent.MemoryAction.SKIPPED_COOLDOWN, over + "; not restarted: last memory restart less than "
+                            MemoryAction.SKIPPED_COOLDOWN, over + "; not restarted: last memory restart less than "
                             + memory.cooldown().toMillis() + "ms ago (cooldown ends in " + leftMs + "ms)"));
                 }
                 continue;

@@ -4,12 +4,61 @@ import io.rolld.os.MemoryReader;
 import io.rolld.os.Exit;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
-/** What a rollout reports while it runs; the daemon turns each into one log line. */
+/**
+ * What a group reports while it runs. Each event carries its own {@link #name} and ordered
+ * {@link #fields}: the log line ({@code event=NAME group=G field=...}), the control message of the
+ * same type and the {@code on_event} environment are all rendered from them, never mapped by hand.
+ */
 public sealed interface RolloutEvent {
     String group();
 
-    record Started(String group, long generation, String trigger) implements RolloutEvent {
+    /** The event's name: {@code event=} of its log line, the type of its control message. */
+    String name();
+
+    /** Its values after the group, in log order. */
+    List<EventField> fields();
+
+    /** How its log line is logged. */
+    default Severity severity() {
+        return Severity.INFO;
+    }
+
+    /** Text that follows the log line, indented (a stderr tail, a command's output); empty: none. */
+    default String detail() {
+        return "";
+    }
+
+    enum Severity { INFO, WARN, ERROR }
+
+    /**
+     * An event an {@code on_event} command can be told about (its {@link #name} is an {@code
+     * EventKind}); the command also gets {@code ROLLD_GENERATION} and {@code ROLLD_REASON}.
+     */
+    sealed interface Notable extends RolloutEvent permits Started, StepStarted, Finished, WorkerCrashed, MemoryExceeded {
+        long generation();
+
+        /** The trigger, the failure reason, the exit or the memory finding. */
+        String reason();
+    }
+
+    private static EventField f(String key, Object value) {
+        return EventField.of(key, value);
+    }
+
+    record Started(String group, long generation, String trigger) implements Notable {
+        @Override public String name() { return "rollout_started"; }
+
+        @Override
+        public List<EventField> fields() {
+            return List.of(f("generation", generation), f("trigger", trigger).passedAs("TRIGGER"));
+        }
+
+        @Override
+        public String reason() {
+            return trigger;
+        }
     }
 
     /** The rollout entered {@code phase}; {@code ports} are the ports that phase works on. */
@@ -18,6 +67,13 @@ public sealed interface RolloutEvent {
         public Transition {
             ports = List.copyOf(ports);
         }
+
+        @Override public String name() { return "transition"; }
+
+        @Override
+        public List<EventField> fields() {
+            return List.of(f("generation", generation), f("state", phase.name()), f("ports", ports), f("elapsed_ms", elapsedMs));
+        }
     }
 
     /**
@@ -25,15 +81,42 @@ public sealed interface RolloutEvent {
      * watched for {@code durationMs} (a canary step's pause, or the bake) with the old set kept running.
      */
     record StepStarted(String group, long generation, String step, int weight, List<Integer> ports, long durationMs)
-            implements RolloutEvent {
+            implements Notable {
         public StepStarted {
             ports = List.copyOf(ports);
+        }
+
+        @Override public String name() { return "rollout_step"; }
+
+        @Override
+        public List<EventField> fields() {
+            return List.of(f("generation", generation), f("step", step).passedAs("STEP"), f("weight", weight).passedAs("WEIGHT"),
+                    f("ports", ports).passedAs("PORTS"), f("duration_ms", durationMs).passedAs("DURATION_MS"),
+                    f("action", weight < 100 ? "the new set takes " + weight + "% of the weight; the old set serves the rest"
+                            : "the new set serves; the old set stays running until the bake ends"));
+        }
+
+        @Override
+        public String reason() {
+            return step + ": new set at " + weight + "%";
         }
     }
 
     /** The old set still had connections at the drain deadline; it is stopped anyway. */
     record DrainTimedOut(String group, long generation, Map<Integer, Integer> connectionsByPort, long elapsedMs)
             implements RolloutEvent {
+        @Override public String name() { return "drain_timeout"; }
+
+        @Override
+        public List<EventField> fields() {
+            return List.of(f("generation", generation),
+                    f("connections", connectionsByPort.values().stream().mapToInt(Integer::intValue).sum()),
+                    f("by_port", connectionsByPort.entrySet().stream().map(e -> e.getKey() + ":" + e.getValue())
+                            .collect(Collectors.joining(","))),
+                    f("elapsed_ms", elapsedMs), f("action", "stopping the old workers anyway"));
+        }
+
+        @Override public Severity severity() { return Severity.WARN; }
     }
 
     /**
@@ -45,21 +128,86 @@ public sealed interface RolloutEvent {
         public WorkerStarted {
             heldFds = List.copyOf(heldFds);
         }
+
+        @Override public String name() { return "worker_started"; }
+
+        @Override
+        public List<EventField> fields() {
+            return List.of(f("generation", generation), f("port", port), f("pid", pid));
+        }
     }
 
     record WorkerStopped(String group, long generation, int port, long pid, Exit exit) implements RolloutEvent {
+        @Override public String name() { return "worker_stopped"; }
+
+        @Override
+        public List<EventField> fields() {
+            return List.of(f("generation", generation), f("port", port), f("pid", pid), f("exit", String.valueOf(exit)));
+        }
     }
 
-    record Finished(RolloutResult result) implements RolloutEvent {
+    record Finished(RolloutResult result) implements Notable {
         @Override
         public String group() {
             return result.group();
+        }
+
+        @Override
+        public long generation() {
+            return result.generation();
+        }
+
+        @Override
+        public String name() {
+            return result.eventName();
+        }
+
+        @Override
+        public List<EventField> fields() {
+            return result.fields();
+        }
+
+        @Override
+        public String reason() {
+            return result instanceof RolloutResult.Failed f ? f.reason() : "rollout succeeded";
+        }
+
+        @Override
+        public Severity severity() {
+            return result instanceof RolloutResult.Failed ? Severity.WARN : Severity.INFO;
+        }
+
+        @Override
+        public String detail() {
+            return result instanceof RolloutResult.Failed f ? f.detail() : "";
         }
     }
 
     /** A worker of the active set exited without being asked to; it is respawned after {@code respawnInMs}. */
     record WorkerCrashed(String group, long generation, int port, long pid, Exit exit, long uptimeMs, int crashesInARow,
-                         long respawnInMs, String stderrTail) implements RolloutEvent {
+                         long respawnInMs, String stderrTail) implements Notable {
+        @Override public String name() { return "worker_crashed"; }
+
+        @Override
+        public List<EventField> fields() {
+            return List.of(f("generation", generation), f("port", port).passedAs("PORT"), f("pid", pid).passedAs("PID"),
+                    f("exit", String.valueOf(exit)).passedAs("EXIT"), f("uptime_ms", uptimeMs),
+                    f("crashes_in_a_row", crashesInARow).passedAs("CRASHES"),
+                    f("action", "respawning on the same port in " + respawnInMs + "ms"),
+                    f("respawn_in_ms", respawnInMs).passedAs("RESPAWN_IN_MS"));
+        }
+
+        @Override
+        public String reason() {
+            return String.valueOf(exit);
+        }
+
+        @Override public Severity severity() { return Severity.WARN; }
+
+        @Override
+        public String detail() {
+            return stderrTail;
+        }
     }
 
     record WorkerRespawned(String group, long generation, int slot, int port, long pid, int crashesInARow,
@@ -67,11 +215,24 @@ public sealed interface RolloutEvent {
         public WorkerRespawned {
             heldFds = List.copyOf(heldFds);
         }
+
+        @Override public String name() { return "worker_respawned"; }
+
+        @Override
+        public List<EventField> fields() {
+            return List.of(f("generation", generation), f("port", port), f("pid", pid), f("crashes_in_a_row", crashesInARow));
+        }
     }
 
     /** A worker a previous rolld left running verified and belongs to the group's active set again. */
     record WorkerAdopted(String group, long generation, int slot, int port, long pid, String verified)
             implements RolloutEvent {
+        @Override public String name() { return "worker_adopted"; }
+
+        @Override
+        public List<EventField> fields() {
+            return List.of(f("generation", generation), f("slot", slot), f("port", port), f("pid", pid), f("verified", verified));
+        }
     }
 
     /**
@@ -80,6 +241,15 @@ public sealed interface RolloutEvent {
      */
     record WorkerRefused(String group, long generation, int slot, int port, long pid, String reason, String action)
             implements RolloutEvent {
+        @Override public String name() { return "worker_refused"; }
+
+        @Override
+        public List<EventField> fields() {
+            return List.of(f("generation", generation), f("slot", slot), f("port", port), f("pid", pid), f("reason", reason),
+                    f("action", action));
+        }
+
+        @Override public Severity severity() { return Severity.WARN; }
     }
 
     /** The group's adoption ended: {@code adopted} of the {@code recorded} workers it found serve as generation {@code generation}. */
@@ -88,48 +258,102 @@ public sealed interface RolloutEvent {
         public GroupAdopted {
             pids = List.copyOf(pids);
         }
+
+        @Override public String name() { return "group_adopted"; }
+
+        @Override
+        public List<EventField> fields() {
+            return List.of(f("generation", generation), f("adopted", adopted), f("recorded", recorded), f("pids", pids),
+                    f("summary", "adopted " + adopted + " of " + recorded + " workers, generation " + generation), f("action", action));
+        }
     }
 
     /** The respawn itself failed (e.g. the command cannot be run); retried after {@code retryInMs}. */
     record RespawnFailed(String group, long generation, int port, String reason, int crashesInARow, long retryInMs)
             implements RolloutEvent {
+        @Override public String name() { return "respawn_failed"; }
+
+        @Override
+        public List<EventField> fields() {
+            return List.of(f("generation", generation), f("port", port), f("reason", reason), f("crashes_in_a_row", crashesInARow),
+                    f("action", "retrying in " + retryInMs + "ms"));
+        }
+
+        @Override public Severity severity() { return Severity.ERROR; }
     }
 
     /** Held-socket mode: worker {@code worker} (its number) over its memory limit was replaced by a ready one and stopped. */
     record WorkerReplaced(String group, long generation, int worker, long oldPid, long newPid, long elapsedMs)
             implements RolloutEvent {
+        @Override public String name() { return "worker_replaced"; }
+
+        @Override
+        public List<EventField> fields() {
+            return List.of(f("generation", generation), f("worker", worker), f("old_pid", oldPid), f("pid", newPid),
+                    f("elapsed_ms", elapsedMs));
+        }
     }
 
     /** Held-socket mode: the replacement of worker {@code worker} did not become ready; the old one keeps running. */
     record ReplacementFailed(String group, long generation, int worker, long oldPid, String reason, String detail,
                              long elapsedMs) implements RolloutEvent {
+        @Override public String name() { return "replacement_failed"; }
+
+        @Override
+        public List<EventField> fields() {
+            return List.of(f("generation", generation), f("worker", worker), f("pid", oldPid), f("reason", reason),
+                    f("elapsed_ms", elapsedMs), f("action", "the old worker keeps running"));
+        }
+
+        @Override public Severity severity() { return Severity.WARN; }
     }
 
     /** A worker's tree uses more than its own limit; {@code action} says what rolld does about it. */
     record MemoryExceeded(String group, long generation, int port, long pid, MemoryReader.Usage usage, long limit,
-                          MemoryAction action, String reason) implements RolloutEvent {
-    }
+                          MemoryAction action, String reason) implements Notable {
+        @Override public String name() { return "memory_exceeded"; }
 
-    enum MemoryAction {
-        /** The group is rolled. */
-        ROLLOUT,
-        /** Held-socket mode: only this worker is replaced. */
-        REPLACE,
-        /** Not rolled: the group was rolled for memory less than {@code cooldown} ago. */
-        SKIPPED_COOLDOWN,
-        /** Not rolled: the worker was over its limit right after start, so a new one would be too. */
-        MISCONFIGURED;
-
-        public String label() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+        @Override
+        public List<EventField> fields() {
+            return List.of(f("generation", generation), f("port", port).passedAs("PORT"), f("pid", pid).passedAs("PID"),
+                    f("metric", usage.metric().label()).passedAs("METRIC"), f("bytes", usage.bytes()).passedAs("MEMORY"),
+                    f("rss_bytes", usage.rssBytes()).passedAs("RSS"), f("limit", limit).passedAs("LIMIT"),
+                    f("action", action.label()).passedAs("ACTION"), f("reason", reason));
         }
+
+        @Override public Severity severity() { return Severity.WARN; }
     }
 
     /** The group became degraded, changed reasons, or recovered. */
     record HealthChanged(String group, Health health) implements RolloutEvent {
+        @Override
+        public String name() {
+            return health instanceof Health.Degraded ? "group_degraded" : "group_healthy";
+        }
+
+        @Override
+        public List<EventField> fields() {
+            return switch (health) {
+                case Health.Healthy h -> List.of();
+                case Health.Degraded d -> List.of(f("reasons", String.join("; ", d.reasons())));
+            };
+        }
+
+        @Override
+        public Severity severity() {
+            return health instanceof Health.Degraded ? Severity.WARN : Severity.INFO;
+        }
     }
 
     /** An {@code on_event} command failed, timed out or was dropped; never affects the group. */
     record EventCommandFailed(String group, String event, String problem) implements RolloutEvent {
+        @Override public String name() { return "on_event_failed"; }
+
+        @Override
+        public List<EventField> fields() {
+            return List.of(f("for_event", event), f("problem", problem)); // "event" is the line's own name
+        }
+
+        @Override public Severity severity() { return Severity.WARN; }
     }
 }

@@ -11,6 +11,12 @@ public sealed interface RolloutResult {
 
     long elapsedMs();
 
+    /** The name of the event that reports it: {@code rollout_succeeded} or {@code rollout_failed}. */
+    String eventName();
+
+    /** Its values after the group, in log order (see {@link RolloutEvent#fields}). */
+    List<EventField> fields();
+
     record Succeeded(String group, long generation, List<Integer> ports, List<Long> pids, List<Long> oldPids,
                      long elapsedMs) implements RolloutResult {
         public Succeeded {
@@ -18,10 +24,33 @@ public sealed interface RolloutResult {
             pids = List.copyOf(pids);
             oldPids = List.copyOf(oldPids);
         }
+
+        @Override
+        public String eventName() {
+            return "rollout_succeeded";
+        }
+
+        @Override
+        public List<EventField> fields() {
+            return List.of(EventField.of("generation", generation), EventField.of("ports", ports).passedAs("PORTS"),
+                    EventField.of("pids", pids).passedAs("PIDS"), EventField.of("old_pids", oldPids).passedAs("OLD_PIDS"),
+                    EventField.of("elapsed_ms", elapsedMs).passedAs("ELAPSED_MS"));
+        }
     }
 
     /** {@code reason} is one line; {@code detail} may hold a command's output or a stderr tail. */
     record Failed(String group, long generation, Phase failedIn, String reason, String detail, long elapsedMs)
             implements RolloutResult {
+        @Override
+        public String eventName() {
+            return "rollout_failed";
+        }
+
+        @Override
+        public List<EventField> fields() {
+            return List.of(EventField.of("generation", generation), EventField.of("state", failedIn.name()).passedAs("STATE"),
+                    EventField.of("reason", reason), EventField.of("elapsed_ms", elapsedMs).passedAs("ELAPSED_MS"),
+                    EventField.of("action", "old workers keep serving"));
+        }
     }
 }

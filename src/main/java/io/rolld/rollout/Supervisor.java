@@ -182,9 +182,9 @@ final class Supervisor {
         }
         Optional<String> trigger = Optional.empty();
         switch (specs.map(WorkerSpecs::slots).orElse(new Slots.Ports())) {
-            case Slots.Ports p -> trigger = memory.checkIfDue(current, RolloutEvent.MemoryAction.ROLLOUT).map(MemoryWatch.Breach::reason);
+            case Slots.Ports p -> trigger = memory.checkIfDue(current, MemoryAction.ROLLOUT).map(MemoryWatch.Breach::reason);
             case Slots.Held h -> {
-                Optional<MemoryWatch.Breach> breach = memory.checkIfDue(current, RolloutEvent.MemoryAction.REPLACE);
+                Optional<MemoryWatch.Breach> breach = memory.checkIfDue(current, MemoryAction.REPLACE);
                 if (breach.isPresent()) {
                     current = replace(current, breach.get().worker(), h);
                 }

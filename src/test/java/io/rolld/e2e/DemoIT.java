@@ -14,12 +14,14 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The README's first command, as a user runs it: {@code scripts/demo}, a request through nginx on
  * 127.0.0.1:8080, then {@code killall -HUP rolld}. This is the one test that uses killall: it is
  * the documented user path under test, and the daemon's process name is what it proves.
  */
+@Isolated("killall -HUP reaches every rolld, and scripts/demo rebuilds the jar other tests run")
 class DemoIT {
     @Test
     void killallHup_againstTheDemo_rollsToTheOtherWorkset() throws Exception {

@@ -117,7 +117,10 @@ class HeldSupervisionIT {
     void aReplacementThatIsNotReady_leavesTheOldWorkerRunning() throws Exception {
         int port = FreePorts.one();
         Path crashFile = Project.scratch("hsup").resolve("crash-" + System.nanoTime());
-        Path yml = config("nr", port, "  ready: alive 1s\n  workers: 2\n  env: {APP_LEAK_KB: '64', APP_CRASH_FILE: '" + crashFile + "'}\n"
+        // Under the notify rule a replacement that exits before READY=1 fails for certain, however
+        // slow it is to start (with "alive 1s" a slow python could pass before reading the file).
+        Path yml = config("nr", port, "  ready: notify\n  ready_timeout: 60s\n  workers: 2\n"
+                + "  env: {APP_NOTIFY: '1', APP_LEAK_KB: '64', APP_CRASH_FILE: '" + crashFile + "'}\n"
                 + "  memory: {limit: 40MB, min_limit: 36MB, check_interval: 300ms, cooldown: 10m}\n");
         try (Rolld rolld = Rolld.start(yml)) {
             List<Long> first = firstPids(rolld);
