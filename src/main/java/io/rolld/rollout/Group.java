@@ -276,7 +276,8 @@ public final class Group {
                          CompletableFuture<RolloutResult> request) {
         report.accept(new RolloutEvent.Started(c.name(), active.generation() + 1, trigger));
         RolloutMode mode = RolloutMode.of(c, active.generation() + 1, tcp, sockets);
-        Rollout.Outcome outcome = new Rollout(c, configDir, mode, active, tcp, report, next -> supervisor.checked(next, c), steering).run();
+        Rollout.Outcome outcome = new Rollout(c, configDir, mode, active, tcp, report, next -> supervisor.checked(next, c), steering,
+                supervisor.specs()).run();
         active = outcome.active();
         outcome.specs().ifPresent(specs -> supervisor.adopt(outcome.active(), specs));
         supervisor.rolloutEnded();
