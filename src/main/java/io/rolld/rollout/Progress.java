@@ -1,9 +1,10 @@
 package io.rolld.rollout;
 
 import io.rolld.config.GroupConfig;
-import io.rolld.front.FrontSwitch;
+import io.rolld.front.Front;
 import io.rolld.os.PosixSignal;
 import io.rolld.os.Exit;
+import io.rolld.process.Stopper;
 import io.rolld.process.Worker;
 import io.rolld.process.WorkerSet;
 import java.util.List;
@@ -19,10 +20,12 @@ final class Progress {
     private final GroupConfig config;
     private final long generation;
     private final Consumer<RolloutEvent> events;
+    private final Stopper stopper;
     private final long startNanos = System.nanoTime();
     private Phase phase = Phase.IDLE;
 
-    Progress(GroupConfig config, long generation, Consumer<RolloutEvent> events) {
+    Progress(GroupConfig config, long generation, Consumer<RolloutEvent> events, Stopper stopper) {
+        this.stopper = stopper;
         this.config = config;
         this.generation = generation;
         this.events = events;
@@ -48,7 +51,7 @@ final class Progress {
 
     /** Stops {@code set} with the group's stop signal (SIGKILL after stop_timeout) and reports each exit. */
     void stopAndReport(WorkerSet set) {
-        Map<Long, Exit> exits = set.stop(PosixSignal.named(config.stopSignal()), config.stopTimeout());
+        Map<Long, Exit> exits = stopper.stop(set, PosixSignal.named(config.stopSignal()), config.stopTimeout());
         for (Worker w : set.workers()) {
             events.accept(new RolloutEvent.WorkerStopped(config.name(), set.generation(), w.port(), w.pid(), exits.get(w.pid())));
         }
@@ -58,7 +61,7 @@ final class Progress {
      * Rolls back: the front (when one was touched) is put back first, while the new set still
      * answers what the front sends it, then the new set is stopped; the old set stays active.
      */
-    Rollout.Outcome failed(WorkerSet old, WorkerSet next, FrontSwitch front, String reason, String detail) {
+    Rollout.Outcome failed(WorkerSet old, WorkerSet next, Front front, String reason, String detail) {
         Phase failedIn = phase;
         enter(Phase.ROLLING_BACK, next.ports());
         StringBuilder fullDetail = new StringBuilder(detail);
