@@ -176,7 +176,7 @@ public final class Group {
         GroupConfig c = config();
         WorkerSet last = active;
         phase = Phase.STOPPING;
-        events.accept(new RolloutEvent.Transition(c.name(), last.generation(), Phase.STOPPING, last.ports(), 0));
+        events.accept(new RolloutEvent.Transition(c.name(), last.generation(), Phase.STOPPING, last.ports(), 0, 0));
         var exits = last.stop(PosixSignal.named(c.stopSignal()), c.stopTimeout());
         last.workers().forEach(w -> events.accept(
                 new RolloutEvent.WorkerStopped(c.name(), last.generation(), w.port(), w.pid(), exits.get(w.pid()))));
@@ -281,7 +281,8 @@ public final class Group {
                          CompletableFuture<RolloutResult> request) {
         report.accept(new RolloutEvent.Started(c.name(), active.generation() + 1, trigger));
         RolloutMode mode = RolloutMode.of(c, active.generation() + 1, host, sockets);
-        Rollout.Outcome outcome = new Rollout(c, configDir, mode, active, host, report, next -> supervisor.checked(next, c), steering).run();
+        Rollout.Outcome outcome = new Rollout(c, configDir, mode, active, host, report, next -> supervisor.checked(next, c), steering,
+                supervisor.specs()).run();
         active = outcome.active();
         outcome.specs().ifPresent(specs -> supervisor.adopt(outcome.active(), specs));
         supervisor.rolloutEnded();

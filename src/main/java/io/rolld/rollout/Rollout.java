@@ -18,6 +18,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -41,6 +42,8 @@ final class Rollout {
     private final Path configDir;
     private final RolloutMode mode;
     private final WorkerSet old;
+    /** The old set slot by slot, for batches: what was retired early, and how to put it back. */
+    private final OldSet oldSet;
     private final long generation;
     private final Host host;
     private final Consumer<RolloutEvent> events;
@@ -55,8 +58,9 @@ final class Rollout {
 
     /** {@code checked} sees the new set once it is ready (smoke tests passed), before the front switches to it. */
     Rollout(GroupConfig config, Path configDir, RolloutMode mode, WorkerSet old, Host host, Consumer<RolloutEvent> events,
-            Consumer<WorkerSet> checked, Steering steering) {
+            Consumer<WorkerSet> checked, Steering steering, Optional<WorkerSpecs> oldSpecs) {
         this.steering = steering;
+        this.oldSet = new OldSet(old, oldSpecs);
         this.config = config;
         this.configDir = configDir;
         this.mode = mode;
@@ -89,8 +93,13 @@ final class Rollout {
 
     /** The phases in order. */
     private Outcome steps() throws RolloutFailure, InterruptedException {
-        start();
-        check();
+        OptionalInt batch = config.delivery().batch();
+        if (batch.isPresent() && oldSet.canGoInBatches()) {
+            startInBatches(batch.getAsInt());
+        } else {
+            start();
+            check();
+        }
         switchFront();
         bake();
         // Past the bake the new set serves alone: nothing below rolls back.
@@ -102,7 +111,39 @@ final class Rollout {
     private void start() throws RolloutFailure {
         progress.enter(Phase.STARTING, mode.plannedPorts());
         plan = mode.prepare();
-        for (int slot : plan.slots()) {
+        spawn(plan.slots());
+    }
+
+    /**
+     * Held-socket mode with {@code batch: size}: per batch of slots, STARTING (spawn them), CHECKING
+     * (the ready rule), STOPPING (the old workers of those slots), then, before the next batch, one
+     * {@code interval} of BAKING checks; so never more than {@code workers + size} processes run.
+     */
+    private void startInBatches(int size) throws RolloutFailure, InterruptedException {
+        progress.enter(Phase.STARTING, mode.plannedPorts());
+        plan = mode.prepare();
+        List<Integer> slots = plan.slots();
+        int batches = (slots.size() + size - 1) / size;
+        for (int b = 0; b < batches; b++) {
+            List<Integer> batch = slots.subList(b * size, Math.min((b + 1) * size, slots.size()));
+            if (b > 0) {
+                progress.enter(Phase.STARTING, plan.ports());
+            }
+            int from = started.size();
+            spawn(batch);
+            progress.enter(Phase.CHECKING, plan.ports());
+            mode.awaitReady(new WorkerSet(generation, started.subList(from, started.size())));
+            progress.enter(Phase.STOPPING, plan.ports());
+            progress.stopAndReport(oldSet.retire(batch));
+            if (b + 1 < batches) {
+                watch("batch " + (b + 1) + "/" + batches, 100 * started.size() / slots.size(), config.delivery().watchInterval());
+            }
+        }
+        checked.accept(next);
+    }
+
+    private void spawn(List<Integer> slots) throws RolloutFailure {
+        for (int slot : slots) {
             Worker w;
             try {
                 w = mode.spawn(plan, slot);
@@ -118,7 +159,9 @@ final class Rollout {
     /** CHECKING: until every new worker is ready by the mode's rule (smoke tests, or the held sockets' ready rule). */
     private void check() throws RolloutFailure, InterruptedException {
         progress.enter(Phase.CHECKING, plan.ports());
-        mode.awaitReady(next);
+        try (var _ = progress.waiting()) {
+            mode.awaitReady(next);
+        }
         checked.accept(next);
     }
 
@@ -141,7 +184,7 @@ final class Rollout {
 
     private void applyFront(FrontContext context) throws RolloutFailure {
         progress.enter(Phase.SWITCHING, plan.ports());
-        try {
+        try (var _ = progress.waiting()) {
             front.apply(context);
         } catch (FrontException e) {
             throw new RolloutFailure(e.getMessage().lines().findFirst().orElse(""), e.getMessage());
@@ -162,7 +205,11 @@ final class Rollout {
         events.accept(new RolloutEvent.StepStarted(config.name(), generation, step, weight, plan.ports(), length.toMillis()));
         next.workers().forEach(w -> w.exit().thenRun(steering::nudge));
         NewSetWatch checks = new NewSetWatch(config, configDir, mode, next, mode.oldPorts(old), step, weight);
-        switch (new Bake(steering, config.delivery().watchInterval(), checks).run(step, weight, length)) {
+        Bake.Outcome outcome;
+        try (var _ = progress.waiting()) { // the pause is the operator's, not rolld's
+            outcome = new Bake(steering, config.delivery().watchInterval(), checks).run(step, weight, length);
+        }
+        switch (outcome) {
             case Bake.Outcome.Clean c -> { }
             case Bake.Outcome.Promoted p -> { } // the daemon logged who asked
             case Bake.Outcome.Aborted a -> throw new RolloutFailure("aborted by rolld abort during the " + step, "");
@@ -172,7 +219,8 @@ final class Rollout {
 
     /** DRAINING (when the mode drains) and STOPPING: the old set retires, even if rolld is shutting down. */
     private void retire() {
-        if (old.workers().isEmpty()) {
+        WorkerSet remaining = oldSet.remaining();
+        if (remaining.workers().isEmpty()) {
             return;
         }
         List<Integer> draining = mode.portsToDrain(old);
@@ -181,11 +229,11 @@ final class Rollout {
             drain(draining);
         }
         progress.enter(Phase.STOPPING, mode.oldPorts(old));
-        progress.stopAndReport(old);
+        progress.stopAndReport(remaining);
     }
 
     private void drain(List<Integer> ports) {
-        try {
+        try (var _ = progress.waiting()) {
             Drain.Result drained = new Drain(host.tcp()).await(new HashSet<>(ports), config.drainTimeout());
             if (!drained.drained()) {
                 events.accept(new RolloutEvent.DrainTimedOut(config.name(), generation, drained.remaining(), drained.elapsedMs()));
@@ -199,7 +247,12 @@ final class Rollout {
     }
 
     private Outcome rollBack(String reason, String detail) {
-        return progress.failed(old, new WorkerSet(generation, started), front, reason, detail);
+        Outcome failed = progress.failed(old, new WorkerSet(generation, started), front, reason, detail);
+        if (!oldSet.anyRetired()) {
+            return failed;
+        }
+        // Batches had stopped part of the old set: it is started again, and supervised from its specs.
+        return new Outcome(failed.result(), oldSet.restore(events, config.name()), oldSet.specs());
     }
 
     /**

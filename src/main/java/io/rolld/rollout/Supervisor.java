@@ -72,6 +72,11 @@ final class Supervisor {
         this.memory = new MemoryWatch(group, reader, random, events, clock);
     }
 
+    /** What the active set was started from (its respawns use it too); empty before the first start. */
+    Optional<WorkerSpecs> specs() {
+        return specs;
+    }
+
     /** Safe from any thread. */
     Health health() {
         return health;

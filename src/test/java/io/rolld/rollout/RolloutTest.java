@@ -208,6 +208,6 @@ class RolloutTest {
     private Rollout rollout(GroupConfig config, WorkerSet old, FakeHost fake) {
         Host host = fake.host();
         return new Rollout(config, dir, RolloutMode.of(config, old.generation() + 1, host, sockets), old, host, events::add,
-                checked::add, new Steering(Steering.Clock.SYSTEM));
+                checked::add, new Steering(Steering.Clock.SYSTEM), java.util.Optional.empty());
     }
 }
