@@ -113,7 +113,8 @@ class ReadinessTest {
     @Test
     void await_withExpectedStatusAndBody_rejectsAnotherBody() throws Exception {
         server.stubFor(get("/health").willReturn(aResponse().withStatus(200).withBody("starting")));
-        SmokeTest.Http health = new SmokeTest.Http("/health", Optional.of(200), Optional.of("ok"), Duration.ofSeconds(1));
+        // A generous request timeout: a loaded machine's slow answer must still be read, to be refused for its body.
+        SmokeTest.Http health = new SmokeTest.Http("/health", Optional.of(200), Optional.of("ok"), Duration.ofSeconds(30));
         Readiness.Failed failed = assertInstanceOf(Readiness.Failed.class, await(health, Duration.ofMillis(300)));
         assertTrue(failed.reason().contains("without 'ok' in the body"), failed.reason());
     }
