@@ -7,10 +7,11 @@ final class RolloutLines {
     private RolloutLines() {
     }
 
-    /** {@code app-servers gen 7 CHECKING 8501,8502 (120 ms)} */
+    /** {@code app-servers gen 7 CHECKING 8501,8502 (120 ms, rolld's own 9 ms)} */
     static String transition(Map<?, ?> t) {
         return t.get("group") + " gen " + t.get("generation") + " " + t.get("state") + " "
-                + StatusText.join(t.get("ports")) + " (" + t.get("elapsed_ms") + " ms)";
+                + StatusText.join(t.get("ports")) + " (" + t.get("elapsed_ms") + " ms"
+                + (t.get("own_ms") == null ? "" : ", rolld's own " + t.get("own_ms") + " ms") + ")";
     }
 
     /** {@code succeeded: generation 7 on 8501,8502 (pids 10,11) in 2140 ms} or {@code rolled back in CHECKING ...: reason} */

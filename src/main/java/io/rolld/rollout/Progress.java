@@ -10,27 +10,52 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * What every kind of rollout shares: the current phase, one event per transition, stopping a set
- * with a report per worker, and the rollback that leaves the old set serving.
+ * with a report per worker, and the rollback that leaves the old set serving. It keeps the time
+ * spent {@link #waiting() waiting} for others, so each transition tells rolld's own time apart.
  */
 final class Progress {
     private final GroupConfig config;
     private final long generation;
     private final Consumer<RolloutEvent> events;
-    private final long startNanos = System.nanoTime();
+    private final LongSupplier nanoTime;
+    private final long startNanos;
     private Phase phase = Phase.IDLE;
+    /** Time spent waiting for the app, the front's hooks, clients or exiting workers. */
+    private long waitedNanos;
+
+    /** A wait for others in progress; closing it adds its length to the waited time. */
+    interface Waiting extends AutoCloseable {
+        @Override
+        void close();
+    }
 
     Progress(GroupConfig config, long generation, Consumer<RolloutEvent> events) {
+        this(config, generation, events, System::nanoTime);
+    }
+
+    Progress(GroupConfig config, long generation, Consumer<RolloutEvent> events, LongSupplier nanoTime) {
         this.config = config;
         this.generation = generation;
         this.events = events;
+        this.nanoTime = nanoTime;
+        this.startNanos = nanoTime.getAsLong();
     }
 
     void enter(Phase to, List<Integer> ports) {
         phase = to;
-        events.accept(new RolloutEvent.Transition(config.name(), generation, to, ports, elapsedMs()));
+        long elapsedNanos = nanoTime.getAsLong() - startNanos;
+        events.accept(new RolloutEvent.Transition(config.name(), generation, to, ports, elapsedNanos / 1_000_000,
+                Math.max(0, elapsedNanos - waitedNanos) / 1_000_000));
+    }
+
+    /** {@code try (var _ = progress.waiting()) { ... }} around what is not rolld's own time. */
+    Waiting waiting() {
+        long since = nanoTime.getAsLong();
+        return () -> waitedNanos += nanoTime.getAsLong() - since;
     }
 
     Phase phase() {
@@ -38,7 +63,7 @@ final class Progress {
     }
 
     long elapsedMs() {
-        return (System.nanoTime() - startNanos) / 1_000_000;
+        return (nanoTime.getAsLong() - startNanos) / 1_000_000;
     }
 
     /** Reports a worker just spawned in {@code slot} from {@code specs} (the daemon records it in the workers file at once). */
@@ -48,7 +73,10 @@ final class Progress {
 
     /** Stops {@code set} with the group's stop signal (SIGKILL after stop_timeout) and reports each exit. */
     void stopAndReport(WorkerSet set) {
-        Map<Long, Exit> exits = set.stop(PosixSignal.named(config.stopSignal()), config.stopTimeout());
+        Map<Long, Exit> exits;
+        try (var _ = waiting()) {
+            exits = set.stop(PosixSignal.named(config.stopSignal()), config.stopTimeout());
+        }
         for (Worker w : set.workers()) {
             events.accept(new RolloutEvent.WorkerStopped(config.name(), set.generation(), w.port(), w.pid(), exits.get(w.pid())));
         }
@@ -63,7 +91,11 @@ final class Progress {
         enter(Phase.ROLLING_BACK, next.ports());
         StringBuilder fullDetail = new StringBuilder(detail);
         if (front != null) {
-            for (String problem : front.undo()) {
+            List<String> problems;
+            try (var _ = waiting()) {
+                problems = front.undo();
+            }
+            for (String problem : problems) {
                 fullDetail.append(fullDetail.isEmpty() ? "" : "\n").append("rollback: ").append(problem);
             }
         }

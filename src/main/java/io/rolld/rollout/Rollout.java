@@ -160,7 +160,9 @@ final class Rollout {
     /** CHECKING: until every new worker is ready by the mode's rule (smoke tests, or the held sockets' ready rule). */
     private void check() throws RolloutFailure, InterruptedException {
         progress.enter(Phase.CHECKING, plan.ports());
-        mode.awaitReady(next);
+        try (var _ = progress.waiting()) {
+            mode.awaitReady(next);
+        }
         checked.accept(next);
     }
 
@@ -183,7 +185,7 @@ final class Rollout {
 
     private void applyFront(FrontContext context) throws RolloutFailure {
         progress.enter(Phase.SWITCHING, plan.ports());
-        try {
+        try (var _ = progress.waiting()) {
             front.apply(context);
         } catch (FrontException e) {
             throw new RolloutFailure(e.getMessage().lines().findFirst().orElse(""), e.getMessage());
@@ -204,7 +206,11 @@ final class Rollout {
         events.accept(new RolloutEvent.StepStarted(config.name(), generation, step, weight, plan.ports(), length.toMillis()));
         next.workers().forEach(w -> w.exit().thenRun(steering::nudge));
         NewSetWatch checks = new NewSetWatch(config, configDir, mode, next, mode.oldPorts(old), step, weight);
-        switch (new Bake(steering, config.delivery().watchInterval(), checks).run(step, weight, length)) {
+        Bake.Outcome outcome;
+        try (var _ = progress.waiting()) { // the pause is the operator's, not rolld's
+            outcome = new Bake(steering, config.delivery().watchInterval(), checks).run(step, weight, length);
+        }
+        switch (outcome) {
             case Bake.Outcome.Clean c -> { }
             case Bake.Outcome.Promoted p -> { } // the daemon logged who asked
             case Bake.Outcome.Aborted a -> throw new RolloutFailure("aborted by rolld abort during the " + step, "");
@@ -228,7 +234,7 @@ final class Rollout {
     }
 
     private void drain(List<Integer> ports) {
-        try {
+        try (var _ = progress.waiting()) {
             Drain.Result drained = new Drain(tcp).await(new HashSet<>(ports), config.drainTimeout());
             if (!drained.drained()) {
                 events.accept(new RolloutEvent.DrainTimedOut(config.name(), generation, drained.remaining(), drained.elapsedMs()));

@@ -61,8 +61,14 @@ public sealed interface RolloutEvent {
         }
     }
 
-    /** The rollout entered {@code phase}; {@code ports} are the ports that phase works on. */
-    record Transition(String group, long generation, Phase phase, List<Integer> ports, long elapsedMs)
+    /**
+     * The rollout entered {@code phase} ({@code ports} are the ports that phase works on),
+     * {@code elapsedMs} after it started; {@code ownMs} of that
+     * is rolld's own time, the rest went to waiting for others: the app to become ready, the
+     * after_start hooks (the front's reload), bake and canary pauses, old connections to close, old
+     * workers to exit.
+     */
+    record Transition(String group, long generation, Phase phase, List<Integer> ports, long elapsedMs, long ownMs)
             implements RolloutEvent {
         public Transition {
             ports = List.copyOf(ports);
@@ -72,7 +78,8 @@ public sealed interface RolloutEvent {
 
         @Override
         public List<EventField> fields() {
-            return List.of(f("generation", generation), f("state", phase.name()), f("ports", ports), f("elapsed_ms", elapsedMs));
+            return List.of(f("generation", generation), f("state", phase.name()), f("ports", ports), f("elapsed_ms", elapsedMs),
+                    f("own_ms", ownMs));
         }
     }
 

@@ -37,7 +37,8 @@ class ControlIT {
     /** ready_timeout of a generation that must pass: leaves time to start on a busy machine. */
     private static final String GENEROUS = "20s";
     private static final String CERTAIN_FAILURE = "2s";
-    private static final Pattern TRANSITION = Pattern.compile("^app gen (\\d+) ([A-Z_]+) (\\d+(?:,\\d+)*) \\((\\d+) ms\\)$");
+    private static final Pattern TRANSITION = Pattern.compile(
+            "^app gen (\\d+) ([A-Z_]+) (\\d+(?:,\\d+)*) \\((\\d+) ms, rolld's own (\\d+) ms\\)$");
 
     @TempDir
     Path dir;
@@ -60,6 +61,8 @@ class ControlIT {
             List<String> states = restart.lines().stream().map(TRANSITION::matcher).filter(Matcher::matches)
                     .filter(m -> m.group(1).equals("2")).map(m -> m.group(2)).toList();
             assertEquals(List.of("STARTING", "CHECKING", "SWITCHING", "DRAINING", "STOPPING", "IDLE"), states, restart.toString());
+            assertTrue(restart.lines().stream().map(TRANSITION::matcher).filter(Matcher::matches)
+                    .allMatch(m -> Long.parseLong(m.group(5)) <= Long.parseLong(m.group(4))), "rolld's own time within the elapsed: " + restart);
             assertTrue(restart.stdout().contains("app succeeded: generation 2 on " + join(newPorts)), restart.toString());
             Map<String, Object> after = groupOf(status(config));
             assertEquals(2, ((Number) after.get("generation")).intValue(), after.toString());

@@ -22,8 +22,8 @@ class EventLinesTest {
     static Stream<Arguments> lines() {
         return Stream.of(
                 Arguments.of(new RolloutEvent.Started("app", 2, "HUP"), "event=rollout_started group=app generation=2 trigger=HUP"),
-                Arguments.of(new RolloutEvent.Transition("app", 2, Phase.CHECKING, List.of(8001, 8002), 67),
-                        "event=transition group=app generation=2 state=CHECKING ports=8001,8002 elapsed_ms=67"),
+                Arguments.of(new RolloutEvent.Transition("app", 2, Phase.CHECKING, List.of(8001, 8002), 67, 12),
+                        "event=transition group=app generation=2 state=CHECKING ports=8001,8002 elapsed_ms=67 own_ms=12"),
                 Arguments.of(new RolloutEvent.StepStarted("app", 4, "canary 1/2", 10, List.of(8003), 60000),
                         "event=rollout_step group=app generation=4 step=\"canary 1/2\" weight=10 ports=8003 duration_ms=60000"
                                 + " action=\"the new set takes 10% of the weight; the old set serves the rest\""),

@@ -58,11 +58,11 @@ class WorkersFileTest {
         WorkersFile written = file();
         written.accept(new RolloutEvent.Finished(new RolloutResult.Succeeded("app", 1, List.of(8001), List.of(SELF), List.of(), 5)));
         written.accept(new RolloutEvent.WorkerStarted("app", 2, 8501, 8501, SELF, List.of()));
-        written.accept(new RolloutEvent.Transition("app", 2, Phase.CHECKING, List.of(8501), 10));
+        written.accept(new RolloutEvent.Transition("app", 2, Phase.CHECKING, List.of(8501), 10, 10));
 
         assertEquals(OptionalLong.of(1), file().load().get("app").activeGeneration());
 
-        written.accept(new RolloutEvent.Transition("app", 2, Phase.DRAINING, List.of(8001), 20));
+        written.accept(new RolloutEvent.Transition("app", 2, Phase.DRAINING, List.of(8001), 20, 20));
 
         assertEquals(OptionalLong.of(2), file().load().get("app").activeGeneration());
     }
@@ -101,7 +101,7 @@ class WorkersFileTest {
     @Test
     void accept_spawnsAreWrittenByTheTimer_notOnTheSpawningThread() throws Exception {
         WorkersFile f = file();
-        f.accept(new RolloutEvent.Transition("app", 1, Phase.STARTING, List.of(8001), 0));
+        f.accept(new RolloutEvent.Transition("app", 1, Phase.STARTING, List.of(8001), 0, 0));
         f.accept(new RolloutEvent.WorkerStarted("app", 1, 8001, 8001, SELF, List.of()));
 
         assertEquals(Map.of(), file().load(), "nothing written yet");
@@ -113,7 +113,7 @@ class WorkersFileTest {
     void accept_aPhaseEnd_writesWhatIsPendingAtOnce() throws Exception {
         WorkersFile f = file();
         f.accept(new RolloutEvent.WorkerStarted("app", 1, 8001, 8001, SELF, List.of()));
-        f.accept(new RolloutEvent.Transition("app", 1, Phase.CHECKING, List.of(8001), 5));
+        f.accept(new RolloutEvent.Transition("app", 1, Phase.CHECKING, List.of(8001), 5, 5));
 
         assertEquals(List.of(SELF), file().load().get("app").workers().stream().map(WorkerRecord::pid).toList(),
                 "complete when the phase ends, timer or not");

@@ -32,8 +32,8 @@ class RolloutHistoryTest {
     @Test
     void transition_whileRunning_showsTheCurrentPhase() {
         history.accept(new RolloutEvent.Started("app", 2, "rolld restart"));
-        history.accept(new RolloutEvent.Transition("app", 2, Phase.STARTING, List.of(8001), 0));
-        history.accept(new RolloutEvent.Transition("app", 2, Phase.CHECKING, List.of(8001), 12));
+        history.accept(new RolloutEvent.Transition("app", 2, Phase.STARTING, List.of(8001), 0, 0));
+        history.accept(new RolloutEvent.Transition("app", 2, Phase.CHECKING, List.of(8001), 12, 12));
 
         RolloutRecord r = history.of("app").running().orElseThrow();
         assertEquals(Phase.CHECKING, r.current().orElseThrow().phase());
@@ -80,7 +80,7 @@ class RolloutHistoryTest {
 
     @Test
     void transition_withoutARollout_changesNothing() {
-        history.accept(new RolloutEvent.Transition("app", 1, Phase.STOPPING, List.of(8001), 0));
+        history.accept(new RolloutEvent.Transition("app", 1, Phase.STOPPING, List.of(8001), 0, 0));
 
         assertTrue(history.of("app").running().isEmpty());
         assertTrue(history.of("app").recent().isEmpty());
@@ -90,21 +90,21 @@ class RolloutHistoryTest {
     private void roll(long generation, String trigger, boolean succeeds) {
         List<Integer> ports = List.of(8001, 8002);
         history.accept(new RolloutEvent.Started("app", generation, trigger));
-        history.accept(new RolloutEvent.Transition("app", generation, Phase.STARTING, ports, 0));
+        history.accept(new RolloutEvent.Transition("app", generation, Phase.STARTING, ports, 0, 0));
         history.accept(new RolloutEvent.WorkerStarted("app", generation, 8001, 8001, 100, List.of()));
         history.accept(new RolloutEvent.WorkerStarted("app", generation, 8002, 8002, 101, List.of()));
-        history.accept(new RolloutEvent.Transition("app", generation, Phase.CHECKING, ports, 10));
+        history.accept(new RolloutEvent.Transition("app", generation, Phase.CHECKING, ports, 10, 10));
         if (!succeeds) {
-            history.accept(new RolloutEvent.Transition("app", generation, Phase.ROLLING_BACK, ports, 100));
-            history.accept(new RolloutEvent.Transition("app", generation, Phase.IDLE, ports, 130));
+            history.accept(new RolloutEvent.Transition("app", generation, Phase.ROLLING_BACK, ports, 100, 100));
+            history.accept(new RolloutEvent.Transition("app", generation, Phase.IDLE, ports, 130, 130));
             history.accept(new RolloutEvent.Finished(new RolloutResult.Failed("app", generation, Phase.CHECKING,
                     "smoke test failed", "HTTP 500", 130)));
             return;
         }
-        history.accept(new RolloutEvent.Transition("app", generation, Phase.SWITCHING, ports, 100));
-        history.accept(new RolloutEvent.Transition("app", generation, Phase.DRAINING, ports, 120));
-        history.accept(new RolloutEvent.Transition("app", generation, Phase.STOPPING, ports, 150));
-        history.accept(new RolloutEvent.Transition("app", generation, Phase.IDLE, ports, 200));
+        history.accept(new RolloutEvent.Transition("app", generation, Phase.SWITCHING, ports, 100, 100));
+        history.accept(new RolloutEvent.Transition("app", generation, Phase.DRAINING, ports, 120, 120));
+        history.accept(new RolloutEvent.Transition("app", generation, Phase.STOPPING, ports, 150, 150));
+        history.accept(new RolloutEvent.Transition("app", generation, Phase.IDLE, ports, 200, 200));
         history.accept(new RolloutEvent.Finished(new RolloutResult.Succeeded("app", generation, ports, List.of(100L, 101L),
                 List.of(), 200)));
     }
