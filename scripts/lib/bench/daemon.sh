@@ -21,7 +21,7 @@ bench_daemon_idle_and_status() {
     local ports a b cpu_before cpu_after i start_us times=() median low high
     mapfile -t ports < <(bench_free_ports $((2 * BENCH_WORKERS)))
     a="${ports[*]:0:BENCH_WORKERS}" b="${ports[*]:BENCH_WORKERS}"
-    bench_rolld_config 'python3 app.py {numproc}' "  workset:
+    bench_rolld_config "$BENCH_PYTHON app.py {numproc}" "  workset:
     - numprocs: [${a// /, }]
     - numprocs: [${b// /, }]
   smoke_test:
@@ -40,23 +40,30 @@ bench_daemon_idle_and_status() {
         times+=($((($(date +%s%6N) - start_us) / 1000)))
     done
     echo "| \`rolld status\` wall time (a JVM start + one round trip), median of 20 (min–max) | $(printf '%s\n' "${times[@]}" | sort -n | awk '{ v[NR] = $1 } END { printf "%d ms (%d–%d)", v[int((NR + 1) / 2)], v[1], v[NR] }') |"
-    read -r median low high < <(python3 "$bench/net.py" status-round-trip "$BENCH_DIR/rolld/rolld.sock" 20)
+    read -r median low high < <("$BENCH_PYTHON" "$bench/net.py" status-round-trip "$BENCH_DIR/rolld/rolld.sock" 20)
     echo "| status round trip on the control socket alone, median of 20 (min–max) | $median ms ($low–$high) |"
+    times=()
+    for ((i = 0; i < 10; i++)); do
+        start_us="$(date +%s%6N)"
+        "$root/scripts/rolld" restart -c "$BENCH_DIR/rolld.yml" >/dev/null
+        times+=($((($(date +%s%6N) - start_us) / 1000)))
+    done
+    echo "| \`rolld restart\` wall time (returns once rolld accepted; rollouts run meanwhile), median of 10 (min–max) | $(printf '%s\n' "${times[@]}" | sort -n | awk '{ v[NR] = $1 } END { printf "%d ms (%d–%d)", v[int((NR + 1) / 2)], v[1], v[NR] }') |"
     bench_rolld_stop
 }
 
 bench_daemon_scale() {
-    local ports a b app_ms line switched_ms total_ms
+    local ports a b app_ms line switched_ms total_ms own_ms
     mapfile -t ports < <(bench_free_ports $((2 * scale_workers)))
     a="${ports[*]:0:scale_workers}" b="${ports[*]:scale_workers}"
-    app_ms="$(python3 "$bench/net.py" app-start-ms "$bench/tiny_app.py" "$scale_workers")"
+    app_ms="$("$BENCH_PYTHON" "$bench/net.py" app-start-ms "$bench/tiny_app.py" "$scale_workers")"
     cat >"$BENCH_DIR/rolld.yml" <<EOT
 rolld:
   control_socket: '$BENCH_DIR/rolld/rolld.sock'
   pid_file: '$BENCH_DIR/rolld/rolld.pid'
   state_file: '$BENCH_DIR/rolld/state.json'
 tiny:
-  cmd: 'python3 tiny_app.py {numproc}'
+  cmd: '$BENCH_PYTHON tiny_app.py {numproc}'
   directory: '$bench'
   workset:
     - numprocs: [${a// /, }]
@@ -67,10 +74,11 @@ tiny:
 EOT
     bench_rolld_start
     line="$(bench_rolld_restart DRAINING)"
-    read -r _ _ total_ms switched_ms <<<"$line"
+    read -r _ _ total_ms switched_ms own_ms <<<"$line"
     echo "| scale: $scale_workers tiny workers, the app's own start ($scale_workers at once, exec to all accepting) | ${app_ms%.*} ms |"
     echo "| scale: HUP to the new set serving (rolld's log) / to the old set gone | $switched_ms ms / $total_ms ms |"
     echo "| scale: rolld's time beyond the app's own start | $((switched_ms - ${app_ms%.*})) ms |"
+    echo "| scale: rolld's own time in the rollout (own_ms of its IDLE transition) | $own_ms ms |"
     bench_rolld_stop
 }
 

@@ -36,14 +36,14 @@ scenario_supervisord_start() {
         printf '[supervisorctl]\nserverurl=unix://%s/supervisor.sock\n\n' "$dir"
         for port in "${BENCH_PORTS[@]}"; do
             # supervisord's defaults otherwise (startsecs=1, stopsignal=TERM, stopwaitsecs=10).
-            printf '[program:app-%s]\ncommand=python3 app.py %s\ndirectory=%s\nstdout_logfile=%s/logs/app-%s.log\nredirect_stderr=true\n\n' \
-                "$port" "$port" "$root/example" "$BENCH_DIR" "$port"
+            printf '[program:app-%s]\ncommand=%s app.py %s\ndirectory=%s\nstdout_logfile=%s/logs/app-%s.log\nredirect_stderr=true\n\n' \
+                "$port" "$BENCH_PYTHON" "$port" "$root/example" "$BENCH_DIR" "$port"
         done
         printf '[group:bench]\nprograms=%s\n' "$(printf 'app-%s,' "${BENCH_PORTS[@]}" | sed 's/,$//')"
     } >"$dir/supervisord.conf"
     bench_spawn "$dir/stdout.log" supervisord -c "$dir/supervisord.conf"
     BENCH_SUPERVISORD_PID="$BENCH_PID"
-    python3 "$bench/net.py" wait-accepting 30 "${BENCH_PORTS[@]}"
+    "$BENCH_PYTHON" "$bench/net.py" wait-accepting 30 "${BENCH_PORTS[@]}"
     bench_nginx_start "${BENCH_PORTS[@]/#/127.0.0.1:}"
 }
 
@@ -77,9 +77,9 @@ scenario_server_starter_start() {
     # Defaults otherwise: --interval 1 (a new generation must live 1 s before the old one gets TERM).
     PREFORK_DIR="$root/example" bench_spawn "$dir/start_server.log" start_server --port "127.0.0.1:$port" \
         --pid-file "$dir/start_server.pid" --status-file "$dir/status" \
-        -- python3 "$bench/peers/prefork.py" "$BENCH_WORKERS" python3 app.py
+        -- "$BENCH_PYTHON" "$bench/peers/prefork.py" "$BENCH_WORKERS" "$BENCH_PYTHON" app.py
     BENCH_STARTER_PID="$BENCH_PID"
-    python3 "$bench/net.py" wait-accepting 30 "$port"
+    "$BENCH_PYTHON" "$bench/net.py" wait-accepting 30 "$port"
     BENCH_URL="http://127.0.0.1:$port/"
 }
 
@@ -119,7 +119,7 @@ scenario_pm2_start() {
     PORT="$port" bench_pm2 start "$bench/peers/pm2-app.js" -i "$BENCH_WORKERS" --name bench >"$BENCH_DIR/pm2.log" 2>&1
     BENCH_PM2_PID="$(tr -dc '0-9' <"$BENCH_DIR/pm2/pm2.pid")"
     bench_track "$BENCH_PM2_PID"
-    python3 "$bench/net.py" wait-accepting 30 "$port"
+    "$BENCH_PYTHON" "$bench/net.py" wait-accepting 30 "$port"
     BENCH_URL="http://127.0.0.1:$port/"
 }
 

@@ -8,10 +8,11 @@
 A run directory holds:
   rows.txt      from timeline.lua: thread start_us end_us status (status 0 = socket error)
   summary.txt   from timeline.lua: wrk's own totals (requests, errors by kind)
-  run.txt       key=value: scenario, label, start_us (load start), warmup_s
-  restarts.txt  one line per restart: trigger_us done_us restart_ms switched_ms
+  run.txt       key=value: scenario, label, connections, start_us (load start), warmup_s
+  restarts.txt  one line per restart: trigger_us done_us restart_ms switched_ms own_ms
                 (done_us: the old set is gone; restart_ms: trigger to old set gone; switched_ms:
-                trigger to new set serving, "-" when the approach has no such moment)
+                trigger to new set serving, "-" when the approach has no such moment; own_ms:
+                rolld's own time in the rollout, from its log, "-" for the others)
   app_start_ms  (optional) the app's own start time: exec to accepting, 4 workers at once
 
 The restart window of a restart is [trigger, done + WINDOW_TAIL_S]: a request belongs to it when
@@ -54,11 +55,12 @@ def read_restarts(path):
         with open(path) as f:
             for line in f:
                 parts = line.split()
-                if len(parts) == 4:
+                if len(parts) in (4, 5):
+                    number = lambda v: None if v == "-" else float(v)
                     restarts.append({
                         "trigger_us": int(parts[0]), "done_us": int(parts[1]),
-                        "restart_ms": None if parts[2] == "-" else float(parts[2]),
-                        "switched_ms": None if parts[3] == "-" else float(parts[3]),
+                        "restart_ms": number(parts[2]), "switched_ms": number(parts[3]),
+                        "own_ms": number(parts[4]) if len(parts) == 5 else None,
                     })
     return restarts
 
@@ -107,6 +109,7 @@ def analyze_run(run_dir):
 
     result = {
         "scenario": meta["scenario"], "label": meta.get("label", meta["scenario"]).replace("_", " "),
+        "connections": int(meta.get("connections", 32)),
         "requests": int(wrk["requests"]),
         "non2xx": sum(1 for r in rows if r[3] >= 300),
         "wrk_non2xx_4xx5xx": int(wrk["non2xx"]),
@@ -121,6 +124,9 @@ def analyze_run(run_dir):
     switched_ms = [r["switched_ms"] for r in restarts if r["switched_ms"] is not None]
     if restart_ms:
         result["restart_s"] = round(statistics.median(restart_ms) / 1000.0, 2)
+    own_ms = [r["own_ms"] for r in restarts if r["own_ms"] is not None]
+    if own_ms:
+        result["own_s"] = round(statistics.median(own_ms) / 1000.0, 3)
     app_start_path = os.path.join(run_dir, "app_start_ms")
     if switched_ms and os.path.exists(app_start_path):
         with open(app_start_path) as f:
@@ -153,17 +159,18 @@ def write_series(run_dir, rows, start_us, restarts):
 # ---- the table over every run ----------------------------------------------------------------
 
 def runs_by_scenario(bench_dir):
-    """{scenario: [result, ...]} in the order the scenarios ran, plus notes of skipped ones."""
+    """[((scenario, connections), [result, ...])] in the order they ran, plus notes of skipped ones."""
     order, results, notes = [], {}, []
     for name in sorted(os.listdir(bench_dir)):
         path = os.path.join(bench_dir, name, "result.json")
         if os.path.exists(path):
             with open(path) as f:
                 result = json.load(f)
-            if result["scenario"] not in results:
-                order.append(result["scenario"])
-                results[result["scenario"]] = []
-            results[result["scenario"]].append(result)
+            key = (result["scenario"], result.get("connections", 32))
+            if key not in results:
+                order.append(key)
+                results[key] = []
+            results[key].append(result)
     skipped = os.path.join(bench_dir, "skipped.txt")
     if os.path.exists(skipped):
         with open(skipped) as f:
@@ -182,40 +189,43 @@ def spread(values, fmt="%g"):
 def table(bench_dir):
     scenarios, notes = runs_by_scenario(bench_dir)
     lines = [
-        "| scenario | runs | requests | non-2xx | socket errors (connect/read/write/timeout) "
+        "| scenario | conns | runs | requests | non-2xx | socket errors (connect/read/write/timeout) "
         "| p50 ms during / steady | p99 ms during / steady | p99 ratio | max ms during | restart s "
-        "| rolld overhead s |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| of it rolld's own s | rolld overhead s |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for scenario, results in scenarios:
+    for (scenario, connections), results in scenarios:
         errors = " / ".join(spread([r["errors"][k] for r in results], "%d")
                             for k in ("connect", "read", "write", "timeout"))
         non2xx = spread([r["non2xx"] for r in results], "%d")
         pct = spread([100.0 * r["non2xx"] / max(1, r["requests"]) for r in results], "%.1f")
-        lines.append("| %s | %d | %s | %s (%s %%) | %s | %s / %s | %s / %s | %s | %s | %s | %s |" % (
-            results[0]["label"], len(results), spread([r["requests"] for r in results], "%d"), non2xx, pct,
+        lines.append("| %s | %d | %d | %s | %s (%s %%) | %s | %s / %s | %s / %s | %s | %s | %s | %s | %s |" % (
+            results[0]["label"], connections, len(results), spread([r["requests"] for r in results], "%d"), non2xx, pct,
             errors,
             spread([r["during"]["p50_ms"] for r in results]), spread([r["steady"]["p50_ms"] for r in results]),
             spread([r["during"]["p99_ms"] for r in results]), spread([r["steady"]["p99_ms"] for r in results]),
             spread([r.get("p99_ratio") for r in results]), spread([r["during"]["max_ms"] for r in results]),
-            spread([r.get("restart_s") for r in results]), spread([r.get("overhead_s") for r in results])))
+            spread([r.get("restart_s") for r in results]), spread([r.get("own_s") for r in results]),
+            spread([r.get("overhead_s") for r in results])))
     for note in notes:
-        lines.append("| %s | not run | | | | | | | | | |" % note.replace("|", "/"))
+        lines.append("| %s | | not run | | | | | | | | | | |" % note.replace("|", "/"))
     return "\n".join(lines)
 
 
 # ---- the plot --------------------------------------------------------------------------------
 
 def plot(bench_dir, png):
-    """One panel per scenario (its first run): 2xx/s, errors/s, restart moments shaded."""
+    """One panel per scenario (its first run at the first load): 2xx/s, errors/s, restart moments shaded."""
     scenarios, _ = runs_by_scenario(bench_dir)
-    first_runs = []
+    first_runs, first_load = [], None
     for name in sorted(os.listdir(bench_dir)):
         path = os.path.join(bench_dir, name, "result.json")
         if os.path.exists(path):
             with open(path) as f:
-                scenario = json.load(f)["scenario"]
-            if scenario not in [s for s, _ in first_runs]:
+                result = json.load(f)
+            scenario, connections = result["scenario"], result.get("connections", 32)
+            first_load = connections if first_load is None else first_load
+            if connections == first_load and scenario not in [s for s, _ in first_runs]:
                 first_runs.append((scenario, os.path.join(bench_dir, name)))
     panels = len(first_runs)
     if panels == 0:
@@ -224,14 +234,14 @@ def plot(bench_dir, png):
     script = [
         'set terminal pngcairo size 1100,%d font "sans,9"' % (170 * panels + 60),
         'set output "%s"' % png,
-        "set multiplot layout %d,1 title \"scripts/bench: answered requests/s (line), errors/s (red: non-2xx, "
-        "black: socket errors), restart windows shaded\"" % panels,
+        "set multiplot layout %d,1 title \"scripts/bench, %d connections: answered requests/s (line), errors/s "
+        "(red: non-2xx, black: socket errors), restart windows shaded\"" % (panels, first_load),
         "set lmargin 10", "set rmargin 10", "set key off", "set grid ytics",
         "set ylabel \"2xx/s\"", "set y2label \"errors/s\"", "set y2tics", "set ytics nomirror",
         "set xrange [0:*]", "set yrange [0:*]", "set y2range [0:*]",
     ]
     for scenario, run_dir in first_runs:
-        label = next(r[0]["label"] for s, r in scenarios if s == scenario)
+        label = next(r[0]["label"] for (s, c), r in scenarios if s == scenario and c == first_load)
         script.append("unset object")
         with open(os.path.join(run_dir, "restart-moments.dat")) as f:
             for i, line in enumerate(f):

@@ -3,7 +3,8 @@
 # behind example/nginx.conf). Each scenario NAME has:
 #   scenario_NAME_available   prints why not and returns 1 when it cannot run here
 #   scenario_NAME_start       starts everything, sets BENCH_URL (the load's target)
-#   scenario_NAME_restart     one restart; prints "trigger_us done_us restart_ms switched_ms"
+#   scenario_NAME_restart     one restart; prints "trigger_us done_us restart_ms switched_ms own_ms"
+#                             (own_ms: rolld's own time in the rollout, "-" for the others)
 #   scenario_NAME_stop        stops everything it started (the EXIT trap stops the rest)
 # They run in the run's own directory BENCH_DIR, set by scripts/bench.
 # It uses the globals of scripts/bench (root, bench, install, ...), which sources it.
@@ -16,9 +17,11 @@ scenario_label() {
         baseline) echo "baseline_(no_restart)" ;;
         naive) echo "naive:_kill_4_workers,_start_again" ;;
         nginx-reload) echo "nginx_-s_reload_alone" ;;
-        rolld-lb) echo "rolld,_load-balancer_mode_(HUP)" ;;
-        rolld-held) echo "rolld,_held-socket_mode,_direct" ;;
-        rolld-held-nginx) echo "rolld,_held-socket_mode,_behind_nginx" ;;
+        rolld-lb) echo "rolld,_load-balancer_mode,_smoke_tests_(HUP)" ;;
+        rolld-held) echo "rolld,_held-socket_mode,_ready:_notify,_direct" ;;
+        rolld-held-alive) echo "rolld,_held-socket_mode,_ready:_alive_1s,_direct" ;;
+        rolld-held-nginx) echo "rolld,_held-socket_mode,_ready:_notify,_behind_nginx" ;;
+        rolld-gunicorn) echo "rolld_+_gunicorn_(Debian),_held_socket,_ready:_notify,_behind_nginx" ;;
         supervisord) echo "supervisorctl_restart_of_the_group" ;;
         server-starter) echo "Server::Starter_+_HUP,_direct" ;;
         pm2) echo "pm2_reload,_cluster_mode,_direct" ;;
@@ -26,7 +29,7 @@ scenario_label() {
 }
 
 bench_free_ports() {
-    python3 "$bench/net.py" free-ports "$1"
+    "$BENCH_PYTHON" "$bench/net.py" free-ports "$1"
 }
 
 # ---- the nginx front: example/nginx.conf in its own prefix, on a free port -------------------
@@ -48,7 +51,7 @@ bench_nginx_start() {
     BENCH_NGINX_PID="$(tr -dc '0-9' <"$prefix/nginx.pid")"
     bench_track "$BENCH_NGINX_PID"
     BENCH_URL="http://127.0.0.1:$port/"
-    python3 "$bench/net.py" wait-accepting 10 "$port"
+    "$BENCH_PYTHON" "$bench/net.py" wait-accepting 10 "$port"
 }
 
 # The reload command, as rolld's run_proc hook runs it (through sh -c) and as the scenario does.
@@ -69,11 +72,11 @@ bench_workers_start() {
     BENCH_WORKER_PIDS=()
     mkdir -p "$BENCH_DIR/logs"
     for port in "$@"; do
-        (cd "$root/example" && exec python3 app.py "$port") >>"$BENCH_DIR/logs/app-$port.log" 2>&1 &
+        (cd "$root/example" && exec "$BENCH_PYTHON" app.py "$port") >>"$BENCH_DIR/logs/app-$port.log" 2>&1 &
         BENCH_WORKER_PIDS+=("$!")
         bench_track "$!"
     done
-    python3 "$bench/net.py" wait-accepting 30 "$@"
+    "$BENCH_PYTHON" "$bench/net.py" wait-accepting 30 "$@"
 }
 
 bench_workers_stop() {
@@ -101,7 +104,7 @@ scenario_baseline_start() {
 scenario_baseline_restart() {
     local now
     now="$(date +%s%6N)"
-    echo "$now $((now + 1000000)) - -"
+    echo "$now $((now + 1000000)) - - -"
 }
 
 scenario_baseline_stop() {
@@ -121,10 +124,10 @@ scenario_naive_restart() {
     for pid in "${BENCH_WORKER_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
     # The old workers close their listening sockets at once and finish in-flight requests in
     # the background (they stay tracked and are reaped at the end).
-    python3 "$bench/net.py" wait-refusing 15 "${BENCH_PORTS[@]}"
+    "$BENCH_PYTHON" "$bench/net.py" wait-refusing 15 "${BENCH_PORTS[@]}"
     bench_workers_start "${BENCH_PORTS[@]}"
     done_us="$(date +%s%6N)"
-    echo "$trigger $done_us $(((done_us - trigger) / 1000)) -"
+    echo "$trigger $done_us $(((done_us - trigger) / 1000)) - -"
 }
 
 # ---- nginx -s reload alone: what the front's reload costs by itself ---------------------------
@@ -138,7 +141,7 @@ scenario_nginx_reload_restart() {
     trigger="$(date +%s%6N)"
     sh -c "$(bench_nginx_reload_command)"
     done_us="$(date +%s%6N)"
-    echo "$trigger $done_us $(((done_us - trigger) / 1000)) -"
+    echo "$trigger $done_us $(((done_us - trigger) / 1000)) - -"
 }
 
 # ---- rolld ------------------------------------------------------------------------------------
@@ -176,7 +179,7 @@ bench_rolld_start() {
 # the rollout enters once the new set serves: DRAINING in load-balancer mode (nginx was reloaded),
 # SWITCHING in held-socket mode (the new generation is ready and already accepting).
 bench_rolld_restart() {
-    local serving_state="$1" trigger before line end_us switch_us switched_ms="-"
+    local serving_state="$1" trigger before line end_us switch_us switched_ms="-" own_ms="-"
     before="$(grep -c 'event=rollout_succeeded' "$BENCH_DIR/rolld.log" || true)"
     trigger="$(date +%s%6N)"
     kill -HUP "$BENCH_ROLLD_PID"
@@ -192,7 +195,12 @@ bench_rolld_restart() {
         switch_us="$(bench_log_time_us "${line%% *}")"
         switched_ms=$(((switch_us - trigger) / 1000))
     fi
-    echo "$trigger $end_us $(((end_us - trigger) / 1000)) $switched_ms"
+    # rolld's own time in the whole rollout: own_ms of its IDLE transition (the rest: the app, the front, draining).
+    line="$(grep "event=transition .*generation=$((before + 1)) state=IDLE " "$BENCH_DIR/rolld.log" | tail -n 1)"
+    if [[ "$line" =~ own_ms=([0-9]+) ]]; then
+        own_ms="${BASH_REMATCH[1]}"
+    fi
+    echo "$trigger $end_us $(((end_us - trigger) / 1000)) $switched_ms $own_ms"
 }
 
 bench_rolld_stop() {
@@ -208,7 +216,7 @@ scenario_rolld_lb_start() {
     a="${ports[*]:0:BENCH_WORKERS}" b="${ports[*]:BENCH_WORKERS}"
     # nginx needs an upstream before rolld's first start renders the real one.
     bench_nginx_start "127.0.0.1:${ports[0]}"
-    bench_rolld_config 'python3 app.py {numproc}' "  workset:
+    bench_rolld_config "$BENCH_PYTHON app.py {numproc}" "  workset:
     - numprocs: [${a// /, }]
     - numprocs: [${b// /, }]
   smoke_test:
@@ -229,14 +237,16 @@ scenario_rolld_lb_stop() {
 
 # ---- rolld, held-socket mode (rolld binds the port; workers inherit it) -----------------------
 
+# $1 the port, $2 the ready rule: notify (app.py sends READY=1 once it accepts), or alive 1s
+# (Server::Starter's --interval 1: alive for a second counts as ready).
 bench_held_config() {
-    bench_rolld_config 'python3 app.py' "  listen:
+    bench_rolld_config "$BENCH_PYTHON app.py" "  listen:
     - address: 127.0.0.1:$1
       backlog: 1024
   workers: $BENCH_WORKERS
   env:
     APP_NOTIFY: '1'
-  ready: notify
+  ready: ${2:-notify}
   stop_timeout: 15s"
 }
 
@@ -275,6 +285,46 @@ scenario_rolld_held_nginx_start() {
 scenario_rolld_held_nginx_restart() { bench_rolld_restart SWITCHING; }
 
 scenario_rolld_held_nginx_stop() {
+    bench_nginx_stop
+    bench_rolld_stop
+}
+
+# ---- rolld, held-socket mode, ready: alive 1s (Server::Starter's rule), direct ------------------
+
+scenario_rolld_held_alive_available() { scenario_rolld_held_available; }
+
+scenario_rolld_held_alive_start() {
+    local port
+    port="$(bench_free_ports 1)"
+    bench_held_config "$port" "alive 1s"
+    bench_rolld_start
+    BENCH_URL="http://127.0.0.1:$port/"
+}
+
+scenario_rolld_held_alive_restart() { bench_rolld_restart SWITCHING; }
+scenario_rolld_held_alive_stop() { bench_rolld_stop; }
+
+# ---- rolld with a real app server: gunicorn (Debian's), held socket, behind nginx ---------------
+
+scenario_rolld_gunicorn_available() { bench_peer_command gunicorn gunicorn; }
+
+# gunicorn takes the held socket from LISTEN_FDS/LISTEN_PID and sends READY=1 itself (ready: notify).
+scenario_rolld_gunicorn_start() {
+    local port
+    port="$(bench_free_ports 1)"
+    bench_rolld_config "$(rolld_find_command gunicorn) --workers 1 --worker-class gthread --threads 4 --chdir $bench/peers wsgi_app:app" "  listen:
+    - address: 127.0.0.1:$port
+      backlog: 1024
+  workers: $BENCH_WORKERS
+  ready: notify
+  stop_timeout: 15s"
+    bench_rolld_start
+    bench_nginx_start "127.0.0.1:$port"
+}
+
+scenario_rolld_gunicorn_restart() { bench_rolld_restart SWITCHING; }
+
+scenario_rolld_gunicorn_stop() {
     bench_nginx_stop
     bench_rolld_stop
 }
