@@ -132,7 +132,9 @@ final class Rollout {
             int from = started.size();
             spawn(batch);
             progress.enter(Phase.CHECKING, plan.ports());
-            mode.awaitReady(new WorkerSet(generation, started.subList(from, started.size())));
+            try (var _ = progress.waiting()) {
+                mode.awaitReady(new WorkerSet(generation, started.subList(from, started.size())));
+            }
             progress.enter(Phase.STOPPING, plan.ports());
             progress.stopAndReport(oldSet.retire(batch));
             if (b + 1 < batches) {
