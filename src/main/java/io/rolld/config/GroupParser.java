@@ -39,6 +39,7 @@ final class GroupParser {
         String what = "group '" + name + "'";
         YamlMap map = entry.value().map(what).allowOnly(KEYS, ALIASES);
         Optional<HeldSockets> held = new HeldSocketsParser(configDir, ports).parse(map, what, name);
+        List<Hook> afterStart = map.get("after_start", n -> new HookParser(configDir).parse(n, what), List.of());
         return new GroupConfig(
                 name,
                 cmd(map.require("cmd", entry.key()), "'cmd' in " + what),
@@ -48,7 +49,7 @@ final class GroupParser {
                 map.get("env", n -> env(n, "'env' in " + what), Map.of()),
                 held.isPresent() ? held.get() : new Worksets(worksets(map.require("workset", entry.key()), what)),
                 map.get("smoke_test", n -> SmokeTestParser.parse(n, what), List.of()),
-                map.get("after_start", n -> new HookParser(configDir).parse(n, what), List.of()),
+                afterStart,
                 map.get("stop_signal", n -> signal(n, "'stop_signal' in " + what), GroupConfig.DEFAULT_STOP_SIGNAL),
                 map.get("stop_timeout", n -> n.duration("'stop_timeout' in " + what), GroupConfig.DEFAULT_STOP_TIMEOUT),
                 map.get("ready_timeout", n -> n.duration("'ready_timeout' in " + what), GroupConfig.DEFAULT_READY_TIMEOUT),
@@ -56,7 +57,7 @@ final class GroupParser {
                 map.get("hook_timeout", n -> n.duration("'hook_timeout' in " + what), GroupConfig.DEFAULT_HOOK_TIMEOUT),
                 new SupervisionParser(configDir).parse(map, what),
                 runAs(map, what),
-                DeliveryParser.parse(map, what, held));
+                DeliveryParser.parse(map, what, held, afterStart));
     }
 
     /** {@code user:} needs {@code group:} too: setpriv does not pick the user's primary group by itself. */

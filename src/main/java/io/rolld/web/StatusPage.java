@@ -77,6 +77,8 @@ final class StatusPage {
                 .append(g.generation()).append("</b>");
         h.running().flatMap(RolloutRecord::current).ifPresent(t -> out.append(" · rolling out generation ").append(t.generation())
                 .append(", in ").append(t.phase()).append(" on ").append(t.ports()));
+        g.hold().ifPresent(hold -> out.append(" · <span class=\"step\">").append(Html.escape(hold.step())).append(": new set at ")
+                .append(hold.weight()).append("%, ").append(Html.duration(hold.left().toMillis())).append(" left</span>"));
         out.append("</p>\n");
         if (g.health() instanceof Health.Degraded d) {
             out.append("<ul class=\"failure\">");

@@ -26,6 +26,16 @@ class StatusTextTest {
     }
 
     @Test
+    void render_duringACanaryPause_showsTheStepWeightAndTimeLeft() {
+        Map<String, Object> report = Map.of("pid", 7, "groups", List.of(group(Map.of("rollout", Map.of("generation", 4,
+                "phase", "BAKING", "ports", List.of(8501), "elapsed_ms", 3000, "step", "canary 1/2", "weight", 10, "left_ms", 41_700)))));
+
+        assertEquals("rolld pid 7\napp: serving, generation 3, IDLE, ports 8001\n"
+                + "  rollout in progress: generation 4 BAKING 8501 (3000 ms)\n"
+                + "  canary 1/2: new set at 10% of the weight, 41.7s left (rolld promote / rolld abort app)", StatusText.render(report));
+    }
+
+    @Test
     void render_afterACleanStart_mentionsNoAdoption() {
         Map<String, Object> report = Map.of("pid", 7, "daemon", Map.of("pid", 7, "version", "0.1.0", "started", "T0", "adopted", 0),
                 "groups", List.of(group(Map.of())));

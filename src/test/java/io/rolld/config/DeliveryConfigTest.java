@@ -23,6 +23,8 @@ class DeliveryConfigTest {
               workset:
                 - numprocs: [8001, 8002]
                 - numprocs: [8003, 8004]
+              after_start:
+                - replace_file: [numprocs, up.mustache, up.conf]
             """;
     private static final String HELD = """
             app:
@@ -35,6 +37,7 @@ class DeliveryConfigTest {
     Path dir;
 
     private Delivery load(String yaml) throws IOException, ConfigException {
+        Files.writeString(dir.resolve("up.mustache"), "{{#servers}}server 127.0.0.1:{{port}} weight={{weight}};{{/servers}}\n");
         Path file = dir.resolve("rolld.yml");
         Files.writeString(file, yaml);
         return ConfigLoader.load(file).groups().getFirst().delivery();

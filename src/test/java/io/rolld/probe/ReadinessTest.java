@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 class ReadinessTest {
-    private static final SmokeTest.Http ROOT_2XX = new SmokeTest.Http("/", Optional.empty(), Optional.empty(), Duration.ofSeconds(1));
+    /** A generous request timeout: a cold WireMock on a busy machine can take over a second to answer. */
+    private static final SmokeTest.Http ROOT_2XX = new SmokeTest.Http("/", Optional.empty(), Optional.empty(), Duration.ofSeconds(20));
     private WireMockServer server;
 
     @BeforeEach
@@ -75,7 +76,7 @@ class ReadinessTest {
     @Test
     void await_whenTheConnectionIsReset_keepsPollingAndReportsTheReset() throws Exception {
         server.stubFor(get("/").willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
-        Readiness.Failed failed = assertInstanceOf(Readiness.Failed.class, await(ROOT_2XX, Duration.ofMillis(300)));
+        Readiness.Failed failed = assertInstanceOf(Readiness.Failed.class, await(ROOT_2XX, Duration.ofSeconds(1)));
         assertTrue(failed.attempts() > 1, "attempts=" + failed.attempts());
         assertTrue(failed.reason().contains("unreachable"), failed.reason());
     }
@@ -113,7 +114,8 @@ class ReadinessTest {
     @Test
     void await_withExpectedStatusAndBody_rejectsAnotherBody() throws Exception {
         server.stubFor(get("/health").willReturn(aResponse().withStatus(200).withBody("starting")));
-        SmokeTest.Http health = new SmokeTest.Http("/health", Optional.of(200), Optional.of("ok"), Duration.ofSeconds(1));
+        // The round that passes the short deadline still waits for the answer: the reason is the body.
+        SmokeTest.Http health = new SmokeTest.Http("/health", Optional.of(200), Optional.of("ok"), Duration.ofSeconds(20));
         Readiness.Failed failed = assertInstanceOf(Readiness.Failed.class, await(health, Duration.ofMillis(300)));
         assertTrue(failed.reason().contains("without 'ok' in the body"), failed.reason());
     }
