@@ -20,7 +20,7 @@ import java.util.Optional;
  * One attempt to point the front at a new workset: runs the {@code after_start} hooks in order,
  * keeping what each replaced file held before, so that {@link #undo()} can put the front back.
  */
-public final class FrontSwitch {
+public final class FrontSwitch implements Front {
     private final List<Hook> hooks;
     private final Path directory;
     private final Duration hookTimeout;
@@ -38,6 +38,7 @@ public final class FrontSwitch {
         this.hookTimeout = hookTimeout;
     }
 
+    @Override
     public void apply(FrontContext context) throws FrontException {
         begun = true;
         for (Hook hook : hooks) {
@@ -52,6 +53,7 @@ public final class FrontSwitch {
      * Restores every file this switch replaced, byte for byte, then runs the {@code run_proc}
      * hooks again so the front reloads the old configuration. Returns what could not be undone.
      */
+    @Override
     public List<String> undo() {
         if (!begun) {
             return List.of();

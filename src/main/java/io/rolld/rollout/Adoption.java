@@ -13,6 +13,7 @@ import io.rolld.os.OpenFiles;
 import io.rolld.os.PosixSignal;
 import io.rolld.os.ProcessStartTime;
 import io.rolld.probe.Readiness;
+import io.rolld.process.Spawner;
 import io.rolld.process.Worker;
 import io.rolld.process.WorkerRecord;
 import io.rolld.process.WorkerSet;
@@ -100,7 +101,7 @@ final class Adoption {
         Optional<WorkerSpecs> specs = Optional.empty();
         if (!verified.isEmpty()) {
             try {
-                specs = Optional.of(WorkerSpecs.load(config, slots(sockets)));
+                specs = Optional.of(WorkerSpecs.load(config, slots(sockets), Spawner.OS));
             } catch (IOException e) {
                 verified.keySet().forEach(c -> refused.put(c, "cannot read the envdir to respawn its slot later: " + e.getMessage()));
                 verified.clear();

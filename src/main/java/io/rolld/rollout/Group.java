@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
 public final class Group {
     private static final Logger LOG = LoggerFactory.getLogger("rolld");
     private final Path configDir;
-    private final ProcNetTcp tcp;
+    private final Host host;
     private final Consumer<RolloutEvent> events;
     private final EventHooks hooks;
     private final Supervisor supervisor;
@@ -71,14 +71,19 @@ public final class Group {
     private volatile Optional<GroupStatus.Adoption> adoption = Optional.empty();
 
     public Group(GroupConfig config, Path configDir, ProcNetTcp tcp, Consumer<RolloutEvent> events) {
+        this(config, configDir, Host.of(tcp, configDir), MemoryReader.system(), events);
+    }
+
+    /** {@code host} and {@code memory}: the machine as the group's rollouts and supervisor see it. */
+    Group(GroupConfig config, Path configDir, Host host, MemoryReader memory, Consumer<RolloutEvent> events) {
         this.config = config;
         this.configDir = configDir;
-        this.tcp = tcp;
+        this.host = host;
         this.hooks = new EventHooks(this::config, configDir, events);
         this.events = events.andThen(hooks);
         this.supervisor = new Supervisor(config.name(), this.events,
                 w -> w.exit().thenAccept(exit -> inbox.add(new Inbox.WorkerExited(w, exit))),
-                MemoryReader.system(), System::nanoTime, new SplittableRandom());
+                memory, System::nanoTime, new SplittableRandom());
         this.thread = Thread.ofPlatform().name("group-" + config.name()).unstarted(this::loop);
         thread.start();
     }
@@ -275,8 +280,8 @@ public final class Group {
     private boolean roll(GroupConfig c, String trigger, Consumer<RolloutEvent> report,
                          CompletableFuture<RolloutResult> request) {
         report.accept(new RolloutEvent.Started(c.name(), active.generation() + 1, trigger));
-        RolloutMode mode = RolloutMode.of(c, active.generation() + 1, tcp, sockets);
-        Rollout.Outcome outcome = new Rollout(c, configDir, mode, active, tcp, report, next -> supervisor.checked(next, c), steering,
+        RolloutMode mode = RolloutMode.of(c, active.generation() + 1, host, sockets);
+        Rollout.Outcome outcome = new Rollout(c, configDir, mode, active, host, report, next -> supervisor.checked(next, c), steering,
                 supervisor.specs()).run();
         active = outcome.active();
         outcome.specs().ifPresent(specs -> supervisor.adopt(outcome.active(), specs));

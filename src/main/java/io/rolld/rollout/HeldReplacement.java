@@ -2,6 +2,7 @@ package io.rolld.rollout;
 
 import io.rolld.config.HeldSockets;
 import io.rolld.os.NotifySocket;
+import io.rolld.process.Stopper;
 import io.rolld.process.Worker;
 import io.rolld.process.WorkerSet;
 import java.io.IOException;
@@ -28,7 +29,7 @@ final class HeldReplacement {
         this.held = held;
         this.generation = generation;
         this.events = events;
-        this.progress = new Progress(specs.group(), generation, events);
+        this.progress = new Progress(specs.group(), generation, events, Stopper.OS);
     }
 
     /** The successor of {@code old} in {@code slot}, ready and serving; empty when it failed (reported). */

@@ -4,6 +4,7 @@ import io.rolld.config.GroupConfig;
 import io.rolld.config.HeldSockets;
 import io.rolld.os.InheritedSockets;
 import io.rolld.os.NotifySocket;
+import io.rolld.process.Spawner;
 import io.rolld.process.Worker;
 import io.rolld.process.WorkerSet;
 import java.io.IOException;
@@ -26,15 +27,17 @@ final class HeldSocketMode implements RolloutMode {
     private final HeldSockets held;
     private final long generation;
     private final HeldSocketKeeper hold;
+    private final Spawner spawner;
     /** Set by {@link #prepare}. */
     private List<Integer> ports = List.of();
     private Optional<NotifySocket> notify = Optional.empty();
 
-    HeldSocketMode(GroupConfig config, HeldSockets held, long generation, HeldSocketKeeper hold) {
+    HeldSocketMode(GroupConfig config, HeldSockets held, long generation, HeldSocketKeeper hold, Spawner spawner) {
         this.config = config;
         this.held = held;
         this.generation = generation;
         this.hold = hold;
+        this.spawner = spawner;
     }
 
     /** The held sockets are bound by the first rollout's {@link #prepare}: nothing to announce before. */
@@ -54,7 +57,7 @@ final class HeldSocketMode implements RolloutMode {
         ports = sockets.ports();
         WorkerSpecs specs;
         try {
-            specs = WorkerSpecs.load(config, new Slots.Held(held, sockets));
+            specs = WorkerSpecs.load(config, new Slots.Held(held, sockets), spawner);
         } catch (IOException e) {
             throw new RolloutFailure("cannot read the envdir: " + e.getMessage(), "");
         }

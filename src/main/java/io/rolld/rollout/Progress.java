@@ -1,9 +1,10 @@
 package io.rolld.rollout;
 
 import io.rolld.config.GroupConfig;
-import io.rolld.front.FrontSwitch;
+import io.rolld.front.Front;
 import io.rolld.os.PosixSignal;
 import io.rolld.os.Exit;
+import io.rolld.process.Stopper;
 import io.rolld.process.Worker;
 import io.rolld.process.WorkerSet;
 import java.util.List;
@@ -21,6 +22,7 @@ final class Progress {
     private final GroupConfig config;
     private final long generation;
     private final Consumer<RolloutEvent> events;
+    private final Stopper stopper;
     private final LongSupplier nanoTime;
     private final long startNanos;
     private Phase phase = Phase.IDLE;
@@ -33,11 +35,12 @@ final class Progress {
         void close();
     }
 
-    Progress(GroupConfig config, long generation, Consumer<RolloutEvent> events) {
-        this(config, generation, events, System::nanoTime);
+    Progress(GroupConfig config, long generation, Consumer<RolloutEvent> events, Stopper stopper) {
+        this(config, generation, events, stopper, System::nanoTime);
     }
 
-    Progress(GroupConfig config, long generation, Consumer<RolloutEvent> events, LongSupplier nanoTime) {
+    Progress(GroupConfig config, long generation, Consumer<RolloutEvent> events, Stopper stopper, LongSupplier nanoTime) {
+        this.stopper = stopper;
         this.config = config;
         this.generation = generation;
         this.events = events;
@@ -75,7 +78,7 @@ final class Progress {
     void stopAndReport(WorkerSet set) {
         Map<Long, Exit> exits;
         try (var _ = waiting()) {
-            exits = set.stop(PosixSignal.named(config.stopSignal()), config.stopTimeout());
+            exits = stopper.stop(set, PosixSignal.named(config.stopSignal()), config.stopTimeout());
         }
         for (Worker w : set.workers()) {
             events.accept(new RolloutEvent.WorkerStopped(config.name(), set.generation(), w.port(), w.pid(), exits.get(w.pid())));
@@ -86,7 +89,7 @@ final class Progress {
      * Rolls back: the front (when one was touched) is put back first, while the new set still
      * answers what the front sends it, then the new set is stopped; the old set stays active.
      */
-    Rollout.Outcome failed(WorkerSet old, WorkerSet next, FrontSwitch front, String reason, String detail) {
+    Rollout.Outcome failed(WorkerSet old, WorkerSet next, Front front, String reason, String detail) {
         Phase failedIn = phase;
         enter(Phase.ROLLING_BACK, next.ports());
         StringBuilder fullDetail = new StringBuilder(detail);

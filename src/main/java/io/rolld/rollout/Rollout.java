@@ -5,9 +5,8 @@ import io.rolld.config.GroupConfig;
 import io.rolld.drain.Drain;
 import io.rolld.front.FrontContext;
 import io.rolld.front.FrontException;
-import io.rolld.front.FrontSwitch;
+import io.rolld.front.Front;
 import io.rolld.os.PosixSignal;
-import io.rolld.os.ProcNetTcp;
 import io.rolld.process.Worker;
 import io.rolld.process.WorkerSet;
 import java.io.IOException;
@@ -46,7 +45,7 @@ final class Rollout {
     /** The old set slot by slot, for batches: what was retired early, and how to put it back. */
     private final OldSet oldSet;
     private final long generation;
-    private final ProcNetTcp tcp;
+    private final Host host;
     private final Consumer<RolloutEvent> events;
     private final Progress progress;
     private final Consumer<WorkerSet> checked;
@@ -55,10 +54,10 @@ final class Rollout {
     private final List<Worker> started = new ArrayList<>();
     private RolloutMode.Plan plan;
     private WorkerSet next;
-    private FrontSwitch front;
+    private Front front;
 
     /** {@code checked} sees the new set once it is ready (smoke tests passed), before the front switches to it. */
-    Rollout(GroupConfig config, Path configDir, RolloutMode mode, WorkerSet old, ProcNetTcp tcp, Consumer<RolloutEvent> events,
+    Rollout(GroupConfig config, Path configDir, RolloutMode mode, WorkerSet old, Host host, Consumer<RolloutEvent> events,
             Consumer<WorkerSet> checked, Steering steering, Optional<WorkerSpecs> oldSpecs) {
         this.steering = steering;
         this.oldSet = new OldSet(old, oldSpecs);
@@ -67,10 +66,10 @@ final class Rollout {
         this.mode = mode;
         this.old = old;
         this.generation = old.generation() + 1;
-        this.tcp = tcp;
+        this.host = host;
         this.events = events;
         this.checked = checked;
-        this.progress = new Progress(config, generation, events);
+        this.progress = new Progress(config, generation, events, host.stopper());
     }
 
     /**
@@ -173,7 +172,7 @@ final class Rollout {
      * set to share with) first at each step's part of it, each step watched for its pause (BAKING).
      */
     private void switchFront() throws RolloutFailure, InterruptedException {
-        front = new FrontSwitch(config.afterStart(), configDir, config.hookTimeout());
+        front = host.fronts().apply(config);
         FrontContext context = new FrontContext(config.name(), generation, plan.ports(), mode.oldPorts(old),
                 next.workers().stream().map(w -> new FrontContext.WorkerRef(w.port(), w.pid())).toList());
         List<Delivery.CanaryStep> steps = old.workers().isEmpty() ? List.of() : config.delivery().canary();
@@ -237,7 +236,7 @@ final class Rollout {
 
     private void drain(List<Integer> ports) {
         try (var _ = progress.waiting()) {
-            Drain.Result drained = new Drain(tcp).await(new HashSet<>(ports), config.drainTimeout());
+            Drain.Result drained = new Drain(host.tcp()).await(new HashSet<>(ports), config.drainTimeout());
             if (!drained.drained()) {
                 events.accept(new RolloutEvent.DrainTimedOut(config.name(), generation, drained.remaining(), drained.elapsedMs()));
             }
@@ -269,7 +268,13 @@ final class Rollout {
         }
         LOG.error("event=internal_error group={} generation={} phase={} error=\"{}\" action=\"the new set serves, the old one is stopped\"",
                 config.name(), generation, progress.phase(), e, e);
-        old.stop(PosixSignal.named(config.stopSignal()), config.stopTimeout());
+        try {
+            host.stopper().stop(old, PosixSignal.named(config.stopSignal()), config.stopTimeout());
+        } catch (RuntimeException again) {
+            // The new set must still become the active set, or nothing would track it.
+            LOG.error("event=internal_error group={} generation={} error=\"{}\" action=\"the old set may still run\"",
+                    config.name(), generation, again, again);
+        }
         return progress.succeeded(old, next, plan.ports(), Optional.of(plan.specs()));
     }
 }

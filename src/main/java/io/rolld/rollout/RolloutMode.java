@@ -3,7 +3,6 @@ package io.rolld.rollout;
 import io.rolld.config.GroupConfig;
 import io.rolld.config.HeldSockets;
 import io.rolld.config.Worksets;
-import io.rolld.os.ProcNetTcp;
 import io.rolld.process.Worker;
 import io.rolld.process.WorkerSet;
 import java.io.IOException;
@@ -17,10 +16,10 @@ import java.util.List;
 sealed interface RolloutMode extends AutoCloseable permits WorksetMode, HeldSocketMode {
     int STDERR_TAIL_LINES = 20;
 
-    static RolloutMode of(GroupConfig config, long generation, ProcNetTcp tcp, HeldSocketKeeper sockets) {
+    static RolloutMode of(GroupConfig config, long generation, Host host, HeldSocketKeeper sockets) {
         return switch (config.mode()) {
-            case Worksets w -> new WorksetMode(config, w, generation, tcp);
-            case HeldSockets h -> new HeldSocketMode(config, h, generation, sockets);
+            case Worksets w -> new WorksetMode(config, w, generation, host);
+            case HeldSockets h -> new HeldSocketMode(config, h, generation, sockets, host.spawner());
         };
     }
 

@@ -2,10 +2,7 @@ package io.rolld.rollout;
 
 import io.rolld.config.HeldSockets;
 import io.rolld.os.InheritedSockets;
-import io.rolld.process.NativeSpawn;
 import io.rolld.process.Worker;
-import io.rolld.process.WorkerSpec;
-import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,8 +29,8 @@ sealed interface Slots permits Slots.Ports, Slots.Held {
     /** The variables that tell the worker of {@code slot} where it serves. */
     Map<String, String> environment(int slot, long generation);
 
-    /** Starts the worker of {@code spec}, passing it the held sockets if there are any. */
-    Worker spawn(WorkerSpec spec) throws IOException;
+    /** rolld's descriptors a worker inherits (the held sockets); none for workers on their own port. */
+    List<Integer> passedFds();
 
     /** Load-balancer mode: the slot is the port, bound by the worker itself. */
     record Ports() implements Slots {
@@ -63,8 +60,8 @@ sealed interface Slots permits Slots.Ports, Slots.Held {
         }
 
         @Override
-        public Worker spawn(WorkerSpec spec) throws IOException {
-            return Worker.spawn(spec);
+        public List<Integer> passedFds() {
+            return List.of();
         }
     }
 
@@ -101,8 +98,8 @@ sealed interface Slots permits Slots.Ports, Slots.Held {
         }
 
         @Override
-        public Worker spawn(WorkerSpec spec) throws IOException {
-            return NativeSpawn.spawn(spec, sockets.fds());
+        public List<Integer> passedFds() {
+            return sockets.fds();
         }
     }
 }

@@ -5,6 +5,7 @@ import io.rolld.config.Placeholders;
 import io.rolld.config.RunAs;
 import io.rolld.config.ShellWords;
 import io.rolld.process.Envdir;
+import io.rolld.process.Spawner;
 import io.rolld.process.Worker;
 import io.rolld.process.WorkerSpec;
 import java.io.IOException;
@@ -21,15 +22,15 @@ import java.util.Optional;
  * starts (the group's {@code env} plus its envdir as read then), so a worker respawned or replaced
  * later gets the environment of its generation, not a newer one.
  */
-record WorkerSpecs(GroupConfig group, Map<String, String> env, Slots slots) {
+record WorkerSpecs(GroupConfig group, Map<String, String> env, Slots slots, Spawner spawner) {
     WorkerSpecs {
         env = Map.copyOf(env);
     }
 
     /** Reads the envdir, if the group has one. */
-    static WorkerSpecs load(GroupConfig group, Slots slots) throws IOException {
+    static WorkerSpecs load(GroupConfig group, Slots slots, Spawner spawner) throws IOException {
         var envdir = group.supervision().envdir();
-        return new WorkerSpecs(group, envdir.isPresent() ? Envdir.overlay(group.env(), envdir.get()) : group.env(), slots);
+        return new WorkerSpecs(group, envdir.isPresent() ? Envdir.overlay(group.env(), envdir.get()) : group.env(), slots, spawner);
     }
 
     /**
@@ -43,12 +44,12 @@ record WorkerSpecs(GroupConfig group, Map<String, String> env, Slots slots) {
         all.put("ROLLD_GENERATION", Long.toString(generation));
         all.putAll(slots.environment(slot, generation));
         notifySocket.ifPresent(p -> all.put("NOTIFY_SOCKET", p.toString()));
-        return slots.spawn(new WorkerSpec(slots.portOf(slot),
+        return spawner.spawn(new WorkerSpec(slots.portOf(slot),
                 argv(group, slot),
                 group.directory(),
                 all,
                 group.stdout().map(t -> group.directory().resolve(Placeholders.expand(t, slot))),
-                stderrOf(group, slot)));
+                stderrOf(group, slot)), slots.passedFds());
     }
 
     /** The slot of the worker at {@code index} of a set these specs started. */

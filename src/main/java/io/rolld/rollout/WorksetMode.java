@@ -4,6 +4,7 @@ import io.rolld.config.GroupConfig;
 import io.rolld.config.Worksets;
 import io.rolld.os.ProcNetTcp;
 import io.rolld.probe.Readiness;
+import io.rolld.process.Spawner;
 import io.rolld.process.Worker;
 import io.rolld.process.WorkerSet;
 import java.io.IOException;
@@ -26,12 +27,14 @@ final class WorksetMode implements RolloutMode {
     private final List<Integer> ports;
     private final long generation;
     private final ProcNetTcp tcp;
+    private final Spawner spawner;
 
-    WorksetMode(GroupConfig config, Worksets worksets, long generation, ProcNetTcp tcp) {
+    WorksetMode(GroupConfig config, Worksets worksets, long generation, Host host) {
         this.config = config;
         this.ports = worksets.workset(generation - 1).ports();
         this.generation = generation;
-        this.tcp = tcp;
+        this.tcp = host.tcp();
+        this.spawner = host.spawner();
     }
 
     @Override
@@ -46,7 +49,7 @@ final class WorksetMode implements RolloutMode {
             throw new RolloutFailure(describeTaken(taken) + " of the next workset already in use by another process; refusing to start", "");
         }
         try {
-            return new Plan(WorkerSpecs.load(config, new Slots.Ports()), ports, ports);
+            return new Plan(WorkerSpecs.load(config, new Slots.Ports(), spawner), ports, ports);
         } catch (IOException e) {
             throw new RolloutFailure("cannot read the envdir: " + e.getMessage(), "");
         }

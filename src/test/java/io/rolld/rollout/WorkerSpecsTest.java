@@ -36,12 +36,12 @@ class WorkerSpecsTest {
     @Test
     void slots_areThePortInLoadBalancerMode_andTheWorkerNumberInHeldMode() throws Exception {
         WorkerSpecs balanced = WorkerSpecs.load(group("  workset:\n    - numprocs: [8001, 8002]\n    - numprocs: [8003, 8004]"),
-                new Slots.Ports());
+                new Slots.Ports(), io.rolld.process.Spawner.OS);
         assertEquals("port 8002", balanced.describe(8002));
         GroupConfig heldGroup = group("  listen: 'unix:" + dir.resolve("s.sock") + "'\n  workers: 2");
         HeldSockets mode = (HeldSockets) heldGroup.mode();
         try (InheritedSockets sockets = InheritedSockets.open(mode.listen())) {
-            WorkerSpecs held = WorkerSpecs.load(heldGroup, new Slots.Held(mode, sockets));
+            WorkerSpecs held = WorkerSpecs.load(heldGroup, new Slots.Held(mode, sockets), io.rolld.process.Spawner.OS);
             Worker w = held.spawn(2, 7, Optional.empty());
             try {
                 assertEquals(2, held.slotOf(1, w), "the second worker of a held set is worker 2, whatever its port");
@@ -58,7 +58,7 @@ class WorkerSpecsTest {
     @Test
     void aWorkerOfALoadBalancedGroup_isInItsPortsSlot() throws Exception {
         WorkerSpecs balanced = WorkerSpecs.load(group("  workset:\n    - numprocs: [8001, 8002]\n    - numprocs: [8003, 8004]"),
-                new Slots.Ports());
+                new Slots.Ports(), io.rolld.process.Spawner.OS);
         Worker w = balanced.spawn(8002, 1, Optional.empty());
         try {
             assertEquals(8002, balanced.slotOf(1, w));

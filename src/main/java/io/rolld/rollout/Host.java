@@ -1,0 +1,22 @@
+package io.rolld.rollout;
+
+import io.rolld.config.GroupConfig;
+import io.rolld.front.Front;
+import io.rolld.front.FrontSwitch;
+import io.rolld.os.ProcNetTcp;
+import io.rolld.process.Spawner;
+import io.rolld.process.Stopper;
+import java.nio.file.Path;
+import java.util.function.Function;
+
+/**
+ * What a rollout uses of the machine: the kernel's port table, how workers start and stop, and
+ * the front it switches. {@link #of} is the real one; tests pass small fakes.
+ */
+record Host(ProcNetTcp tcp, Spawner spawner, Stopper stopper, Function<GroupConfig, Front> fronts) {
+
+    /** {@code configDir}: where the after_start hooks run. */
+    static Host of(ProcNetTcp tcp, Path configDir) {
+        return new Host(tcp, Spawner.OS, Stopper.OS, c -> new FrontSwitch(c.afterStart(), configDir, c.hookTimeout()));
+    }
+}

@@ -1,0 +1,111 @@
+package io.rolld.rollout;
+
+import io.rolld.front.Front;
+import io.rolld.front.FrontContext;
+import io.rolld.front.FrontException;
+import io.rolld.os.Exit;
+import io.rolld.os.ProcNetTcp;
+import io.rolld.process.FakeWorkers;
+import io.rolld.process.Worker;
+import io.rolld.process.WorkerSet;
+import io.rolld.process.WorkerSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A {@link Host} of hand-written fakes: a port table read from files the test writes, a spawner
+ * of {@link FakeWorkers} scripted by spawn number, a stopper that completes each worker's exit,
+ * and a front that records what it was told.
+ */
+final class FakeHost {
+    /** What the n-th spawn does. */
+    enum Spawn { RUN, EXIT, FAIL, THROW }
+
+    private static final String HEADER = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n";
+
+    final Path dir;
+    final Map<Integer, Spawn> script = new HashMap<>();
+    final List<WorkerSpec> spawned = new ArrayList<>();
+    final List<List<Long>> stopped = new ArrayList<>();
+    final List<FrontContext> applied = new ArrayList<>();
+    int undone;
+    /** The front's apply throws this (a FrontException or a RuntimeException), when set. */
+    Exception frontFailure;
+    /** The stopper throws this on the set whose pids it is, when set. */
+    RuntimeException stopFailure;
+    List<Long> stopFailsOn = List.of();
+
+    FakeHost(Path dir) {
+        this.dir = dir;
+        writeTable("");
+    }
+
+    /** The port table from now on: {@code lines} in /proc/net/tcp format. */
+    void writeTable(String lines) {
+        try {
+            Files.writeString(dir.resolve("tcp"), HEADER + lines);
+            Files.writeString(dir.resolve("tcp6"), HEADER);
+            Files.createDirectories(dir.resolve("proc"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A LISTEN line for 127.0.0.1:{@code port} with socket inode {@code inode}. */
+    static String listening(int port, long inode) {
+        return "   0: 0100007F:%04X 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 %d 1\n".formatted(port, inode);
+    }
+
+    Host host() {
+        return new Host(new ProcNetTcp(List.of(dir.resolve("tcp"), dir.resolve("tcp6")), dir.resolve("proc")),
+                this::spawn, (set, signal, timeout) -> stop(set), config -> new RecordingFront());
+    }
+
+    private Worker spawn(WorkerSpec spec, List<Integer> fds) throws IOException {
+        spawned.add(spec);
+        return switch (script.getOrDefault(spawned.size(), Spawn.RUN)) {
+            case RUN -> FakeWorkers.running(spec.port());
+            case EXIT -> FakeWorkers.exited(spec.port(), new Exit.Code(3));
+            case FAIL -> throw new IOException("no such file: " + spec.argv().getFirst());
+            case THROW -> throw new IllegalStateException("spawner bug");
+        };
+    }
+
+    private Map<Long, Exit> stop(WorkerSet set) {
+        if (stopFailure != null && set.pids().equals(stopFailsOn)) {
+            throw stopFailure;
+        }
+        stopped.add(set.pids());
+        Map<Long, Exit> exits = new HashMap<>();
+        for (Worker w : set.workers()) {
+            w.exit().complete(new Exit.Code(0));
+            exits.put(w.pid(), w.exit().join());
+        }
+        return exits;
+    }
+
+    private final class RecordingFront implements Front {
+        @Override
+        public void apply(FrontContext context) throws FrontException {
+            applied.add(context);
+            if (frontFailure instanceof FrontException f) {
+                throw f;
+            }
+            if (frontFailure instanceof RuntimeException r) {
+                throw r;
+            }
+        }
+
+        @Override
+        public List<String> undo() {
+            undone++;
+            return List.of();
+        }
+    }
+}
