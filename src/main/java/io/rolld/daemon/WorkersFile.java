@@ -132,9 +132,14 @@ final class WorkersFile implements Consumer<RolloutEvent> {
                 case RolloutEvent.WorkerCrashed w -> running.remove(w.pid()) != null;
                 case RolloutEvent.WorkerRefused w -> running.remove(w.pid()) != null;
                 case RolloutEvent.GroupAdopted a when a.adopted() > 0 -> serve(a.group(), a.generation());
-                case RolloutEvent.Transition t when t.phase() == Phase.DRAINING || t.phase() == Phase.STOPPING ->
-                        serve(t.group(), t.generation());
+                // From BAKING on the front points at the new set (a canary step: at both), so a rolld
+                // restarted then must adopt the new generation, not stop it under the front's feet.
+                case RolloutEvent.Transition t when t.phase() == Phase.BAKING || t.phase() == Phase.DRAINING
+                        || t.phase() == Phase.STOPPING -> serve(t.group(), t.generation());
                 case RolloutEvent.Finished(RolloutResult.Succeeded s) -> serve(s.group(), s.generation());
+                // A bake that failed switched back: the old generation (always the attempted one - 1) serves again.
+                case RolloutEvent.Finished(RolloutResult.Failed f) when Long.valueOf(f.generation()).equals(serving.get(f.group())) ->
+                        serve(f.group(), f.generation() - 1);
                 default -> false; // nothing a restarted rolld needs changed
             };
         }
