@@ -57,9 +57,12 @@ bench_log_time_us() {
 }
 
 # Waits up to $2 seconds until file $1 has at least $3 lines matching $4; returns 1 on timeout.
+# The file may not exist yet (its writer was just started in the background): that counts as 0.
 bench_wait_lines() {
-    local file="$1" deadline=$((SECONDS + $2)) count="$3" pattern="$4"
-    while (($(grep -c -- "$pattern" "$file" 2>/dev/null || true) < count)); do
+    local file="$1" deadline=$((SECONDS + $2)) count="$3" pattern="$4" found
+    while true; do
+        found="$(grep -c -- "$pattern" "$file" 2>/dev/null)" || true
+        ((${found:-0} >= count)) && return 0
         ((SECONDS < deadline)) || return 1
         sleep 0.02
     done
