@@ -177,7 +177,7 @@ public final class Group {
         WorkerSet last = active;
         phase = Phase.STOPPING;
         events.accept(new RolloutEvent.Transition(c.name(), last.generation(), Phase.STOPPING, last.ports(), 0, 0));
-        var exits = last.stop(PosixSignal.named(c.stopSignal()), c.stopTimeout());
+        var exits = host.stopper().stop(last, PosixSignal.named(c.stopSignal()), c.stopTimeout());
         last.workers().forEach(w -> events.accept(
                 new RolloutEvent.WorkerStopped(c.name(), last.generation(), w.port(), w.pid(), exits.get(w.pid()))));
         active = WorkerSet.empty();

@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A {@link Host} of hand-written fakes: a port table read from files the test writes, a spawner
@@ -31,8 +33,8 @@ final class FakeHost {
 
     final Path dir;
     final Map<Integer, Spawn> script = new HashMap<>();
-    final List<WorkerSpec> spawned = new ArrayList<>();
-    final List<List<Long>> stopped = new ArrayList<>();
+    final List<WorkerSpec> spawned = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final List<List<Long>> stopped = new java.util.concurrent.CopyOnWriteArrayList<>();
     final List<FrontContext> applied = new ArrayList<>();
     int undone;
     /** The front's apply throws this (a FrontException or a RuntimeException), when set. */
@@ -40,6 +42,9 @@ final class FakeHost {
     /** The stopper throws this on the set whose pids it is, when set. */
     RuntimeException stopFailure;
     List<Long> stopFailsOn = List.of();
+    /** Counted down by the first spawn, which then waits for {@link #release} (when set). */
+    final CountDownLatch spawning = new CountDownLatch(1);
+    CountDownLatch release;
 
     FakeHost(Path dir) {
         this.dir = dir;
@@ -69,6 +74,17 @@ final class FakeHost {
 
     private Worker spawn(WorkerSpec spec, List<Integer> fds) throws IOException {
         spawned.add(spec);
+        if (spawned.size() == 1 && release != null) {
+            spawning.countDown();
+            try {
+                if (!release.await(30, TimeUnit.SECONDS)) {
+                    throw new IOException("the test never released the first spawn");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+        }
         return switch (script.getOrDefault(spawned.size(), Spawn.RUN)) {
             case RUN -> FakeWorkers.running(spec.port());
             case EXIT -> FakeWorkers.exited(spec.port(), new Exit.Code(3));
