@@ -31,11 +31,10 @@ import org.slf4j.LoggerFactory;
  * reusing the pid) and, in held-socket mode, the descriptors it holds the group's sockets on; per
  * group the generation that serves. It is rewritten atomically (temp file + rename) through a
  * {@link CoalescedWriter}: a spawned, stopped or crashed worker is written within
- * {@link #INTERVAL} (a workset being spawned costs one write per interval, not one per worker,
- * and the spawning thread never waits for it); every phase end and an adoption's end write it at
- * once, before the rollout goes on. So the file can miss a worker only between that worker's
- * spawn and the next write, at most {@link #INTERVAL} inside a STARTING phase (or after a
- * respawn); a rolld killed there leaves that worker unrecorded.
+ * {@link #INTERVAL} (the spawning thread never waits for it); every phase end and an adoption's end
+ * write it at once, before the rollout goes on. A rollout reports a workset's workers once all are
+ * spawned, so the file can miss a worker only while its STARTING phase spawns (or within
+ * {@link #INTERVAL} of a respawn); a rolld killed there leaves that worker unrecorded.
  *
  * <p>A group's serving generation moves when a rollout has switched to its new set (it drains or
  * stops the old one, or succeeded), and when workers are adopted. Entries read at start stay until
@@ -133,9 +132,14 @@ final class WorkersFile implements Consumer<RolloutEvent> {
                 case RolloutEvent.WorkerCrashed w -> running.remove(w.pid()) != null;
                 case RolloutEvent.WorkerRefused w -> running.remove(w.pid()) != null;
                 case RolloutEvent.GroupAdopted a when a.adopted() > 0 -> serve(a.group(), a.generation());
-                case RolloutEvent.Transition t when t.phase() == Phase.DRAINING || t.phase() == Phase.STOPPING ->
-                        serve(t.group(), t.generation());
+                // From BAKING on the front points at the new set (a canary step: at both), so a rolld
+                // restarted then must adopt the new generation, not stop it under the front's feet.
+                case RolloutEvent.Transition t when t.phase() == Phase.BAKING || t.phase() == Phase.DRAINING
+                        || t.phase() == Phase.STOPPING -> serve(t.group(), t.generation());
                 case RolloutEvent.Finished(RolloutResult.Succeeded s) -> serve(s.group(), s.generation());
+                // A bake that failed switched back: the old generation (always the attempted one - 1) serves again.
+                case RolloutEvent.Finished(RolloutResult.Failed f) when Long.valueOf(f.generation()).equals(serving.get(f.group())) ->
+                        serve(f.group(), f.generation() - 1);
                 default -> false; // nothing a restarted rolld needs changed
             };
         }

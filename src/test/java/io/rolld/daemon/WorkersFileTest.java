@@ -68,6 +68,20 @@ class WorkersFileTest {
     }
 
     @Test
+    void load_duringABake_givesTheNewGenerationServingAndTheOldOneAgainIfTheBakeFails() throws Exception {
+        WorkersFile written = file();
+        written.accept(new RolloutEvent.WorkerStarted("app", 4, 8001, 8001, SELF, List.of()));
+        written.accept(new RolloutEvent.Finished(new RolloutResult.Succeeded("app", 4, List.of(8001), List.of(SELF), List.of(), 5)));
+        written.accept(new RolloutEvent.Transition("app", 5, Phase.BAKING, List.of(8501), 10, 10));
+
+        assertEquals(OptionalLong.of(5), file().load().get("app").activeGeneration());
+
+        written.accept(new RolloutEvent.Finished(new RolloutResult.Failed("app", 5, Phase.BAKING, "answered 500", "", 30)));
+
+        assertEquals(OptionalLong.of(4), file().load().get("app").activeGeneration());
+    }
+
+    @Test
     void load_afterTheWorkerStoppedCrashedOrWasRefused_doesNotGiveIt() throws Exception {
         for (RolloutEvent gone : List.of(new RolloutEvent.WorkerStopped("app", 1, 8001, SELF, new Exit.Code(0)),
                 new RolloutEvent.WorkerCrashed("app", 1, 8001, SELF, new Exit.Unknown(), 1, 1, 1, ""),
