@@ -97,7 +97,7 @@ class SupervisorTest {
 
     @Test
     void runDue_whenTheRespawnItselfFails_retriesWithTheNextBackoff() {
-        fake.script.put(1, FakeHost.Spawn.FAIL);
+        fake.script.put(9101, FakeHost.Spawn.FAIL);
         Worker crashed = active.workers().getFirst();
         crashed.exit().complete(new Exit.Code(1));
         supervisor.exited(crashed, crashed.exit().join(), 1);
