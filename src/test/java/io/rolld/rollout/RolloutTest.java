@@ -177,10 +177,10 @@ class RolloutTest {
         if (mode == Mode.WORKSET) {
             assertEquals(List.of(9201, 9202), context.ports());
             assertEquals(List.of(9101, 9102), context.oldPorts());
-            assertEquals(List.of("9201", "9202"), fake.spawned.stream().map(s -> s.env().get("ROLLD_PORT")).toList());
+            assertEquals(List.of("9201", "9202"), fake.spawned.stream().map(s -> s.env().get("ROLLD_PORT")).sorted().toList());
         } else {
             assertEquals(context.ports(), context.oldPorts(), "old and new generations share the held sockets");
-            assertEquals(List.of("1", "2"), fake.spawned.stream().map(s -> s.env().get("ROLLD_WORKER")).toList());
+            assertEquals(List.of("1", "2"), fake.spawned.stream().map(s -> s.env().get("ROLLD_WORKER")).sorted().toList());
             assertTrue(fake.spawned.stream().allMatch(s -> "1".equals(s.env().get("LISTEN_FDS"))), fake.spawned.toString());
         }
     }
