@@ -31,11 +31,10 @@ import org.slf4j.LoggerFactory;
  * reusing the pid) and, in held-socket mode, the descriptors it holds the group's sockets on; per
  * group the generation that serves. It is rewritten atomically (temp file + rename) through a
  * {@link CoalescedWriter}: a spawned, stopped or crashed worker is written within
- * {@link #INTERVAL} (a workset being spawned costs one write per interval, not one per worker,
- * and the spawning thread never waits for it); every phase end and an adoption's end write it at
- * once, before the rollout goes on. So the file can miss a worker only between that worker's
- * spawn and the next write, at most {@link #INTERVAL} inside a STARTING phase (or after a
- * respawn); a rolld killed there leaves that worker unrecorded.
+ * {@link #INTERVAL} (the spawning thread never waits for it); every phase end and an adoption's end
+ * write it at once, before the rollout goes on. A rollout reports a workset's workers once all are
+ * spawned, so the file can miss a worker only while its STARTING phase spawns (or within
+ * {@link #INTERVAL} of a respawn); a rolld killed there leaves that worker unrecorded.
  *
  * <p>A group's serving generation moves when a rollout has switched to its new set (it drains or
  * stops the old one, or succeeded), and when workers are adopted. Entries read at start stay until
