@@ -83,7 +83,7 @@ public final class Group {
         this.events = events.andThen(hooks);
         this.supervisor = new Supervisor(config.name(), this.events,
                 w -> w.exit().thenAccept(exit -> inbox.add(new Inbox.WorkerExited(w, exit))),
-                memory, System::nanoTime, new SplittableRandom());
+                memory, System::nanoTime, new SplittableRandom(), host.stopper());
         this.thread = Thread.ofPlatform().name("group-" + config.name()).unstarted(this::loop);
         thread.start();
     }

@@ -52,7 +52,7 @@ class SupervisorTest {
                   respawn: {backoff: 1s, max_backoff: 8s, reset_after: 10s}
                 """.formatted(dir), dir.resolve("rolld.yml")).group("app").orElseThrow();
         supervisor = new Supervisor("app", events::add, watched::add, new MemoryReader(dir.resolve("proc")), now::get,
-                new SplittableRandom(1));
+                new SplittableRandom(1), (set, signal, timeout) -> { throw new AssertionError("nothing to stop here"); });
         active = new WorkerSet(1, List.of(FakeWorkers.running(9101)));
         supervisor.adopt(active, WorkerSpecs.load(config, new Slots.Ports(), fake.host().spawner()));
     }

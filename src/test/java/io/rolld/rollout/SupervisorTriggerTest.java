@@ -49,7 +49,7 @@ class SupervisorTriggerTest {
                   auto_restart: {every: 1h}
                 """.formatted(dir), dir.resolve("rolld.yml")).group("app").orElseThrow();
         supervisor = new Supervisor("app", events::add, w -> { }, new MemoryReader(dir.resolve("proc")), now::get,
-                new SplittableRandom(1));
+                new SplittableRandom(1), (set, signal, timeout) -> { throw new AssertionError("nothing to stop here"); });
         worker = FakeWorkers.running(9101);
         active = new WorkerSet(1, List.of(worker));
         rss(50);
