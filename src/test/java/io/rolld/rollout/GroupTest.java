@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.rolld.config.ConfigLoader;
 import io.rolld.config.GroupConfig;
 import io.rolld.os.MemoryReader;
 import java.nio.file.Path;
@@ -33,14 +32,7 @@ class GroupTest {
     void requestRollout_duringARollout_joinsOneNextRollout(int during) throws Exception {
         FakeHost fake = new FakeHost(dir);
         fake.release = new CountDownLatch(1);
-        GroupConfig config = ConfigLoader.parse("""
-                app:
-                  cmd: 'app {numproc}'
-                  directory: '%s'
-                  workset:
-                    - numprocs: [9101]
-                    - numprocs: [9201]
-                """.formatted(dir), dir.resolve("rolld.yml")).group("app").orElseThrow();
+        GroupConfig config = FakeGroups.onePort(dir, "");
         Group group = new Group(config, dir, fake.host(), new MemoryReader(dir.resolve("proc")), events::add);
         try {
             CompletableFuture<RolloutResult> first = group.requestRollout("first start");

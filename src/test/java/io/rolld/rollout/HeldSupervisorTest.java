@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.rolld.config.ConfigLoader;
 import io.rolld.config.GroupConfig;
 import io.rolld.config.HeldSockets;
 import io.rolld.os.InheritedSockets;
@@ -36,15 +35,12 @@ class HeldSupervisorTest {
 
     @Test
     void runDue_whenAHeldWorkerGrowsOverItsLimit_replacesItAloneWithoutARollout() throws Exception {
-        GroupConfig config = ConfigLoader.parse("""
-                app:
-                  cmd: 'app {numproc}'
-                  directory: '%s'
+        GroupConfig config = FakeGroups.app(dir, """
                   listen: 'unix:%s/app.sock'
                   workers: 2
                   ready: alive 1ms
                   memory: {limit: 100MB, min_limit: 100MB, metric: rss, check_interval: 10s, cooldown: 5m}
-                """.formatted(dir, dir), dir.resolve("rolld.yml")).group("app").orElseThrow();
+                """.formatted(dir));
         HeldSockets held = (HeldSockets) config.mode();
         FakeHost fake = new FakeHost(dir);
         Host host = fake.host();

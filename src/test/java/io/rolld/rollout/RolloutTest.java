@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.rolld.config.ConfigLoader;
 import io.rolld.config.GroupConfig;
 import io.rolld.front.FrontException;
 import io.rolld.process.FakeWorkers;
@@ -201,8 +200,7 @@ class RolloutTest {
     }
 
     private GroupConfig config(Mode mode) throws Exception {
-        return ConfigLoader.parse("app:\n  cmd: 'app {numproc}'\n  directory: '" + dir + "'\n"
-                + (mode == Mode.WORKSET ? WORKSET : HELD.formatted(dir)), dir.resolve("rolld.yml")).group("app").orElseThrow();
+        return FakeGroups.app(dir, mode == Mode.WORKSET ? WORKSET : HELD.formatted(dir));
     }
 
     private Rollout rollout(GroupConfig config, WorkerSet old, FakeHost fake) {

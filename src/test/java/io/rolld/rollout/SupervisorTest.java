@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.rolld.config.ConfigLoader;
 import io.rolld.config.GroupConfig;
 import io.rolld.os.Exit;
 import io.rolld.os.MemoryReader;
@@ -42,15 +41,7 @@ class SupervisorTest {
     @BeforeEach
     void start() throws Exception {
         fake = new FakeHost(dir);
-        GroupConfig config = ConfigLoader.parse("""
-                app:
-                  cmd: 'app {numproc}'
-                  directory: '%s'
-                  workset:
-                    - numprocs: [9101]
-                    - numprocs: [9201]
-                  respawn: {backoff: 1s, max_backoff: 8s, reset_after: 10s}
-                """.formatted(dir), dir.resolve("rolld.yml")).group("app").orElseThrow();
+        GroupConfig config = FakeGroups.onePort(dir, "  respawn: {backoff: 1s, max_backoff: 8s, reset_after: 10s}\n");
         supervisor = new Supervisor("app", events::add, watched::add, new MemoryReader(dir.resolve("proc")), now::get,
                 new SplittableRandom(1), (set, signal, timeout) -> { throw new AssertionError("nothing to stop here"); });
         active = new WorkerSet(1, List.of(FakeWorkers.running(9101)));

@@ -3,7 +3,6 @@ package io.rolld.rollout;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.rolld.config.ConfigLoader;
 import io.rolld.config.GroupConfig;
 import io.rolld.os.MemoryReader;
 import io.rolld.process.FakeWorkers;
@@ -38,16 +37,10 @@ class SupervisorTriggerTest {
 
     @BeforeEach
     void start() throws Exception {
-        GroupConfig config = ConfigLoader.parse("""
-                app:
-                  cmd: 'app {numproc}'
-                  directory: '%s'
-                  workset:
-                    - numprocs: [9101]
-                    - numprocs: [9201]
+        GroupConfig config = FakeGroups.onePort(dir, """
                   memory: {limit: 100MB, min_limit: 100MB, metric: rss, check_interval: 10s, cooldown: 5m}
                   auto_restart: {every: 1h}
-                """.formatted(dir), dir.resolve("rolld.yml")).group("app").orElseThrow();
+                """);
         supervisor = new Supervisor("app", events::add, w -> { }, new MemoryReader(dir.resolve("proc")), now::get,
                 new SplittableRandom(1), (set, signal, timeout) -> { throw new AssertionError("nothing to stop here"); });
         worker = FakeWorkers.running(9101);
