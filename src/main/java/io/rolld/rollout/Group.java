@@ -83,7 +83,7 @@ public final class Group {
         this.events = events.andThen(hooks);
         this.supervisor = new Supervisor(config.name(), this.events,
                 w -> w.exit().thenAccept(exit -> inbox.add(new Inbox.WorkerExited(w, exit))),
-                memory, System::nanoTime, new SplittableRandom());
+                memory, System::nanoTime, new SplittableRandom(), host.stopper());
         this.thread = Thread.ofPlatform().name("group-" + config.name()).unstarted(this::loop);
         thread.start();
     }
@@ -177,7 +177,7 @@ public final class Group {
         WorkerSet last = active;
         phase = Phase.STOPPING;
         events.accept(new RolloutEvent.Transition(c.name(), last.generation(), Phase.STOPPING, last.ports(), 0, 0));
-        var exits = last.stop(PosixSignal.named(c.stopSignal()), c.stopTimeout());
+        var exits = host.stopper().stop(last, PosixSignal.named(c.stopSignal()), c.stopTimeout());
         last.workers().forEach(w -> events.accept(
                 new RolloutEvent.WorkerStopped(c.name(), last.generation(), w.port(), w.pid(), exits.get(w.pid()))));
         active = WorkerSet.empty();

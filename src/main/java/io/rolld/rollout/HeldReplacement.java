@@ -24,12 +24,12 @@ final class HeldReplacement {
     private final Consumer<RolloutEvent> events;
     private final Progress progress;
 
-    HeldReplacement(WorkerSpecs specs, HeldSockets held, long generation, Consumer<RolloutEvent> events) {
+    HeldReplacement(WorkerSpecs specs, HeldSockets held, long generation, Consumer<RolloutEvent> events, Stopper stopper) {
         this.specs = specs;
         this.held = held;
         this.generation = generation;
         this.events = events;
-        this.progress = new Progress(specs.group(), generation, events, Stopper.OS);
+        this.progress = new Progress(specs.group(), generation, events, stopper);
     }
 
     /** The successor of {@code old} in {@code slot}, ready and serving; empty when it failed (reported). */

@@ -79,7 +79,7 @@ final class Rollout {
     }
 
     /**
-     * On success the caller's new active set is {@link #active}, started from {@code specs}; on
+     * On success the caller's new active set is {@code active}, started from {@code specs}; on
      * failure the old set is untouched and {@code specs} is empty.
      */
     record Outcome(RolloutResult result, WorkerSet active, Optional<WorkerSpecs> specs) {

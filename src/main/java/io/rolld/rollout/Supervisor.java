@@ -4,6 +4,7 @@ import io.rolld.config.GroupConfig;
 import io.rolld.config.Supervision;
 import io.rolld.os.MemoryReader;
 import io.rolld.os.Exit;
+import io.rolld.process.Stopper;
 import io.rolld.process.Worker;
 import io.rolld.process.WorkerSet;
 import java.io.IOException;
@@ -56,14 +57,17 @@ final class Supervisor {
     private final Consumer<Worker> watchExit;
     private final LongSupplier clock;
     private final RandomGenerator random;
+    private final Stopper stopper;
     private final MemoryWatch memory;
     private final Map<Integer, Slot> slots = new HashMap<>();
     private Optional<WorkerSpecs> specs = Optional.empty();
     private OptionalLong autoRestartAtNanos = OptionalLong.empty();
     private volatile Health health = new Health.Healthy();
 
+    /** {@code stopper} stops a held worker over its memory limit once its replacement is ready. */
     Supervisor(String group, Consumer<RolloutEvent> events, Consumer<Worker> watchExit, MemoryReader reader,
-               LongSupplier clock, RandomGenerator random) {
+               LongSupplier clock, RandomGenerator random, Stopper stopper) {
+        this.stopper = stopper;
         this.group = group;
         this.events = events;
         this.watchExit = watchExit;
@@ -226,7 +230,7 @@ final class Supervisor {
             return active;
         }
         Slot.Up up = (Slot.Up) slots.get(slot.get());
-        Optional<Worker> next = new HeldReplacement(specs.orElseThrow(), held.config(), active.generation(), events)
+        Optional<Worker> next = new HeldReplacement(specs.orElseThrow(), held.config(), active.generation(), events, stopper)
                 .replace(slot.get(), over);
         if (next.isEmpty()) {
             return active;

@@ -41,6 +41,9 @@ class DeliveryRolloutTest {
     private final long[] now = {0};
     /** Called with the fake time after each wait: a test's way to act in the middle of a pause. */
     private LongConsumer afterWait = t -> { };
+    /** The wait that throws InterruptedException, as rolld's shutdown interrupts the group's thread (0: none). */
+    private int interruptedWait;
+    private int waits;
     private final Steering steering = new Steering(new Steering.Clock() {
         @Override
         public long nanoTime() {
@@ -48,7 +51,10 @@ class DeliveryRolloutTest {
         }
 
         @Override
-        public void waitOn(Object monitor, long nanos) {
+        public void waitOn(Object monitor, long nanos) throws InterruptedException {
+            if (++waits == interruptedWait) {
+                throw new InterruptedException();
+            }
             now[0] += nanos;
             afterWait.accept(now[0]);
         }
@@ -154,6 +160,22 @@ class DeliveryRolloutTest {
         assertInstanceOf(RolloutResult.Succeeded.class, outcome.result());
         assertEquals(List.of(10, 100), fake.applied.stream().map(FrontContext::canaryWeight).toList());
         assertTrue(now[0] < java.time.Duration.ofMinutes(1).toNanos(), "the hour's pause ended at the promote");
+    }
+
+    @Test
+    void run_whenRolldShutsDownDuringTheBake_switchesBackAsAFailureWould() throws Exception {
+        FakeHost fake = new FakeHost(dir);
+        GroupConfig config = config(WORKSET + "  bake: {duration: 1h}\n");
+        interruptedWait = 3;
+        WorkerSet old = oldSet();
+
+        Rollout.Outcome outcome = roll(config, old, Optional.empty(), fake);
+
+        RolloutResult.Failed failed = assertInstanceOf(RolloutResult.Failed.class, outcome.result());
+        assertEquals(Phase.BAKING, failed.failedIn());
+        assertEquals("interrupted: rolld is shutting down", failed.reason());
+        assertEquals(1, fake.undone);
+        assertEquals(old, outcome.active());
     }
 
     @Test

@@ -17,22 +17,25 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A {@link Host} of hand-written fakes: a port table read from files the test writes, a spawner
- * of {@link FakeWorkers} scripted by spawn number, a stopper that completes each worker's exit,
+ * of {@link FakeWorkers} scripted by slot, a stopper that completes each worker's exit,
  * and a front that records what it was told.
  */
 final class FakeHost {
-    /** What the n-th spawn does. */
+    /** What the next spawn of a slot does. */
     enum Spawn { RUN, EXIT, FAIL, THROW }
 
     private static final String HEADER = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n";
 
     final Path dir;
-    final Map<Integer, Spawn> script = new HashMap<>();
-    final List<WorkerSpec> spawned = new ArrayList<>();
-    final List<List<Long>> stopped = new ArrayList<>();
+    /** By slot (a port, or a worker number): what its next spawn does, once; unscripted spawns run. */
+    final Map<Integer, Spawn> script = new java.util.concurrent.ConcurrentHashMap<>();
+    final List<WorkerSpec> spawned = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final List<List<Long>> stopped = new java.util.concurrent.CopyOnWriteArrayList<>();
     final List<FrontContext> applied = new ArrayList<>();
     int undone;
     /** The front's apply throws this (a FrontException or a RuntimeException), when set. */
@@ -40,6 +43,10 @@ final class FakeHost {
     /** The stopper throws this on the set whose pids it is, when set. */
     RuntimeException stopFailure;
     List<Long> stopFailsOn = List.of();
+    /** Counted down by the first spawn, which then waits for {@link #release} (when set). */
+    final CountDownLatch spawning = new CountDownLatch(1);
+    CountDownLatch release;
+    private final java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
 
     FakeHost(Path dir) {
         this.dir = dir;
@@ -69,7 +76,20 @@ final class FakeHost {
 
     private Worker spawn(WorkerSpec spec, List<Integer> fds) throws IOException {
         spawned.add(spec);
-        return switch (script.getOrDefault(spawned.size(), Spawn.RUN)) {
+        if (release != null && first.compareAndSet(true, false)) {
+            spawning.countDown();
+            try {
+                if (!release.await(30, TimeUnit.SECONDS)) {
+                    throw new IOException("the test never released the first spawn");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+        }
+        int slot = Integer.parseInt(spec.env().getOrDefault("ROLLD_WORKER", spec.env().get("ROLLD_PORT")));
+        Spawn what = script.remove(slot);
+        return switch (what == null ? Spawn.RUN : what) {
             case RUN -> FakeWorkers.running(spec.port());
             case EXIT -> FakeWorkers.exited(spec.port(), new Exit.Code(3));
             case FAIL -> throw new IOException("no such file: " + spec.argv().getFirst());

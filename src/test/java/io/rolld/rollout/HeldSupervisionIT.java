@@ -57,6 +57,7 @@ class HeldSupervisionIT {
         try (Rolld rolld = Rolld.start(yml)) {
             List<Long> first = firstPids(rolld);
             long killed = first.getFirst();
+            Polling.require(() -> environ(killed).containsKey("LISTEN_FDS"), WAIT, "pid " + killed + " exec'd with rolld's variables");
             Map<String, String> killedEnv = environ(killed);
             int before = rolld.lines().size();
 
@@ -68,12 +69,14 @@ class HeldSupervisionIT {
             long now = Long.parseLong(respawned.replaceAll(".* pid=(\\d+).*", "$1"));
             assertNotEquals(killed, now);
             assertTrue(rolld.descendantPids().contains(now), "the new worker is rolld's child");
+            Polling.require(() -> answeredBy(port, now), WAIT, "a response on the held port from the respawned pid " + now);
+            // Read once it serves: while the new process is still exec'ing (a PATH shim execs the
+            // real python), /proc/PID/environ can be empty.
             Map<String, String> env = environ(now);
             for (String name : List.of("ROLLD_WORKER", "ROLLD_GENERATION", "LISTEN_FDS", "SERVER_STARTER_PORT")) {
                 assertEquals(killedEnv.get(name), env.get(name), name + " of the respawned worker");
             }
             assertEquals(Long.toString(now), env.get("LISTEN_PID"));
-            Polling.require(() -> answeredBy(port, now), WAIT, "a response on the held port from the respawned pid " + now);
             List<Long> listed = statusPids(yml);
             assertEquals(List.of(now, first.get(1)), listed, "status --json");
         }
@@ -173,8 +176,13 @@ class HeldSupervisionIT {
         }
     }
 
-    private static Map<String, String> environ(long pid) throws IOException {
-        String raw = Files.readString(Path.of("/proc/" + pid + "/environ"), StandardCharsets.UTF_8);
+    private static Map<String, String> environ(long pid) {
+        String raw;
+        try {
+            raw = Files.readString(Path.of("/proc/" + pid + "/environ"), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         return Arrays.stream(raw.split("\0")).filter(kv -> kv.contains("="))
                 .collect(java.util.stream.Collectors.toMap(kv -> kv.substring(0, kv.indexOf('=')),
                         kv -> kv.substring(kv.indexOf('=') + 1), (a, b) -> b));

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.rolld.config.ConfigLoader;
 import io.rolld.config.GroupConfig;
 import io.rolld.front.FrontException;
 import io.rolld.process.FakeWorkers;
@@ -74,14 +73,14 @@ class RolloutTest {
                 new Case("workset: a taken port refuses before anything is spawned", Mode.WORKSET, true,
                         h -> h.writeTable(FakeHost.listening(9201, 777)), rolledBack(Phase.STARTING), Phase.STARTING,
                         "port 9201 (owner unknown) of the next workset already in use by another process; refusing to start"),
-                new Case("workset: the second spawn fails", Mode.WORKSET, true, h -> h.script.put(2, FakeHost.Spawn.FAIL),
+                new Case("workset: the second spawn fails", Mode.WORKSET, true, h -> h.script.put(9202, FakeHost.Spawn.FAIL),
                         rolledBack(Phase.STARTING), Phase.STARTING, "cannot start the worker (port 9202): no such file: app"),
                 new Case("held: the second spawn fails", Mode.HELD, true, h -> h.script.put(2, FakeHost.Spawn.FAIL),
                         rolledBack(Phase.STARTING), Phase.STARTING, "cannot start the worker (worker 2): no such file: app"),
                 new Case("held: a spawner bug is a start failure too", Mode.HELD, false, h -> h.script.put(1, FakeHost.Spawn.THROW),
                         rolledBack(Phase.STARTING), Phase.STARTING, "cannot start the worker (worker 1): spawner bug"),
                 new Case("workset: a worker exits before its smoke test passes", Mode.WORKSET, true,
-                        h -> h.script.put(1, FakeHost.Spawn.EXIT), rolledBack(Phase.STARTING, Phase.CHECKING), Phase.CHECKING,
+                        h -> h.script.put(9201, FakeHost.Spawn.EXIT), rolledBack(Phase.STARTING, Phase.CHECKING), Phase.CHECKING,
                         "worker exited during the smoke test (exit status 3)"),
                 new Case("held: a worker exits before it is ready", Mode.HELD, true, h -> h.script.put(2, FakeHost.Spawn.EXIT),
                         rolledBack(Phase.STARTING, Phase.CHECKING), Phase.CHECKING, "not ready: exited after"),
@@ -177,10 +176,10 @@ class RolloutTest {
         if (mode == Mode.WORKSET) {
             assertEquals(List.of(9201, 9202), context.ports());
             assertEquals(List.of(9101, 9102), context.oldPorts());
-            assertEquals(List.of("9201", "9202"), fake.spawned.stream().map(s -> s.env().get("ROLLD_PORT")).toList());
+            assertEquals(List.of("9201", "9202"), fake.spawned.stream().map(s -> s.env().get("ROLLD_PORT")).sorted().toList());
         } else {
             assertEquals(context.ports(), context.oldPorts(), "old and new generations share the held sockets");
-            assertEquals(List.of("1", "2"), fake.spawned.stream().map(s -> s.env().get("ROLLD_WORKER")).toList());
+            assertEquals(List.of("1", "2"), fake.spawned.stream().map(s -> s.env().get("ROLLD_WORKER")).sorted().toList());
             assertTrue(fake.spawned.stream().allMatch(s -> "1".equals(s.env().get("LISTEN_FDS"))), fake.spawned.toString());
         }
     }
@@ -201,8 +200,7 @@ class RolloutTest {
     }
 
     private GroupConfig config(Mode mode) throws Exception {
-        return ConfigLoader.parse("app:\n  cmd: 'app {numproc}'\n  directory: '" + dir + "'\n"
-                + (mode == Mode.WORKSET ? WORKSET : HELD.formatted(dir)), dir.resolve("rolld.yml")).group("app").orElseThrow();
+        return FakeGroups.app(dir, mode == Mode.WORKSET ? WORKSET : HELD.formatted(dir));
     }
 
     private Rollout rollout(GroupConfig config, WorkerSet old, FakeHost fake) {
