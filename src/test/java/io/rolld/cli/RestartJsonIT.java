@@ -33,8 +33,8 @@ class RestartJsonIT {
             assertEquals(null, good.get("reason"), ok.toString());
             assertTrue(ok.stderr().contains("app gen 2 IDLE"), "progress goes to stderr: " + ok);
 
-            // Workers that never bind: a certain failure, so a short ready_timeout is enough.
-            d.env("APP_NO_BIND", "1").set("ready_timeout", "2s");
+            // Workers that exit at once: a certain failure, seen as soon as they exit.
+            d.env("APP_EXIT", "3");
             CliRun bad = restart(d);
 
             assertEquals(1, bad.exitCode(), bad.toString());
@@ -42,7 +42,7 @@ class RestartJsonIT {
             assertEquals("rolled_back", failed.get("result"), bad.toString());
             assertEquals(1, ((Number) failed.get("exit_code")).intValue());
             assertEquals(3, ((Number) failed.get("generation")).intValue(), bad.toString());
-            assertTrue(String.valueOf(failed.get("reason")).contains("nothing listens on port"), bad.toString());
+            assertTrue(String.valueOf(failed.get("reason")).contains("worker exited during the smoke test (exit status 3)"), bad.toString());
             Map<?, ?> group = (Map<?, ?>) ((List<?>) failed.get("groups")).getFirst();
             assertEquals("CHECKING", group.get("failed_in"), bad.toString());
         }

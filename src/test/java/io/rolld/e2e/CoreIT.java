@@ -61,20 +61,20 @@ class CoreIT {
             byte[] upstreamBefore = Files.readAllBytes(d.nginx().upstreamFile());
             load.awaitCompleted(100, Duration.ofSeconds(20));
 
-            // The next generation never binds: a certain failure, so a short ready_timeout is enough
-            // (BadWorkersIT covers the other faults: a 500, an exit, a bind on ::1).
-            d.env("APP_NO_BIND", "1").set("ready_timeout", "2s");
+            // The next generation exits at once: a failure that is certain and seen when it happens,
+            // however slow the machine (BadWorkersIT covers the other faults: a 500, no bind, ::1).
+            d.env("APP_EXIT", "3");
             Deployment.Outcome failed = d.hup();
             assertFalse(failed.succeeded(), failed.line());
             assertTrue(failed.line().contains("reason=\"smoke test failed on port"), failed.line());
-            assertTrue(failed.line().contains("nothing listens on port"), failed.line());
+            assertTrue(failed.line().contains("worker exited during the smoke test (exit status 3)"), failed.line());
             assertTrue(old.stream().allMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)),
                     "old workers still running");
             assertEquals(new String(upstreamBefore), Files.readString(d.nginx().upstreamFile()));
             long afterFailure = load.report().requests();
             load.awaitCompleted(afterFailure + 200, Duration.ofSeconds(20));
 
-            d.env("APP_NO_BIND", null).set("ready_timeout", "20s");
+            d.env("APP_EXIT", null);
             Deployment.Outcome next = d.hup();
             assertTrue(next.succeeded(), next.line());
             assertEquals(new HashSet<>(old), new HashSet<>(next.oldPids()));
@@ -109,12 +109,12 @@ class CoreIT {
     @Test
     void firstStart_whenTheSmokeTestFails_stopsEverythingItStartedAndExits1() throws Exception {
         Path dir = Files.createDirectories(Project.scratch("first-start").resolve("fails-" + System.nanoTime()));
-        // Workers that never bind: certain to fail, so a short ready_timeout is enough.
-        Path yml = GroupYaml.workers(2).env("APP_NO_BIND", "1").set("ready_timeout", "2s").write(dir);
+        // Workers that exit at once: certain to fail, and seen as soon as they exit.
+        Path yml = GroupYaml.workers(2).env("APP_EXIT", "3").set("ready_timeout", "20s").write(dir);
         try (Rolld rolld = Rolld.start(yml)) {
             assertEquals(1, rolld.awaitExit(Duration.ofSeconds(60)), rolld.tail());
             String failed = rolld.awaitLine("event=start_failed group=app", Duration.ofSeconds(1));
-            assertTrue(failed.contains("nothing listens on port"), failed);
+            assertTrue(failed.contains("worker exited during the smoke test (exit status 3)"), failed);
             List<Long> started = rolld.lines().stream().filter(l -> l.contains("event=worker_stopped"))
                     .map(l -> Long.parseLong(l.replaceAll(".* pid=(\\d+).*", "$1"))).toList();
             assertEquals(2, started.size(), rolld.tail());
