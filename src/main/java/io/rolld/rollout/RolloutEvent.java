@@ -275,6 +275,20 @@ public sealed interface RolloutEvent {
         }
     }
 
+    /**
+     * A rolld started after its predecessor died in the middle of a rollout ({@code phase}, from
+     * generation {@code from} to {@code to}) made the service whole: {@code generation} serves, the
+     * front points at it, the other set is stopped; {@code action} says what was done.
+     */
+    record Reconciled(String group, Phase phase, long from, long to, long generation, String action) implements RolloutEvent {
+        @Override public String name() { return "reconciled"; }
+
+        @Override
+        public List<EventField> fields() {
+            return List.of(f("phase", phase), f("from", from), f("to", to), f("generation", generation), f("action", action));
+        }
+    }
+
     /** The respawn itself failed (e.g. the command cannot be run); retried after {@code retryInMs}. */
     record RespawnFailed(String group, long generation, int port, String reason, int crashesInARow, long retryInMs)
             implements RolloutEvent {
