@@ -149,13 +149,24 @@ class NativeSpawnTest {
         }
         assertEquals(0L, Long.parseUnsignedLong(status.get("SigBlk"), 16), "empty signal mask");
         assertEquals(0L, Long.parseUnsignedLong(status.get("SigIgn"), 16), "no ignored signal");
-        try (var list = Files.list(proc.resolve("fd"))) {
-            assertEquals(Set.of("0", "1", "2"), list.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toSet()));
+        // exec closes the shell's close-on-exec descriptors after it renamed the process, and sleep
+        // may open files of its own while it starts: poll until only the three remain.
+        Set<String> fds = openFds(proc);
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!fds.equals(Set.of("0", "1", "2")) && System.nanoTime() < deadline && sleepBriefly()) {
+            fds = openFds(proc);
         }
+        assertEquals(Set.of("0", "1", "2"), fds);
         assertEquals(Path.of("/dev/null"), Files.readSymbolicLink(proc.resolve("fd/0")));
         assertEquals(dir.resolve("logs/err.log"), Files.readSymbolicLink(proc.resolve("fd/2")));
         for (String fd : List.of("1", "2")) {
             assertTrue((openFlags(proc.resolve("fdinfo/" + fd)) & PosixSpawn.O_APPEND) != 0, "fd " + fd + " in append mode");
+        }
+    }
+
+    private static Set<String> openFds(Path proc) throws IOException {
+        try (var list = Files.list(proc.resolve("fd"))) {
+            return list.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toSet());
         }
     }
 
