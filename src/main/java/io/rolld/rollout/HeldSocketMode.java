@@ -47,6 +47,11 @@ final class HeldSocketMode implements RolloutMode {
     }
 
     @Override
+    public List<Integer> slots() {
+        return IntStream.rangeClosed(1, held.workers()).boxed().toList();
+    }
+
+    @Override
     public Plan prepare() throws RolloutFailure {
         InheritedSockets sockets;
         try {
@@ -66,7 +71,7 @@ final class HeldSocketMode implements RolloutMode {
         } catch (IOException | RuntimeException e) {
             throw new RolloutFailure("cannot create the notify socket: " + e.getMessage(), "");
         }
-        return new Plan(specs, IntStream.rangeClosed(1, held.workers()).boxed().toList(), ports);
+        return new Plan(specs, slots(), ports);
     }
 
     @Override
