@@ -151,10 +151,13 @@ final class Machine {
                 yield switch (run.plan().batching()) {
                     case ALL_AT_ONCE -> switchTo(c.ticket() + 1, run, 0, List.of(new Action.FirstReadings(run.next())));
                     case BATCHES -> {
+                        // Retired from now on: their exits are the stop's, never crashes for the supervisor.
                         long t = c.ticket() + 1;
                         WorkerSet going = new WorkerSet(run.old().generation(), run.oldOfSlots(run.plan().batches().get(c.batch())));
-                        yield new Step(new State.Stopping(t, run, OptionalInt.of(c.batch()), Optional.empty()), List.of(
-                                record(run, Phase.STOPPING), new Action.Enter(Phase.STOPPING, run.ports()), new Action.StopSet(t, going)));
+                        RolloutRun retiring = run.withRetired(going.workers());
+                        yield new Step(new State.Stopping(t, retiring, OptionalInt.of(c.batch()), Optional.empty()), List.of(
+                                record(retiring, Phase.STOPPING), new Action.Enter(Phase.STOPPING, retiring.ports()),
+                                new Action.StopSet(t, going)));
                     }
                 };
             }
@@ -225,7 +228,7 @@ final class Machine {
         return switch (s) {
             case State.Stopping st when st.batch().isPresent() -> {
                 int b = st.batch().getAsInt();
-                RolloutRun run = st.run().withRetired(st.run().oldOfSlots(st.run().plan().batches().get(b)));
+                RolloutRun run = st.run();
                 long t = st.ticket() + 1;
                 if (st.pending().isPresent()) {
                     yield rollBack(st.ticket(), run, st.pending().get(), List.of());

@@ -217,7 +217,10 @@ class MachineSimulationTest {
                 }
                 case Action.RestoreOld r -> fail("no batches in a workset group" + trace());
                 case Action.Cancel c -> cancelled.add(c.ticket());
-                case Action.Supervise s -> respawns.add(s.worker());
+                case Action.Supervise s -> {
+                    assertTrue(!stoppedByRolld.contains(s.worker()), () -> "a worker rolld stops is no crash" + trace());
+                    respawns.add(s.worker());
+                }
                 case Action.SuperviseDue _ -> {
                     if (random.nextInt(10) == 0) {
                         queued = true; // a memory reading over the limit, or auto_restart
