@@ -19,7 +19,7 @@ import java.util.stream.IntStream;
  * because rolld holds the socket). Nothing is switched in a front, so there is nothing to drain: a
  * worker's own graceful stop is the drain.
  *
- * <p>Between rollouts the group's {@link Supervisor} respawns crashed workers of the generation and
+ * <p>The group's {@link Supervisor} respawns crashed workers of the serving generation and
  * replaces one worker over its memory limit alone ({@link HeldReplacement}).
  */
 final class HeldSocketMode implements RolloutMode {
