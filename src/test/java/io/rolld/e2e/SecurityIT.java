@@ -110,18 +110,23 @@ class SecurityIT {
     @Test
     void userWhoCannotEnterTheDirectory_isRefusedWithThePathAndItsMode_beforeAnyWorkerStarts() throws Exception {
         Path dir = Files.createDirectories(Project.scratch("security").resolve("private-" + System.nanoTime()));
-        Path app = Files.createDirectories(dir.resolve("app"));
-        Files.setPosixFilePermissions(app, PosixFilePermissions.fromString("rwx------"));
-        Files.copy(Project.example().resolve("app.py"), app.resolve("app.py"));
-        Path yml = dir.resolve("rolld.yml");
-        Files.writeString(yml, runAsNobody(app, FreePorts.distinct(2)));
-        try (Rolld rolld = Rolld.start(yml)) {
-            assertEquals(1, rolld.awaitExit(WAIT), rolld.tail());
-            String failed = rolld.awaitLine("event=rollout_failed group=app generation=1 ", WAIT);
-            String owner = Files.getOwner(app).getName();
-            assertTrue(failed.contains("user nobody (uid ") && failed.contains(" cannot enter " + app.toRealPath() + " (drwx------ " + owner + ":"),
-                    failed);
-            assertFalse(rolld.lines().stream().anyMatch(l -> l.contains("event=worker_started")), "no worker started: " + rolld.tail());
+        Path app = Files.createTempDirectory("rolld-private-"); // outside the checkout, so this is the first directory in the way
+        try {
+            Files.setPosixFilePermissions(app, PosixFilePermissions.fromString("rwx------"));
+            Files.copy(Project.example().resolve("app.py"), app.resolve("app.py"));
+            Path yml = dir.resolve("rolld.yml");
+            Files.writeString(yml, runAsNobody(app, FreePorts.distinct(2)));
+            try (Rolld rolld = Rolld.start(yml)) {
+                assertEquals(1, rolld.awaitExit(WAIT), rolld.tail());
+                String failed = rolld.awaitLine("event=rollout_failed group=app generation=1 ", WAIT);
+                String owner = Files.getOwner(app).getName();
+                assertTrue(failed.contains("user nobody (uid ") && failed.contains(" cannot enter " + app.toRealPath() + " (drwx------ " + owner + ":"),
+                        failed);
+                assertFalse(rolld.lines().stream().anyMatch(l -> l.contains("event=worker_started")), "no worker started: " + rolld.tail());
+            }
+        } finally {
+            Files.deleteIfExists(app.resolve("app.py"));
+            Files.deleteIfExists(app);
         }
     }
 
