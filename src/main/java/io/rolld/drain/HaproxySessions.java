@@ -14,11 +14,11 @@ import java.util.TreeMap;
  * HAProxy's own count of the old servers' sessions ({@code scur} of {@code show stat}), and their
  * release: maintenance, which makes HAProxy close its idle connections to them.
  */
-final class HaproxySessions implements FrontSessions {
+public final class HaproxySessions implements FrontSessions {
     private final RuntimeApi api;
     private final String backend;
 
-    HaproxySessions(RuntimeApi api, String backend) {
+    public HaproxySessions(RuntimeApi api, String backend) {
         this.api = api;
         this.backend = backend;
     }

@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
  * started later starts with the set that serves). {@link #undo} puts every slot back as it was
  * before the first switch, then undoes the hooks.
  */
-final class HaproxyFront implements Front {
+public final class HaproxyFront implements Front {
     private static final Duration POLL = Duration.ofMillis(25);
 
     private final RuntimeApi api;
@@ -35,7 +35,7 @@ final class HaproxyFront implements Front {
      * @param where          the socket, for messages
      * @param runningTimeout how long new servers may take to run (with health checks, until they pass)
      */
-    HaproxyFront(RuntimeApi api, String where, String backend, FrontSwitch hooks, Duration runningTimeout) {
+    public HaproxyFront(RuntimeApi api, String where, String backend, FrontSwitch hooks, Duration runningTimeout) {
         this.api = api;
         this.where = where;
         this.backend = backend;
