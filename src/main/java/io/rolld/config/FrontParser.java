@@ -54,7 +54,8 @@ final class FrontParser {
         }
         Path path = node.path(what, configDir);
         if (path.getParent() == null || !Files.isDirectory(path.getParent())) {
-            throw node.error("the directory of " + what + " '" + text + "' does not exist" + HookParser.HINT_PATHS);
+            throw node.error("the directory '" + Path.of(text).getParent() + "' of socket '" + text + "' in " + what + " does not exist"
+                    + HookParser.HINT_PATHS);
         }
         return new FrontConfig.AdminSocket.Unix(path);
     }
