@@ -3,8 +3,8 @@ package io.rolld.haproxy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.samskivert.mustache.Mustache;
 import io.rolld.testing.Haproxy;
+import io.rolld.testing.HaproxyBackend;
 import io.rolld.testing.HaproxyTranscript;
 import io.rolld.testing.Project;
 import java.io.InputStream;
@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -101,9 +100,7 @@ class HaproxyAnswersIT {
     private static void check(String name, int silentPort, Run scenario) throws Exception {
         Path dir = Files.createTempDirectory(Project.scratch("haproxy-answers"), name + "-");
         Path backend = dir.resolve("backend.cfg");
-        String template = Files.readString(Project.example().resolve("haproxy-backend.cfg.mustache"));
-        Files.writeString(backend, Mustache.compiler().escapeHTML(false).compile(template)
-                .execute(Map.of("group", "app", "generation", 0, "canary_weight", 100, "servers", List.of())));
+        HaproxyBackend.writeEmpty(backend);
         HaproxyTranscript actual = HaproxyTranscript.empty();
         try (Haproxy haproxy = Haproxy.withTcpAdmin(backend).start()) {
             scenario.run(new RuntimeApi(actual.recording(new AdminSocketTransport(haproxy.adminSocket()))), haproxy);
