@@ -49,10 +49,6 @@ public final class Drain {
         public boolean drained() {
             return remaining.isEmpty();
         }
-
-        public int connections() {
-            return remaining.values().stream().mapToInt(Integer::intValue).sum();
-        }
     }
 
     /** @throws UncheckedIOException when the front cannot be asked (the kernel's tables are read in any case) */
