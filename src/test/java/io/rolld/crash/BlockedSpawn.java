@@ -1,25 +1,21 @@
 package io.rolld.crash;
 
-import java.io.FileInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.RandomAccessFile;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A worker's stdout file made a FIFO that nobody reads yet: the spawn of that worker blocks in its
- * open(2) (posix_spawn waits for the child's exec), so rolld stays in STARTING with the other new
- * workers spawned but not yet recorded, the one window in which it dies knowing no pid of them.
- * {@link #release()} reads the FIFO (in a daemon thread, until the worker closes it), which lets
- * the blocked worker start; {@link #unlink()} removes the name, so later workers in that slot
+ * A worker's stdout file made a FIFO that nobody reads: the spawn of that worker blocks in the
+ * child's open(2) (posix_spawn waits for the child's exec), so rolld stays in STARTING with the
+ * other new workers spawned but not yet recorded, the one window in which it dies knowing no pid
+ * of them. (The blocked child dies with a SIGKILLed rolld: it still shares rolld's memory.)
+ * {@link #close()} lets a blocked spawn go on and removes the FIFO, so later workers in that slot
  * write a plain file again.
  */
 final class BlockedSpawn implements AutoCloseable {
     private final Path fifo;
-    private Thread reader;
 
     private BlockedSpawn(Path fifo) {
         this.fifo = fifo;
@@ -37,33 +33,15 @@ final class BlockedSpawn implements AutoCloseable {
         return new BlockedSpawn(logFile);
     }
 
-    /** Opens the FIFO for reading and reads it to its end, in the background: the blocked spawn goes on. */
-    synchronized void release() {
-        if (reader == null) {
-            reader = Thread.ofPlatform().daemon().name("fifo-" + fifo.getFileName()).start(() -> {
-                try (InputStream in = new FileInputStream(fifo.toFile())) {
-                    in.transferTo(java.io.OutputStream.nullOutputStream());
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        }
-    }
-
-    /** Removes the FIFO's name (the worker that opened it keeps writing to it). */
-    void unlink() throws IOException {
-        Files.deleteIfExists(fifo);
-    }
-
     /**
-     * Never leaves a spawn blocked: a test that failed before {@link #release()} still lets its rolld
-     * stop. A reader's open, however brief, wakes a writer blocked in open(2); O_RDWR never blocks.
+     * Wakes a spawn blocked on the FIFO (a reader's open, however brief, completes a writer's
+     * open(2); O_RDWR itself never blocks), then removes it. Safe to call twice.
      */
     @Override
     public synchronized void close() throws IOException {
-        if (reader == null && Files.exists(fifo)) {
+        if (Files.exists(fifo)) {
             new RandomAccessFile(fifo.toFile(), "rw").close();
+            Files.delete(fifo);
         }
-        unlink();
     }
 }

@@ -56,7 +56,7 @@ class CrashMatrixIT {
         BAKE("BAKING"),
         /** While an idle connection keeps an old port from draining. */
         DRAINING("DRAINING"),
-        /** While the old workers, which ignore TERM, wait for their SIGKILL. */
+        /** While the old workers, stopped, keep serving (app.py's APP_STOP_HOLD_FILE) before they drain. */
         STOPPING("STOPPING");
 
         final String state;
@@ -85,6 +85,7 @@ class CrashMatrixIT {
         Path dir = Files.createDirectories(Project.scratch("crash").resolve(moment.name().toLowerCase() + "-" + System.nanoTime()));
         Path slow = dir.resolve("slow");
         Path hookBegan = dir.resolve("hook-began");
+        Path hold = dir.resolve("hold");
         GroupYaml group = GroupYaml.workers(WORKERS).withNginx(nginx).set("stop_timeout", "2s").set("drain_timeout", "1s");
         switch (moment) {
             case CHECKING -> group.env("APP_START_DELAY_S", "2");
@@ -94,7 +95,7 @@ class CrashMatrixIT {
             case CANARY -> group.with("canary:", "  - {weight: 50, pause: 10m}");
             case BAKE -> group.with("bake: {duration: 10m, interval: 500ms}");
             case DRAINING -> group.set("drain_timeout", "60s");
-            case STOPPING -> group.env("APP_IGNORE_TERM", "1").set("stop_timeout", "3s");
+            case STOPPING -> group.env("APP_STOP_HOLD_FILE", hold.toString());
             case STARTING -> { }
         }
         Path yml = group.write(dir);
@@ -109,6 +110,8 @@ class CrashMatrixIT {
                             ? BlockedSpawn.at(dir.resolve("logs/app-" + group.secondPorts().get(0) + ".log")) : null) {
                 if (moment == Moment.SWITCHING) {
                     Files.writeString(slow, "");
+                } else if (moment == Moment.STOPPING) {
+                    Files.writeString(hold, "");
                 }
                 killed.signal("HUP");
                 switch (moment) {
@@ -121,12 +124,13 @@ class CrashMatrixIT {
                 }
                 first.killRolld();
                 if (blocked != null) {
-                    // The blocked worker starts now, unrecorded: both new workers serve on, unknown to any rolld.
-                    blocked.release();
-                    group.secondPorts().forEach(port -> ListeningSockets.awaitAccepting(port, LONG, "the orphaned new worker"));
+                    blocked.close();
+                    // The new worker that was spawned serves on, its pid recorded nowhere.
+                    ListeningSockets.awaitAccepting(group.secondPorts().get(1), LONG, "the orphaned new worker");
                 }
             } finally {
                 Files.deleteIfExists(slow); // the dead rolld's hook ends
+                Files.deleteIfExists(hold); // the old workers it stopped drain and exit
             }
             assertEquals(moment.state, Transitions.lastState(killed.lines().subList(from, killed.lines().size()), 2),
                     "rolld was killed in " + moment.state + ":\n" + killed.tail());
