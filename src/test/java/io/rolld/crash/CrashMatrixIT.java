@@ -46,7 +46,7 @@ class CrashMatrixIT {
     enum Moment {
         /** One new worker spawned, the other's spawn blocked (its log is a FIFO): no new pid recorded yet. */
         STARTING("STARTING"),
-        /** While the new workers take 2 s to bind. */
+        /** While the new workers take 1 s to bind. */
         CHECKING("CHECKING"),
         /** nginx already reloaded onto the new set, a third, slow after_start hook still running. */
         SWITCHING("SWITCHING"),
@@ -88,7 +88,7 @@ class CrashMatrixIT {
         Path hold = dir.resolve("hold");
         GroupYaml group = GroupYaml.workers(WORKERS).withNginx(nginx).set("stop_timeout", "2s").set("drain_timeout", "1s");
         switch (moment) {
-            case CHECKING -> group.env("APP_START_DELAY_S", "2");
+            case CHECKING -> group.env("APP_START_DELAY_S", "1");
             // Slow only while the test holds the file: the first start and every rollout after the crash pass at once.
             case SWITCHING -> group.hook("run_proc: 'if [ -e " + slow + " ]; then touch " + hookBegan + "; while [ -e " + slow
                     + " ]; do sleep 0.05; done; fi'");
