@@ -8,6 +8,7 @@ import io.rolld.testing.GroupYaml;
 import io.rolld.testing.HttpLoad;
 import io.rolld.testing.HttpLoadReport;
 import io.rolld.testing.Nginx;
+import io.rolld.testing.Polling;
 import io.rolld.testing.ProcessAssertions;
 import io.rolld.testing.Project;
 import io.rolld.testing.Rolld;
@@ -44,6 +45,10 @@ class CrashMatrixIT {
     enum Moment {
         /** While the new workers take 1 s to bind. */
         CHECKING("CHECKING"),
+        /** nginx already reloaded onto the new set, a third, slow after_start hook still running. */
+        SWITCHING("SWITCHING"),
+        /** In a 10-minute canary pause at 50 %: the front lists both sets. */
+        CANARY("BAKING"),
         /** In a 10-minute bake: the front lists the new set, the old one still runs. */
         BAKE("BAKING"),
         /** While an idle connection keeps an old port from draining. */
@@ -75,10 +80,16 @@ class CrashMatrixIT {
     @EnumSource(Moment.class)
     void sigkilledInARollout_theRestartedRolldLeavesTheServiceWholeAndRollsOn(Moment moment) throws Exception {
         Path dir = Files.createDirectories(Project.scratch("crash").resolve(moment.name().toLowerCase() + "-" + System.nanoTime()));
+        Path slow = dir.resolve("slow");
+        Path hookBegan = dir.resolve("hook-began");
         Path hold = dir.resolve("hold");
         GroupYaml group = GroupYaml.workers(WORKERS).withNginx(nginx).set("stop_timeout", "2s").set("drain_timeout", "1s");
         switch (moment) {
             case CHECKING -> group.env("APP_START_DELAY_S", "1");
+            // Slow only while the test holds the file: the first start and every rollout after the crash pass at once.
+            case SWITCHING -> group.hook("run_proc: 'if [ -e " + slow + " ]; then touch " + hookBegan + "; while [ -e " + slow
+                    + " ]; do sleep 0.05; done; fi'");
+            case CANARY -> group.with("canary:", "  - {weight: 50, pause: 10m}");
             case BAKE -> group.with("bake: {duration: 10m, interval: 500ms}");
             case DRAINING -> group.set("drain_timeout", "60s");
             case STOPPING -> group.env("APP_STOP_HOLD_FILE", hold.toString());
@@ -91,16 +102,21 @@ class CrashMatrixIT {
             List<Long> old = first.processes("app.py").stream().map(ProcessHandle::pid).toList();
             int from = killed.lines().size();
             try (Socket idle = moment == Moment.DRAINING ? new Socket("127.0.0.1", group.firstPorts().get(0)) : null) {
-                if (moment == Moment.STOPPING) {
+                if (moment == Moment.SWITCHING) {
+                    Files.writeString(slow, "");
+                } else if (moment == Moment.STOPPING) {
                     Files.writeString(hold, "");
                 }
                 killed.signal("HUP");
                 switch (moment) {
+                    case SWITCHING -> Polling.require(() -> Files.exists(hookBegan), LONG, "the slow after_start hook to begin");
+                    case CANARY -> killed.awaitLineAfter(from, "event=rollout_step group=app generation=2 step=\"canary 1/1\" ", LONG);
                     case BAKE -> killed.awaitLineAfter(from, "event=rollout_step group=app generation=2 step=bake ", LONG);
                     default -> killed.awaitLineAfter(from, "event=transition group=app generation=2 state=" + moment.state + " ", LONG);
                 }
                 first.killRolld();
             } finally {
+                Files.deleteIfExists(slow); // the dead rolld's hook ends
                 Files.deleteIfExists(hold); // the old workers it stopped drain and exit
             }
             assertEquals(moment.state, Transitions.lastState(killed.lines().subList(from, killed.lines().size()), 2),
