@@ -1,28 +1,20 @@
 package io.rolld.crash;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.rolld.testing.Deployment;
 import io.rolld.testing.FreePorts;
 import io.rolld.testing.GroupYaml;
 import io.rolld.testing.HttpLoad;
-import io.rolld.testing.HttpLoadReport;
 import io.rolld.testing.Nginx;
 import io.rolld.testing.Polling;
-import io.rolld.testing.ProcessAssertions;
 import io.rolld.testing.Project;
 import io.rolld.testing.Rolld;
-import io.rolld.testing.RolldStatus;
 import io.rolld.testing.SubreapedRolld;
 import io.rolld.testing.UpstreamTemplate;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,7 +29,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class CrashMatrixIT {
     private static final Duration LONG = Duration.ofSeconds(90);
-    private static final Duration GONE = Duration.ofSeconds(30);
     private static final int WORKERS = 2;
     private static Nginx nginx;
 
@@ -119,34 +110,8 @@ class CrashMatrixIT {
                 Files.deleteIfExists(slow); // the dead rolld's hook ends
                 Files.deleteIfExists(hold); // the old workers it stopped drain and exit
             }
-            assertEquals(moment.state, Transitions.lastState(killed.lines().subList(from, killed.lines().size()), 2),
-                    "rolld was killed in " + moment.state + ":\n" + killed.tail());
-            load.awaitCompleted(load.report().requests() + 200, LONG); // the workers serve without any rolld
-
-            try (Rolld next = Rolld.start(yml)) {
-                Supplier<Collection<ProcessHandle>> apps = () -> {
-                    List<ProcessHandle> all = new ArrayList<>(first.processes("app.py"));
-                    all.addAll(WholeService.apps(next.descendants()));
-                    return all;
-                };
-                WholeService.underLoad(load, () -> {
-                    next.awaitLine("event=ready ", LONG);
-                    RolldStatus whole = WholeService.awaitAnswering(yml, WORKERS, apps, nginx.upstreamFile());
-                    load.awaitCompleted(load.report().requests() + 200, LONG);
-
-                    Deployment.Outcome rolled = WholeService.rollNormally(next, yml);
-                    assertEquals(whole.pids(WholeService.GROUP).stream().sorted().toList(), rolled.oldPids().stream().sorted().toList(),
-                            rolled.line());
-                    ProcessAssertions.assertGone(rolled.oldPids(), GONE);
-                    ProcessAssertions.assertGone(old, GONE);
-                    WholeService.awaitAnswering(yml, WORKERS, apps, nginx.upstreamFile());
-                    load.awaitCompleted(load.report().requests() + 200, LONG);
-                });
-                HttpLoadReport report = load.stop();
-                System.out.println("CrashMatrixIT " + moment + ": " + report);
-                assertEquals(0, report.non2xx(), report.toString());
-                assertEquals(0, report.errors(), report.toString());
-            }
+            RestartAfterCrash.check("CrashMatrixIT " + moment, first, from, moment.state, yml, load, old,
+                    apps -> WholeService.awaitAnswering(yml, WORKERS, apps, nginx.upstreamFile()));
         }
     }
 

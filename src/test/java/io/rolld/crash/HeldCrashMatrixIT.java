@@ -2,12 +2,9 @@ package io.rolld.crash;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.rolld.testing.Deployment;
 import io.rolld.testing.FreePorts;
 import io.rolld.testing.HeldGroupYaml;
 import io.rolld.testing.HttpLoad;
-import io.rolld.testing.HttpLoadReport;
-import io.rolld.testing.ProcessAssertions;
 import io.rolld.testing.Rolld;
 import io.rolld.testing.RolldStatus;
 import io.rolld.testing.SubreapedRolld;
@@ -16,11 +13,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Supplier;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -32,7 +26,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class HeldCrashMatrixIT {
     private static final Duration LONG = Duration.ofSeconds(90);
-    private static final Duration GONE = Duration.ofSeconds(30);
     private static final int WORKERS = 2;
 
     /** When rolld dies: the state of its generation-2 rollout, and what holds it there. */
@@ -64,8 +57,8 @@ class HeldCrashMatrixIT {
         try (SubreapedRolld first = SubreapedRolld.start(yml, "rolld-held-crash-" + moment.name().toLowerCase());
                 HttpLoad load = startLoad(first, port)) {
             Rolld killed = first.output();
-            List<ProcessHandle> old = first.processes("app.py");
-            String socket = socketOf(old.get(0).pid());
+            List<Long> old = first.processes("app.py").stream().map(ProcessHandle::pid).toList();
+            String socket = socketOf(old.get(0));
             int from = killed.lines().size();
             try {
                 if (moment == Moment.BATCH_STOPPING) {
@@ -77,35 +70,11 @@ class HeldCrashMatrixIT {
             } finally {
                 Files.deleteIfExists(hold); // the old worker it stopped drains and exits
             }
-            assertEquals(moment.state, Transitions.lastState(killed.lines().subList(from, killed.lines().size()), 2),
-                    "rolld was killed in " + moment.state + ":\n" + killed.tail());
-            load.awaitCompleted(load.report().requests() + 200, LONG); // the workers serve without any rolld
-
-            try (Rolld next = Rolld.start(yml)) {
-                Supplier<Collection<ProcessHandle>> apps = () -> {
-                    List<ProcessHandle> all = new ArrayList<>(first.processes("app.py"));
-                    all.addAll(WholeService.apps(next.descendants()));
-                    return all;
-                };
-                WholeService.underLoad(load, () -> {
-                    next.awaitLine("event=ready ", LONG);
-                    RolldStatus whole = WholeService.await(yml, WORKERS, apps, Optional.empty());
-                    assertOnTheHeldSocket(whole, socket);
-                    load.awaitCompleted(load.report().requests() + 200, LONG);
-
-                    Deployment.Outcome rolled = WholeService.rollNormally(next, yml);
-                    assertEquals(whole.pids(WholeService.GROUP).stream().sorted().toList(), rolled.oldPids().stream().sorted().toList(),
-                            rolled.line());
-                    ProcessAssertions.assertGone(rolled.oldPids(), GONE);
-                    ProcessAssertions.assertHandlesGone(old, GONE);
-                    assertOnTheHeldSocket(WholeService.await(yml, WORKERS, apps, Optional.empty()), socket);
-                    load.awaitCompleted(load.report().requests() + 200, LONG);
-                });
-                HttpLoadReport report = load.stop();
-                System.out.println("HeldCrashMatrixIT " + moment + ": " + report);
-                assertEquals(0, report.non2xx(), report.toString());
-                assertEquals(0, report.errors(), report.toString());
-            }
+            RestartAfterCrash.check("HeldCrashMatrixIT " + moment, first, from, moment.state, yml, load, old, apps -> {
+                RolldStatus whole = WholeService.await(yml, WORKERS, apps, Optional.empty());
+                assertOnTheHeldSocket(whole, socket);
+                return whole;
+            });
         }
     }
 
