@@ -18,6 +18,8 @@ import java.util.Optional;
  * @param supervision respawn, memory limits, periodic restarts, envdir and event commands
  * @param runAs       {@code user:}/{@code group:} for the workers; empty: rolld's own ids
  * @param delivery    bake, canary steps and batches; {@link Delivery#ALL_AT_ONCE} when none is set
+ * @param logs        rotation of the workers' stdout and stderr files (the group's {@code logs:},
+ *                    else {@code rolld: logs:}); empty: never rotated
  */
 public record GroupConfig(
         String name,
@@ -36,7 +38,8 @@ public record GroupConfig(
         Duration hookTimeout,
         Supervision supervision,
         Optional<RunAs> runAs,
-        Delivery delivery) {
+        Delivery delivery,
+        Optional<LogRotation> logs) {
 
     public static final String DEFAULT_STOP_SIGNAL = "TERM";
     public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(10);

@@ -15,7 +15,7 @@ import java.util.stream.Stream;
 final class GroupParser {
     static final List<String> KEYS = Stream.of(Stream.of("cmd", "directory", "stdout", "stderr", "env",
             "workset", "smoke_test", "after_start", "stop_signal", "stop_timeout", "ready_timeout", "drain_timeout", "hook_timeout",
-            "user", "group"),
+            "user", "group", LogRotationParser.KEY),
             HeldSocketsParser.KEYS.stream(), SupervisionParser.KEYS.stream(), DeliveryParser.KEYS.stream()).flatMap(k -> k).toList();
     /** Names other supervisors use for our keys, so their users get a useful hint. */
     private static final Map<String, String> ALIASES = Map.of(
@@ -28,10 +28,12 @@ final class GroupParser {
 
     private final Path configDir;
     private final PortRegistry ports;
+    private final Optional<LogRotation> logsDefault;
 
-    GroupParser(Path configDir, PortRegistry ports) {
+    GroupParser(Path configDir, PortRegistry ports, Optional<LogRotation> logsDefault) {
         this.configDir = configDir;
         this.ports = ports;
+        this.logsDefault = logsDefault;
     }
 
     GroupConfig parse(YamlMap.Entry entry) throws ConfigException {
@@ -57,7 +59,8 @@ final class GroupParser {
                 map.get("hook_timeout", n -> n.duration("'hook_timeout' in " + what), GroupConfig.DEFAULT_HOOK_TIMEOUT),
                 new SupervisionParser(configDir).parse(map, what),
                 runAs(map, what),
-                DeliveryParser.parse(map, what, held, afterStart));
+                DeliveryParser.parse(map, what, held, afterStart),
+                LogRotationParser.parse(map, what, logsDefault));
     }
 
     /** {@code user:} needs {@code group:} too: setpriv does not pick the user's primary group by itself. */

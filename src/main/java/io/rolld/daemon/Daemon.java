@@ -5,6 +5,7 @@ import io.rolld.config.ConfigException;
 import io.rolld.config.ConfigLoader;
 import io.rolld.config.GroupConfig;
 import io.rolld.config.Settings;
+import io.rolld.logs.LogRotator;
 import io.rolld.os.PosixSignal;
 import io.rolld.os.ProcNetTcp;
 import io.rolld.os.ProcessStartTime;
@@ -67,7 +68,8 @@ public final class Daemon {
             () -> HandedOverSockets.byName(groupsSnapshot));
     private final Reexecutor reexecutor;
     private final RolloutSteering steering = new RolloutSteering(() -> groupsSnapshot);
-    private Config config;
+    /** Written by the loop, read by the log rotation's thread. */
+    private volatile Config config;
 
     private Daemon(Path configFile, Config config) {
         this.configFile = configFile;
@@ -121,7 +123,8 @@ public final class Daemon {
         Daemon daemon = new Daemon(configFile, config);
         Path socket = config.settings().controlSocket();
         try (ControlServer control = ControlServer.open(socket, ch -> daemon.serve(ch), () -> Reexec.staleSocket(socket));
-             WebServer web = daemon.startHttp()) {
+             WebServer web = daemon.startHttp();
+             LogRotator rotation = daemon.startLogRotation(logOptions.file())) {
             daemon.stateFiles.writePid();
             int exitCode = daemon.loop(control.path());
             daemon.stateFiles.removeOnExit();
@@ -265,6 +268,28 @@ public final class Daemon {
         LOG.info("{}", Logfmt.event("http_listening").kv("address", config.settings().http().get())
                 .kv("paths", "/ /metrics /api/status"));
         return web;
+    }
+
+    /** Rotation of the groups' worker files and of rolld's own {@code --log-file}, each as its {@code logs:} says. */
+    private LogRotator startLogRotation(Optional<Path> ownLog) {
+        return LogRotator.start(() -> groupsSnapshot.stream().map(Group::config).toList(), () -> config.settings().logs(),
+                ownLog.map(file -> new LogRotator.OwnLog(file, Logs::reopenAfterRename)), Daemon::logRotation);
+    }
+
+    private static void logRotation(LogRotator.Outcome outcome) {
+        Logfmt line = Logfmt.event(outcome instanceof LogRotator.Outcome.Failed ? "log_rotation_failed" : "log_rotated");
+        outcome.group().ifPresent(g -> line.kv("group", g));
+        line.kv("file", outcome.file());
+        switch (outcome) {
+            case LogRotator.Outcome.Rotated r -> {
+                line.kv("size", r.size()).kv("copy", r.copy().map(Path::toString).orElse("none (keep: 0)")).kv("keep", r.keep())
+                        .kv("method", r.method()).kv("lost_bytes", r.lostBytes()).kv("window_us", r.windowMicros())
+                        .kv("elapsed_ms", r.elapsedMs());
+                LOG.info("{}", line);
+            }
+            case LogRotator.Outcome.Failed f -> LOG.warn("{}", line.kv("error", f.error())
+                    .kv("action", "the file keeps growing; tried again every second, logged again if the error changes"));
+        }
     }
 
     private Group addGroup(GroupConfig groupConfig) {

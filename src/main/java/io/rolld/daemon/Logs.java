@@ -10,6 +10,8 @@ import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import io.rolld.config.Settings.LogFormat;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.slf4j.LoggerFactory;
@@ -68,6 +70,20 @@ final class Logs {
                 yield wrapping;
             }
         };
+    }
+
+    /**
+     * Points the file appender at a new file of the same name, once rolld's own rotation renamed
+     * the old one: under the appender's write lock, so no line is lost or split.
+     */
+    static synchronized void reopenAfterRename() {
+        if (appender instanceof FileAppender<ILoggingEvent> file) {
+            try {
+                file.openFile(file.getFile());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot reopen " + file.getFile(), e);
+            }
+        }
     }
 
     /** Reopens the log file (after logrotate renamed it); returns false when rolld logs to stdout. */
