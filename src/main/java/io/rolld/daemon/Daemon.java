@@ -5,7 +5,9 @@ import io.rolld.config.ConfigException;
 import io.rolld.config.ConfigLoader;
 import io.rolld.config.GroupConfig;
 import io.rolld.config.Settings;
+import io.rolld.logs.EventRing;
 import io.rolld.logs.LogRotator;
+import io.rolld.logs.WorkerLives;
 import io.rolld.os.PosixSignal;
 import io.rolld.os.ProcNetTcp;
 import io.rolld.os.ProcessStartTime;
@@ -33,6 +35,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -68,19 +72,24 @@ public final class Daemon {
             () -> HandedOverSockets.byName(groupsSnapshot));
     private final Reexecutor reexecutor;
     private final RolloutSteering steering = new RolloutSteering(() -> groupsSnapshot);
+    /** rolld's recent lines, for {@code rolld logs}; fed by the log itself. */
+    private final EventRing recent;
+    private final WorkerLives lives = new WorkerLives();
     /** Written by the loop, read by the log rotation's thread. */
     private volatile Config config;
 
-    private Daemon(Path configFile, Config config) {
+    private Daemon(Path configFile, Config config, EventRing recent) {
         this.configFile = configFile;
         this.config = config;
+        this.recent = recent;
         this.stateFiles = new StateFiles(config.settings().pidFile(), config.settings().stateFile(), this::statuses, report,
                 e -> LOG.warn("{}", Logfmt.event("state_file_failed").kv("file", config.settings().stateFile())
                         .kv("error", e.toString()).kv("action", "rollouts go on; status answers from memory")));
         this.workersFile = new WorkersFile(config.settings().stateFile().resolveSibling("workers"), ProcessStartTime.system());
         this.reexecutor = new Reexecutor(configFile, this::statuses, () -> HandedOverSockets.byName(groupsSnapshot), notifier,
                 workersFile::flush, work -> events.add(new Event.OnLoop(work)), started);
-        this.eventLog = new EventLog().andThen(progress).andThen(workersFile).andThen(history).andThen(notifier);
+        // lives first: a logs follower that reads a worker's line has that worker in its sources.
+        this.eventLog = lives.andThen(new EventLog()).andThen(progress).andThen(workersFile).andThen(history).andThen(notifier);
     }
 
     /** How rolld's own log is written; {@code format} empty means the config's {@code log_format}. */
@@ -109,7 +118,8 @@ public final class Daemon {
 
     /** Runs rolld in the foreground until TERM or INT (or {@code rolld stop}); returns the exit code. */
     public static int run(Path configFile, LogOptions logOptions) {
-        Logs.configure(logOptions.format().orElse(Settings.LogFormat.TEXT), logOptions.file());
+        EventRing recent = new EventRing();
+        Logs.configure(logOptions.format().orElse(Settings.LogFormat.TEXT), logOptions.file(), recent);
         Config config;
         try {
             config = ConfigLoader.load(configFile);
@@ -118,9 +128,9 @@ public final class Daemon {
             return ExitCodes.CONFIG_INVALID;
         }
         if (logOptions.format().isEmpty() && config.settings().logFormat() != Settings.LogFormat.TEXT) {
-            Logs.configure(config.settings().logFormat(), logOptions.file());
+            Logs.configure(config.settings().logFormat(), logOptions.file(), recent);
         }
-        Daemon daemon = new Daemon(configFile, config);
+        Daemon daemon = new Daemon(configFile, config, recent);
         Path socket = config.settings().controlSocket();
         try (ControlServer control = ControlServer.open(socket, ch -> daemon.serve(ch), () -> Reexec.staleSocket(socket));
              WebServer web = daemon.startHttp();
@@ -328,7 +338,44 @@ public final class Daemon {
             public Steering.Answer.Taken steer(String group, Steering.Command command) {
                 return steering.steer(group, command);
             }
+
+            @Override
+            public LogsSession.Groups logs() {
+                return logGroups();
+            }
         });
+    }
+
+    private LogsSession.Groups logGroups() {
+        return new LogsSession.Groups() {
+            @Override
+            public List<String> names() {
+                return groupsSnapshot.stream().map(Group::name).toList();
+            }
+
+            @Override
+            public Optional<GroupConfig> config(String group) {
+                return groupsSnapshot.stream().filter(g -> g.name().equals(group)).findFirst().map(Group::config);
+            }
+
+            @Override
+            public Set<Long> serving(String group) {
+                return groupsSnapshot.stream().filter(g -> g.name().equals(group)).findFirst()
+                        .map(g -> g.status().workers().stream().filter(GroupStatus.WorkerInfo::alive).map(GroupStatus.WorkerInfo::pid)
+                                .collect(Collectors.toSet()))
+                        .orElse(Set.of());
+            }
+
+            @Override
+            public List<WorkerLives.Life> lives(String group) {
+                return lives.of(group);
+            }
+
+            @Override
+            public EventRing recent() {
+                return recent;
+            }
+        };
     }
 
     private List<GroupStatus> statuses() {

@@ -10,6 +10,7 @@ import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import io.rolld.config.Settings.LogFormat;
+import io.rolld.logs.EventRing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -28,7 +29,8 @@ final class Logs {
     private Logs() {
     }
 
-    static synchronized void configure(LogFormat format, Optional<Path> file) {
+    /** Also keeps every line in {@code recent}, for {@code rolld logs}. */
+    static synchronized void configure(LogFormat format, Optional<Path> file, EventRing recent) {
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         OutputStreamAppender<ILoggingEvent> next;
         if (file.isPresent()) {
@@ -48,6 +50,11 @@ final class Logs {
         root.setLevel(Level.INFO);
         root.addAppender(next);
         appender = next;
+        RecentLines keeper = new RecentLines(recent);
+        keeper.setContext(context);
+        keeper.setName("recent");
+        keeper.start();
+        root.addAppender(keeper);
     }
 
     private static Encoder<ILoggingEvent> encoder(LogFormat format, LoggerContext context) {
