@@ -303,7 +303,7 @@ public final class Daemon {
     }
 
     private Group addGroup(GroupConfig groupConfig) {
-        Group group = new Group(groupConfig, configFile.toAbsolutePath().getParent(), tcp, eventLog);
+        Group group = new Group(groupConfig, configFile.toAbsolutePath().getParent(), tcp, eventLog, workersFile);
         groups.put(groupConfig.name(), group);
         groupsSnapshot = List.copyOf(groups.values());
         return group;

@@ -44,6 +44,7 @@ final class RolloutActivity implements Consumer<RolloutEvent> {
             }
             case RolloutEvent.HealthChanged h -> { } // status shows health: rewrite the state files
             case RolloutEvent.GroupAdopted a -> { } // status shows the adopted set
+            case RolloutEvent.Reconciled r -> { } // status shows the adopted set
             case RolloutEvent.WorkerCrashed _, RolloutEvent.WorkerRespawned _, RolloutEvent.RespawnFailed _,
                  RolloutEvent.WorkerReplaced _, RolloutEvent.ReplacementFailed _,
                  RolloutEvent.MemoryExceeded _, RolloutEvent.EventCommandFailed _,

@@ -70,8 +70,9 @@ public final class Group {
     private volatile RolloutResult lastResult;
     private volatile Optional<GroupStatus.Adoption> adoption = Optional.empty();
 
-    public Group(GroupConfig config, Path configDir, ProcNetTcp tcp, Consumer<RolloutEvent> events) {
-        this(config, configDir, Host.of(tcp, configDir), MemoryReader.system(), events);
+    /** {@code intents}: where the group's rollouts record what they are about to do, for a rolld started after this one. */
+    public Group(GroupConfig config, Path configDir, ProcNetTcp tcp, Consumer<RolloutEvent> events, IntentLog intents) {
+        this(config, configDir, Host.of(tcp, configDir, intents), MemoryReader.system(), events);
     }
 
     /** {@code host} and {@code memory}: the machine as the group's rollouts and supervisor see it. */
@@ -221,7 +222,7 @@ public final class Group {
     private void start(Inbox.StartRequested request) {
         long startNanos = System.nanoTime();
         GroupConfig c = config();
-        Optional<Adoption.Adopted> adopted = new Adoption(c, sockets, events).adopt(request.left());
+        Optional<Adoption.Adopted> adopted = new Adoption(c, sockets, events, host).adopt(request.left());
         if (adopted.isEmpty()) {
             requestRollout("first start").whenComplete((result, error) -> {
                 if (error != null) {

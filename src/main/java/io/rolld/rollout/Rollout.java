@@ -75,7 +75,7 @@ final class Rollout {
         this.host = host;
         this.events = events;
         this.checked = checked;
-        this.progress = new Progress(config, generation, events, host.stopper());
+        this.progress = new Progress(config, generation, events, host.stopper(), host.intents());
     }
 
     /**
