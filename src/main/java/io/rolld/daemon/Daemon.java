@@ -57,9 +57,8 @@ public final class Daemon {
     private final Path configFile;
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final ProcNetTcp tcp = ProcNetTcp.system();
-    private final RolloutActivity progress = new RolloutActivity(this::stateChanged);
     private final Instant started = Instant.now();
-    private final StatusReport report = new StatusReport(tcp, ResidentMemory.system(), progress, started);
+    private final StatusReport report = new StatusReport(tcp, ResidentMemory.system(), started);
     private final WorkersFile workersFile;
     /** Fed by the event stream always: the listener, when configured, shows it. */
     private final RolloutHistory history = RolloutHistory.system();
@@ -89,7 +88,7 @@ public final class Daemon {
         this.reexecutor = new Reexecutor(configFile, this::statuses, () -> HandedOverSockets.byName(groupsSnapshot), notifier,
                 workersFile::flush, work -> events.add(new Event.OnLoop(work)), started);
         // lives first: a logs follower that reads a worker's line has that worker in its sources.
-        this.eventLog = lives.andThen(new EventLog()).andThen(progress).andThen(workersFile).andThen(history).andThen(notifier);
+        this.eventLog = lives.andThen(new EventLog()).andThen(event -> stateChanged()).andThen(workersFile).andThen(history).andThen(notifier);
     }
 
     /** How rolld's own log is written; {@code format} empty means the config's {@code log_format}. */
