@@ -2,7 +2,7 @@ package io.rolld.rollout;
 
 import io.rolld.config.GroupConfig;
 import io.rolld.os.MemoryReader;
-import io.rolld.os.PosixSignal;
+import io.rolld.config.PosixSignal;
 import io.rolld.os.ProcNetTcp;
 import io.rolld.os.Exit;
 import io.rolld.process.Worker;
@@ -185,7 +185,7 @@ public final class Group {
         RolloutEvent.Transition stopping = new RolloutEvent.Transition(c.name(), last.generation(), Phase.STOPPING, last.ports(), 0, 0);
         transition = Optional.of(stopping);
         events.accept(stopping);
-        var exits = host.stopper().stop(last, PosixSignal.named(c.stopSignal()), c.stopTimeout());
+        var exits = host.stopper().stop(last, c.stopSignal(), c.stopTimeout());
         last.workers().forEach(w -> events.accept(
                 new RolloutEvent.WorkerStopped(c.name(), last.generation(), w.port(), w.pid(), exits.get(w.pid()))));
         active = WorkerSet.empty();
