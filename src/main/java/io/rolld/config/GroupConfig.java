@@ -18,6 +18,7 @@ import java.util.Optional;
  * @param supervision respawn, memory limits, periodic restarts, envdir and event commands
  * @param runAs       {@code user:}/{@code group:} for the workers; empty: rolld's own ids
  * @param delivery    bake, canary steps and batches; {@link Delivery#ALL_AT_ONCE} when none is set
+ * @param front       {@link FrontConfig#HOOKS} (the after_start hooks switch the front) or HAProxy's runtime API
  * @param logs        rotation of the workers' stdout and stderr files (the group's {@code logs:},
  *                    else {@code rolld: logs:}); empty: never rotated
  */
@@ -39,6 +40,7 @@ public record GroupConfig(
         Supervision supervision,
         Optional<RunAs> runAs,
         Delivery delivery,
+        FrontConfig front,
         Optional<LogRotation> logs) {
 
     public static final PosixSignal DEFAULT_STOP_SIGNAL = PosixSignal.TERM;

@@ -263,7 +263,7 @@ final class Rollout {
 
     private void drain(List<Integer> ports) {
         try (var _ = progress.waiting()) {
-            Drain.Result drained = new Drain(host.tcp()).await(new HashSet<>(ports), config.drainTimeout());
+            Drain.Result drained = Drain.of(host.tcp(), config).await(new HashSet<>(ports), config.drainTimeout());
             if (!drained.drained()) {
                 events.accept(new RolloutEvent.DrainTimedOut(config.name(), generation, drained.remaining(), drained.elapsedMs()));
             }
