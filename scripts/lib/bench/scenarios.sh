@@ -212,18 +212,20 @@ bench_rolld_stop() {
 
 scenario_rolld_lb_available() { return 0; }
 
-scenario_rolld_lb_start() {
+# The group's lines in load-balancer mode: two worksets of BENCH_WORKERS free ports, smoke-tested.
+bench_worksets() {
     local ports a b
     mapfile -t ports < <(bench_free_ports $((2 * BENCH_WORKERS)))
     a="${ports[*]:0:BENCH_WORKERS}" b="${ports[*]:BENCH_WORKERS}"
-    # nginx needs an upstream before rolld's first start renders the real one.
-    bench_nginx_start "127.0.0.1:${ports[0]}"
-    bench_rolld_config "$BENCH_PYTHON app.py {numproc}" "  workset:
-    - numprocs: [${a// /, }]
-    - numprocs: [${b// /, }]
-  smoke_test:
-    - check_all_http_ports: numprocs
-  ready_timeout: 60s  # a busy 2-core machine can take long to start 4 Pythons
+    printf '  workset:\n    - numprocs: [%s]\n    - numprocs: [%s]\n' "${a// /, }" "${b// /, }"
+    printf '  smoke_test:\n    - check_all_http_ports: numprocs\n'
+    printf '  ready_timeout: 60s  # a busy 2-core machine can take long to start 4 Pythons\n'
+}
+
+scenario_rolld_lb_start() {
+    # nginx needs an upstream before rolld's first start renders the real one; no request reaches it.
+    bench_nginx_start "127.0.0.1:1"
+    bench_rolld_config "$BENCH_PYTHON app.py {numproc}" "$(bench_worksets)
   after_start:
     - replace_file: [numprocs, '$root/example/nginx-upstream.conf.mustache', '$BENCH_DIR/nginx/nginx-upstream.conf']
     - run_proc: \"$(bench_nginx_reload_command)\""
@@ -270,15 +272,7 @@ bench_haproxy_stop() {
 # Starts rolld in front of the HAProxy bench_haproxy_start started. $1: the group's front lines (a
 # front: key, or a reload hook), after the backend file's hook.
 bench_rolld_haproxy_start() {
-    local ports a b
-    mapfile -t ports < <(bench_free_ports $((2 * BENCH_WORKERS)))
-    a="${ports[*]:0:BENCH_WORKERS}" b="${ports[*]:BENCH_WORKERS}"
-    bench_rolld_config "$BENCH_PYTHON app.py {numproc}" "  workset:
-    - numprocs: [${a// /, }]
-    - numprocs: [${b// /, }]
-  smoke_test:
-    - check_all_http_ports: numprocs
-  ready_timeout: 60s  # a busy 2-core machine can take long to start 4 Pythons
+    bench_rolld_config "$BENCH_PYTHON app.py {numproc}" "$(bench_worksets)
   after_start:
     - replace_file: [numprocs, '$root/example/haproxy-backend.cfg.mustache', '$BENCH_DIR/haproxy/backend.cfg']
 $1"
