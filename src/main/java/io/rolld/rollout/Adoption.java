@@ -13,7 +13,7 @@ import io.rolld.os.InheritedSockets;
 import io.rolld.os.PassedDescriptors;
 import io.rolld.os.ListeningSocket;
 import io.rolld.os.OpenFiles;
-import io.rolld.os.PosixSignal;
+import io.rolld.config.PosixSignal;
 import io.rolld.os.ProcessStartTime;
 import io.rolld.probe.Readiness;
 import io.rolld.process.Spawner;
@@ -21,6 +21,7 @@ import io.rolld.process.Worker;
 import io.rolld.process.WorkerRecord;
 import io.rolld.process.WorkerSet;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -177,11 +178,13 @@ final class Adoption {
         }
         if (!draining.isEmpty()) {
             try {
-                Drain.Result drained = new Drain(host.tcp()).await(draining, config.drainTimeout());
+                Drain.Result drained = Drain.of(host.tcp(), config).await(draining, config.drainTimeout());
                 done.add(drained.drained() ? "drained ports " + new TreeSet<>(draining) + " in " + drained.elapsedMs() + "ms"
                         : "drain of ports " + new TreeSet<>(draining) + " timed out with " + drained.remaining() + " connections left");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt(); // shutting down: stop them at once
+            } catch (UncheckedIOException e) {
+                done.add("drain of ports " + new TreeSet<>(draining) + " could not ask the front: " + e.getCause().getMessage());
             }
         }
         long others = refused.keySet().stream().filter(c -> c.worker().isAlive()).count();
@@ -373,7 +376,7 @@ final class Adoption {
             return;
         }
         List<Worker> ours = refused.keySet().stream().map(Candidate::worker).toList();
-        Map<Long, Exit> exits = new WorkerSet(generation, ours).stop(PosixSignal.named(config.stopSignal()), config.stopTimeout());
+        Map<Long, Exit> exits = new WorkerSet(generation, ours).stop(config.stopSignal(), config.stopTimeout());
         refused.forEach((c, reason) -> events.accept(new RolloutEvent.WorkerRefused(config.name(), c.record().generation(),
                 c.record().slot(), c.record().port(), c.record().pid(), reason, "stopped it (" + exits.get(c.record().pid()) + ")")));
     }

@@ -3,7 +3,7 @@ package io.rolld.rollout;
 import io.rolld.config.Delivery;
 import io.rolld.config.GroupConfig;
 import io.rolld.os.MemoryReader;
-import io.rolld.os.PosixSignal;
+import io.rolld.config.PosixSignal;
 import io.rolld.os.ProcNetTcp;
 import io.rolld.process.Worker;
 import io.rolld.process.WorkerSet;
@@ -221,7 +221,7 @@ public final class Group {
         RolloutEvent.Transition stopping = new RolloutEvent.Transition(c.name(), last.generation(), Phase.STOPPING, last.ports(), 0, 0);
         transition = Optional.of(stopping);
         events.accept(stopping);
-        var exits = host.stopper().stop(last, PosixSignal.named(c.stopSignal()), c.stopTimeout());
+        var exits = host.stopper().stop(last, c.stopSignal(), c.stopTimeout());
         last.workers().forEach(w -> events.accept(
                 new RolloutEvent.WorkerStopped(c.name(), last.generation(), w.port(), w.pid(), exits.get(w.pid()))));
         active = WorkerSet.empty();
@@ -334,7 +334,7 @@ public final class Group {
             return;
         }
         GroupConfig c = config();
-        Thread.ofVirtual().name("stop-" + c.name()).start(() -> host.stopper().stop(s.set(), PosixSignal.named(c.stopSignal()), c.stopTimeout()));
+        Thread.ofVirtual().name("stop-" + c.name()).start(() -> host.stopper().stop(s.set(), c.stopSignal(), c.stopTimeout()));
     }
 
     private void superviseDue() {

@@ -100,6 +100,8 @@ final class Machine {
     private static Step interrupt(State s, String reason) {
         String why = reason.equals(SHUTDOWN) ? SHUTDOWN : reason + (s instanceof State.Baking ? "the " : "") + stepOf(s);
         return switch (s) {
+            case State.RollingBack r when r.undo() == State.Undo.DRAIN && reason.equals(SHUTDOWN) ->
+                    stopNew(r, List.of(new Action.Cancel(r.ticket()))); // skip the wait, still stop cleanly
             case State.Idle _, State.RollingBack _ -> Step.stay(s);
             case State.Starting st -> {
                 // What the spawn started is known only from its result: the rollback waits for it.
@@ -219,6 +221,7 @@ final class Machine {
     private static Step drained(State s) {
         return switch (s) {
             case State.Draining d -> stopRest(d.ticket() + 1, d.run(), List.of());
+            case State.RollingBack r when r.undo() == State.Undo.DRAIN -> stopNew(r, List.of());
             case State.Idle _, State.Starting _, State.Checking _, State.Switching _, State.Baking _, State.Stopping _,
                  State.RollingBack _ -> Step.stay(s);
         };
@@ -259,7 +262,11 @@ final class Machine {
                 problems.forEach(p -> detail.append(detail.isEmpty() ? "" : "\n").append("rollback: ").append(p));
                 State.Failure f = new State.Failure(r.failure().failedIn(), r.failure().reason(), detail.toString());
                 long t = r.ticket() + 1;
-                yield new Step(new State.RollingBack(t, r.run(), f, State.Undo.NEW_SET), List.of(new Action.StopSet(t, r.run().next())));
+                yield switch (r.run().plan().retirement()) {
+                    case DRAIN_THEN_STOP -> new Step(new State.RollingBack(t, r.run(), f, State.Undo.DRAIN),
+                            List.of(new Action.Drain(t, r.run().next().ports())));
+                    case STOP -> new Step(new State.RollingBack(t, r.run(), f, State.Undo.NEW_SET), List.of(new Action.StopSet(t, r.run().next())));
+                };
             }
             case State.Idle _, State.Starting _, State.Checking _, State.Switching _, State.Baking _, State.Draining _,
                  State.Stopping _, State.RollingBack _ -> Step.stay(s);
@@ -363,7 +370,7 @@ final class Machine {
             case DRAIN_THEN_STOP -> {
                 actions.add(record(run, Phase.DRAINING));
                 actions.add(new Action.Enter(Phase.DRAINING, run.old().ports()));
-                actions.add(new Action.Drain(t));
+                actions.add(new Action.Drain(t, run.old().ports()));
                 yield new Step(new State.Draining(t, run), actions);
             }
             case STOP -> stopRest(t, run, actions);
@@ -416,6 +423,13 @@ final class Machine {
         }
         actions.add(new Action.StopSet(t, run.next()));
         return new Step(new State.RollingBack(t, run, failure, State.Undo.NEW_SET), actions);
+    }
+
+    private static Step stopNew(State.RollingBack r, List<Action> first) {
+        long t = r.ticket() + 1;
+        List<Action> actions = new ArrayList<>(first);
+        actions.add(new Action.StopSet(t, r.run().next()));
+        return new Step(new State.RollingBack(t, r.run(), r.failure(), State.Undo.NEW_SET), actions);
     }
 
     private static Step rolledBack(long t, RolloutRun run, State.Failure failure, List<Action> first) {

@@ -204,10 +204,10 @@ final class RolloutEffects implements AutoCloseable {
     }
 
     void drain(Action.Drain a) {
-        List<Integer> ports = mode.portsToDrain(old);
+        List<Integer> ports = a.ports();
         start(a.ticket(), () -> {
             try (var _ = progress.waiting()) {
-                Drain.Result drained = new Drain(host.tcp()).await(new HashSet<>(ports), config.drainTimeout());
+                Drain.Result drained = Drain.of(host.tcp(), config).await(new HashSet<>(ports), config.drainTimeout());
                 if (!drained.drained()) {
                     report.accept(new RolloutEvent.DrainTimedOut(config.name(), generation, drained.remaining(), drained.elapsedMs()));
                 }
