@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -43,6 +45,13 @@ final class ControlSession {
 
         /** promote/abort handed to the group's rollout in progress; fails with {@link Refused}. */
         Steering.Answer.Taken steer(String group, Steering.Command command);
+
+        /** The last {@code limit} rollouts of {@code group} (of every group when empty), oldest first; fails with {@link Refused}. */
+        List<Map<String, Object>> history(Optional<String> group, int limit);
+
+        /** Like {@link #restart} for one group, rolling out the recorded release of generation {@code to} or of the previous one. */
+        CompletableFuture<Map<String, CompletableFuture<RolloutResult>>> rollback(String group, OptionalLong to,
+                                                                                  Consumer<RolloutEvent> watcher);
     }
 
     /** A request the daemon will not carry out, with a {@link ControlProtocol} error code. */
@@ -88,6 +97,8 @@ final class ControlSession {
         switch (String.valueOf(request.get("op"))) {
             case ControlProtocol.OP_STATUS -> send(out, ControlProtocol.message("status").with("report", control.status()));
             case ControlProtocol.OP_RESTART -> restart(request, control, out);
+            case ControlProtocol.OP_HISTORY -> history(request, control, out);
+            case ControlProtocol.OP_ROLLBACK -> rollback(request, control, out);
             case ControlProtocol.OP_STOP -> {
                 control.stop();
                 send(out, ControlProtocol.message("stopping").with("pid", ProcessHandle.current().pid()));
@@ -100,7 +111,7 @@ final class ControlSession {
             case ControlProtocol.OP_PROMOTE -> steer(request, Steering.Command.PROMOTE, control, out);
             case ControlProtocol.OP_ABORT -> steer(request, Steering.Command.ABORT, control, out);
             default -> send(out, error(ControlProtocol.BAD_REQUEST, "unknown op " + request.get("op")
-                    + " (one of status, restart, stop, reexec, promote, abort)"));
+                    + " (one of status, restart, stop, reexec, promote, abort, history, rollback)"));
         }
     }
 
@@ -135,11 +146,37 @@ final class ControlSession {
         if (request.get("groups") instanceof List<?> list) {
             list.forEach(n -> names.add(String.valueOf(n)));
         }
+        follow(request, watcher -> control.restart(names, watcher), out);
+    }
+
+    private static void rollback(Map<String, Object> request, Control control, Writer out) throws IOException {
+        if (!(request.get("group") instanceof String group) || group.isBlank()) {
+            send(out, error(ControlProtocol.BAD_REQUEST, "rollback needs a group: {\"op\":\"rollback\",\"group\":\"NAME\"}"));
+            return;
+        }
+        OptionalLong to = request.get("to") instanceof Number n ? OptionalLong.of(n.longValue()) : OptionalLong.empty();
+        follow(request, watcher -> control.rollback(group, to, watcher), out);
+    }
+
+    private static void history(Map<String, Object> request, Control control, Writer out) throws IOException {
+        Optional<String> group = request.get("group") instanceof String g && !g.isBlank() ? Optional.of(g) : Optional.empty();
+        int limit = request.get("limit") instanceof Number n ? n.intValue() : 10;
+        try {
+            send(out, ControlProtocol.message("history").with("records", control.history(group, limit)));
+        } catch (Refused r) {
+            send(out, error(r.code, r.getMessage()));
+        }
+    }
+
+    /** Starts the rollouts {@code request} asks for, answers {@code accepted}, then, with {@code wait}, streams their events until they end. */
+    private static void follow(Map<String, Object> request,
+                               java.util.function.Function<Consumer<RolloutEvent>, CompletableFuture<Map<String, CompletableFuture<RolloutResult>>>> start,
+                               Writer out) throws IOException {
         boolean wait = Boolean.TRUE.equals(request.get("wait"));
         BlockingQueue<Object> events = new LinkedBlockingQueue<>();
         Map<String, CompletableFuture<RolloutResult>> rollouts;
         try {
-            rollouts = control.restart(names, events::add).get();
+            rollouts = start.apply(events::add).get();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof Refused r) {
                 send(out, error(r.code, r.getMessage()));
@@ -150,7 +187,7 @@ final class ControlSession {
             Thread.currentThread().interrupt();
             return;
         }
-        send(out, ControlProtocol.message("accepted").with("groups", List.copyOf(rollouts.keySet())));
+        send(out, ControlProtocol.message("accepted").with("groups", List.copyOf(rollouts.keySet())).with("op", request.get("op")));
         if (!wait) {
             return;
         }

@@ -39,6 +39,7 @@ final class RolloutActivity implements Consumer<RolloutEvent> {
             case RolloutEvent.WorkerStarted w -> {
                 return;
             }
+            case RolloutEvent.ReleaseResolved r -> { } // status shows the release
             case RolloutEvent.WorkerStopped w -> {
                 return;
             }
