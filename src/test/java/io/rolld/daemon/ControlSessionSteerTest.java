@@ -56,6 +56,17 @@ class ControlSessionSteerTest {
         public Steering.Answer.Taken steer(String group, Steering.Command command) {
             return answer.apply(group, command);
         }
+
+        @Override
+        public List<Map<String, Object>> history(java.util.Optional<String> group, int limit) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public CompletableFuture<Map<String, CompletableFuture<RolloutResult>>> rollback(String group, java.util.OptionalLong to,
+                                                                                         Consumer<RolloutEvent> watcher) {
+            throw new UnsupportedOperationException();
+        }
     }
 
     private List<Map<String, Object>> exchange(String request, ControlSession.Control control) throws Exception {
