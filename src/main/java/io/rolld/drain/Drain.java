@@ -25,10 +25,6 @@ public final class Drain {
         public boolean drained() {
             return remaining.isEmpty();
         }
-
-        public int connections() {
-            return remaining.values().stream().mapToInt(Integer::intValue).sum();
-        }
     }
 
     public Result await(Set<Integer> ports, Duration timeout) throws InterruptedException {

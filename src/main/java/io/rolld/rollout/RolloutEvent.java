@@ -1,5 +1,6 @@
 package io.rolld.rollout;
 
+import io.rolld.config.Supervision;
 import io.rolld.os.MemoryReader;
 import io.rolld.os.Exit;
 import io.rolld.process.Release;
@@ -38,6 +39,14 @@ public sealed interface RolloutEvent {
      * EventKind}); the command also gets {@code ROLLD_GENERATION} and {@code ROLLD_REASON}.
      */
     sealed interface Notable extends RolloutEvent permits Started, StepStarted, Finished, WorkerCrashed, MemoryExceeded {
+        /** What rolld.yml's {@code on_event: {events: [...]}} calls it; its name is the kind's. */
+        Supervision.EventKind kind();
+
+        @Override
+        default String name() {
+            return kind().label();
+        }
+
         long generation();
 
         /** The trigger, the failure reason, the exit or the memory finding. */
@@ -49,7 +58,7 @@ public sealed interface RolloutEvent {
     }
 
     record Started(String group, long generation, String trigger) implements Notable {
-        @Override public String name() { return "rollout_started"; }
+        @Override public Supervision.EventKind kind() { return Supervision.EventKind.ROLLOUT_STARTED; }
 
         @Override
         public List<EventField> fields() {
@@ -107,7 +116,7 @@ public sealed interface RolloutEvent {
             ports = List.copyOf(ports);
         }
 
-        @Override public String name() { return "rollout_step"; }
+        @Override public Supervision.EventKind kind() { return Supervision.EventKind.ROLLOUT_STEP; }
 
         @Override
         public List<EventField> fields() {
@@ -179,8 +188,11 @@ public sealed interface RolloutEvent {
         }
 
         @Override
-        public String name() {
-            return result.eventName();
+        public Supervision.EventKind kind() {
+            return switch (result) {
+                case RolloutResult.Succeeded _ -> Supervision.EventKind.ROLLOUT_SUCCEEDED;
+                case RolloutResult.Failed _ -> Supervision.EventKind.ROLLOUT_FAILED;
+            };
         }
 
         @Override
@@ -207,7 +219,7 @@ public sealed interface RolloutEvent {
     /** A worker of the active set exited without being asked to; it is respawned after {@code respawnInMs}. */
     record WorkerCrashed(String group, long generation, int port, long pid, Exit exit, long uptimeMs, int crashesInARow,
                          long respawnInMs, String stderrTail) implements Notable {
-        @Override public String name() { return "worker_crashed"; }
+        @Override public Supervision.EventKind kind() { return Supervision.EventKind.WORKER_CRASHED; }
 
         @Override
         public List<EventField> fields() {
@@ -346,7 +358,7 @@ public sealed interface RolloutEvent {
     /** A worker's tree uses more than its own limit; {@code action} says what rolld does about it. */
     record MemoryExceeded(String group, long generation, int port, long pid, MemoryReader.Usage usage, long limit,
                           MemoryAction action, String reason) implements Notable {
-        @Override public String name() { return "memory_exceeded"; }
+        @Override public Supervision.EventKind kind() { return Supervision.EventKind.MEMORY_EXCEEDED; }
 
         @Override
         public List<EventField> fields() {

@@ -256,7 +256,7 @@ class ConfigLoaderTest {
 
         assertEquals(5, e.line());
         assertEquals(24, e.column());
-        assertTrue(e.problem().startsWith("port 8001 in workset 2 of group 'app' is already used by workset 1 of group 'app' at line 4, column 18"),
-                e.problem());
+        assertTrue(e.getMessage().contains(":5:24: port 8001 in workset 2 of group 'app' is already used by workset 1 of group 'app' at line 4, column 18"),
+                e.getMessage());
     }
 }

@@ -33,8 +33,8 @@ class WorkerTest {
     }
 
     private Worker spawn(String script, Map<String, String> env) throws Exception {
-        Worker w = Worker.spawn(new WorkerSpec(8001, List.of("/bin/sh", "-c", script), dir, env,
-                Optional.of(dir.resolve("logs/out.log")), Optional.of(dir.resolve("logs/err.log"))));
+        Worker w = NativeSpawn.spawn(new WorkerSpec(8001, List.of("/bin/sh", "-c", script), dir, env,
+                Optional.of(dir.resolve("logs/out.log")), Optional.of(dir.resolve("logs/err.log"))), List.of());
         started.add(w);
         return w;
     }
