@@ -1,6 +1,7 @@
 package io.rolld.cli;
 
 import io.rolld.daemon.ControlProtocol;
+import io.rolld.daemon.ExitCodes;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -13,8 +14,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "rollback", mixinStandardHelpOptions = true,
         description = {
                 "Roll GROUP out to what an earlier successful generation ran, as rolld recorded it: its release",
-                "directory (symlinks resolved), cmd, env and envdir values. Without --to, the latest successful",
-                "generation before the serving one that ran something else. It is a normal rollout (smoke tests,",
+                "directory (symlinks resolved), cmd, env and envdir values: the generation --to names, the latest",
+                "one that ran --release DIR, or else the latest successful generation before the serving one that",
+                "ran something else. It is a normal rollout (smoke tests,",
                 "bake, canary steps, rollback on failure) to a new generation number; rolld.yml is not re-read.",
                 "Rollouts rolld starts by itself afterwards (memory, auto_restart) keep that release; the next HUP",
                 "or rolld restart rolls out what rolld.yml points at again."},
@@ -26,7 +28,8 @@ import picocli.CommandLine.Parameters;
                 "4:--timeout passed; the rollout goes on in rolld (see rolld status)",
                 "5:no such group",
                 "7:rolld refused (it is shutting down) or closed the connection",
-                "12:refused, nothing changed: nothing earlier to go back to, or its release directory no longer exists"})
+                "12:refused, nothing changed: nothing earlier to go back to, or its release directory no longer exists",
+                "64:wrong usage (e.g. both --to and --release)"})
 final class RollbackCommand implements Callable<Integer> {
     @Mixin
     ControlTarget target;
@@ -36,6 +39,10 @@ final class RollbackCommand implements Callable<Integer> {
 
     @Option(names = "--to", paramLabel = "GENERATION", description = "the generation whose release to roll out (see rolld history)")
     Long to;
+
+    @Option(names = "--release", paramLabel = "DIR", description = "the release directory to roll out, as an earlier "
+            + "successful generation ran it (the latest such generation; symlinks in DIR are resolved)")
+    String release;
 
     @Option(names = "--wait", description = "stream the transitions and wait for the outcome")
     boolean wait;
@@ -49,6 +56,10 @@ final class RollbackCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
+        if (to != null && release != null) {
+            System.err.println("rolld rollback: give --to GENERATION or --release DIR, not both");
+            return ExitCodes.USAGE;
+        }
         RestartCommand rollout = new RestartCommand();
         rollout.target = target;
         rollout.groups = List.of(group);
@@ -58,6 +69,9 @@ final class RollbackCommand implements Callable<Integer> {
         ControlProtocol.Message request = ControlProtocol.request(ControlProtocol.OP_ROLLBACK).with("group", group);
         if (to != null) {
             request.with("to", to);
+        }
+        if (release != null) {
+            request.with("release", java.nio.file.Path.of(release).toAbsolutePath().toString());
         }
         return rollout.run(request);
     }

@@ -11,13 +11,13 @@ import java.io.Writer;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -49,8 +49,8 @@ final class ControlSession {
         /** The last {@code limit} rollouts of {@code group} (of every group when empty), oldest first; fails with {@link Refused}. */
         List<Map<String, Object>> history(Optional<String> group, int limit);
 
-        /** Like {@link #restart} for one group, rolling out the recorded release of generation {@code to} or of the previous one. */
-        CompletableFuture<Map<String, CompletableFuture<RolloutResult>>> rollback(String group, OptionalLong to,
+        /** Like {@link #restart} for one group, rolling out the recorded release {@code target} names. */
+        CompletableFuture<Map<String, CompletableFuture<RolloutResult>>> rollback(String group, GenerationHistory.RollbackTarget target,
                                                                                   Consumer<RolloutEvent> watcher);
     }
 
@@ -154,8 +154,24 @@ final class ControlSession {
             send(out, error(ControlProtocol.BAD_REQUEST, "rollback needs a group: {\"op\":\"rollback\",\"group\":\"NAME\"}"));
             return;
         }
-        OptionalLong to = request.get("to") instanceof Number n ? OptionalLong.of(n.longValue()) : OptionalLong.empty();
-        follow(request, watcher -> control.rollback(group, to, watcher), out);
+        GenerationHistory.RollbackTarget target;
+        if (request.get("to") instanceof Number n) {
+            target = new GenerationHistory.RollbackTarget.Generation(n.longValue());
+        } else if (request.get("release") instanceof String dir && !dir.isBlank()) {
+            target = new GenerationHistory.RollbackTarget.ReleaseDirectory(realOrNormal(Path.of(dir)));
+        } else {
+            target = new GenerationHistory.RollbackTarget.Previous();
+        }
+        follow(request, watcher -> control.rollback(group, target, watcher), out);
+    }
+
+    /** A release directory named by a client: with symlinks resolved as rolld recorded it, or as written when it is gone. */
+    private static Path realOrNormal(Path dir) {
+        try {
+            return dir.toRealPath();
+        } catch (IOException e) {
+            return dir.toAbsolutePath().normalize();
+        }
     }
 
     private static void history(Map<String, Object> request, Control control, Writer out) throws IOException {

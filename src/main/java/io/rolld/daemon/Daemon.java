@@ -34,7 +34,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -109,7 +108,7 @@ public final class Daemon {
         record StopRequested() implements Event {
         }
 
-        record RollbackRequested(String group, OptionalLong to, Consumer<RolloutEvent> watcher,
+        record RollbackRequested(String group, GenerationHistory.RollbackTarget target, Consumer<RolloutEvent> watcher,
                                  CompletableFuture<Map<String, CompletableFuture<RolloutResult>>> reply) implements Event {
         }
 
@@ -335,10 +334,10 @@ public final class Daemon {
             }
 
             @Override
-            public CompletableFuture<Map<String, CompletableFuture<RolloutResult>>> rollback(String group, OptionalLong to,
-                                                                                             Consumer<RolloutEvent> watcher) {
+            public CompletableFuture<Map<String, CompletableFuture<RolloutResult>>> rollback(
+                    String group, GenerationHistory.RollbackTarget target, Consumer<RolloutEvent> watcher) {
                 CompletableFuture<Map<String, CompletableFuture<RolloutResult>>> reply = new CompletableFuture<>();
-                events.add(new Event.RollbackRequested(group, to, watcher, reply));
+                events.add(new Event.RollbackRequested(group, target, watcher, reply));
                 return reply;
             }
         });
@@ -400,7 +399,7 @@ public final class Daemon {
         long serving = group.status().generation();
         GenerationRecord target;
         try {
-            target = generations.rollbackTarget(group.name(), serving, request.to());
+            target = generations.rollbackTarget(group.name(), serving, request.target());
         } catch (GenerationHistory.NoTarget e) {
             refuseRollback(request, e.getMessage());
             return;

@@ -17,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -127,28 +126,51 @@ final class GenerationHistory implements Consumer<RolloutEvent> {
     }
 
     /**
-     * What {@code rolld rollback} rolls out for {@code group}, serving {@code serving}: the generation
-     * named {@code to}, or else the latest successful one before the serving one that ran something
-     * else (another release, command or environment). Fails with the reason it cannot.
+     * What {@code rolld rollback} rolls out for {@code group}, serving {@code serving}: the latest
+     * successful generation of {@code target} (a generation, or a release directory), or without one
+     * the latest successful generation before the serving one that ran something else (another
+     * release, command or environment). Fails with the reason it cannot.
      */
-    synchronized GenerationRecord rollbackTarget(String group, long serving, OptionalLong to) throws NoTarget {
+    synchronized GenerationRecord rollbackTarget(String group, long serving, RollbackTarget target) throws NoTarget {
         List<GenerationRecord> succeeded = records.stream().filter(r -> r.group().equals(group) && r.succeeded()
                 && r.release().isPresent()).toList();
-        if (to.isPresent()) {
-            return succeeded.reversed().stream().filter(r -> r.generation() == to.getAsLong()).findFirst()
-                    .orElseThrow(() -> new NoTarget("no successful rollout of generation " + to.getAsLong() + " of group " + group
-                            + " is recorded (see rolld history " + group + ")"));
-        }
-        Optional<GenerationRecord> current = succeeded(group, serving);
-        int before = current.map(succeeded::indexOf).orElse(succeeded.size());
-        for (int i = before - 1; i >= 0; i--) {
-            GenerationRecord r = succeeded.get(i);
-            if (current.isEmpty() || !r.release().equals(current.get().release())) {
-                return r;
+        switch (target) {
+            case RollbackTarget.Generation(long generation) -> {
+                return succeeded.reversed().stream().filter(r -> r.generation() == generation).findFirst()
+                        .orElseThrow(() -> new NoTarget("no successful rollout of generation " + generation + " of group " + group
+                                + " is recorded (see rolld history " + group + ")"));
+            }
+            case RollbackTarget.ReleaseDirectory(Path directory) -> {
+                return succeeded.reversed().stream().filter(r -> r.release().get().directory().equals(directory)).findFirst()
+                        .orElseThrow(() -> new NoTarget("no successful rollout of group " + group + " ran release " + directory
+                                + " (see rolld history " + group + ")"));
+            }
+            case RollbackTarget.Previous() -> {
+                Optional<GenerationRecord> current = succeeded(group, serving);
+                int before = current.map(succeeded::indexOf).orElse(succeeded.size());
+                for (int i = before - 1; i >= 0; i--) {
+                    GenerationRecord r = succeeded.get(i);
+                    if (current.isEmpty() || !r.release().equals(current.get().release())) {
+                        return r;
+                    }
+                }
+                throw new NoTarget("nothing to roll back to: no earlier successful rollout of group " + group
+                        + " ran another release than generation " + serving + " (see rolld history " + group + ")");
             }
         }
-        throw new NoTarget("nothing to roll back to: no earlier successful rollout of group " + group
-                + " ran another release than generation " + serving + " (see rolld history " + group + ")");
+    }
+
+    /** What a rollback asked for: the previous release, a generation, or a release directory. */
+    sealed interface RollbackTarget {
+        record Previous() implements RollbackTarget {
+        }
+
+        record Generation(long generation) implements RollbackTarget {
+        }
+
+        /** {@code directory} as recorded: symlinks resolved when the caller could, else normalized. */
+        record ReleaseDirectory(Path directory) implements RollbackTarget {
+        }
     }
 
     /** There is no generation to roll back to. */

@@ -29,8 +29,18 @@ record WorkerSpecs(GroupConfig group, Release release, Slots slots, Spawner spaw
     /** Resolves the group's directory and program through symlinks and reads the envdir, if the group has one. */
     static WorkerSpecs load(GroupConfig group, Slots slots, Spawner spawner) throws IOException {
         var envdir = group.supervision().envdir();
-        Map<String, String> env = envdir.isPresent() ? Envdir.overlay(group.env(), envdir.get()) : group.env();
-        return new WorkerSpecs(group, Release.resolve(group.directory(), group.cmd(), env), slots, spawner);
+        Map<String, String> env;
+        try {
+            env = envdir.isPresent() ? Envdir.overlay(group.env(), envdir.get()) : group.env();
+        } catch (IOException e) {
+            throw new IOException("cannot read the envdir: " + e.getMessage(), e);
+        }
+        try {
+            return new WorkerSpecs(group, Release.resolve(group.directory(), group.cmd(), env), slots, spawner);
+        } catch (IOException e) {
+            throw new IOException("cannot resolve the directory " + group.directory() + ": "
+                    + (e instanceof java.nio.file.NoSuchFileException ? "it (or a symlink's target) does not exist" : e.toString()), e);
+        }
     }
 
     /**

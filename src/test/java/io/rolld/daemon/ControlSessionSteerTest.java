@@ -63,7 +63,7 @@ class ControlSessionSteerTest {
         }
 
         @Override
-        public CompletableFuture<Map<String, CompletableFuture<RolloutResult>>> rollback(String group, java.util.OptionalLong to,
+        public CompletableFuture<Map<String, CompletableFuture<RolloutResult>>> rollback(String group, GenerationHistory.RollbackTarget target,
                                                                                          Consumer<RolloutEvent> watcher) {
             throw new UnsupportedOperationException();
         }

@@ -15,7 +15,6 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,11 +45,14 @@ class GenerationHistoryTest {
         rollout(h, 2, "HUP", TWO, true);
         rollout(h, 3, "memory: port 8001", TWO, true);
 
-        assertEquals(ONE, h.rollbackTarget("app", 3, OptionalLong.empty()).release().orElseThrow(),
+        assertEquals(ONE, h.rollbackTarget("app", 3, new GenerationHistory.RollbackTarget.Previous()).release().orElseThrow(),
                 "generation 2 ran the same release as the serving 3");
-        assertEquals(2, h.rollbackTarget("app", 3, OptionalLong.of(2)).generation());
-        assertThrows(GenerationHistory.NoTarget.class, () -> h.rollbackTarget("app", 1, OptionalLong.empty()));
-        assertThrows(GenerationHistory.NoTarget.class, () -> h.rollbackTarget("app", 3, OptionalLong.of(9)));
+        assertEquals(2, h.rollbackTarget("app", 3, new GenerationHistory.RollbackTarget.Generation(2)).generation());
+        assertEquals(3, h.rollbackTarget("app", 1, new GenerationHistory.RollbackTarget.ReleaseDirectory(TWO.directory())).generation());
+        assertThrows(GenerationHistory.NoTarget.class, () -> h.rollbackTarget("app", 1, new GenerationHistory.RollbackTarget.Previous()));
+        assertThrows(GenerationHistory.NoTarget.class, () -> h.rollbackTarget("app", 3, new GenerationHistory.RollbackTarget.Generation(9)));
+        assertThrows(GenerationHistory.NoTarget.class,
+                () -> h.rollbackTarget("app", 3, new GenerationHistory.RollbackTarget.ReleaseDirectory(Path.of("/srv/app/releases/9"))));
     }
 
     @Test
