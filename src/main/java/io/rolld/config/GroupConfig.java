@@ -14,7 +14,7 @@ import java.util.Optional;
  * @param stdout      log file template, relative to {@code directory}; empty means rolld's own stdout
  * @param env         variables added to rolld's environment for the workers
  * @param mode        {@link Worksets} ({@code workset:}) or {@link HeldSockets} ({@code listen:})
- * @param stopSignal  signal name without the SIG prefix, e.g. {@code TERM}
+ * @param stopSignal  what stops a worker gracefully, e.g. {@code TERM}
  * @param supervision respawn, memory limits, periodic restarts, envdir and event commands
  * @param runAs       {@code user:}/{@code group:} for the workers; empty: rolld's own ids
  * @param delivery    bake, canary steps and batches; {@link Delivery#ALL_AT_ONCE} when none is set
@@ -29,7 +29,7 @@ public record GroupConfig(
         GroupMode mode,
         List<SmokeTest> smokeTests,
         List<Hook> afterStart,
-        String stopSignal,
+        PosixSignal stopSignal,
         Duration stopTimeout,
         Duration readyTimeout,
         Duration drainTimeout,
@@ -38,7 +38,7 @@ public record GroupConfig(
         Optional<RunAs> runAs,
         Delivery delivery) {
 
-    public static final String DEFAULT_STOP_SIGNAL = "TERM";
+    public static final PosixSignal DEFAULT_STOP_SIGNAL = PosixSignal.TERM;
     public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);

@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.stream.Collectors;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -24,8 +26,6 @@ final class GroupParser {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
     private static final Pattern ACCOUNT = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*\\$?|[0-9]+");
     /** The signals a server is commonly told to stop with; others are more likely a mistake than a wish. */
-    static final List<String> SIGNALS = List.of("TERM", "INT", "QUIT", "HUP", "USR1", "USR2", "WINCH", "KILL");
-
     private final Path configDir;
     private final PortRegistry ports;
 
@@ -179,13 +179,13 @@ final class GroupParser {
     }
 
     /** Accepts {@code TERM}, {@code SIGTERM} or {@code term}; stores {@code TERM}. */
-    private static String signal(YamlNode node, String what) throws ConfigException {
+    private static PosixSignal signal(YamlNode node, String what) throws ConfigException {
         String given = node.text(what);
-        String name = given.toUpperCase(Locale.ROOT);
-        name = name.startsWith("SIG") ? name.substring(3) : name;
-        if (!SIGNALS.contains(name)) {
-            throw node.error("unknown signal '" + given + "' for " + what + " (hint: one of " + String.join(", ", SIGNALS) + ")");
+        try {
+            return PosixSignal.named(given.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw node.error("unknown signal '" + given + "' for " + what + " (hint: one of "
+                    + Arrays.stream(PosixSignal.values()).map(PosixSignal::name).collect(Collectors.joining(", ")) + ")");
         }
-        return name;
     }
 }

@@ -5,7 +5,7 @@ import io.rolld.config.ConfigException;
 import io.rolld.config.ConfigLoader;
 import io.rolld.config.GroupConfig;
 import io.rolld.config.Settings;
-import io.rolld.os.PosixSignal;
+import io.rolld.config.PosixSignal;
 import io.rolld.os.ProcNetTcp;
 import io.rolld.os.ProcessStartTime;
 import io.rolld.os.ProcessTree;
@@ -54,7 +54,6 @@ public final class Daemon {
     private final Path configFile;
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final ProcNetTcp tcp = ProcNetTcp.system();
-    private final RolloutActivity progress = new RolloutActivity(this::stateChanged);
     private final Instant started = Instant.now();
     private final GenerationHistory generations;
     private final StatusReport report;
@@ -76,7 +75,7 @@ public final class Daemon {
         this.configFile = configFile;
         this.config = config;
         this.generations = new GenerationHistory(config.settings().stateFile().resolveSibling("history"), Clock.systemUTC());
-        this.report = new StatusReport(tcp, ResidentMemory.system(), progress, started, generations);
+        this.report = new StatusReport(tcp, ResidentMemory.system(), started, generations);
         this.stateFiles = new StateFiles(config.settings().pidFile(), config.settings().stateFile(), this::statuses, report,
                 e -> LOG.warn("{}", Logfmt.event("state_file_failed").kv("file", config.settings().stateFile())
                         .kv("error", e.toString()).kv("action", "rollouts go on; status answers from memory")));
@@ -86,7 +85,8 @@ public final class Daemon {
                     workersFile.flush();
                     generations.flush();
                 }, work -> events.add(new Event.OnLoop(work)), started);
-        this.eventLog = new EventLog().andThen(progress).andThen(workersFile).andThen(generations).andThen(history).andThen(notifier);
+        this.eventLog = new EventLog().andThen(event -> stateChanged()).andThen(workersFile).andThen(generations).andThen(history)
+                .andThen(notifier);
     }
 
     /** How rolld's own log is written; {@code format} empty means the config's {@code log_format}. */

@@ -1,5 +1,7 @@
 package io.rolld.os;
 
+import io.rolld.config.PosixSignal;
+
 /** How a worker ended. */
 public sealed interface Exit {
 

@@ -1,5 +1,6 @@
 package io.rolld.os;
 
+import io.rolld.config.PosixSignal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

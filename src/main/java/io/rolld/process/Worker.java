@@ -1,7 +1,7 @@
 package io.rolld.process;
 
 import io.rolld.os.Exit;
-import io.rolld.os.PosixSignal;
+import io.rolld.config.PosixSignal;
 import io.rolld.os.ProcessStartTime;
 import io.rolld.os.ProcessTree;
 import io.rolld.os.ProcessWatch;

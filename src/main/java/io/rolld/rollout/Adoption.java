@@ -13,7 +13,7 @@ import io.rolld.os.InheritedSockets;
 import io.rolld.os.PassedDescriptors;
 import io.rolld.os.ListeningSocket;
 import io.rolld.os.OpenFiles;
-import io.rolld.os.PosixSignal;
+import io.rolld.config.PosixSignal;
 import io.rolld.os.ProcessStartTime;
 import io.rolld.probe.Readiness;
 import io.rolld.process.Spawner;
@@ -373,7 +373,7 @@ final class Adoption {
             return;
         }
         List<Worker> ours = refused.keySet().stream().map(Candidate::worker).toList();
-        Map<Long, Exit> exits = new WorkerSet(generation, ours).stop(PosixSignal.named(config.stopSignal()), config.stopTimeout());
+        Map<Long, Exit> exits = new WorkerSet(generation, ours).stop(config.stopSignal(), config.stopTimeout());
         refused.forEach((c, reason) -> events.accept(new RolloutEvent.WorkerRefused(config.name(), c.record().generation(),
                 c.record().slot(), c.record().port(), c.record().pid(), reason, "stopped it (" + exits.get(c.record().pid()) + ")")));
     }

@@ -2,7 +2,7 @@ package io.rolld.rollout;
 
 import io.rolld.config.GroupConfig;
 import io.rolld.front.Front;
-import io.rolld.os.PosixSignal;
+import io.rolld.config.PosixSignal;
 import io.rolld.os.Exit;
 import io.rolld.process.Stopper;
 import io.rolld.process.Worker;
@@ -99,7 +99,7 @@ final class Progress {
     void stopAndReport(WorkerSet set) {
         Map<Long, Exit> exits;
         try (var _ = waiting()) {
-            exits = stopper.stop(set, PosixSignal.named(config.stopSignal()), config.stopTimeout());
+            exits = stopper.stop(set, config.stopSignal(), config.stopTimeout());
         }
         for (Worker w : set.workers()) {
             events.accept(new RolloutEvent.WorkerStopped(config.name(), set.generation(), w.port(), w.pid(), exits.get(w.pid())));

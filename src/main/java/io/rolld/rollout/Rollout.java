@@ -6,7 +6,7 @@ import io.rolld.drain.Drain;
 import io.rolld.front.FrontContext;
 import io.rolld.front.FrontException;
 import io.rolld.front.Front;
-import io.rolld.os.PosixSignal;
+import io.rolld.config.PosixSignal;
 import io.rolld.process.Worker;
 import io.rolld.process.WorkerSet;
 import java.io.IOException;
@@ -302,7 +302,7 @@ final class Rollout {
         LOG.error("event=internal_error group={} generation={} phase={} error=\"{}\" action=\"the new set serves, the old one is stopped\"",
                 config.name(), generation, progress.phase(), e, e);
         try {
-            host.stopper().stop(old, PosixSignal.named(config.stopSignal()), config.stopTimeout());
+            host.stopper().stop(old, config.stopSignal(), config.stopTimeout());
         } catch (RuntimeException again) {
             // The new set must still become the active set, or nothing would track it.
             LOG.error("event=internal_error group={} generation={} error=\"{}\" action=\"the old set may still run\"",

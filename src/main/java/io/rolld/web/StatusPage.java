@@ -77,9 +77,9 @@ final class StatusPage {
                 .append(g.generation()).append("</b>");
         daemon.release(g.name(), g.generation()).ifPresent(r -> out.append(" · release <code class=\"release\">").append(Html.escape(r))
                 .append("</code>"));
-        h.running().flatMap(RolloutRecord::current).ifPresent(t -> out.append(" · rolling out generation ").append(t.generation())
+        g.rollout().ifPresent(t -> out.append(" · rolling out generation ").append(t.generation())
                 .append(", in ").append(t.phase()).append(" on ").append(t.ports()));
-        g.hold().ifPresent(hold -> out.append(" · <span class=\"step\">").append(Html.escape(hold.step())).append(": new set at ")
+        g.rollout().flatMap(GroupStatus.Running::hold).ifPresent(hold -> out.append(" · <span class=\"step\">").append(Html.escape(hold.step())).append(": new set at ")
                 .append(hold.weight()).append("%, ").append(Html.duration(hold.left().toMillis())).append(" left</span>"));
         out.append("</p>\n");
         if (g.health() instanceof Health.Degraded d) {

@@ -82,7 +82,7 @@ class ConfigLoaderTest {
         assertEquals(Map.of(), app.env());
         assertEquals(List.of(), app.smokeTests());
         assertEquals(List.of(), app.afterStart());
-        assertEquals("TERM", app.stopSignal());
+        assertEquals(PosixSignal.TERM, app.stopSignal());
         assertEquals(Duration.ofSeconds(10), app.stopTimeout());
         assertEquals(Duration.ofSeconds(30), app.readyTimeout());
         assertEquals(Duration.ofSeconds(30), app.drainTimeout());
@@ -183,7 +183,7 @@ class ConfigLoaderTest {
         assertEquals(dir.toAbsolutePath().resolve("srv"), app.directory());
         assertEquals(Optional.of("out-{numproc}.log"), app.stdout());
         assertEquals(Optional.of("/var/log/app-{numproc}.err"), app.stderr());
-        assertEquals("QUIT", app.stopSignal());
+        assertEquals(PosixSignal.QUIT, app.stopSignal());
         assertEquals(Duration.ofMillis(500), app.stopTimeout());
         assertEquals(Duration.ofMinutes(2), app.readyTimeout());
         assertEquals(Duration.ofHours(1), app.drainTimeout());

@@ -7,7 +7,7 @@ import io.rolld.config.HeldSocketConfig;
 import io.rolld.os.Exit;
 import io.rolld.os.InheritedSockets;
 import io.rolld.os.NotifySocket;
-import io.rolld.os.PosixSignal;
+import io.rolld.config.PosixSignal;
 import io.rolld.os.PosixSpawn;
 import io.rolld.testing.Signals;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.rolld.os;
+package io.rolld.config;
 
 import java.util.List;
 
