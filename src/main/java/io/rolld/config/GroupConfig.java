@@ -18,6 +18,7 @@ import java.util.Optional;
  * @param supervision respawn, memory limits, periodic restarts, envdir and event commands
  * @param runAs       {@code user:}/{@code group:} for the workers; empty: rolld's own ids
  * @param delivery    bake, canary steps and batches; {@link Delivery#ALL_AT_ONCE} when none is set
+ * @param front       {@link FrontConfig#HOOKS} (the after_start hooks switch the front) or HAProxy's runtime API
  */
 public record GroupConfig(
         String name,
@@ -36,7 +37,8 @@ public record GroupConfig(
         Duration hookTimeout,
         Supervision supervision,
         Optional<RunAs> runAs,
-        Delivery delivery) {
+        Delivery delivery,
+        FrontConfig front) {
 
     public static final PosixSignal DEFAULT_STOP_SIGNAL = PosixSignal.TERM;
     public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(10);
@@ -56,6 +58,6 @@ public record GroupConfig(
      */
     public GroupConfig pinnedTo(Path releaseDirectory, String releaseCmd, Map<String, String> releaseEnv) {
         return new GroupConfig(name, releaseCmd, releaseDirectory, stdout, stderr, releaseEnv, mode, smokeTests, afterStart,
-                stopSignal, stopTimeout, readyTimeout, drainTimeout, hookTimeout, supervision.withoutEnvdir(), runAs, delivery);
+                stopSignal, stopTimeout, readyTimeout, drainTimeout, hookTimeout, supervision.withoutEnvdir(), runAs, delivery, front);
     }
 }

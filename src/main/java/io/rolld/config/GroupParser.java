@@ -17,7 +17,7 @@ import java.util.stream.Stream;
 final class GroupParser {
     static final List<String> KEYS = Stream.of(Stream.of("cmd", "directory", "stdout", "stderr", "env",
             "workset", "smoke_test", "after_start", "stop_signal", "stop_timeout", "ready_timeout", "drain_timeout", "hook_timeout",
-            "user", "group"),
+            "user", "group", FrontParser.KEY),
             HeldSocketsParser.KEYS.stream(), SupervisionParser.KEYS.stream(), DeliveryParser.KEYS.stream()).flatMap(k -> k).toList();
     /** Names other supervisors use for our keys, so their users get a useful hint. */
     private static final Map<String, String> ALIASES = Map.of(
@@ -40,6 +40,7 @@ final class GroupParser {
         YamlMap map = entry.value().map(what).allowOnly(KEYS, ALIASES);
         Optional<HeldSockets> held = new HeldSocketsParser(configDir, ports).parse(map, what, name);
         List<Hook> afterStart = map.get("after_start", n -> new HookParser(configDir).parse(n, what), List.of());
+        FrontConfig front = new FrontParser(configDir).parse(map, what, held);
         return new GroupConfig(
                 name,
                 cmd(map.require("cmd", entry.key()), "'cmd' in " + what),
@@ -57,7 +58,8 @@ final class GroupParser {
                 map.get("hook_timeout", n -> n.duration("'hook_timeout' in " + what), GroupConfig.DEFAULT_HOOK_TIMEOUT),
                 new SupervisionParser(configDir).parse(map, what),
                 runAs(map, what),
-                DeliveryParser.parse(map, what, held, afterStart));
+                DeliveryParser.parse(map, what, held, afterStart, front),
+                front);
     }
 
     /** {@code user:} needs {@code group:} too: setpriv does not pick the user's primary group by itself. */

@@ -21,6 +21,7 @@ import io.rolld.process.Worker;
 import io.rolld.process.WorkerRecord;
 import io.rolld.process.WorkerSet;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -177,11 +178,13 @@ final class Adoption {
         }
         if (!draining.isEmpty()) {
             try {
-                Drain.Result drained = new Drain(host.tcp()).await(draining, config.drainTimeout());
+                Drain.Result drained = Drain.of(host.tcp(), config).await(draining, config.drainTimeout());
                 done.add(drained.drained() ? "drained ports " + new TreeSet<>(draining) + " in " + drained.elapsedMs() + "ms"
                         : "drain of ports " + new TreeSet<>(draining) + " timed out with " + drained.remaining() + " connections left");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt(); // shutting down: stop them at once
+            } catch (UncheckedIOException e) {
+                done.add("drain of ports " + new TreeSet<>(draining) + " could not ask the front: " + e.getCause().getMessage());
             }
         }
         long others = refused.keySet().stream().filter(c -> c.worker().isAlive()).count();

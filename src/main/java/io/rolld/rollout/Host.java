@@ -2,7 +2,6 @@ package io.rolld.rollout;
 
 import io.rolld.config.GroupConfig;
 import io.rolld.front.Front;
-import io.rolld.front.FrontSwitch;
 import io.rolld.os.ProcNetTcp;
 import io.rolld.process.Spawner;
 import io.rolld.process.Stopper;
@@ -17,6 +16,6 @@ record Host(ProcNetTcp tcp, Spawner spawner, Stopper stopper, Function<GroupConf
 
     /** {@code configDir}: where the after_start hooks run; {@code intents}: where rollouts record what they are about to do. */
     static Host of(ProcNetTcp tcp, Path configDir, IntentLog intents) {
-        return new Host(tcp, Spawner.OS, Stopper.OS, c -> new FrontSwitch(c.afterStart(), configDir, c.hookTimeout()), intents);
+        return new Host(tcp, Spawner.OS, Stopper.OS, c -> Front.of(c, configDir), intents);
     }
 }

@@ -269,7 +269,7 @@ final class Rollout {
 
     private void drain(List<Integer> ports) {
         try (var _ = progress.waiting()) {
-            Drain.Result drained = new Drain(host.tcp()).await(new HashSet<>(ports), config.drainTimeout());
+            Drain.Result drained = Drain.of(host.tcp(), config).await(new HashSet<>(ports), config.drainTimeout());
             if (!drained.drained()) {
                 events.accept(new RolloutEvent.DrainTimedOut(config.name(), generation, drained.remaining(), drained.elapsedMs()));
             }
@@ -282,7 +282,13 @@ final class Rollout {
     }
 
     private Outcome rollBack(String reason, String detail) {
-        Outcome failed = progress.failed(old, new WorkerSet(generation, started), front, reason, detail);
+        WorkerSet startedSet = new WorkerSet(generation, started);
+        Outcome failed = progress.failed(old, startedSet, front, () -> {
+            List<Integer> ports = mode.portsToDrain(startedSet);
+            if (!ports.isEmpty()) {
+                drain(ports);
+            }
+        }, reason, detail);
         if (!oldSet.anyRetired()) {
             return failed;
         }

@@ -2,7 +2,6 @@ package io.rolld.rollout;
 
 import io.rolld.config.GroupConfig;
 import io.rolld.config.Placeholders;
-import io.rolld.config.RunAs;
 import io.rolld.config.ShellWords;
 import io.rolld.process.Envdir;
 import io.rolld.process.Release;
@@ -11,7 +10,6 @@ import io.rolld.process.Worker;
 import io.rolld.process.WorkerSpec;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +57,7 @@ record WorkerSpecs(GroupConfig group, Release release, Slots slots, Spawner spaw
                 release.directory(),
                 all,
                 group.stdout().map(t -> release.directory().resolve(Placeholders.expand(t, slot))),
-                group.stderr().map(t -> release.directory().resolve(Placeholders.expand(t, slot)))), slots.passedFds());
+                group.stderr().map(t -> release.directory().resolve(Placeholders.expand(t, slot))), group.runAs()), slots.passedFds());
     }
 
     /** The slot of the worker at {@code index} of a set these specs started. */
@@ -87,10 +85,8 @@ record WorkerSpecs(GroupConfig group, Release release, Slots slots, Spawner spaw
         return slots.describe(slot);
     }
 
-    /** The release's command split like a shell would, behind setpriv when the group names a user or group. */
+    /** The release's command split like a shell would (the spawner puts setpriv before it for {@code user:}). */
     private List<String> argv(int numproc) {
-        List<String> argv = new ArrayList<>(group.runAs().map(RunAs::prefix).orElse(List.of()));
-        argv.addAll(ShellWords.split(Placeholders.expand(release.cmd(), numproc)));
-        return argv;
+        return ShellWords.split(Placeholders.expand(release.cmd(), numproc));
     }
 }
