@@ -21,6 +21,8 @@ public final class ControlProtocol {
     public static final String OP_PROMOTE = "promote";
     /** {@code {"op":"abort","group":"app"}}: switch back to the old set now; answers the rollout's result. */
     public static final String OP_ABORT = "abort";
+    /** {@code {"op":"logs","groups":[],"lines":20,"since_ms":T,"follow":true}}: where the workers' files are, and rolld's recent lines. */
+    public static final String OP_LOGS = "logs";
 
     /** {@code {"op":"history","group":"app","limit":10}}: the last rollouts (group optional); answers one {@code history} message. */
     public static final String OP_HISTORY = "history";

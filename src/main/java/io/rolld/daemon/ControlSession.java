@@ -52,6 +52,9 @@ final class ControlSession {
         /** Like {@link #restart} for one group, rolling out the recorded release {@code target} names. */
         CompletableFuture<Map<String, CompletableFuture<RolloutResult>>> rollback(String group, GenerationHistory.RollbackTarget target,
                                                                                   Consumer<RolloutEvent> watcher);
+
+        /** What {@code rolld logs} reads. */
+        LogsSession.Groups logs();
     }
 
     /** A request the daemon will not carry out, with a {@link ControlProtocol} error code. */
@@ -110,8 +113,9 @@ final class ControlSession {
             case ControlProtocol.OP_REEXEC -> reexec(request, control, out);
             case ControlProtocol.OP_PROMOTE -> steer(request, Steering.Command.PROMOTE, control, out);
             case ControlProtocol.OP_ABORT -> steer(request, Steering.Command.ABORT, control, out);
+            case ControlProtocol.OP_LOGS -> LogsSession.serve(request, control.logs(), in, out);
             default -> send(out, error(ControlProtocol.BAD_REQUEST, "unknown op " + request.get("op")
-                    + " (one of status, restart, stop, reexec, promote, abort, history, rollback)"));
+                    + " (one of status, restart, stop, reexec, promote, abort, logs, history, rollback)"));
         }
     }
 
@@ -288,11 +292,11 @@ final class ControlSession {
         send(out, ControlProtocol.message("done"));
     }
 
-    private static ControlProtocol.Message error(String code, String message) {
+    static ControlProtocol.Message error(String code, String message) {
         return ControlProtocol.message("error").with("code", code).with("message", message);
     }
 
-    private static void send(Writer out, ControlProtocol.Message message) throws IOException {
+    static void send(Writer out, ControlProtocol.Message message) throws IOException {
         out.write(message.line());
         out.write('\n');
         out.flush();

@@ -67,6 +67,11 @@ class ControlSessionSteerTest {
                                                                                          Consumer<RolloutEvent> watcher) {
             throw new UnsupportedOperationException();
         }
+
+        @Override
+        public LogsSession.Groups logs() {
+            throw new UnsupportedOperationException();
+        }
     }
 
     private List<Map<String, Object>> exchange(String request, ControlSession.Control control) throws Exception {
