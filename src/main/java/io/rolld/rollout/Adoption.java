@@ -135,7 +135,7 @@ final class Adoption {
             try {
                 specs = Optional.of(WorkerSpecs.load(config, slots(sockets), Spawner.OS));
             } catch (IOException e) {
-                verified.keySet().forEach(c -> refused.put(c, "cannot read the envdir to respawn its slot later: " + e.getMessage()));
+                verified.keySet().forEach(c -> refused.put(c, "cannot respawn its slot later: " + e.getMessage()));
                 verified.clear();
                 serving = 0;
             }
