@@ -28,7 +28,7 @@ import picocli.CommandLine.Parameters;
                 "4:--timeout passed; the rollout goes on in rolld (see rolld status)",
                 "5:no such group",
                 "7:rolld refused (it is shutting down) or closed the connection",
-                "12:refused, nothing changed: nothing earlier to go back to, or its release directory no longer exists",
+                "13:refused, nothing changed: nothing earlier to go back to, or its release directory no longer exists",
                 "64:wrong usage (e.g. both --to and --release)"})
 final class RollbackCommand implements Callable<Integer> {
     @Mixin

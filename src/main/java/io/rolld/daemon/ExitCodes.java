@@ -38,7 +38,7 @@ public final class ExitCodes {
      * {@code rollback}: refused, nothing changed: no earlier successful generation ran another release
      * (or the one named is not recorded), or its release directory no longer exists.
      */
-    public static final int ROLLBACK_REFUSED = 12;
+    public static final int ROLLBACK_REFUSED = 13;
     /** Wrong command-line usage. */
     public static final int USAGE = 64;
 

@@ -86,7 +86,7 @@ class RollbackIT {
         try (Rolld rolld = Rolld.start(config)) {
             rolld.awaitLine("event=ready", WAIT);
             Releases.Cli nothing = Releases.Cli.run(config, "rollback", "app");
-            assertEquals(12, nothing.exitCode(), nothing.output());
+            assertEquals(13, nothing.exitCode(), nothing.output());
             assertTrue(nothing.output().contains("nothing to roll back to"), nothing.output());
 
             releases.activate("two");
@@ -107,11 +107,11 @@ class RollbackIT {
 
             deleteTree(one);
             Releases.Cli refused = Releases.Cli.run(config, "rollback", "app", "--wait");
-            assertEquals(12, refused.exitCode(), refused.output());
+            assertEquals(13, refused.exitCode(), refused.output());
             assertTrue(refused.output().contains("rollback_refused") && refused.output().contains(one + " of generation 1 no longer exists"),
                     refused.output());
             Releases.Cli unknown = Releases.Cli.run(config, "rollback", "app", "--to", "7");
-            assertEquals(12, unknown.exitCode(), unknown.output());
+            assertEquals(13, unknown.exitCode(), unknown.output());
             assertEquals(1, rolld.lines().stream().filter(l -> l.contains("event=rollout_started")).count(), "nothing rolled");
         }
     }
