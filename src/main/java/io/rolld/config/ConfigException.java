@@ -10,7 +10,6 @@ public final class ConfigException extends Exception {
     private final String file;
     private final int line;
     private final int column;
-    private final String problem;
 
     public ConfigException(String file, int line, int column, String problem) {
         this(file, line, column, problem, null);
@@ -21,7 +20,6 @@ public final class ConfigException extends Exception {
         this.file = file;
         this.line = line;
         this.column = column;
-        this.problem = problem;
     }
 
     private static String format(String file, int line, int column, String problem) {
@@ -39,10 +37,5 @@ public final class ConfigException extends Exception {
 
     public int column() {
         return column;
-    }
-
-    /** The message without its position, e.g. for a status line that already names the file. */
-    public String problem() {
-        return problem;
     }
 }

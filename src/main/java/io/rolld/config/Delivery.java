@@ -51,9 +51,4 @@ public record Delivery(Optional<Bake> bake, List<CanaryStep> canary, OptionalInt
     public Optional<String> check() {
         return bake.flatMap(Bake::check);
     }
-
-    /** True when a rollout has anything beyond the plain switch. */
-    public boolean isProgressive() {
-        return bake.isPresent() || !canary.isEmpty() || batch.isPresent();
-    }
 }

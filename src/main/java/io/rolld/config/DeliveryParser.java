@@ -17,17 +17,19 @@ final class DeliveryParser {
 
     /**
      * {@code held} is present in held-socket mode: {@code batch} applies there, {@code canary} only
-     * with worksets, and only with a {@code replace_file} hook: the weights reach the front through a template.
+     * with worksets, and only with a {@code replace_file} hook or HAProxy's runtime API: the weights reach the front through a
+     * template or through the API.
      */
-    static Delivery parse(YamlMap group, String what, Optional<HeldSockets> held, List<Hook> afterStart) throws ConfigException {
+    static Delivery parse(YamlMap group, String what, Optional<HeldSockets> held, List<Hook> afterStart, FrontConfig front)
+            throws ConfigException {
         Optional<YamlNode> canary = group.get("canary");
         if (canary.isPresent() && held.isPresent()) {
             throw canary.get().error("'canary' in " + what + " only applies with 'workset' (hint: in held-socket mode every"
                     + " worker accepts from the same socket, so weights cannot be set; use 'batch: 1' to replace a few workers at a time)");
         }
-        if (canary.isPresent() && afterStart.stream().noneMatch(h -> h instanceof Hook.ReplaceFile)) {
-            throw canary.get().error("'canary' in " + what + " needs a replace_file hook in 'after_start' (hint: the front learns each"
-                    + " step's weights from a template listing {{#servers}}{{port}} weight={{weight}}{{/servers}})");
+        if (canary.isPresent() && front instanceof FrontConfig.Hooks && afterStart.stream().noneMatch(h -> h instanceof Hook.ReplaceFile)) {
+            throw canary.get().error("'canary' in " + what + " needs a replace_file hook in 'after_start' or an HAProxy 'front' (hint:"
+                    + " the front learns each step's weights from a template listing {{#servers}}{{port}} weight={{weight}}{{/servers}})");
         }
         Optional<YamlNode> batch = group.get("batch");
         if (batch.isPresent() && held.isEmpty()) {

@@ -14,10 +14,11 @@ import java.util.Optional;
  * @param stdout      log file template, relative to {@code directory}; empty means rolld's own stdout
  * @param env         variables added to rolld's environment for the workers
  * @param mode        {@link Worksets} ({@code workset:}) or {@link HeldSockets} ({@code listen:})
- * @param stopSignal  signal name without the SIG prefix, e.g. {@code TERM}
+ * @param stopSignal  what stops a worker gracefully, e.g. {@code TERM}
  * @param supervision respawn, memory limits, periodic restarts, envdir and event commands
  * @param runAs       {@code user:}/{@code group:} for the workers; empty: rolld's own ids
  * @param delivery    bake, canary steps and batches; {@link Delivery#ALL_AT_ONCE} when none is set
+ * @param front       {@link FrontConfig#HOOKS} (the after_start hooks switch the front) or HAProxy's runtime API
  */
 public record GroupConfig(
         String name,
@@ -29,16 +30,17 @@ public record GroupConfig(
         GroupMode mode,
         List<SmokeTest> smokeTests,
         List<Hook> afterStart,
-        String stopSignal,
+        PosixSignal stopSignal,
         Duration stopTimeout,
         Duration readyTimeout,
         Duration drainTimeout,
         Duration hookTimeout,
         Supervision supervision,
         Optional<RunAs> runAs,
-        Delivery delivery) {
+        Delivery delivery,
+        FrontConfig front) {
 
-    public static final String DEFAULT_STOP_SIGNAL = "TERM";
+    public static final PosixSignal DEFAULT_STOP_SIGNAL = PosixSignal.TERM;
     public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);

@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.stream.Collectors;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -15,7 +17,7 @@ import java.util.stream.Stream;
 final class GroupParser {
     static final List<String> KEYS = Stream.of(Stream.of("cmd", "directory", "stdout", "stderr", "env",
             "workset", "smoke_test", "after_start", "stop_signal", "stop_timeout", "ready_timeout", "drain_timeout", "hook_timeout",
-            "user", "group"),
+            "user", "group", FrontParser.KEY),
             HeldSocketsParser.KEYS.stream(), SupervisionParser.KEYS.stream(), DeliveryParser.KEYS.stream()).flatMap(k -> k).toList();
     /** Names other supervisors use for our keys, so their users get a useful hint. */
     private static final Map<String, String> ALIASES = Map.of(
@@ -24,8 +26,6 @@ final class GroupParser {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
     private static final Pattern ACCOUNT = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*\\$?|[0-9]+");
     /** The signals a server is commonly told to stop with; others are more likely a mistake than a wish. */
-    static final List<String> SIGNALS = List.of("TERM", "INT", "QUIT", "HUP", "USR1", "USR2", "WINCH", "KILL");
-
     private final Path configDir;
     private final PortRegistry ports;
 
@@ -40,6 +40,7 @@ final class GroupParser {
         YamlMap map = entry.value().map(what).allowOnly(KEYS, ALIASES);
         Optional<HeldSockets> held = new HeldSocketsParser(configDir, ports).parse(map, what, name);
         List<Hook> afterStart = map.get("after_start", n -> new HookParser(configDir).parse(n, what), List.of());
+        FrontConfig front = new FrontParser(configDir).parse(map, what, held);
         return new GroupConfig(
                 name,
                 cmd(map.require("cmd", entry.key()), "'cmd' in " + what),
@@ -57,7 +58,8 @@ final class GroupParser {
                 map.get("hook_timeout", n -> n.duration("'hook_timeout' in " + what), GroupConfig.DEFAULT_HOOK_TIMEOUT),
                 new SupervisionParser(configDir).parse(map, what),
                 runAs(map, what),
-                DeliveryParser.parse(map, what, held, afterStart));
+                DeliveryParser.parse(map, what, held, afterStart, front),
+                front);
     }
 
     /** {@code user:} needs {@code group:} too: setpriv does not pick the user's primary group by itself. */
@@ -179,13 +181,13 @@ final class GroupParser {
     }
 
     /** Accepts {@code TERM}, {@code SIGTERM} or {@code term}; stores {@code TERM}. */
-    private static String signal(YamlNode node, String what) throws ConfigException {
+    private static PosixSignal signal(YamlNode node, String what) throws ConfigException {
         String given = node.text(what);
-        String name = given.toUpperCase(Locale.ROOT);
-        name = name.startsWith("SIG") ? name.substring(3) : name;
-        if (!SIGNALS.contains(name)) {
-            throw node.error("unknown signal '" + given + "' for " + what + " (hint: one of " + String.join(", ", SIGNALS) + ")");
+        try {
+            return PosixSignal.named(given.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw node.error("unknown signal '" + given + "' for " + what + " (hint: one of "
+                    + Arrays.stream(PosixSignal.values()).map(PosixSignal::name).collect(Collectors.joining(", ")) + ")");
         }
-        return name;
     }
 }

@@ -5,7 +5,7 @@ import io.rolld.config.ConfigException;
 import io.rolld.config.ConfigLoader;
 import io.rolld.config.GroupConfig;
 import io.rolld.config.Settings;
-import io.rolld.os.PosixSignal;
+import io.rolld.config.PosixSignal;
 import io.rolld.os.ProcNetTcp;
 import io.rolld.os.ProcessStartTime;
 import io.rolld.os.ProcessTree;
@@ -52,9 +52,8 @@ public final class Daemon {
     private final Path configFile;
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final ProcNetTcp tcp = ProcNetTcp.system();
-    private final RolloutActivity progress = new RolloutActivity(this::stateChanged);
     private final Instant started = Instant.now();
-    private final StatusReport report = new StatusReport(tcp, ResidentMemory.system(), progress, started);
+    private final StatusReport report = new StatusReport(tcp, ResidentMemory.system(), started);
     private final WorkersFile workersFile;
     /** Fed by the event stream always: the listener, when configured, shows it. */
     private final RolloutHistory history = RolloutHistory.system();
@@ -78,7 +77,7 @@ public final class Daemon {
         this.workersFile = new WorkersFile(config.settings().stateFile().resolveSibling("workers"), ProcessStartTime.system());
         this.reexecutor = new Reexecutor(configFile, this::statuses, () -> HandedOverSockets.byName(groupsSnapshot), notifier,
                 workersFile::flush, work -> events.add(new Event.OnLoop(work)), started);
-        this.eventLog = new EventLog().andThen(progress).andThen(workersFile).andThen(history).andThen(notifier);
+        this.eventLog = new EventLog().andThen(event -> stateChanged()).andThen(workersFile).andThen(history).andThen(notifier);
     }
 
     /** How rolld's own log is written; {@code format} empty means the config's {@code log_format}. */
@@ -268,7 +267,7 @@ public final class Daemon {
     }
 
     private Group addGroup(GroupConfig groupConfig) {
-        Group group = new Group(groupConfig, configFile.toAbsolutePath().getParent(), tcp, eventLog);
+        Group group = new Group(groupConfig, configFile.toAbsolutePath().getParent(), tcp, eventLog, workersFile);
         groups.put(groupConfig.name(), group);
         groupsSnapshot = List.copyOf(groups.values());
         return group;

@@ -2,7 +2,7 @@ package io.rolld.daemon;
 
 import io.rolld.os.ErrnoException;
 import io.rolld.os.PassedDescriptors;
-import io.rolld.os.PosixSignal;
+import io.rolld.config.PosixSignal;
 import io.rolld.os.ProcessImage;
 import io.rolld.rollout.GroupStatus;
 import io.rolld.rollout.Phase;

@@ -126,14 +126,11 @@ final class ServiceNotifier implements Consumer<RolloutEvent> {
         return "STATUS=" + groups.get().stream().map(ServiceNotifier::describe).collect(Collectors.joining("; "));
     }
 
-    private static String describe(GroupStatus g) {
+    static String describe(GroupStatus g) {
         long up = g.workers().stream().filter(GroupStatus.WorkerInfo::alive).count();
         String workers = up + "/" + g.workers().size() + " workers up";
-        if (g.phase() != Phase.IDLE) {
-            return g.name() + ": " + g.phase() + " to generation " + (g.generation() + 1) + ", " + workers;
-        }
-        String health = g.health() instanceof Health.Degraded ? "degraded" : g.workers().isEmpty() ? "starting" : "serving";
-        return g.name() + ": " + health + ", generation " + g.generation() + ", " + workers;
+        return g.name() + ": " + g.rollout().map(r -> r.phase() + " to generation " + r.generation())
+                .orElse(g.state().label() + ", generation " + g.generation()) + ", " + workers;
     }
 
     private void send(List<String> assignments) {

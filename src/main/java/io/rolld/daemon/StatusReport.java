@@ -4,7 +4,6 @@ import io.rolld.os.ProcNetTcp;
 import io.rolld.os.ResidentMemory;
 import io.rolld.rollout.GroupStatus;
 import io.rolld.rollout.Health;
-import io.rolld.rollout.Phase;
 import io.rolld.rollout.RolloutResult;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,15 +19,13 @@ import java.util.Map;
 final class StatusReport {
     private final ProcNetTcp tcp;
     private final ResidentMemory memory;
-    private final RolloutActivity progress;
     private final Instant started;
 
     private volatile boolean ready;
 
-    StatusReport(ProcNetTcp tcp, ResidentMemory memory, RolloutActivity progress, Instant started) {
+    StatusReport(ProcNetTcp tcp, ResidentMemory memory, Instant started) {
         this.tcp = tcp;
         this.memory = memory;
-        this.progress = progress;
         this.started = started;
     }
 
@@ -75,13 +72,13 @@ final class StatusReport {
             worker.put("connections", connections.getOrDefault(w.port(), 0));
             return worker;
         }).toList());
-        progress.running(g.name()).filter(t -> t.phase() != Phase.IDLE).ifPresent(t -> {
+        g.rollout().ifPresent(t -> {
             Map<String, Object> rollout = new LinkedHashMap<>();
             rollout.put("generation", t.generation());
             rollout.put("phase", t.phase().name());
             rollout.put("ports", t.ports());
             rollout.put("elapsed_ms", t.elapsedMs());
-            g.hold().ifPresent(h -> {
+            t.hold().ifPresent(h -> {
                 rollout.put("step", h.step());
                 rollout.put("weight", h.weight());
                 rollout.put("left_ms", h.left().toMillis());
@@ -96,7 +93,7 @@ final class StatusReport {
             adoption.put("at", a.at().toString());
             out.put("adoption", adoption);
         });
-        g.lastResult().ifPresent(r -> out.put("last_result", result(r, progress.finishedAt(g.name()).orElse(null))));
+        g.lastResult().ifPresent(r -> out.put("last_result", result(r, g.finishedAt().orElse(null))));
         return out;
     }
 

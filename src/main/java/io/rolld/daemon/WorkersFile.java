@@ -4,6 +4,8 @@ import com.fasterxml.jackson.jr.ob.JSON;
 import io.rolld.os.AtomicFile;
 import io.rolld.os.ProcessStartTime;
 import io.rolld.process.WorkerRecord;
+import io.rolld.rollout.IntentLog;
+import io.rolld.rollout.Intent;
 import io.rolld.rollout.Leftovers;
 import io.rolld.rollout.Phase;
 import io.rolld.rollout.RolloutEvent;
@@ -18,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -36,12 +39,15 @@ import org.slf4j.LoggerFactory;
  * spawned, so the file can miss a worker only while its STARTING phase spawns (or within
  * {@link #INTERVAL} of a respawn); a rolld killed there leaves that worker unrecorded.
  *
+ * <p>A rollout's {@link Intent} is written at once, before the step it announces runs
+ * ({@link #record}); a rolld started after this one died reconciles from it.
+ *
  * <p>A group's serving generation moves when a rollout has switched to its new set (it drains or
  * stops the old one, or succeeded), and when workers are adopted. Entries read at start stay until
  * their worker is adopted (kept), refused or stopped (dropped), so a rolld killed again while it
  * adopts loses nothing.
  */
-final class WorkersFile implements Consumer<RolloutEvent> {
+final class WorkersFile implements Consumer<RolloutEvent>, IntentLog {
     private static final Logger LOG = LoggerFactory.getLogger("rolld");
     private static final int FORMAT = 1;
     /** How long a change may wait for the next write while workers are being spawned. */
@@ -51,6 +57,7 @@ final class WorkersFile implements Consumer<RolloutEvent> {
     private final ProcessStartTime starts;
     private final Map<Long, WorkerRecord> running = new LinkedHashMap<>(); // guarded by this
     private final Map<String, Long> serving = new LinkedHashMap<>(); // guarded by this
+    private final Map<String, Intent> rollouts = new LinkedHashMap<>(); // guarded by this
     private final CoalescedWriter writer;
 
     WorkersFile(Path file, ProcessStartTime starts) {
@@ -87,7 +94,13 @@ final class WorkersFile implements Consumer<RolloutEvent> {
         if (root.get("serving") instanceof Map<?, ?> s) {
             s.forEach((group, generation) -> serving.put(String.valueOf(group), ((Number) generation).longValue()));
         }
+        if (root.get("rollouts") instanceof Map<?, ?> r) {
+            for (var e : r.entrySet()) {
+                rollouts.put(String.valueOf(e.getKey()), intent((Map<?, ?>) e.getValue()));
+            }
+        }
         Map<String, List<WorkerRecord>> byGroup = new LinkedHashMap<>();
+        rollouts.keySet().forEach(group -> byGroup.put(group, new ArrayList<>()));
         if (root.get("workers") instanceof List<?> workers) {
             for (Object o : workers) {
                 WorkerRecord r = record((Map<?, ?>) o);
@@ -98,7 +111,8 @@ final class WorkersFile implements Consumer<RolloutEvent> {
         Map<String, Leftovers> left = new LinkedHashMap<>();
         for (String group : byGroup.keySet()) {
             Long generation = serving.get(group);
-            left.put(group, new Leftovers(generation == null ? OptionalLong.empty() : OptionalLong.of(generation), byGroup.get(group)));
+            left.put(group, new Leftovers(generation == null ? OptionalLong.empty() : OptionalLong.of(generation), byGroup.get(group),
+                    Optional.ofNullable(rollouts.get(group))));
         }
         return left;
     }
@@ -109,6 +123,20 @@ final class WorkersFile implements Consumer<RolloutEvent> {
             running.remove(pid);
         }
         writer.changed();
+    }
+
+    /** Write-ahead: returns once {@code intent} (or its end) is in the file, with every change pending before it. */
+    @Override
+    public void record(String group, Optional<Intent> intent) {
+        synchronized (this) {
+            if (intent.isPresent()) {
+                rollouts.put(group, intent.get());
+            } else {
+                rollouts.remove(group);
+            }
+        }
+        writer.changed();
+        writer.flush();
     }
 
     /** Writes what is pending now (before an exec: the next image reads the file at once). */
@@ -179,6 +207,9 @@ final class WorkersFile implements Consumer<RolloutEvent> {
         synchronized (this) {
             root.put("format", FORMAT);
             root.put("serving", new LinkedHashMap<>(serving));
+            Map<String, Object> intents = new LinkedHashMap<>();
+            rollouts.forEach((group, intent) -> intents.put(group, json(intent)));
+            root.put("rollouts", intents);
             root.put("workers", running.values().stream().map(WorkersFile::json).toList());
         }
         Files.createDirectories(file.toAbsolutePath().getParent());
@@ -195,6 +226,24 @@ final class WorkersFile implements Consumer<RolloutEvent> {
         m.put("start_time", r.startTime());
         m.put("held_fds", r.heldFds());
         return m;
+    }
+
+    private static Map<String, Object> json(Intent intent) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("phase", intent.phase().name());
+        m.put("from", intent.from());
+        m.put("to", intent.to());
+        m.put("front", intent.front().name());
+        return m;
+    }
+
+    private static Intent intent(Map<?, ?> m) throws IOException {
+        try {
+            return new Intent(Phase.valueOf((String) m.get("phase")), number(m, "from"), number(m, "to"),
+                    Intent.FrontTarget.valueOf((String) m.get("front")));
+        } catch (ClassCastException | NullPointerException | IllegalArgumentException e) {
+            throw new IOException("not a rollout intent: " + m, e);
+        }
     }
 
     private static WorkerRecord record(Map<?, ?> m) throws IOException {

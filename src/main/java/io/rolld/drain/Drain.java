@@ -1,8 +1,14 @@
 package io.rolld.drain;
 
+import io.rolld.config.FrontConfig;
+import io.rolld.config.GroupConfig;
+import io.rolld.haproxy.RuntimeApi;
 import io.rolld.os.ProcNetTcp;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -10,14 +16,32 @@ import java.util.Set;
  * kernel has no event for a connection closing that rolld could wait on without privileges
  * (eBPF), so the tables are read every {@link #POLL}: the last close is seen within that plus one
  * read, well under 60 ms.
+ *
+ * <p>With a front that counts its own sessions ({@link FrontSessions}: HAProxy), those reach zero
+ * first; then the front releases the ports (closing the idle connections it keeps to them), and
+ * the kernel's count is waited for as before. One deadline covers both.
  */
 public final class Drain {
     private static final Duration POLL = Duration.ofMillis(25);
 
     private final ProcNetTcp tcp;
+    private final Optional<FrontSessions> front;
 
     public Drain(ProcNetTcp tcp) {
+        this(tcp, Optional.empty());
+    }
+
+    public Drain(ProcNetTcp tcp, Optional<FrontSessions> front) {
         this.tcp = tcp;
+        this.front = front;
+    }
+
+    /** The drain for {@code group}'s front: HAProxy's sessions too when the group has an HAProxy front. */
+    public static Drain of(ProcNetTcp tcp, GroupConfig group) {
+        return switch (group.front()) {
+            case FrontConfig.Hooks h -> new Drain(tcp);
+            case FrontConfig.Haproxy h -> new Drain(tcp, Optional.of(new HaproxySessions(RuntimeApi.at(h.socket()), h.backend())));
+        };
     }
 
     /** The outcome: {@code remaining} is empty when every connection closed in time. */
@@ -25,20 +49,38 @@ public final class Drain {
         public boolean drained() {
             return remaining.isEmpty();
         }
-
-        public int connections() {
-            return remaining.values().stream().mapToInt(Integer::intValue).sum();
-        }
     }
 
+    /** @throws UncheckedIOException when the front cannot be asked (the kernel's tables are read in any case) */
     public Result await(Set<Integer> ports, Duration timeout) throws InterruptedException {
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
+        try {
+            if (front.isPresent()) {
+                Map<Integer, Integer> held = poll(() -> front.get().open(ports), deadline);
+                front.get().release(ports); // timed out or not: the old set stops next
+                if (!held.isEmpty()) {
+                    return new Result(Map.copyOf(held), (System.nanoTime() - start) / 1_000_000);
+                }
+            }
+            Map<Integer, Integer> open = poll(() -> tcp.established(ports), deadline);
+            return new Result(Map.copyOf(open), (System.nanoTime() - start) / 1_000_000);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private interface Count {
+        Map<Integer, Integer> read() throws IOException;
+    }
+
+    /** Reads {@code count} every {@link #POLL} until it is empty or the deadline passed; returns the last reading. */
+    private static Map<Integer, Integer> poll(Count count, long deadline) throws InterruptedException, IOException {
         while (true) {
-            Map<Integer, Integer> open = tcp.established(ports);
+            Map<Integer, Integer> open = count.read();
             long now = System.nanoTime();
             if (open.isEmpty() || now >= deadline) {
-                return new Result(Map.copyOf(open), (now - start) / 1_000_000);
+                return open;
             }
             Thread.sleep(Math.min(POLL.toMillis(), Math.max(1, (deadline - now) / 1_000_000)));
         }

@@ -85,14 +85,16 @@ final class PidfdCalls {
     }
 
     /**
-     * How the process behind {@code pidfd} ended, read with waitid(P_PIDFD, WNOWAIT) so whoever
-     * reaps it (the JDK, {@link PosixSpawn#waitpid}) still can. {@link Exit.Unknown} when it is
-     * not rolld's child ({@code ECHILD}) or was reaped already.
+     * How the process behind {@code pidfd} ended, read with waitid(P_PIDFD): the exact status,
+     * an exit code told apart from a signal. With {@code reap} the zombie is reaped by this very
+     * call (rolld's own workers); without, WNOWAIT leaves it to whoever reaps it (the JDK's
+     * children). {@link Exit.Unknown} when it is not rolld's child ({@code ECHILD}) or was reaped already.
      */
-    static Exit exitOf(int pidfd) {
+    static Exit exitOf(int pidfd, boolean reap) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment info = arena.allocate(SIGINFO_SIZE, 8);
-            Call c = call(arena, "waitid", s -> (int) WAITID.invokeExact(s, P_PIDFD, pidfd, info, WEXITED | WNOHANG | WNOWAIT));
+            int options = WEXITED | WNOHANG | (reap ? 0 : WNOWAIT);
+            Call c = call(arena, "waitid", s -> (int) WAITID.invokeExact(s, P_PIDFD, pidfd, info, options));
             if (c.rc() < 0 && c.errno() == ECHILD || c.rc() == 0 && info.get(INT, 16) == 0) {
                 return new Exit.Unknown();
             }

@@ -10,13 +10,14 @@ import java.lang.invoke.MethodHandle;
 import java.util.List;
 
 /**
- * posix_spawn(3) with file actions, and waitpid(2) for the child it started: what a worker that
- * inherits descriptors needs and {@code ProcessBuilder} cannot do.
+ * posix_spawn(3) with file actions, and waitpid(2) for a child it started: how every worker is
+ * started. {@code ProcessBuilder} cannot pass descriptors, start a process group or reset signal
+ * dispositions, and its exit value cannot tell an exit with status 130 from a death by SIGINT.
  */
 public final class PosixSpawn {
     private static final MethodHandle WAITPID = bind("waitpid", FunctionDescriptor.of(INT, INT, ADDR, INT));
     // posix_spawn and friends return the error number instead of setting errno.
-    private static final MethodHandle SPAWN = plain("posix_spawn", FunctionDescriptor.of(INT, ADDR, ADDR, ADDR, ADDR, ADDR, ADDR));
+    private static final MethodHandle SPAWN = plain("posix_spawnp", FunctionDescriptor.of(INT, ADDR, ADDR, ADDR, ADDR, ADDR, ADDR));
     private static final MethodHandle FA_INIT = plain("posix_spawn_file_actions_init", FunctionDescriptor.of(INT, ADDR));
     private static final MethodHandle FA_DESTROY = plain("posix_spawn_file_actions_destroy", FunctionDescriptor.of(INT, ADDR));
     private static final MethodHandle FA_DUP2 = plain("posix_spawn_file_actions_adddup2", FunctionDescriptor.of(INT, ADDR, INT, INT));
@@ -81,9 +82,11 @@ public final class PosixSpawn {
     }
 
     /**
-     * posix_spawn(3) of {@code path} in a new process group, with the default disposition for
-     * {@code defaultSignals} and an empty signal mask (the JVM's own mask must not leak into
-     * a worker). Returns the child's pid; the child must be reaped with {@link #waitpid}.
+     * posix_spawnp(3) of {@code path} (looked up in rolld's PATH when it has no slash, as execvp
+     * does) in a new process group, with the default disposition for {@code defaultSignals} and an
+     * empty signal mask (the JVM's own mask must not leak into a worker). Returns the child's pid;
+     * the child must be reaped ({@link ProcessWatch#onChildExit(long)}, or {@link #waitpid}).
+     * A program that cannot be executed fails here, with exec's errno.
      */
     public static long posixSpawn(String path, List<String> argv, List<String> env, List<FileAction> actions,
                                   List<Integer> defaultSignals) {

@@ -1,5 +1,6 @@
 package io.rolld.os;
 
+import io.rolld.config.PosixSignal;
 import static io.rolld.os.NativeCalls.*;
 
 import java.io.IOException;

@@ -1,9 +1,13 @@
 package io.rolld.os;
 
+import io.rolld.config.PosixSignal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** Stops a process together with everything it forked, so no grandchild outlives a worker. */
 public final class ProcessTree {
@@ -41,21 +45,20 @@ public final class ProcessTree {
         return tree;
     }
 
+    /**
+     * Waits on each process's pidfd ({@link ProcessWatch}): its exit is noticed at once, and no
+     * thread is spent per process (the JDK's {@code onExit} takes a "process reaper" thread each
+     * and polls every 300 ms or more for processes that are not its children).
+     */
     private static boolean awaitGone(List<ProcessHandle> processes, long deadlineNanos) throws InterruptedException {
-        for (ProcessHandle p : processes) {
-            long left = deadlineNanos - System.nanoTime();
-            if (left <= 0) {
-                return processes.stream().noneMatch(ProcessHandle::isAlive);
-            }
-            try {
-                // Not ProcessWatch: a pidfd reports the exit, this waits until the process is reaped (gone from the table).
-                p.onExit().get(left, TimeUnit.NANOSECONDS);
-            } catch (java.util.concurrent.TimeoutException e) {
-                return false;
-            } catch (java.util.concurrent.ExecutionException e) {
-                throw new IllegalStateException("waiting for pid " + p.pid(), e);
-            }
+        List<CompletableFuture<Exit>> exits = processes.stream().map(ProcessWatch.shared()::onExit).toList();
+        try {
+            CompletableFuture.allOf(exits.toArray(CompletableFuture[]::new)).get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("waiting for " + processes.stream().map(p -> Long.toString(p.pid())).toList(), e);
         }
-        return true;
     }
 }

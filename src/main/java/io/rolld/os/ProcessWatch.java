@@ -22,12 +22,15 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *   <li>{@link #onExit(long, long)}: watch a process recorded earlier by pid and
  *       {@link ProcessStartTime}; if it no longer runs (gone, or the pid now belongs to a process
  *       that started at another time) the future is already complete when returned.</li>
- *   <li>{@link #onExit(ProcessHandle)}: watch a process by its JDK handle (a child just spawned,
- *       a worker's descendants).</li>
+ *   <li>{@link #onExit(ProcessHandle)}: watch a process by its JDK handle (a worker's descendants).</li>
+ *   <li>{@link #onChildExit(long)} and {@link #onChildExit(long, long)}: watch a child of rolld
+ *       that nobody else reaps (a worker rolld spawned, or one it kept across {@code rolld reexec}):
+ *       the watch reaps it.</li>
  * </ul>
- * The future completes with the {@link Exit} read by waitid without reaping (so the JDK or
- * {@link PosixSpawn#waitpid} still reap their children), or {@link Exit.Unknown} for a process
- * that is not rolld's child. It is completed on a fresh virtual thread, never on the watch thread,
+ * The future completes with the {@link Exit} read by waitid(P_PIDFD): exact for rolld's children
+ * (an exit with status 130 is not a SIGINT), {@link Exit.Unknown} for a process that is not rolld's
+ * child. Only the onChildExit watches reap; the others leave the zombie to its reaper (the JDK
+ * reaps its own children). It is completed on a fresh virtual thread, never on the watch thread,
  * so dependent actions may block.
  */
 public final class ProcessWatch {
@@ -35,7 +38,7 @@ public final class ProcessWatch {
     private final int bell = PidfdCalls.eventfd();
     private final Queue<Watched> added = new ConcurrentLinkedQueue<>();
 
-    private record Watched(long pid, int pidfd, CompletableFuture<Exit> exit) {
+    private record Watched(long pid, int pidfd, boolean reap, CompletableFuture<Exit> exit) {
     }
 
     private static final class Shared {
@@ -58,6 +61,28 @@ public final class ProcessWatch {
      * that process no longer runs.
      */
     public CompletableFuture<Exit> onExit(long pid, long startTime) {
+        return open(pid, startTime, false);
+    }
+
+    /**
+     * Like {@link #onExit(long, long)} for a child of this process that nobody else reaps (a worker
+     * kept across {@code rolld reexec}): reaped when it exits, with its exact status.
+     */
+    public CompletableFuture<Exit> onChildExit(long pid, long startTime) {
+        return open(pid, startTime, true);
+    }
+
+    /**
+     * Completes with the exact status of a child that rolld spawned and nobody else reaps, once it
+     * exits; the watch reaps it. A child that exited already is a zombie until then, so the pidfd
+     * always opens (Linux 5.3+; an {@link ErrnoException} otherwise).
+     */
+    public CompletableFuture<Exit> onChildExit(long pid) {
+        int pidfd = PidfdCalls.pidfdOpen(pid).orElseThrow(() -> new ErrnoException("pidfd_open(" + pid + ")", NativeCalls.ESRCH));
+        return watch(pid, pidfd, true);
+    }
+
+    private CompletableFuture<Exit> open(long pid, long startTime, boolean reap) {
         Optional<Integer> pidfd = PidfdCalls.pidfdOpen(pid);
         if (pidfd.isEmpty()) {
             return CompletableFuture.completedFuture(new Exit.Unknown());
@@ -68,7 +93,7 @@ public final class ProcessWatch {
             SocketCalls.close(pidfd.get());
             return CompletableFuture.completedFuture(new Exit.Unknown());
         }
-        return watch(pid, pidfd.get());
+        return watch(pid, pidfd.get(), reap);
     }
 
     /**
@@ -84,11 +109,11 @@ public final class ProcessWatch {
             SocketCalls.close(pidfd.get());
             return CompletableFuture.completedFuture(new Exit.Unknown());
         }
-        return watch(process.pid(), pidfd.get());
+        return watch(process.pid(), pidfd.get(), false);
     }
 
-    private CompletableFuture<Exit> watch(long pid, int pidfd) {
-        Watched w = new Watched(pid, pidfd, new CompletableFuture<>());
+    private CompletableFuture<Exit> watch(long pid, int pidfd, boolean reap) {
+        Watched w = new Watched(pid, pidfd, reap, new CompletableFuture<>());
         added.add(w);
         PidfdCalls.ring(bell);
         return w.exit();
@@ -112,7 +137,7 @@ public final class ProcessWatch {
                 }
                 for (Watched w : ended) {
                     watched.remove(w);
-                    Exit exit = PidfdCalls.exitOf(w.pidfd());
+                    Exit exit = PidfdCalls.exitOf(w.pidfd(), w.reap());
                     SocketCalls.close(w.pidfd());
                     Thread.startVirtualThread(() -> w.exit().complete(exit));
                 }

@@ -1,5 +1,6 @@
 package io.rolld.os;
 
+import io.rolld.config.PosixSignal;
 import java.util.List;
 import java.util.function.Consumer;
 import sun.misc.Signal;

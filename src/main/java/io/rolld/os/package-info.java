@@ -10,7 +10,7 @@
  *   <li>Sockets: {@link io.rolld.os.ListeningSocket} (one socket rolld binds and holds),
  *       {@link io.rolld.os.InheritedSockets} (a group's held sockets, as its workers inherit them),
  *       {@link io.rolld.os.NotifySocket} (sd_notify readiness).</li>
- *   <li>Signals: {@link io.rolld.os.PosixSignal}, {@link io.rolld.os.SignalHandlers} (the only
+ *   <li>Signals: {@link io.rolld.os.SignalHandlers} (the only
  *       place that installs handlers), {@link io.rolld.os.ProcessTree} (signal a tree, escalate).</li>
  *   <li>{@code /proc} readers, each taking the {@code /proc} root as a {@code Path} so tests feed
  *       fixture files: {@link io.rolld.os.ProcNetTcp}, {@link io.rolld.os.MemoryReader},
@@ -20,6 +20,7 @@
  *
  * <p>Arrows: {@code cli → daemon → rollout → (process, probe, front, drain) → os → config}. This
  * package knows nothing of groups, rollouts or the daemon; it depends on {@code config} only for
- * the held-socket settings it binds.
+ * the held-socket settings it binds and the signals ({@link io.rolld.config.PosixSignal}).
  */
 package io.rolld.os;
+

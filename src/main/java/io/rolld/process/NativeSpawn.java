@@ -15,24 +15,38 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
 
 /**
- * Starts a worker that inherits descriptors, which ProcessBuilder cannot do: posix_spawn with the
- * given fds as 3, 4, ..., every other descriptor of the JVM closed, its own process group, default
- * signal dispositions and an empty mask. {@code LISTEN_PID} must be the server's own pid, known
- * only in the child, so argv goes through {@code /bin/sh -c 'LISTEN_PID=$$ exec "$0" "$@"'}: the
- * shell exports it and execs the server in place, keeping the pid. Each child's exit is noticed by
- * {@link ProcessWatch} and reaped with waitpid on its pid, never -1, so the JDK's children are left alone.
+ * How every worker is started, in both modes: posix_spawn in its own process group (a Ctrl-C in
+ * rolld's terminal reaches rolld alone, which then stops the workers in order), every signal at its
+ * default disposition, an empty signal mask, stdin {@code /dev/null}, stdout and stderr opened for
+ * it in append mode, the given fds as 3, 4, ... and every other descriptor of the JVM closed.
+ *
+ * <p>With descriptors to pass, {@code LISTEN_PID} must be the server's own pid, known only in the
+ * child, so argv goes through {@code /bin/sh -c 'LISTEN_PID=$$ exec "$0" "$@"'}: the shell exports
+ * it and execs the server in place, keeping the pid. Without, argv is spawned directly (looked up
+ * in PATH like execvp).
+ *
+ * <p>The exit is noticed and the child reaped by {@link ProcessWatch} through its pidfd (one thread
+ * for every worker), with waitid(P_PIDFD) on that one child, never on -1, so the JDK's own children
+ * (hooks, checks) are left to the JDK, and the status is exact.
  */
 public final class NativeSpawn {
     static final String SHELL = "/bin/sh";
     static final String EXPORT_OWN_PID = "LISTEN_PID=$$; export LISTEN_PID; exec \"$0\" \"$@\"";
-    /** Variables describing rolld's own inheritance (if it was itself socket-activated); never passed on as they are. */
     /** rolld's own protocol variables: a worker gets its own values or none, never rolld's. */
     static final List<String> NOT_INHERITED = List.of("LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES",
             "NOTIFY_SOCKET", "SERVER_STARTER_PORT", "SERVER_STARTER_GENERATION");
-    /** Signals a worker must start with at their default action, whatever the JVM or rolld's launcher did with them. */
-    private static final List<Integer> DEFAULT_SIGNALS = List.of(1, 2, 3, 10, 12, 13, 14, 15, 17, 28);
+    /**
+     * Every signal a process can catch or ignore (all but SIGKILL and SIGSTOP): a worker starts
+     * with each at its default action, whatever the JVM or rolld's launcher did with them (an
+     * ignored disposition survives exec: the launcher ignores HUP, a background job of a script
+     * starts with INT and QUIT ignored, and glibc's posix_spawn ignores its own two internal
+     * signals, 32 and 33, in the child unless told otherwise).
+     */
+    private static final List<Integer> DEFAULT_SIGNALS = IntStream.rangeClosed(1, 64)
+            .filter(s -> s != 9 && s != 19).boxed().toList();
     private static final int FILE_MODE = 0644;
 
     private NativeSpawn() {
@@ -56,22 +70,23 @@ public final class NativeSpawn {
         }
         actions.add(new PosixSpawn.FileAction.CloseFrom(InheritedSockets.FIRST_FD + fds.size()));
 
-        List<String> argv = new ArrayList<>(List.of(SHELL, "-c", EXPORT_OWN_PID));
+        List<String> argv = new ArrayList<>();
+        if (!fds.isEmpty()) {
+            argv.addAll(List.of(SHELL, "-c", EXPORT_OWN_PID));
+        }
         argv.addAll(spec.argv());
         long pid;
         try {
-            pid = PosixSpawn.posixSpawn(SHELL, argv, environment(spec.env()), actions, DEFAULT_SIGNALS);
+            pid = PosixSpawn.posixSpawn(argv.getFirst(), argv, environment(spec.env()), actions, DEFAULT_SIGNALS);
         } catch (ErrnoException e) {
             throw new IOException("cannot start " + String.join(" ", spec.argv()) + ": " + e.getMessage(), e);
         }
-        // A zombie still has its /proc entry, so the handle exists until it is reaped below.
+        // A zombie still has its /proc entry, so the handle exists until the watch reaps it.
         ProcessHandle handle = ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("spawned pid " + pid + " vanished"));
-        // The pidfd watch notices the exit (one thread for every worker); waitpid then reaps the
-        // zombie at once and gives the authoritative status.
         CompletableFuture<Exit> exit;
         try {
-            exit = ProcessWatch.shared().onExit(handle).thenApply(seen -> Exit.ofWaitStatus(PosixSpawn.waitpid(pid)));
-        } catch (ErrnoException e) { // pidfds need Linux 5.4+: never leave an unwatched worker behind
+            exit = ProcessWatch.shared().onChildExit(pid);
+        } catch (ErrnoException e) { // pidfds need Linux 5.3+: never leave an unwatched worker behind
             handle.destroyForcibly();
             PosixSpawn.waitpid(pid);
             throw new IOException("cannot watch " + String.join(" ", spec.argv()) + " (pid " + pid + "): " + e.getMessage(), e);
@@ -81,7 +96,7 @@ public final class NativeSpawn {
 
     private static Optional<PosixSpawn.FileAction> output(Optional<Path> file, int fd) throws IOException {
         if (file.isEmpty()) {
-            return Optional.empty(); // rolld's own stdout/stderr, as with ProcessBuilder's INHERIT
+            return Optional.empty(); // rolld's own stdout/stderr, inherited
         }
         Path parent = file.get().getParent();
         if (parent != null) {

@@ -6,8 +6,8 @@ import java.util.List;
 /** Starts a worker process; {@code fds} are rolld's descriptors it inherits as 3, 4, ... (none: a plain child). */
 @FunctionalInterface
 public interface Spawner {
-    /** The real one: {@link Worker#spawn} (ProcessBuilder), or {@link NativeSpawn} when descriptors are passed. */
-    Spawner OS = (spec, fds) -> fds.isEmpty() ? Worker.spawn(spec) : NativeSpawn.spawn(spec, fds);
+    /** The real one, for both modes: {@link NativeSpawn} (posix_spawn, exits watched by pidfd). */
+    Spawner OS = NativeSpawn::spawn;
 
     Worker spawn(WorkerSpec spec, List<Integer> fds) throws IOException;
 }

@@ -1,7 +1,7 @@
 package io.rolld.process;
 
 import io.rolld.os.Exit;
-import io.rolld.os.PosixSignal;
+import io.rolld.config.PosixSignal;
 import java.time.Duration;
 import java.util.Map;
 

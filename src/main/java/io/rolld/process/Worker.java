@@ -1,15 +1,10 @@
 package io.rolld.process;
 
 import io.rolld.os.Exit;
-import io.rolld.os.PosixSignal;
+import io.rolld.config.PosixSignal;
 import io.rolld.os.ProcessStartTime;
 import io.rolld.os.ProcessTree;
-import io.rolld.os.PosixSpawn;
 import io.rolld.os.ProcessWatch;
-import java.io.File;
-import java.io.IOException;
-import java.lang.ProcessBuilder.Redirect;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,9 +14,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * One running worker process, bound to one port (in held-socket mode: sharing the group's held
  * sockets, {@link #port()} is then the first held TCP port). {@link #exit()} completes as soon as the
- * process exits, never by polling: the JDK's reaper feeds it for {@link #spawn} (ProcessBuilder);
- * {@link ProcessWatch} (pidfd) for workers that inherit descriptors ({@link NativeSpawn}) and for
- * workers a previous rolld left ({@link #adopt}), which are not rolld's children.
+ * process exits, never by polling: {@link ProcessWatch} (pidfd) feeds it, for the workers rolld
+ * spawns ({@link NativeSpawn}) and for those a previous rolld left ({@link #adopt}).
  */
 public final class Worker {
     private final int port;
@@ -42,50 +36,22 @@ public final class Worker {
         this.exit = exit;
     }
 
-    /** Starts a worker; its output goes straight to its files, never through rolld. */
-    public static Worker spawn(WorkerSpec spec) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(spec.argv())
-                .directory(spec.directory().toFile())
-                .redirectInput(Redirect.from(new File("/dev/null")))
-                .redirectOutput(redirect(spec.stdout()))
-                .redirectError(redirect(spec.stderr()));
-        NativeSpawn.NOT_INHERITED.forEach(builder.environment()::remove);
-        builder.environment().putAll(spec.env());
-        Process process = builder.start();
-        return new Worker(spec.port(), process.toHandle(), process.onExit().thenApply(p -> Exit.ofJdkValue(p.exitValue())),
-                spec.stderr());
-    }
-
     /**
      * A worker that runs already, not as rolld's child (left by a rolld that died): watched by
      * pidfd, so its exit is noticed at once; its status is then {@link Exit.Unknown}. Empty when the
      * process that started at {@code startTime} (see {@link ProcessStartTime}) no longer runs.
      */
     public static Optional<Worker> adopt(int port, long pid, long startTime, Optional<Path> stderr) {
-        CompletableFuture<Exit> exit = ProcessWatch.shared().onExit(pid, startTime);
         Optional<ProcessHandle> handle = ProcessHandle.of(pid);
         // After `rolld reexec` the workers are still this process's children: reap them (or they
         // stay zombies, alive to kill(0)) and report their real exit status.
         boolean child = handle.flatMap(ProcessHandle::parent).map(ProcessHandle::pid).orElse(0L) == ProcessHandle.current().pid();
-        if (child && !exit.isDone()) {
-            exit = exit.thenApply(seen -> Exit.ofWaitStatus(PosixSpawn.waitpid(pid)));
-        }
+        CompletableFuture<Exit> exit = child ? ProcessWatch.shared().onChildExit(pid, startTime) : ProcessWatch.shared().onExit(pid, startTime);
         if (exit.isDone() || handle.isEmpty()) {
             return Optional.empty();
         }
         // Its uptime counts from the process's own start, not from the adoption.
         return Optional.of(new Worker(port, handle.get(), handle.get().info().startInstant().orElse(Instant.now()), exit, stderr));
-    }
-
-    private static Redirect redirect(Optional<Path> file) throws IOException {
-        if (file.isEmpty()) {
-            return Redirect.INHERIT;
-        }
-        Path parent = file.get().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        return Redirect.appendTo(file.get().toFile());
     }
 
     public int port() {

@@ -4,13 +4,16 @@ import io.rolld.config.GroupConfig;
 import io.rolld.config.HeldSocketConfig;
 import io.rolld.config.HeldSockets;
 import io.rolld.config.Worksets;
+import io.rolld.drain.Drain;
+import io.rolld.front.FrontContext;
+import io.rolld.front.FrontException;
 import io.rolld.os.Exit;
 import io.rolld.os.ForeignSockets;
 import io.rolld.os.InheritedSockets;
 import io.rolld.os.PassedDescriptors;
 import io.rolld.os.ListeningSocket;
 import io.rolld.os.OpenFiles;
-import io.rolld.os.PosixSignal;
+import io.rolld.config.PosixSignal;
 import io.rolld.os.ProcessStartTime;
 import io.rolld.probe.Readiness;
 import io.rolld.process.Spawner;
@@ -18,9 +21,13 @@ import io.rolld.process.Worker;
 import io.rolld.process.WorkerRecord;
 import io.rolld.process.WorkerSet;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,7 +69,11 @@ final class Adoption {
     private final ProcessStartTime starts = ProcessStartTime.system();
     private final Map<Candidate, String> refused = new LinkedHashMap<>();
 
-    Adoption(GroupConfig config, HeldSocketKeeper hold, Consumer<RolloutEvent> events) {
+    private final Host host;
+
+    /** {@code host}: the front to apply again and the ports to drain when a rollout was interrupted. */
+    Adoption(GroupConfig config, HeldSocketKeeper hold, Consumer<RolloutEvent> events, Host host) {
+        this.host = host;
         this.config = config;
         this.hold = hold;
         this.events = events;
@@ -72,31 +83,52 @@ final class Adoption {
      * Adopts what verifies of {@code left}; empty when nothing does (then every leftover that was
      * ours is stopped). Interrupted (rolld shutting down), the leftovers not verified yet are
      * stopped like refused ones, so a TERM right after start still leaves nothing behind.
+     *
+     * <p>When the previous rolld died in the middle of a rollout, its recorded {@link Intent} says
+     * which generations to try, in order ({@link Reconcile}); the first whose workers verify is
+     * adopted, the front is applied again for it where it may list the other set, and the other
+     * set's workers drain and stop. The intent is then cleared.
      */
     Optional<Adopted> adopt(Leftovers left) {
-        if (left.workers().isEmpty()) {
-            return Optional.empty();
-        }
-        long generation = left.activeGeneration().orElse(0);
+        Reconcile plan = Reconcile.of(left);
         List<Candidate> candidates = new ArrayList<>();
         for (WorkerRecord r : left.workers()) {
             Optional<Worker> w = Worker.adopt(r.port(), r.pid(), r.startTime(), WorkerSpecs.stderrOf(config, r.slot()));
             if (w.isEmpty()) {
                 events.accept(new RolloutEvent.WorkerRefused(config.name(), r.generation(), r.slot(), r.port(), r.pid(),
                         notRunning(r), "none: not signalled, it is not the process rolld started"));
-                continue;
+            } else {
+                candidates.add(new Candidate(r, w.get()));
             }
-            Candidate c = new Candidate(r, w.get());
-            misfit(r, left).ifPresentOrElse(reason -> refused.put(c, reason), () -> candidates.add(c));
         }
-        Optional<InheritedSockets> sockets = Optional.empty();
-        Map<Candidate, String> verified;
-        switch (config.mode()) {
-            case HeldSockets held -> {
-                sockets = takeSocketsBack(candidates, held);
-                verified = holdingSockets(candidates, sockets);
+        Optional<InheritedSockets> sockets = switch (config.mode()) {
+            case HeldSockets held -> candidates.isEmpty() ? Optional.empty() : takeSocketsBack(candidates, held);
+            case Worksets w -> Optional.empty();
+        };
+        long generation = 0;
+        Map<Candidate, String> verified = new LinkedHashMap<>();
+        for (long tried : plan.generations()) {
+            List<Candidate> ofIt = new ArrayList<>();
+            for (Candidate c : candidates) {
+                if (c.record().generation() == tried && !refused.containsKey(c)) {
+                    misfit(c.record(), tried).ifPresentOrElse(reason -> refused.put(c, reason), () -> ofIt.add(c));
+                }
             }
-            case Worksets w -> verified = passingSmokeTests(candidates);
+            verified = switch (config.mode()) {
+                case HeldSockets held -> holdingSockets(ofIt, sockets);
+                case Worksets w -> passingSmokeTests(ofIt);
+            };
+            if (!verified.isEmpty()) {
+                generation = tried;
+                break;
+            }
+        }
+        long serving = generation;
+        for (Candidate c : candidates) {
+            if (!verified.containsKey(c) && !refused.containsKey(c)) {
+                refused.put(c, plan.generations().isEmpty() ? "no generation had finished its first start when the previous rolld died"
+                        : "generation " + c.record().generation() + " was not adopted" + (serving > 0 ? " (generation " + serving + " was)" : ""));
+            }
         }
         Optional<WorkerSpecs> specs = Optional.empty();
         if (!verified.isEmpty()) {
@@ -105,17 +137,73 @@ final class Adoption {
             } catch (IOException e) {
                 verified.keySet().forEach(c -> refused.put(c, "cannot read the envdir to respawn its slot later: " + e.getMessage()));
                 verified.clear();
+                serving = 0;
             }
         }
-        stopRefused(generation);
+        if (left.intent().isPresent()) {
+            reconcile(left.intent().get(), plan, serving, verified);
+        }
+        stopRefused(serving);
         if (verified.isEmpty()) {
             sockets.ifPresent(InheritedSockets::close);
-            events.accept(new RolloutEvent.GroupAdopted(config.name(), generation, 0, left.workers().size(), List.of(),
+            events.accept(new RolloutEvent.GroupAdopted(config.name(), serving, 0, left.workers().size(), List.of(),
                     "first start: no leftover verified"));
             return Optional.empty();
         }
         sockets.ifPresent(hold::hold);
-        return Optional.of(adopted(generation, left, specs.orElseThrow(), verified));
+        return Optional.of(adopted(serving, left, specs.orElseThrow(), verified));
+    }
+
+    /**
+     * The rollout the previous rolld died in: the front is applied again for {@code serving} where
+     * it may list the other set, the other set's ports drain (they may still have the front's
+     * connections), one line says what was decided, and the intent is cleared.
+     */
+    private void reconcile(Intent intent, Reconcile plan, long serving, Map<Candidate, String> verified) {
+        List<String> done = new ArrayList<>();
+        if (serving > 0 && plan.frontMayList(intent, serving)) {
+            long other = serving == intent.to() ? intent.from() : intent.to();
+            FrontContext context = new FrontContext(config.name(), serving, portsOf(serving, verified), other > 0 ? portsOf(other, Map.of()) : List.of(),
+                    verified.keySet().stream().map(c -> new FrontContext.WorkerRef(c.record().port(), c.record().pid())).toList());
+            try {
+                host.fronts().apply(config).apply(context);
+                done.add("front applied again for generation " + serving + " (ports " + context.ports() + ")");
+            } catch (FrontException e) {
+                done.add("front could not be applied again for generation " + serving + ": " + e.getMessage().lines().findFirst().orElse(""));
+            }
+        }
+        Set<Integer> draining = new HashSet<>();
+        if (intent.front() != Intent.FrontTarget.OLD && config.mode() instanceof Worksets) {
+            refused.keySet().forEach(c -> draining.add(c.record().port()));
+        }
+        if (!draining.isEmpty()) {
+            try {
+                Drain.Result drained = Drain.of(host.tcp(), config).await(draining, config.drainTimeout());
+                done.add(drained.drained() ? "drained ports " + new TreeSet<>(draining) + " in " + drained.elapsedMs() + "ms"
+                        : "drain of ports " + new TreeSet<>(draining) + " timed out with " + drained.remaining() + " connections left");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // shutting down: stop them at once
+            } catch (UncheckedIOException e) {
+                done.add("drain of ports " + new TreeSet<>(draining) + " could not ask the front: " + e.getCause().getMessage());
+            }
+        }
+        long others = refused.keySet().stream().filter(c -> c.worker().isAlive()).count();
+        if (others > 0) {
+            done.add("stopping " + others + " worker" + (others == 1 ? "" : "s") + " of the other set");
+        }
+        String action = (serving > 0 ? (serving == intent.to() ? "finished forward: generation " + serving + " serves"
+                : "rolled back: generation " + serving + " serves") : "nothing verified: first start")
+                + (done.isEmpty() ? "" : "; " + String.join("; ", done));
+        events.accept(new RolloutEvent.Reconciled(config.name(), intent.phase(), intent.from(), intent.to(), serving, action));
+        host.intents().record(config.name(), Optional.empty());
+    }
+
+    /** The ports generation {@code g} serves on: its workset's, or the held sockets' (taken from {@code verified}). */
+    private List<Integer> portsOf(long g, Map<Candidate, String> verified) {
+        return switch (config.mode()) {
+            case Worksets w -> w.workset(g - 1).ports();
+            case HeldSockets held -> verified.keySet().stream().map(c -> c.record().port()).distinct().toList();
+        };
     }
 
     private Adopted adopted(long generation, Leftovers left, WorkerSpecs specs, Map<Candidate, String> verified) {
@@ -145,14 +233,7 @@ final class Adoption {
     }
 
     /** Why a leftover that is still the recorded process does not belong to the set to adopt, if it does not. */
-    private Optional<String> misfit(WorkerRecord r, Leftovers left) {
-        if (left.activeGeneration().isEmpty()) {
-            return Optional.of("no generation had finished its first start when the previous rolld died");
-        }
-        long serving = left.activeGeneration().getAsLong();
-        if (r.generation() != serving) {
-            return Optional.of("generation " + r.generation() + " was not serving (generation " + serving + " was)");
-        }
+    private Optional<String> misfit(WorkerRecord r, long serving) {
         return switch (config.mode()) {
             case HeldSockets held when r.heldFds().isEmpty() ->
                     Optional.of("it holds no sockets, but rolld.yml now gives the group held sockets");
@@ -295,7 +376,7 @@ final class Adoption {
             return;
         }
         List<Worker> ours = refused.keySet().stream().map(Candidate::worker).toList();
-        Map<Long, Exit> exits = new WorkerSet(generation, ours).stop(PosixSignal.named(config.stopSignal()), config.stopTimeout());
+        Map<Long, Exit> exits = new WorkerSet(generation, ours).stop(config.stopSignal(), config.stopTimeout());
         refused.forEach((c, reason) -> events.accept(new RolloutEvent.WorkerRefused(config.name(), c.record().generation(),
                 c.record().slot(), c.record().port(), c.record().pid(), reason, "stopped it (" + exits.get(c.record().pid()) + ")")));
     }

@@ -1,7 +1,6 @@
 package io.rolld.rollout;
 
 import io.rolld.config.GroupConfig;
-import io.rolld.config.Supervision.EventKind;
 import io.rolld.config.Supervision;
 import io.rolld.os.ShellCommand;
 import java.io.IOException;
@@ -46,7 +45,10 @@ final class EventHooks implements Consumer<RolloutEvent> {
         if (onEvent.isEmpty()) {
             return;
         }
-        Optional<Map<String, String>> env = environment(event).filter(e -> onEvent.get().events().contains(kind(e)));
+        if (!(event instanceof RolloutEvent.Notable notable) || !onEvent.get().events().contains(notable.kind())) {
+            return;
+        }
+        Optional<Map<String, String>> env = environment(event);
         if (env.isEmpty()) {
             return;
         }
@@ -57,11 +59,6 @@ final class EventHooks implements Consumer<RolloutEvent> {
             report.accept(new RolloutEvent.EventCommandFailed(event.group(), name,
                     "dropped: " + QUEUE + " commands already waiting (the command is too slow for the events)"));
         }
-    }
-
-    /** The kind an on_event command names {@code event} by (its name). */
-    private static EventKind kind(Map<String, String> env) {
-        return EventKind.valueOf(env.get("ROLLD_EVENT").toUpperCase(java.util.Locale.ROOT));
     }
 
     private void run(Supervision.OnEvent onEvent, String name, Map<String, String> env) {

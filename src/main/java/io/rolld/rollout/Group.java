@@ -2,13 +2,14 @@ package io.rolld.rollout;
 
 import io.rolld.config.GroupConfig;
 import io.rolld.os.MemoryReader;
-import io.rolld.os.PosixSignal;
+import io.rolld.config.PosixSignal;
 import io.rolld.os.ProcNetTcp;
 import io.rolld.os.Exit;
 import io.rolld.process.Worker;
 import io.rolld.process.WorkerSet;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -66,12 +67,16 @@ public final class Group {
 
     // Written only by the group's thread; read by status.
     private volatile WorkerSet active = WorkerSet.empty();
-    private volatile Phase phase = Phase.IDLE;
+    /** The running rollout's last transition (none while idle), the workers it started so far, when the last one ended. */
+    private volatile Optional<RolloutEvent.Transition> transition = Optional.empty();
+    private volatile int startedByRollout;
+    private volatile Optional<Instant> finishedAt = Optional.empty();
     private volatile RolloutResult lastResult;
     private volatile Optional<GroupStatus.Adoption> adoption = Optional.empty();
 
-    public Group(GroupConfig config, Path configDir, ProcNetTcp tcp, Consumer<RolloutEvent> events) {
-        this(config, configDir, Host.of(tcp, configDir), MemoryReader.system(), events);
+    /** {@code intents}: where the group's rollouts record what they are about to do, for a rolld started after this one. */
+    public Group(GroupConfig config, Path configDir, ProcNetTcp tcp, Consumer<RolloutEvent> events, IntentLog intents) {
+        this(config, configDir, Host.of(tcp, configDir, intents), MemoryReader.system(), events);
     }
 
     /** {@code host} and {@code memory}: the machine as the group's rollouts and supervisor see it. */
@@ -141,9 +146,11 @@ public final class Group {
 
     public GroupStatus status() {
         WorkerSet set = active;
-        return new GroupStatus(name(), phase, set.generation(),
+        Optional<GroupStatus.Running> rollout = transition.map(t -> new GroupStatus.Running(t.generation(), t.phase(), t.ports(),
+                t.elapsedMs(), startedByRollout, steering.hold()));
+        return new GroupStatus(name(), set.generation(),
                 set.workers().stream().map(w -> new GroupStatus.WorkerInfo(w.port(), w.pid(), w.startedAt(), w.isAlive())).toList(),
-                Optional.ofNullable(lastResult), supervisor.health(), adoption, steering.hold());
+                Optional.ofNullable(lastResult), finishedAt, supervisor.health(), adoption, rollout);
     }
 
     /** {@code rolld promote} / {@code rolld abort}: hands the command to the rollout in progress, whoever started it. */
@@ -175,14 +182,15 @@ public final class Group {
         thread.join();
         GroupConfig c = config();
         WorkerSet last = active;
-        phase = Phase.STOPPING;
-        events.accept(new RolloutEvent.Transition(c.name(), last.generation(), Phase.STOPPING, last.ports(), 0, 0));
-        var exits = host.stopper().stop(last, PosixSignal.named(c.stopSignal()), c.stopTimeout());
+        RolloutEvent.Transition stopping = new RolloutEvent.Transition(c.name(), last.generation(), Phase.STOPPING, last.ports(), 0, 0);
+        transition = Optional.of(stopping);
+        events.accept(stopping);
+        var exits = host.stopper().stop(last, c.stopSignal(), c.stopTimeout());
         last.workers().forEach(w -> events.accept(
                 new RolloutEvent.WorkerStopped(c.name(), last.generation(), w.port(), w.pid(), exits.get(w.pid()))));
         active = WorkerSet.empty();
         sockets.close();
-        phase = Phase.IDLE;
+        transition = Optional.empty();
         hooks.close(c.supervision().onEvent().map(o -> o.timeout().plusSeconds(1)).orElse(Duration.ZERO));
     }
 
@@ -221,7 +229,7 @@ public final class Group {
     private void start(Inbox.StartRequested request) {
         long startNanos = System.nanoTime();
         GroupConfig c = config();
-        Optional<Adoption.Adopted> adopted = new Adoption(c, sockets, events).adopt(request.left());
+        Optional<Adoption.Adopted> adopted = new Adoption(c, sockets, events, host).adopt(request.left());
         if (adopted.isEmpty()) {
             requestRollout("first start").whenComplete((result, error) -> {
                 if (error != null) {
@@ -237,7 +245,7 @@ public final class Group {
         supervisor.adoptLeftovers(a.active(), a.specs(), a.bySlot(), a.emptySlots());
         supervisor.rolloutEnded();
         adoption = Optional.of(new GroupStatus.Adoption(a.active().workers().size(), request.left().workers().size(),
-                a.active().generation(), java.time.Instant.now()));
+                a.active().generation(), Instant.now()));
         request.done().complete(new RolloutResult.Succeeded(c.name(), a.active().generation(), a.active().ports(),
                 a.active().pids(), List.of(), (System.nanoTime() - startNanos) / 1_000_000));
     }
@@ -296,8 +304,15 @@ public final class Group {
     }
 
     private void record(RolloutEvent event) {
-        if (event instanceof RolloutEvent.Transition t) {
-            phase = t.phase();
+        switch (event) {
+            case RolloutEvent.Started s -> startedByRollout = 0;
+            case RolloutEvent.WorkerStarted w -> startedByRollout++;
+            case RolloutEvent.Transition t -> transition = t.phase() == Phase.IDLE ? Optional.empty() : Optional.of(t);
+            case RolloutEvent.Finished f -> {
+                transition = Optional.empty();
+                finishedAt = Optional.of(Instant.now());
+            }
+            default -> { } // the rest does not change the group's status
         }
         events.accept(event);
     }

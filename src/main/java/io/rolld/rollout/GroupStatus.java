@@ -5,18 +5,37 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A consistent picture of one group at one moment, for status output and the state file.
+ * The one picture of a group at one moment that every reader renders: {@code rolld status} (text
+ * and JSON), the state file, the status page, {@code /metrics} and systemd's {@code STATUS=}; so
+ * they cannot disagree. What is derived ({@link #phase}, {@link #state}) is derived here only.
  *
- * @param health degraded, with reasons, while a port is down or crash-looping or a worker is over
- *               its memory limit right after start
- * @param adoption present when the group started by adopting a previous rolld's workers
- * @param hold     the bake or canary pause in progress, with the time left
+ * @param generation the serving generation; {@code workers} its set
+ * @param finishedAt when {@code lastResult} ended
+ * @param health     degraded, with reasons, while a port is down or crash-looping or a worker is over
+ *                   its memory limit right after start
+ * @param adoption   present when the group started by adopting a previous rolld's workers
+ * @param rollout    the rollout in progress, if one runs
  */
-public record GroupStatus(String name, Phase phase, long generation, List<WorkerInfo> workers,
-                          Optional<RolloutResult> lastResult, Health health, Optional<Adoption> adoption,
-                          Optional<Steering.Hold> hold) {
+public record GroupStatus(String name, long generation, List<WorkerInfo> workers, Optional<RolloutResult> lastResult,
+                          Optional<Instant> finishedAt, Health health, Optional<Adoption> adoption, Optional<Running> rollout) {
     public GroupStatus {
         workers = List.copyOf(workers);
+    }
+
+    /**
+     * A rollout in progress: the generation it starts, the phase it is in and the ports that phase
+     * concerns, its elapsed time at that transition, how many workers it started so far, and its
+     * bake or canary pause with the time left.
+     */
+    public record Running(long generation, Phase phase, List<Integer> ports, long elapsedMs, int started, Optional<Steering.Hold> hold) {
+        public Running {
+            ports = List.copyOf(ports);
+        }
+    }
+
+    /** IDLE unless a rollout runs. */
+    public Phase phase() {
+        return rollout.map(Running::phase).orElse(Phase.IDLE);
     }
 
     /** This rolld started the group from {@code adopted} of the {@code recorded} workers a previous rolld left. */

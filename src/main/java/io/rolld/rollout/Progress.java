@@ -2,7 +2,7 @@ package io.rolld.rollout;
 
 import io.rolld.config.GroupConfig;
 import io.rolld.front.Front;
-import io.rolld.os.PosixSignal;
+import io.rolld.config.PosixSignal;
 import io.rolld.os.Exit;
 import io.rolld.process.Stopper;
 import io.rolld.process.Worker;
@@ -23,9 +23,12 @@ final class Progress {
     private final long generation;
     private final Consumer<RolloutEvent> events;
     private final Stopper stopper;
+    private final IntentLog intents;
     private final LongSupplier nanoTime;
     private final long startNanos;
     private Phase phase = Phase.IDLE;
+    /** The furthest the front may have gone: it only moves forward, until a rollback puts it back. */
+    private Intent.FrontTarget front = Intent.FrontTarget.OLD;
     /** Time spent waiting for the app, the front's hooks, clients or exiting workers. */
     private long waitedNanos;
 
@@ -35,12 +38,15 @@ final class Progress {
         void close();
     }
 
-    Progress(GroupConfig config, long generation, Consumer<RolloutEvent> events, Stopper stopper) {
-        this(config, generation, events, stopper, System::nanoTime);
+    /** {@code intents}: where each phase is recorded before it starts (see {@link Intent}). */
+    Progress(GroupConfig config, long generation, Consumer<RolloutEvent> events, Stopper stopper, IntentLog intents) {
+        this(config, generation, events, stopper, intents, System::nanoTime);
     }
 
-    Progress(GroupConfig config, long generation, Consumer<RolloutEvent> events, Stopper stopper, LongSupplier nanoTime) {
+    Progress(GroupConfig config, long generation, Consumer<RolloutEvent> events, Stopper stopper, IntentLog intents,
+             LongSupplier nanoTime) {
         this.stopper = stopper;
+        this.intents = intents;
         this.config = config;
         this.generation = generation;
         this.events = events;
@@ -48,11 +54,26 @@ final class Progress {
         this.startNanos = nanoTime.getAsLong();
     }
 
+    /**
+     * Enters phase {@code to}: first its intent is recorded (write-ahead: on disk before the phase's
+     * effect runs), then the transition is reported.
+     */
     void enter(Phase to, List<Integer> ports) {
+        record(to);
         phase = to;
         long elapsedNanos = nanoTime.getAsLong() - startNanos;
         events.accept(new RolloutEvent.Transition(config.name(), generation, to, ports, elapsedNanos / 1_000_000,
                 Math.max(0, elapsedNanos - waitedNanos) / 1_000_000));
+    }
+
+    private void record(Phase to) {
+        front = switch (to) {
+            case IDLE, STARTING, CHECKING -> front;
+            case SWITCHING, BAKING -> Intent.FrontTarget.EITHER.compareTo(front) > 0 ? Intent.FrontTarget.EITHER : front;
+            case DRAINING, STOPPING -> Intent.FrontTarget.NEW;
+            case ROLLING_BACK -> front == Intent.FrontTarget.OLD ? front : Intent.FrontTarget.EITHER;
+        };
+        intents.record(config.name(), to == Phase.IDLE ? Optional.empty() : Optional.of(Intent.of(to, generation - 1, front)));
     }
 
     /** {@code try (var _ = progress.waiting()) { ... }} around what is not rolld's own time. */
@@ -78,7 +99,7 @@ final class Progress {
     void stopAndReport(WorkerSet set) {
         Map<Long, Exit> exits;
         try (var _ = waiting()) {
-            exits = stopper.stop(set, PosixSignal.named(config.stopSignal()), config.stopTimeout());
+            exits = stopper.stop(set, config.stopSignal(), config.stopTimeout());
         }
         for (Worker w : set.workers()) {
             events.accept(new RolloutEvent.WorkerStopped(config.name(), set.generation(), w.port(), w.pid(), exits.get(w.pid())));

@@ -6,7 +6,7 @@ import io.rolld.drain.Drain;
 import io.rolld.front.FrontContext;
 import io.rolld.front.FrontException;
 import io.rolld.front.Front;
-import io.rolld.os.PosixSignal;
+import io.rolld.config.PosixSignal;
 import io.rolld.process.Worker;
 import io.rolld.process.WorkerSet;
 import java.io.IOException;
@@ -75,7 +75,7 @@ final class Rollout {
         this.host = host;
         this.events = events;
         this.checked = checked;
-        this.progress = new Progress(config, generation, events, host.stopper());
+        this.progress = new Progress(config, generation, events, host.stopper(), host.intents());
     }
 
     /**
@@ -263,7 +263,7 @@ final class Rollout {
 
     private void drain(List<Integer> ports) {
         try (var _ = progress.waiting()) {
-            Drain.Result drained = new Drain(host.tcp()).await(new HashSet<>(ports), config.drainTimeout());
+            Drain.Result drained = Drain.of(host.tcp(), config).await(new HashSet<>(ports), config.drainTimeout());
             if (!drained.drained()) {
                 events.accept(new RolloutEvent.DrainTimedOut(config.name(), generation, drained.remaining(), drained.elapsedMs()));
             }
@@ -296,7 +296,7 @@ final class Rollout {
         LOG.error("event=internal_error group={} generation={} phase={} error=\"{}\" action=\"the new set serves, the old one is stopped\"",
                 config.name(), generation, progress.phase(), e, e);
         try {
-            host.stopper().stop(old, PosixSignal.named(config.stopSignal()), config.stopTimeout());
+            host.stopper().stop(old, config.stopSignal(), config.stopTimeout());
         } catch (RuntimeException again) {
             // The new set must still become the active set, or nothing would track it.
             LOG.error("event=internal_error group={} generation={} error=\"{}\" action=\"the old set may still run\"",

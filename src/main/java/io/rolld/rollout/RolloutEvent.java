@@ -1,5 +1,6 @@
 package io.rolld.rollout;
 
+import io.rolld.config.Supervision;
 import io.rolld.os.MemoryReader;
 import io.rolld.os.Exit;
 import java.util.List;
@@ -37,6 +38,14 @@ public sealed interface RolloutEvent {
      * EventKind}); the command also gets {@code ROLLD_GENERATION} and {@code ROLLD_REASON}.
      */
     sealed interface Notable extends RolloutEvent permits Started, StepStarted, Finished, WorkerCrashed, MemoryExceeded {
+        /** What rolld.yml's {@code on_event: {events: [...]}} calls it; its name is the kind's. */
+        Supervision.EventKind kind();
+
+        @Override
+        default String name() {
+            return kind().label();
+        }
+
         long generation();
 
         /** The trigger, the failure reason, the exit or the memory finding. */
@@ -48,7 +57,7 @@ public sealed interface RolloutEvent {
     }
 
     record Started(String group, long generation, String trigger) implements Notable {
-        @Override public String name() { return "rollout_started"; }
+        @Override public Supervision.EventKind kind() { return Supervision.EventKind.ROLLOUT_STARTED; }
 
         @Override
         public List<EventField> fields() {
@@ -93,7 +102,7 @@ public sealed interface RolloutEvent {
             ports = List.copyOf(ports);
         }
 
-        @Override public String name() { return "rollout_step"; }
+        @Override public Supervision.EventKind kind() { return Supervision.EventKind.ROLLOUT_STEP; }
 
         @Override
         public List<EventField> fields() {
@@ -165,8 +174,11 @@ public sealed interface RolloutEvent {
         }
 
         @Override
-        public String name() {
-            return result.eventName();
+        public Supervision.EventKind kind() {
+            return switch (result) {
+                case RolloutResult.Succeeded _ -> Supervision.EventKind.ROLLOUT_SUCCEEDED;
+                case RolloutResult.Failed _ -> Supervision.EventKind.ROLLOUT_FAILED;
+            };
         }
 
         @Override
@@ -193,7 +205,7 @@ public sealed interface RolloutEvent {
     /** A worker of the active set exited without being asked to; it is respawned after {@code respawnInMs}. */
     record WorkerCrashed(String group, long generation, int port, long pid, Exit exit, long uptimeMs, int crashesInARow,
                          long respawnInMs, String stderrTail) implements Notable {
-        @Override public String name() { return "worker_crashed"; }
+        @Override public Supervision.EventKind kind() { return Supervision.EventKind.WORKER_CRASHED; }
 
         @Override
         public List<EventField> fields() {
@@ -275,6 +287,20 @@ public sealed interface RolloutEvent {
         }
     }
 
+    /**
+     * A rolld started after its predecessor died in the middle of a rollout ({@code phase}, from
+     * generation {@code from} to {@code to}) made the service whole: {@code generation} serves, the
+     * front points at it, the other set is stopped; {@code action} says what was done.
+     */
+    record Reconciled(String group, Phase phase, long from, long to, long generation, String action) implements RolloutEvent {
+        @Override public String name() { return "reconciled"; }
+
+        @Override
+        public List<EventField> fields() {
+            return List.of(f("phase", phase), f("from", from), f("to", to), f("generation", generation), f("action", action));
+        }
+    }
+
     /** The respawn itself failed (e.g. the command cannot be run); retried after {@code retryInMs}. */
     record RespawnFailed(String group, long generation, int port, String reason, int crashesInARow, long retryInMs)
             implements RolloutEvent {
@@ -318,7 +344,7 @@ public sealed interface RolloutEvent {
     /** A worker's tree uses more than its own limit; {@code action} says what rolld does about it. */
     record MemoryExceeded(String group, long generation, int port, long pid, MemoryReader.Usage usage, long limit,
                           MemoryAction action, String reason) implements Notable {
-        @Override public String name() { return "memory_exceeded"; }
+        @Override public Supervision.EventKind kind() { return Supervision.EventKind.MEMORY_EXCEEDED; }
 
         @Override
         public List<EventField> fields() {

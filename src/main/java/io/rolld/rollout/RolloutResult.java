@@ -11,9 +11,6 @@ public sealed interface RolloutResult {
 
     long elapsedMs();
 
-    /** The name of the event that reports it: {@code rollout_succeeded} or {@code rollout_failed}. */
-    String eventName();
-
     /** Its values after the group, in log order (see {@link RolloutEvent#fields}). */
     List<EventField> fields();
 
@@ -23,11 +20,6 @@ public sealed interface RolloutResult {
             ports = List.copyOf(ports);
             pids = List.copyOf(pids);
             oldPids = List.copyOf(oldPids);
-        }
-
-        @Override
-        public String eventName() {
-            return "rollout_succeeded";
         }
 
         @Override
@@ -41,11 +33,6 @@ public sealed interface RolloutResult {
     /** {@code reason} is one line; {@code detail} may hold a command's output or a stderr tail. */
     record Failed(String group, long generation, Phase failedIn, String reason, String detail, long elapsedMs)
             implements RolloutResult {
-        @Override
-        public String eventName() {
-            return "rollout_failed";
-        }
-
         @Override
         public List<EventField> fields() {
             return List.of(EventField.of("generation", generation), EventField.of("state", failedIn.name()).passedAs("STATE"),

@@ -56,7 +56,7 @@ final class Metrics {
                 });
         perGroup(out, groups, "rolld_workers", PrometheusText.Type.GAUGE,
                 "Workers of the group by state: serving, starting, draining, stopping, down.",
-                (g, o) -> WorkerStates.count(g, histories.get(g.name()))
+                (g, o) -> WorkerStates.count(g)
                         .forEach((state, n) -> o.sample("rolld_workers", n, "group", g.name(), "state", state)));
         perGroup(out, groups, "rolld_worker_memory_bytes", PrometheusText.Type.GAUGE,
                 "Memory of each active worker's process (metric rss: resident set size), by slot (port, or worker number with held sockets).",

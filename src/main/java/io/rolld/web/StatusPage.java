@@ -75,9 +75,9 @@ final class StatusPage {
                 .append(Html.escape(g.name())).append(" <span class=\"badge state ").append(state).append("\">").append(state)
                 .append("</span></h2>\n<p>phase <b class=\"phase\">").append(g.phase()).append("</b> · generation <b class=\"generation\">")
                 .append(g.generation()).append("</b>");
-        h.running().flatMap(RolloutRecord::current).ifPresent(t -> out.append(" · rolling out generation ").append(t.generation())
+        g.rollout().ifPresent(t -> out.append(" · rolling out generation ").append(t.generation())
                 .append(", in ").append(t.phase()).append(" on ").append(t.ports()));
-        g.hold().ifPresent(hold -> out.append(" · <span class=\"step\">").append(Html.escape(hold.step())).append(": new set at ")
+        g.rollout().flatMap(GroupStatus.Running::hold).ifPresent(hold -> out.append(" · <span class=\"step\">").append(Html.escape(hold.step())).append(": new set at ")
                 .append(hold.weight()).append("%, ").append(Html.duration(hold.left().toMillis())).append(" left</span>"));
         out.append("</p>\n");
         if (g.health() instanceof Health.Degraded d) {

@@ -18,17 +18,17 @@ final class WorkerStates {
     private WorkerStates() {
     }
 
-    static Map<String, Integer> count(GroupStatus group, GroupHistory history) {
+    static Map<String, Integer> count(GroupStatus group) {
         Map<String, Integer> counts = new LinkedHashMap<>();
         STATES.forEach(s -> counts.put(s, 0));
-        Phase phase = history.running().flatMap(RolloutRecord::current).map(t -> t.phase()).orElse(Phase.IDLE);
+        Phase phase = group.phase();
         for (GroupStatus.WorkerInfo w : group.workers()) {
             counts.merge(w.alive() ? old(phase) : "down", 1, Integer::sum);
         }
-        history.running().ifPresent(r -> {
+        group.rollout().ifPresent(r -> {
             String state = next(phase);
             if (state != null) {
-                counts.merge(state, r.startedPorts().size(), Integer::sum);
+                counts.merge(state, r.started(), Integer::sum);
             }
         });
         return counts;

@@ -14,7 +14,6 @@ class ConfigExceptionTest {
         assertEquals("rolld.yml", e.file());
         assertEquals(7, e.line());
         assertEquals(5, e.column());
-        assertEquals("unknown key 'comand' in group 'app-servers' (hint: did you mean 'cmd'?)", e.problem());
     }
 
     @Test

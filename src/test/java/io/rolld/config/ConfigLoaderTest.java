@@ -82,7 +82,7 @@ class ConfigLoaderTest {
         assertEquals(Map.of(), app.env());
         assertEquals(List.of(), app.smokeTests());
         assertEquals(List.of(), app.afterStart());
-        assertEquals("TERM", app.stopSignal());
+        assertEquals(PosixSignal.TERM, app.stopSignal());
         assertEquals(Duration.ofSeconds(10), app.stopTimeout());
         assertEquals(Duration.ofSeconds(30), app.readyTimeout());
         assertEquals(Duration.ofSeconds(30), app.drainTimeout());
@@ -183,7 +183,7 @@ class ConfigLoaderTest {
         assertEquals(dir.toAbsolutePath().resolve("srv"), app.directory());
         assertEquals(Optional.of("out-{numproc}.log"), app.stdout());
         assertEquals(Optional.of("/var/log/app-{numproc}.err"), app.stderr());
-        assertEquals("QUIT", app.stopSignal());
+        assertEquals(PosixSignal.QUIT, app.stopSignal());
         assertEquals(Duration.ofMillis(500), app.stopTimeout());
         assertEquals(Duration.ofMinutes(2), app.readyTimeout());
         assertEquals(Duration.ofHours(1), app.drainTimeout());
@@ -256,7 +256,7 @@ class ConfigLoaderTest {
 
         assertEquals(5, e.line());
         assertEquals(24, e.column());
-        assertTrue(e.problem().startsWith("port 8001 in workset 2 of group 'app' is already used by workset 1 of group 'app' at line 4, column 18"),
-                e.problem());
+        assertTrue(e.getMessage().contains(":5:24: port 8001 in workset 2 of group 'app' is already used by workset 1 of group 'app' at line 4, column 18"),
+                e.getMessage());
     }
 }

@@ -48,7 +48,6 @@ class DeliveryConfigTest {
         Delivery d = load(WORKSETS);
 
         assertEquals(Delivery.ALL_AT_ONCE, d);
-        assertFalse(d.isProgressive());
     }
 
     @Test
@@ -69,7 +68,6 @@ class DeliveryConfigTest {
         assertEquals(OptionalInt.empty(), d.batch());
         assertEquals(Duration.ofMillis(500), d.watchInterval());
         assertEquals(Optional.of("./error-rate-ok.sh 1"), d.check());
-        assertTrue(d.isProgressive());
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.rolld.config.ConfigLoader;
 import io.rolld.config.GroupConfig;
 import io.rolld.os.ProcNetTcp;
 import io.rolld.rollout.Group;
+import io.rolld.rollout.IntentLog;
 import io.rolld.rollout.Steering;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +24,7 @@ class RolloutSteeringTest {
         Path file = dir.resolve(name + ".yml");
         Files.writeString(file, name + ":\n  cmd: ./server {numproc}\n  workset:\n    - numprocs: [8001]\n    - numprocs: [8002]\n");
         GroupConfig config = ConfigLoader.load(file).groups().getFirst();
-        return new Group(config, dir, ProcNetTcp.system(), event -> { });
+        return new Group(config, dir, ProcNetTcp.system(), event -> { }, IntentLog.NONE);
     }
 
     @Test

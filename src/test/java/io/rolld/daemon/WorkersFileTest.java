@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.rolld.os.Exit;
 import io.rolld.os.ProcessStartTime;
 import io.rolld.process.WorkerRecord;
+import io.rolld.rollout.Intent;
 import io.rolld.rollout.Leftovers;
 import io.rolld.rollout.Phase;
 import io.rolld.rollout.RolloutEvent;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,7 +52,7 @@ class WorkersFileTest {
         Map<String, Leftovers> left = file().load();
 
         assertEquals(Map.of("app", new Leftovers(OptionalLong.of(3),
-                List.of(new WorkerRecord("app", 3, 2, 8001, SELF, SELF_START, List.of(3, 4))))), left);
+                List.of(new WorkerRecord("app", 3, 2, 8001, SELF, SELF_START, List.of(3, 4))), Optional.empty())), left);
     }
 
     @Test
@@ -156,5 +158,18 @@ class WorkersFileTest {
         Files.writeString(dir.resolve("workers"), "{\"format\":7}");
         IOException e = assertThrows(IOException.class, () -> file().load());
         assertEquals("not a workers file of this rolld (format 7, expected 1)", e.getMessage());
+    }
+
+    @Test
+    void load_afterAnIntentWasRecorded_givesItBackUntilItIsCleared() throws Exception {
+        WorkersFile written = file();
+        written.accept(new RolloutEvent.WorkerStarted("app", 2, 8501, 8501, SELF, List.of()));
+        Intent switching = new Intent(io.rolld.rollout.Phase.SWITCHING, 1, 2, Intent.FrontTarget.EITHER);
+        written.record("app", Optional.of(switching));
+
+        assertEquals(Optional.of(switching), file().load().get("app").intent(), "on disk as soon as record returns");
+
+        written.record("app", Optional.empty());
+        assertEquals(Optional.empty(), file().load().get("app").intent());
     }
 }

@@ -1,5 +1,6 @@
 package io.rolld.os;
 
+import io.rolld.config.PosixSignal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,8 +1,10 @@
 package io.rolld.os;
 
+import io.rolld.config.PosixSignal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rolld.testing.Orphan;
@@ -64,11 +66,34 @@ class ProcessWatchTest {
             assertFalse(signal.isDone());
             SignalCalls.kill(killed, PosixSignal.KILL.number());
             assertEquals(new Exit.Signaled(9), signal.get(DEADLINE_S, TimeUnit.SECONDS));
-            // waitid(WNOWAIT) left the zombies: the spawner's waitpid still gets the same status.
-            assertEquals(Exit.Code.class, Exit.ofWaitStatus(PosixSpawn.waitpid(exits7)).getClass());
-            assertEquals(new Exit.Signaled(9), Exit.ofWaitStatus(PosixSpawn.waitpid(killed)));
+            // waitid(WNOWAIT) left the zombies: their reaper still gets the same status.
+            assertEquals(7, PosixSpawn.waitpid(exits7) >> 8 & 0xff);
+            assertEquals(9, PosixSpawn.waitpid(killed) & 0x7f);
         } finally {
             SignalCalls.kill(killed, PosixSignal.KILL.number());
+        }
+    }
+
+    @Test
+    void onChildExit_reapsTheChildAndTellsAnExitWithStatus130FromADeathBySigint() throws Exception {
+        long exits130 = spawn("exit 130");
+        long interrupted = spawn("exec sleep 300");
+        CompletableFuture<Exit> code = watch.onChildExit(exits130);
+        CompletableFuture<Exit> signal = watch.onChildExit(interrupted);
+        try {
+            assertEquals(new Exit.Code(130), code.get(DEADLINE_S, TimeUnit.SECONDS));
+            SignalCalls.kill(interrupted, PosixSignal.INT.number());
+            assertEquals(new Exit.Signaled(PosixSignal.INT.number()), signal.get(DEADLINE_S, TimeUnit.SECONDS));
+            assertEquals("exit status 130", code.join().toString());
+            assertEquals("killed by signal SIGINT", signal.join().toString());
+            for (long reaped : List.of(exits130, interrupted)) {
+                ErrnoException e = assertThrows(ErrnoException.class, () -> PosixSpawn.waitpid(reaped), "pid " + reaped + " was reaped");
+                assertEquals(10, e.errno(), "ECHILD");
+            }
+        } finally {
+            if (!signal.isDone()) { // not reaped yet, so the pid is still this child's
+                SignalCalls.kill(interrupted, PosixSignal.KILL.number());
+            }
         }
     }
 

@@ -7,7 +7,10 @@ import io.rolld.config.HeldSocketConfig;
 import io.rolld.os.Exit;
 import io.rolld.os.InheritedSockets;
 import io.rolld.os.NotifySocket;
-import io.rolld.os.PosixSignal;
+import io.rolld.config.PosixSignal;
+import io.rolld.os.PosixSpawn;
+import io.rolld.testing.Signals;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -99,6 +102,95 @@ class NativeSpawnTest {
         assertTrue(sleeper.isAlive());
         assertEquals(new Exit.Signaled(15), sleeper.stop(PosixSignal.TERM, Duration.ofSeconds(5)));
         assertTrue(!sleeper.isAlive());
+    }
+
+    /** How each worker of the table ends, and how rolld must tell it. */
+    private record Ending(String script, Optional<PosixSignal> sentSignal, Exit expected, String logged) {
+    }
+
+    private static final List<Ending> ENDINGS = List.of(
+            new Ending("exit 0", Optional.empty(), new Exit.Code(0), "exit status 0"),
+            new Ending("exit 3", Optional.empty(), new Exit.Code(3), "exit status 3"),
+            new Ending("exit 130", Optional.empty(), new Exit.Code(130), "exit status 130"),
+            new Ending("exec sleep 300", Optional.of(PosixSignal.KILL), new Exit.Signaled(9), "killed by signal SIGKILL"),
+            new Ending("kill -SEGV $$", Optional.empty(), new Exit.Signaled(11), "killed by signal SIGSEGV"),
+            new Ending("exec sleep 300", Optional.of(PosixSignal.INT), new Exit.Signaled(2), "killed by signal SIGINT"));
+
+    @Test
+    void exitStatusTable_inBothModes_eachEndingReportedAsItWas() throws Exception {
+        InheritedSockets sockets = twoSockets();
+        for (List<Integer> fds : List.of(List.<Integer>of(), sockets.fds())) {
+            for (Ending ending : ENDINGS) {
+                Worker w = spawn(ending.script(), fds, Map.of());
+                if (ending.sentSignal().isPresent()) {
+                    awaitExec(w, "sleep");
+                    assertTrue(Signals.send(w.pid(), ending.sentSignal().get().name()));
+                }
+                Exit exit = w.exit().get(30, TimeUnit.SECONDS);
+                String mode = fds.isEmpty() ? "workset mode: " : "held-socket mode: ";
+                assertEquals(ending.expected(), exit, mode + ending);
+                assertEquals(ending.logged(), exit.toString(), mode + ending);
+            }
+        }
+    }
+
+    @Test
+    void spawn_withoutDescriptors_startsTheCommandItselfInItsOwnProcessGroupWithDefaultSignalsAndOnlyStdio() throws Exception {
+        Worker w = spawn("exec sleep 300", List.of(), Map.of());
+        Path proc = Path.of("/proc/" + w.pid());
+        awaitExec(w, "sleep");
+        String stat = Files.readString(proc.resolve("stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        assertEquals(Long.toString(w.pid()), fields[2], "pgrp (field 5) is the worker's own pid: " + stat);
+        Map<String, String> status = new java.util.HashMap<>();
+        for (String line : Files.readAllLines(proc.resolve("status"))) {
+            int colon = line.indexOf(':');
+            status.put(line.substring(0, colon), line.substring(colon + 1).strip());
+        }
+        assertEquals(0L, Long.parseUnsignedLong(status.get("SigBlk"), 16), "empty signal mask");
+        assertEquals(0L, Long.parseUnsignedLong(status.get("SigIgn"), 16), "no ignored signal");
+        // exec closes the shell's close-on-exec descriptors after it renamed the process, and sleep
+        // may open files of its own while it starts: poll until only the three remain.
+        Set<String> fds = openFds(proc);
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!fds.equals(Set.of("0", "1", "2")) && System.nanoTime() < deadline && sleepBriefly()) {
+            fds = openFds(proc);
+        }
+        assertEquals(Set.of("0", "1", "2"), fds);
+        assertEquals(Path.of("/dev/null"), Files.readSymbolicLink(proc.resolve("fd/0")));
+        assertEquals(dir.resolve("logs/err.log"), Files.readSymbolicLink(proc.resolve("fd/2")));
+        for (String fd : List.of("1", "2")) {
+            assertTrue((openFlags(proc.resolve("fdinfo/" + fd)) & PosixSpawn.O_APPEND) != 0, "fd " + fd + " in append mode");
+        }
+    }
+
+    private static Set<String> openFds(Path proc) throws IOException {
+        try (var list = Files.list(proc.resolve("fd"))) {
+            return list.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toSet());
+        }
+    }
+
+    /** The flags line of /proc/PID/fdinfo/N, in octal. */
+    private static int openFlags(Path fdinfo) throws IOException {
+        return Files.readAllLines(fdinfo).stream().filter(l -> l.startsWith("flags:"))
+                .map(l -> Integer.parseInt(l.substring("flags:".length()).strip(), 8)).findFirst().orElseThrow();
+    }
+
+    /** Waits until the worker's shell has exec'd {@code comm}, with its final descriptors and signal state. */
+    private static void awaitExec(Worker w, String comm) throws IOException, InterruptedException {
+        Path file = Path.of("/proc/" + w.pid() + "/comm");
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!Files.readString(file).strip().equals(comm) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(comm, Files.readString(file).strip(), "pid " + w.pid());
+    }
+
+    @Test
+    void spawn_ofAMissingProgramWithoutDescriptors_failsAtOnceSayingWhy() {
+        IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> NativeSpawn.spawn(
+                new WorkerSpec(8001, List.of("no-such-program-rolld", "x"), dir, Map.of(), Optional.empty(), Optional.empty()), List.of()));
+        assertTrue(e.getMessage().contains("cannot start no-such-program-rolld x") && e.getMessage().contains("ENOENT"), e.getMessage());
     }
 
     @Test

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rolld.os.Exit;
-import io.rolld.os.PosixSignal;
+import io.rolld.config.PosixSignal;
 import io.rolld.os.ProcessTree;
 import io.rolld.testing.Orphan;
 import java.nio.file.Files;
@@ -33,8 +33,8 @@ class WorkerTest {
     }
 
     private Worker spawn(String script, Map<String, String> env) throws Exception {
-        Worker w = Worker.spawn(new WorkerSpec(8001, List.of("/bin/sh", "-c", script), dir, env,
-                Optional.of(dir.resolve("logs/out.log")), Optional.of(dir.resolve("logs/err.log"))));
+        Worker w = NativeSpawn.spawn(new WorkerSpec(8001, List.of("/bin/sh", "-c", script), dir, env,
+                Optional.of(dir.resolve("logs/out.log")), Optional.of(dir.resolve("logs/err.log"))), List.of());
         started.add(w);
         return w;
     }

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +38,10 @@ final class FakeHost {
     final List<WorkerSpec> spawned = new java.util.concurrent.CopyOnWriteArrayList<>();
     final List<List<Long>> stopped = new java.util.concurrent.CopyOnWriteArrayList<>();
     final List<FrontContext> applied = new ArrayList<>();
+    /** Every intent recorded, in order (empty: a rollout's end). */
+    final List<Optional<Intent>> intents = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The intent last recorded when the front was applied, undone and each set stopped, in order: what each effect followed. */
+    final List<String> effectsAfter = new java.util.concurrent.CopyOnWriteArrayList<>();
     int undone;
     /** The front's apply throws this (a FrontException or a RuntimeException), when set. */
     Exception frontFailure;
@@ -71,7 +76,8 @@ final class FakeHost {
 
     Host host() {
         return new Host(new ProcNetTcp(List.of(dir.resolve("tcp"), dir.resolve("tcp6")), dir.resolve("proc")),
-                this::spawn, (set, signal, timeout) -> stop(set), config -> new RecordingFront());
+                this::spawn, (set, signal, timeout) -> stop(set), config -> new RecordingFront(),
+                (group, intent) -> intents.add(intent));
     }
 
     private Worker spawn(WorkerSpec spec, List<Integer> fds) throws IOException {
@@ -102,6 +108,7 @@ final class FakeHost {
             throw stopFailure;
         }
         stopped.add(set.pids());
+        effectsAfter.add("stop after " + lastIntent());
         Map<Long, Exit> exits = new HashMap<>();
         for (Worker w : set.workers()) {
             w.exit().complete(new Exit.Code(0));
@@ -110,10 +117,15 @@ final class FakeHost {
         return exits;
     }
 
+    private String lastIntent() {
+        return intents.isEmpty() ? "nothing" : intents.getLast().map(i -> i.phase() + "/" + i.front()).orElse("the end");
+    }
+
     private final class RecordingFront implements Front {
         @Override
         public void apply(FrontContext context) throws FrontException {
             applied.add(context);
+            effectsAfter.add("apply after " + lastIntent());
             if (frontFailure instanceof FrontException f) {
                 throw f;
             }
@@ -125,6 +137,7 @@ final class FakeHost {
         @Override
         public List<String> undo() {
             undone++;
+            effectsAfter.add("undo after " + lastIntent());
             return List.of();
         }
     }

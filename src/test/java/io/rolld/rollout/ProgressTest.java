@@ -30,7 +30,7 @@ class ProgressTest {
             if (e instanceof RolloutEvent.Transition t) {
                 transitions.add(t);
             }
-        }, io.rolld.process.Stopper.OS, () -> now);
+        }, io.rolld.process.Stopper.OS, IntentLog.NONE, () -> now);
     }
 
     private void passMs(long ms) {

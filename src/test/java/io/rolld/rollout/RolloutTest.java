@@ -199,6 +199,31 @@ class RolloutTest {
         assertEquals(List.of(old.pids()), fake.stopped);
     }
 
+    @org.junit.jupiter.api.Test
+    void run_recordsEachStepsIntentBeforeTheStepChangesTheWorld() throws Exception {
+        FakeHost fake = new FakeHost(dir);
+        WorkerSet old = new WorkerSet(1, List.of(FakeWorkers.running(9101), FakeWorkers.running(9102)));
+
+        rollout(config(Mode.WORKSET), old, fake).run();
+
+        assertEquals(List.of("STARTING/OLD 1>2", "CHECKING/OLD 1>2", "SWITCHING/EITHER 1>2", "DRAINING/NEW 1>2", "STOPPING/NEW 1>2", "-"),
+                fake.intents.stream().map(i -> i.map(x -> x.phase() + "/" + x.front() + " " + x.from() + ">" + x.to()).orElse("-")).toList());
+        assertEquals(List.of("apply after SWITCHING/EITHER", "stop after STOPPING/NEW"), fake.effectsAfter);
+    }
+
+    @org.junit.jupiter.api.Test
+    void run_whenTheFrontRefuses_recordsTheRollbackBeforeItPutsTheFrontBack() throws Exception {
+        FakeHost fake = new FakeHost(dir);
+        fake.frontFailure = new FrontException("after_start 'nginx -s reload' exited 1");
+        WorkerSet old = new WorkerSet(1, List.of(FakeWorkers.running(9101), FakeWorkers.running(9102)));
+
+        rollout(config(Mode.WORKSET), old, fake).run();
+
+        assertEquals(List.of("apply after SWITCHING/EITHER", "undo after ROLLING_BACK/EITHER", "stop after ROLLING_BACK/EITHER"),
+                fake.effectsAfter);
+        assertEquals(java.util.Optional.empty(), fake.intents.getLast(), "the rollout's end clears the intent");
+    }
+
     private GroupConfig config(Mode mode) throws Exception {
         return FakeGroups.app(dir, mode == Mode.WORKSET ? WORKSET : HELD.formatted(dir));
     }

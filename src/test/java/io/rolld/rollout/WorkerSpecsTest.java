@@ -7,7 +7,7 @@ import io.rolld.config.GroupConfig;
 import io.rolld.config.HeldSockets;
 import io.rolld.os.Exit;
 import io.rolld.os.InheritedSockets;
-import io.rolld.os.PosixSignal;
+import io.rolld.config.PosixSignal;
 import io.rolld.process.Worker;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +50,7 @@ class WorkerSpecsTest {
                 assertEquals("read at rollout start|2|1|7", Files.readString(dir.resolve("out-2")),
                         "a held worker gets the envdir, its number, the inherited socket and its generation");
             } finally {
-                w.stop(io.rolld.os.PosixSignal.named("TERM"), Duration.ofSeconds(5));
+                w.stop(io.rolld.config.PosixSignal.named("TERM"), Duration.ofSeconds(5));
             }
         }
     }
@@ -65,7 +65,7 @@ class WorkerSpecsTest {
             w.exit().get(10, TimeUnit.SECONDS);
             assertEquals("read at rollout start|||1", Files.readString(dir.resolve("out-8002")));
         } finally {
-            w.stop(io.rolld.os.PosixSignal.named("TERM"), Duration.ofSeconds(5));
+            w.stop(io.rolld.config.PosixSignal.named("TERM"), Duration.ofSeconds(5));
         }
     }
 }

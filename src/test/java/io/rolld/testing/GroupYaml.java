@@ -12,7 +12,8 @@ import java.util.stream.Collectors;
 /**
  * Writes a rolld.yml with one group {@code app} running example/app.py on two worksets of free
  * ports, with the HTTP smoke test; {@link #withNginx} adds the after_start hooks that point a
- * test's {@link Nginx} at each new workset. Extra keys are YAML lines indented under the group;
+ * test's {@link Nginx} at each new workset, {@link #withHaproxy} the {@code front:} that sets a
+ * test's {@link Haproxy} through its runtime API and the hook that renders its backend file. Extra keys are YAML lines indented under the group;
  * an extra line for {@code stop_timeout} or {@code drain_timeout} replaces the short default.
  * The one writer of a test group's configuration: {@link Deployment} uses it too.
  */
@@ -26,6 +27,7 @@ public final class GroupYaml {
     private final List<String> settings = new ArrayList<>();
     private final Map<String, String> env = new LinkedHashMap<>();
     private Nginx nginx;
+    private Haproxy haproxy;
     private Path template = UpstreamTemplate.template();
 
     private GroupYaml(int workersPerSet) {
@@ -92,6 +94,17 @@ public final class GroupYaml {
         return this;
     }
 
+    /**
+     * Renders the backend file with free slots only (as README's first step does), so
+     * {@code haproxy} can start before rolld; rolld sets the slots at its first start. An extra
+     * {@code front:} line replaces the one this writes.
+     */
+    public GroupYaml withHaproxy(Haproxy notStarted) {
+        this.haproxy = notStarted;
+        HaproxyBackend.writeEmpty(notStarted.backendFile());
+        return this;
+    }
+
     /** Writes {@code dir/rolld.yml}; worker logs go to {@code dir/logs}. */
     public Path write(Path dir) {
         StringBuilder yaml = new StringBuilder();
@@ -121,6 +134,15 @@ public final class GroupYaml {
                     .append("    - replace_file: [numprocs, '").append(template).append("', '")
                     .append(nginx.upstreamFile()).append("']\n")
                     .append("    - run_proc: 'kill -HUP ").append(nginx.pid()).append("'\n");
+        }
+        if (haproxy != null) {
+            if (extra.stream().noneMatch(l -> l.startsWith("front:"))) {
+                yaml.append("  front: {haproxy: {socket: '").append(haproxy.socket()).append("', backend: ")
+                        .append(HaproxyBackend.NAME).append("}}\n");
+            }
+            yaml.append("  after_start:\n")
+                    .append("    - replace_file: [numprocs, '").append(HaproxyBackend.template()).append("', '")
+                    .append(haproxy.backendFile()).append("']\n");
         }
         yaml.append(extra.stream().map(l -> "  " + l + "\n").collect(Collectors.joining()));
         try {

@@ -1,0 +1,91 @@
+package io.rolld.rollout;
+
+import io.rolld.process.Worker;
+import io.rolld.process.WorkerSet;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What every state of a rollout in progress knows: its plan, the old set, the workers it started so
+ * far, the ports the new generation serves, the old workers batches retired early, and how far the
+ * front may have gone. Values only: {@link Machine#next} returns a changed copy.
+ *
+ * @param old     the old generation as it serves, retired workers included (in slot order: batches retire the first slots)
+ * @param started the workers of the new generation started so far, in slot order
+ * @param ports   the ports the new generation serves (held-socket mode: known once the sockets are held)
+ * @param retired old workers stopped by finished batches; the rest of {@code old} still serves
+ * @param front   the furthest the front may have gone; {@link Intent.FrontTarget#OLD}: it was never touched
+ */
+record RolloutRun(RolloutPlan plan, WorkerSet old, List<Worker> started, List<Integer> ports, List<Worker> retired,
+                  Intent.FrontTarget front) {
+    RolloutRun {
+        started = List.copyOf(started);
+        ports = List.copyOf(ports);
+        retired = List.copyOf(retired);
+    }
+
+    static RolloutRun of(RolloutPlan plan, WorkerSet old) {
+        return new RolloutRun(plan, old, List.of(), plan.plannedPorts(), List.of(), Intent.FrontTarget.OLD);
+    }
+
+    WorkerSet next() {
+        return new WorkerSet(plan.to(), started);
+    }
+
+    /** The old workers that still run their slots. */
+    WorkerSet serving() {
+        return new WorkerSet(old.generation(), old.workers().stream().filter(w -> !retired.contains(w)).toList());
+    }
+
+    RolloutRun withStarted(List<Worker> more, List<Integer> newPorts) {
+        List<Worker> all = new ArrayList<>(started);
+        all.addAll(more);
+        return new RolloutRun(plan, old, all, newPorts, retired, front);
+    }
+
+    RolloutRun withNext(WorkerSet next) {
+        return new RolloutRun(plan, old, next.workers(), ports, retired, front);
+    }
+
+    /** The supervisor changed the serving old workers (a respawn): the retired ones keep their leading slots. */
+    RolloutRun withServing(WorkerSet serving) {
+        List<Worker> all = new ArrayList<>(retired);
+        all.addAll(serving.workers());
+        return new RolloutRun(plan, new WorkerSet(old.generation(), all), started, ports, retired, front);
+    }
+
+    RolloutRun withRetired(List<Worker> more) {
+        List<Worker> all = new ArrayList<>(retired);
+        all.addAll(more);
+        return new RolloutRun(plan, old, started, ports, all, front);
+    }
+
+    /** The retired old workers were started again: {@code restored} take their slots, and none is retired. */
+    RolloutRun withRestored(List<Worker> restored) {
+        List<Worker> all = new ArrayList<>(restored);
+        all.addAll(serving().workers());
+        return new RolloutRun(plan, new WorkerSet(old.generation(), all), started, ports, List.of(), front);
+    }
+
+    RolloutRun withFront(Intent.FrontTarget to) {
+        return new RolloutRun(plan, old, started, ports, retired, to);
+    }
+
+    /** The old workers of {@code slots} (held-socket slots are 1-based positions) that still serve. */
+    List<Worker> oldOfSlots(List<Integer> slots) {
+        return slots.stream().filter(s -> s >= 1 && s <= old.workers().size()).map(s -> old.workers().get(s - 1))
+                .filter(w -> !retired.contains(w)).toList();
+    }
+
+    /** The ports the old set serves: its own, or in held-socket mode the very held ports the new one serves. */
+    List<Integer> oldPorts() {
+        return switch (plan.retirement()) {
+            case DRAIN_THEN_STOP -> old.ports();
+            case STOP -> ports;
+        };
+    }
+
+    Intent intent(Phase phase) {
+        return Intent.of(phase, plan.from(), front);
+    }
+}
