@@ -28,6 +28,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The release as a user installs it (scripts/package, built once for this class in two versions):
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.Test;
  * rolld runs, removed, purged; and the tarball unpacked in a scratch directory. Every rolld here
  * runs with no JDK reachable ({@link NoJdk}).
  */
+@Isolated("two package builds (jlink, AOT training runs, lintian) load both cores: alone, so no other test's latency suffers")
 class PackageIT {
     private static final String FIRST = Packages.FIRST;
     private static final String SECOND = Packages.SECOND;
