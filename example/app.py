@@ -21,6 +21,8 @@ Environment:
   APP_NO_BIND       if non-empty, never bind: wait for a signal without serving
   APP_START_DELAY_S wait this many seconds before binding (a slow-starting worker)
   APP_IGNORE_TERM   if non-empty, SIGTERM is ignored (only SIGINT or SIGKILL stop the worker)
+  APP_STOP_HOLD_FILE once stopped (SIGTERM, SIGINT), keep serving while this file exists, then drain
+                    (a worker slow to stop, for as long as a test holds it)
   APP_CHILDREN      fork this many children that sleep until killed (they ignore SIGTERM too
                     when APP_IGNORE_TERM is set)
   APP_OUTPUT_MB     write this many MiB to stdout at start, as fast as possible
@@ -338,6 +340,9 @@ def main(argv):
             received.append("APP_EXIT_FILE")
             status = 3
             break
+    hold_file = os.environ.get("APP_STOP_HOLD_FILE")
+    while hold_file and os.path.exists(hold_file):
+        time.sleep(POLL_S)
 
     # Drain: stop accepting, let in-flight requests finish, close idle keep-alives.
     CONNECTIONS.start_drain()

@@ -18,14 +18,8 @@ bench_rss_mib() {
 }
 
 bench_daemon_idle_and_status() {
-    local ports a b cpu_before cpu_after i start_us times=() median low high
-    mapfile -t ports < <(bench_free_ports $((2 * BENCH_WORKERS)))
-    a="${ports[*]:0:BENCH_WORKERS}" b="${ports[*]:BENCH_WORKERS}"
-    bench_rolld_config "$BENCH_PYTHON app.py {numproc}" "  workset:
-    - numprocs: [${a// /, }]
-    - numprocs: [${b// /, }]
-  smoke_test:
-    - check_all_http_ports: numprocs"
+    local cpu_before cpu_after i start_us times=() median low high
+    bench_rolld_config "$BENCH_PYTHON app.py {numproc}" "$(bench_worksets)"
     bench_rolld_start
     sleep 5 # let the JVM settle after the first start
     cpu_before="$(bench_cpu_seconds "$BENCH_ROLLD_PID")"

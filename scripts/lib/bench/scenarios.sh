@@ -18,6 +18,8 @@ scenario_label() {
         naive) echo "naive:_kill_4_workers,_start_again" ;;
         nginx-reload) echo "nginx_-s_reload_alone" ;;
         rolld-lb) echo "rolld,_load-balancer_mode,_smoke_tests_(HUP)" ;;
+        rolld-haproxy-reload) echo "rolld,_load-balancer_mode,_HAProxy_reloaded_(USR2)" ;;
+        rolld-haproxy) echo "rolld,_load-balancer_mode,_HAProxy_runtime_API,_no_reload" ;;
         rolld-held) echo "rolld,_held-socket_mode,_ready:_notify,_direct" ;;
         rolld-held-alive) echo "rolld,_held-socket_mode,_ready:_alive_1s,_direct" ;;
         rolld-held-nginx) echo "rolld,_held-socket_mode,_ready:_notify,_behind_nginx" ;;
@@ -210,18 +212,20 @@ bench_rolld_stop() {
 
 scenario_rolld_lb_available() { return 0; }
 
-scenario_rolld_lb_start() {
+# The group's lines in load-balancer mode: two worksets of BENCH_WORKERS free ports, smoke-tested.
+bench_worksets() {
     local ports a b
     mapfile -t ports < <(bench_free_ports $((2 * BENCH_WORKERS)))
     a="${ports[*]:0:BENCH_WORKERS}" b="${ports[*]:BENCH_WORKERS}"
-    # nginx needs an upstream before rolld's first start renders the real one.
-    bench_nginx_start "127.0.0.1:${ports[0]}"
-    bench_rolld_config "$BENCH_PYTHON app.py {numproc}" "  workset:
-    - numprocs: [${a// /, }]
-    - numprocs: [${b// /, }]
-  smoke_test:
-    - check_all_http_ports: numprocs
-  ready_timeout: 60s  # a busy 2-core machine can take long to start 4 Pythons
+    printf '  workset:\n    - numprocs: [%s]\n    - numprocs: [%s]\n' "${a// /, }" "${b// /, }"
+    printf '  smoke_test:\n    - check_all_http_ports: numprocs\n'
+    printf '  ready_timeout: 60s  # a busy 2-core machine can take long to start 4 Pythons\n'
+}
+
+scenario_rolld_lb_start() {
+    # nginx needs an upstream before rolld's first start renders the real one; no request reaches it.
+    bench_nginx_start "127.0.0.1:1"
+    bench_rolld_config "$BENCH_PYTHON app.py {numproc}" "$(bench_worksets)
   after_start:
     - replace_file: [numprocs, '$root/example/nginx-upstream.conf.mustache', '$BENCH_DIR/nginx/nginx-upstream.conf']
     - run_proc: \"$(bench_nginx_reload_command)\""
@@ -234,6 +238,67 @@ scenario_rolld_lb_stop() {
     bench_rolld_stop
     bench_nginx_stop
 }
+
+# ---- rolld in front of HAProxy: example/haproxy.cfg, reloaded or set through its runtime API ----
+
+scenario_rolld_haproxy_available() { bench_peer_command haproxy haproxy; }
+scenario_rolld_haproxy_reload_available() { scenario_rolld_haproxy_available; }
+
+# Starts HAProxy (master-worker, daemon) on a free port with its admin socket on another, its
+# backend file with free slots only; sets BENCH_URL and BENCH_HAPROXY_ADMIN (127.0.0.1:PORT).
+bench_haproxy_start() {
+    local dir="$BENCH_DIR/haproxy" ports port admin
+    mkdir -p "$dir"
+    mapfile -t ports < <(bench_free_ports 2)
+    port="${ports[0]}" admin="${ports[1]}"
+    sed -e "s/bind 127.0.0.1:8080/bind 127.0.0.1:$port/" \
+        -e "s#stats socket example/haproxy.sock mode 600 level admin#stats socket ipv4@127.0.0.1:$admin level admin#" \
+        "$root/example/haproxy.cfg" >"$dir/haproxy.cfg"
+    grep -q "ipv4@127.0.0.1:$admin" "$dir/haproxy.cfg" || { echo "bench: example/haproxy.cfg has no stats socket line to move" >&2; return 1; }
+    printf 'backend app-servers\n    balance roundrobin\n    server-template s 1-8 127.0.0.1:1 disabled\n' >"$dir/backend.cfg"
+    "$(rolld_find_command haproxy)" -W -D -p "$dir/haproxy.pid" -f "$dir/haproxy.cfg" -f "$dir/backend.cfg"
+    BENCH_HAPROXY_PID="$(tr -dc '0-9' <"$dir/haproxy.pid")"
+    bench_track "$BENCH_HAPROXY_PID"
+    BENCH_HAPROXY_ADMIN="127.0.0.1:$admin"
+    BENCH_URL="http://127.0.0.1:$port/"
+    "$BENCH_PYTHON" "$bench/net.py" wait-accepting 10 "$port"
+}
+
+bench_haproxy_stop() {
+    bench_stop "$BENCH_HAPROXY_PID"
+    bench_untrack "$BENCH_HAPROXY_PID"
+}
+
+# Starts rolld in front of the HAProxy bench_haproxy_start started. $1: the group's front lines (a
+# front: key, or a reload hook), after the backend file's hook.
+bench_rolld_haproxy_start() {
+    bench_rolld_config "$BENCH_PYTHON app.py {numproc}" "$(bench_worksets)
+  after_start:
+    - replace_file: [numprocs, '$root/example/haproxy-backend.cfg.mustache', '$BENCH_DIR/haproxy/backend.cfg']
+$1"
+    bench_rolld_start
+}
+
+# The way before the runtime API: the master re-reads its files on USR2 and starts a new worker.
+scenario_rolld_haproxy_reload_start() {
+    bench_haproxy_start
+    bench_rolld_haproxy_start "    - run_proc: 'kill -USR2 $BENCH_HAPROXY_PID'"
+}
+
+scenario_rolld_haproxy_reload_restart() { bench_rolld_restart DRAINING; }
+
+scenario_rolld_haproxy_reload_stop() {
+    bench_rolld_stop
+    bench_haproxy_stop
+}
+
+scenario_rolld_haproxy_start() {
+    bench_haproxy_start
+    bench_rolld_haproxy_start "  front: {haproxy: {socket: '$BENCH_HAPROXY_ADMIN', backend: app-servers}}"
+}
+
+scenario_rolld_haproxy_restart() { bench_rolld_restart DRAINING; }
+scenario_rolld_haproxy_stop() { scenario_rolld_haproxy_reload_stop; }
 
 # ---- rolld, held-socket mode (rolld binds the port; workers inherit it) -----------------------
 

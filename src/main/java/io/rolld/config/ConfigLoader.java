@@ -26,7 +26,7 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  */
 public final class ConfigLoader {
     static final List<String> SETTINGS_KEYS = List.of("control_socket", "pid_file", "state_file", "log_format", "http",
-            "http_public");
+            "http_public", LogRotationParser.KEY);
 
     private ConfigLoader() {
     }
@@ -89,7 +89,7 @@ public final class ConfigLoader {
         YamlMap top = root.map("the top-level mapping");
         PortRegistry ports = new PortRegistry();
         Settings settings = top.get(Settings.KEY, n -> settings(n, configDir, ports), Settings.defaultsFor(configDir));
-        GroupParser groups = new GroupParser(configDir, ports);
+        GroupParser groups = new GroupParser(configDir, ports, settings.logs());
         List<GroupConfig> parsed = new ArrayList<>();
         for (YamlMap.Entry entry : top.entries()) {
             if (!entry.name().equals(Settings.KEY)) {
@@ -168,7 +168,8 @@ public final class ConfigLoader {
                 map.get("pid_file", n -> n.path("'pid_file' in " + what, configDir), defaults.pidFile()),
                 map.get("state_file", n -> n.path("'state_file' in " + what, configDir), defaults.stateFile()),
                 map.get("log_format", n -> logFormat(n, what), defaults.logFormat()),
-                HttpListenerParser.parse(map, what, ports));
+                HttpListenerParser.parse(map, what, ports),
+                LogRotationParser.parse(map, what, Optional.empty()));
     }
 
     private static Settings.LogFormat logFormat(YamlNode node, String settings) throws ConfigException {

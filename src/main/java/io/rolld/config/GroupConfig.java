@@ -19,6 +19,8 @@ import java.util.Optional;
  * @param runAs       {@code user:}/{@code group:} for the workers; empty: rolld's own ids
  * @param delivery    bake, canary steps and batches; {@link Delivery#ALL_AT_ONCE} when none is set
  * @param front       {@link FrontConfig#HOOKS} (the after_start hooks switch the front) or HAProxy's runtime API
+ * @param logs        rotation of the workers' stdout and stderr files (the group's {@code logs:},
+ *                    else {@code rolld: logs:}); empty: never rotated
  */
 public record GroupConfig(
         String name,
@@ -38,7 +40,8 @@ public record GroupConfig(
         Supervision supervision,
         Optional<RunAs> runAs,
         Delivery delivery,
-        FrontConfig front) {
+        FrontConfig front,
+        Optional<LogRotation> logs) {
 
     public static final PosixSignal DEFAULT_STOP_SIGNAL = PosixSignal.TERM;
     public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(10);

@@ -17,7 +17,7 @@ import java.util.stream.Stream;
 final class GroupParser {
     static final List<String> KEYS = Stream.of(Stream.of("cmd", "directory", "stdout", "stderr", "env",
             "workset", "smoke_test", "after_start", "stop_signal", "stop_timeout", "ready_timeout", "drain_timeout", "hook_timeout",
-            "user", "group", FrontParser.KEY),
+            "user", "group", FrontParser.KEY, LogRotationParser.KEY),
             HeldSocketsParser.KEYS.stream(), SupervisionParser.KEYS.stream(), DeliveryParser.KEYS.stream()).flatMap(k -> k).toList();
     /** Names other supervisors use for our keys, so their users get a useful hint. */
     private static final Map<String, String> ALIASES = Map.of(
@@ -28,10 +28,12 @@ final class GroupParser {
     /** The signals a server is commonly told to stop with; others are more likely a mistake than a wish. */
     private final Path configDir;
     private final PortRegistry ports;
+    private final Optional<LogRotation> logsDefault;
 
-    GroupParser(Path configDir, PortRegistry ports) {
+    GroupParser(Path configDir, PortRegistry ports, Optional<LogRotation> logsDefault) {
         this.configDir = configDir;
         this.ports = ports;
+        this.logsDefault = logsDefault;
     }
 
     GroupConfig parse(YamlMap.Entry entry) throws ConfigException {
@@ -59,7 +61,8 @@ final class GroupParser {
                 new SupervisionParser(configDir).parse(map, what),
                 runAs(map, what),
                 DeliveryParser.parse(map, what, held, afterStart, front),
-                front);
+                front,
+                LogRotationParser.parse(map, what, logsDefault));
     }
 
     /** {@code user:} needs {@code group:} too: setpriv does not pick the user's primary group by itself. */

@@ -6,8 +6,8 @@ import java.util.Optional;
 
 /**
  * Who a group's workers run as ({@code user:} and {@code group:}), for a rolld running as root.
- * Workers are started by the JDK, which cannot change ids in the child, so the command is
- * exec'd through util-linux {@code setpriv}: no shell, no PAM session, nothing but the id change.
+ * posix_spawn cannot change ids in the child, so the command is exec'd through util-linux
+ * {@code setpriv}: no shell, no PAM session, nothing but the id change (the pid stays the worker's).
  */
 public record RunAs(Optional<String> user, Optional<String> group) {
     /** The argv that switches identity, then execs the worker's own argv. */

@@ -21,6 +21,8 @@ public final class ControlProtocol {
     public static final String OP_PROMOTE = "promote";
     /** {@code {"op":"abort","group":"app"}}: switch back to the old set now; answers the rollout's result. */
     public static final String OP_ABORT = "abort";
+    /** {@code {"op":"logs","groups":[],"lines":20,"since_ms":T,"follow":true}}: where the workers' files are, and rolld's recent lines. */
+    public static final String OP_LOGS = "logs";
 
     /** The longest request line the daemon reads, in bytes; a longer one is answered {@link #REQUEST_TOO_LARGE}. */
     public static final int MAX_REQUEST_BYTES = 64 * 1024;

@@ -43,6 +43,9 @@ final class ControlSession {
 
         /** promote/abort handed to the group's rollout in progress; fails with {@link Refused}. */
         Steering.Answer.Taken steer(String group, Steering.Command command);
+
+        /** What {@code rolld logs} reads. */
+        LogsSession.Groups logs();
     }
 
     /** A request the daemon will not carry out, with a {@link ControlProtocol} error code. */
@@ -99,8 +102,9 @@ final class ControlSession {
             case ControlProtocol.OP_REEXEC -> reexec(request, control, out);
             case ControlProtocol.OP_PROMOTE -> steer(request, Steering.Command.PROMOTE, control, out);
             case ControlProtocol.OP_ABORT -> steer(request, Steering.Command.ABORT, control, out);
+            case ControlProtocol.OP_LOGS -> LogsSession.serve(request, control.logs(), in, out);
             default -> send(out, error(ControlProtocol.BAD_REQUEST, "unknown op " + request.get("op")
-                    + " (one of status, restart, stop, reexec, promote, abort)"));
+                    + " (one of status, restart, stop, reexec, promote, abort, logs)"));
         }
     }
 
@@ -235,11 +239,11 @@ final class ControlSession {
         send(out, ControlProtocol.message("done"));
     }
 
-    private static ControlProtocol.Message error(String code, String message) {
+    static ControlProtocol.Message error(String code, String message) {
         return ControlProtocol.message("error").with("code", code).with("message", message);
     }
 
-    private static void send(Writer out, ControlProtocol.Message message) throws IOException {
+    static void send(Writer out, ControlProtocol.Message message) throws IOException {
         out.write(message.line());
         out.write('\n');
         out.flush();

@@ -6,6 +6,9 @@ import io.rolld.config.ConfigLoader;
 import io.rolld.config.GroupConfig;
 import io.rolld.config.Settings;
 import io.rolld.config.PosixSignal;
+import io.rolld.logs.EventRing;
+import io.rolld.logs.LogRotator;
+import io.rolld.logs.WorkerLives;
 import io.rolld.os.ProcNetTcp;
 import io.rolld.os.ProcessStartTime;
 import io.rolld.os.ProcessTree;
@@ -32,6 +35,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -66,18 +71,24 @@ public final class Daemon {
             () -> HandedOverSockets.byName(groupsSnapshot));
     private final Reexecutor reexecutor;
     private final RolloutSteering steering = new RolloutSteering(() -> groupsSnapshot);
-    private Config config;
+    /** rolld's recent lines, for {@code rolld logs}; fed by the log itself. */
+    private final EventRing recent;
+    private final WorkerLives lives = new WorkerLives();
+    /** Written by the loop, read by the log rotation's thread. */
+    private volatile Config config;
 
-    private Daemon(Path configFile, Config config) {
+    private Daemon(Path configFile, Config config, EventRing recent) {
         this.configFile = configFile;
         this.config = config;
+        this.recent = recent;
         this.stateFiles = new StateFiles(config.settings().pidFile(), config.settings().stateFile(), this::statuses, report,
                 e -> LOG.warn("{}", Logfmt.event("state_file_failed").kv("file", config.settings().stateFile())
                         .kv("error", e.toString()).kv("action", "rollouts go on; status answers from memory")));
         this.workersFile = new WorkersFile(config.settings().stateFile().resolveSibling("workers"), ProcessStartTime.system());
         this.reexecutor = new Reexecutor(configFile, this::statuses, () -> HandedOverSockets.byName(groupsSnapshot), notifier,
                 workersFile::flush, work -> events.add(new Event.OnLoop(work)), started);
-        this.eventLog = new EventLog().andThen(event -> stateChanged()).andThen(workersFile).andThen(history).andThen(notifier);
+        // lives first: a logs follower that reads a worker's line has that worker in its sources.
+        this.eventLog = lives.andThen(new EventLog()).andThen(event -> stateChanged()).andThen(workersFile).andThen(history).andThen(notifier);
     }
 
     /** How rolld's own log is written; {@code format} empty means the config's {@code log_format}. */
@@ -106,7 +117,8 @@ public final class Daemon {
 
     /** Runs rolld in the foreground until TERM or INT (or {@code rolld stop}); returns the exit code. */
     public static int run(Path configFile, LogOptions logOptions) {
-        Logs.configure(logOptions.format().orElse(Settings.LogFormat.TEXT), logOptions.file());
+        EventRing recent = new EventRing();
+        Logs.configure(logOptions.format().orElse(Settings.LogFormat.TEXT), logOptions.file(), recent);
         Config config;
         try {
             config = ConfigLoader.load(configFile);
@@ -115,12 +127,13 @@ public final class Daemon {
             return ExitCodes.CONFIG_INVALID;
         }
         if (logOptions.format().isEmpty() && config.settings().logFormat() != Settings.LogFormat.TEXT) {
-            Logs.configure(config.settings().logFormat(), logOptions.file());
+            Logs.configure(config.settings().logFormat(), logOptions.file(), recent);
         }
-        Daemon daemon = new Daemon(configFile, config);
+        Daemon daemon = new Daemon(configFile, config, recent);
         Path socket = config.settings().controlSocket();
         try (ControlServer control = ControlServer.open(socket, ch -> daemon.serve(ch), () -> Reexec.staleSocket(socket));
-             WebServer web = daemon.startHttp()) {
+             WebServer web = daemon.startHttp();
+             LogRotator rotation = daemon.startLogRotation(logOptions.file())) {
             daemon.stateFiles.writePid();
             int exitCode = daemon.loop(control.path());
             daemon.stateFiles.removeOnExit();
@@ -266,6 +279,28 @@ public final class Daemon {
         return web;
     }
 
+    /** Rotation of the groups' worker files and of rolld's own {@code --log-file}, each as its {@code logs:} says. */
+    private LogRotator startLogRotation(Optional<Path> ownLog) {
+        return LogRotator.start(() -> groupsSnapshot.stream().map(Group::config).toList(), () -> config.settings().logs(),
+                ownLog.map(file -> new LogRotator.OwnLog(file, Logs::reopenAfterRename)), Daemon::logRotation);
+    }
+
+    private static void logRotation(LogRotator.Outcome outcome) {
+        Logfmt line = Logfmt.event(outcome instanceof LogRotator.Outcome.Failed ? "log_rotation_failed" : "log_rotated");
+        outcome.group().ifPresent(g -> line.kv("group", g));
+        line.kv("file", outcome.file());
+        switch (outcome) {
+            case LogRotator.Outcome.Rotated r -> {
+                line.kv("size", r.size()).kv("copy", r.copy().map(Path::toString).orElse("none (keep: 0)")).kv("keep", r.keep())
+                        .kv("method", r.method()).kv("lost_bytes", r.lostBytes()).kv("window_us", r.windowMicros())
+                        .kv("elapsed_ms", r.elapsedMs());
+                LOG.info("{}", line);
+            }
+            case LogRotator.Outcome.Failed f -> LOG.warn("{}", line.kv("error", f.error())
+                    .kv("action", "the file keeps growing; tried again every second, logged again if the error changes"));
+        }
+    }
+
     private Group addGroup(GroupConfig groupConfig) {
         Group group = new Group(groupConfig, configFile.toAbsolutePath().getParent(), tcp, eventLog, workersFile);
         groups.put(groupConfig.name(), group);
@@ -302,7 +337,44 @@ public final class Daemon {
             public Steering.Answer.Taken steer(String group, Steering.Command command) {
                 return steering.steer(group, command);
             }
+
+            @Override
+            public LogsSession.Groups logs() {
+                return logGroups();
+            }
         });
+    }
+
+    private LogsSession.Groups logGroups() {
+        return new LogsSession.Groups() {
+            @Override
+            public List<String> names() {
+                return groupsSnapshot.stream().map(Group::name).toList();
+            }
+
+            @Override
+            public Optional<GroupConfig> config(String group) {
+                return groupsSnapshot.stream().filter(g -> g.name().equals(group)).findFirst().map(Group::config);
+            }
+
+            @Override
+            public Set<Long> serving(String group) {
+                return groupsSnapshot.stream().filter(g -> g.name().equals(group)).findFirst()
+                        .map(g -> g.status().workers().stream().filter(GroupStatus.WorkerInfo::alive).map(GroupStatus.WorkerInfo::pid)
+                                .collect(Collectors.toSet()))
+                        .orElse(Set.of());
+            }
+
+            @Override
+            public List<WorkerLives.Life> lives(String group) {
+                return lives.of(group);
+            }
+
+            @Override
+            public EventRing recent() {
+                return recent;
+            }
+        };
     }
 
     private List<GroupStatus> statuses() {

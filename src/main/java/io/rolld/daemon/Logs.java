@@ -10,6 +10,9 @@ import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import io.rolld.config.Settings.LogFormat;
+import io.rolld.logs.EventRing;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.slf4j.LoggerFactory;
@@ -26,7 +29,8 @@ final class Logs {
     private Logs() {
     }
 
-    static synchronized void configure(LogFormat format, Optional<Path> file) {
+    /** Also keeps every line in {@code recent}, for {@code rolld logs}. */
+    static synchronized void configure(LogFormat format, Optional<Path> file, EventRing recent) {
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         OutputStreamAppender<ILoggingEvent> next;
         if (file.isPresent()) {
@@ -46,6 +50,11 @@ final class Logs {
         root.setLevel(Level.INFO);
         root.addAppender(next);
         appender = next;
+        RecentLines keeper = new RecentLines(recent);
+        keeper.setContext(context);
+        keeper.setName("recent");
+        keeper.start();
+        root.addAppender(keeper);
     }
 
     private static Encoder<ILoggingEvent> encoder(LogFormat format, LoggerContext context) {
@@ -68,6 +77,20 @@ final class Logs {
                 yield wrapping;
             }
         };
+    }
+
+    /**
+     * Points the file appender at a new file of the same name, once rolld's own rotation renamed
+     * the old one: under the appender's write lock, so no line is lost or split.
+     */
+    static synchronized void reopenAfterRename() {
+        if (appender instanceof FileAppender<ILoggingEvent> file) {
+            try {
+                file.openFile(file.getFile());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot reopen " + file.getFile(), e);
+            }
+        }
     }
 
     /** Reopens the log file (after logrotate renamed it); returns false when rolld logs to stdout. */

@@ -35,7 +35,7 @@ final class HaproxySlots {
         }
 
         String describe() {
-            return state == AdminState.READY ? Server.WORKER_ADDRESS + ":" + port + " weight " + weight + " ready" : state.name().toLowerCase(java.util.Locale.ROOT);
+            return state == AdminState.READY ? Server.WORKER_ADDRESS + ":" + port + " weight " + weight + " ready" : state.word();
         }
     }
 

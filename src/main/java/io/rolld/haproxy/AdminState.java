@@ -23,7 +23,7 @@ public enum AdminState {
     }
 
     /** The word of {@code set server ... state WORD}. */
-    String word() {
+    public String word() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }
 }

@@ -1,5 +1,7 @@
 package io.rolld.process;
 
+import io.rolld.config.RunAs;
+import io.rolld.os.Account;
 import io.rolld.os.ErrnoException;
 import io.rolld.os.Exit;
 import io.rolld.os.InheritedSockets;
@@ -74,6 +76,9 @@ public final class NativeSpawn {
         if (!fds.isEmpty()) {
             argv.addAll(List.of(SHELL, "-c", EXPORT_OWN_PID));
         }
+        if (spec.runAs().isPresent()) {
+            argv.addAll(runAs(spec));
+        }
         argv.addAll(spec.argv());
         long pid;
         try {
@@ -92,6 +97,27 @@ public final class NativeSpawn {
             throw new IOException("cannot watch " + String.join(" ", spec.argv()) + " (pid " + pid + "): " + e.getMessage(), e);
         }
         return new Worker(spec.port(), handle, exit, spec.stderr());
+    }
+
+    /**
+     * The setpriv prefix that switches to {@code user:}/{@code group:}, once that account was found
+     * able to enter the directory and reach the files the command names ({@link RunAsAccess}).
+     */
+    private static List<String> runAs(WorkerSpec spec) throws IOException {
+        RunAs runAs = spec.runAs().orElseThrow();
+        if (runAs.user().isPresent() && runAs.group().isPresent()) {
+            Account account;
+            try {
+                account = Account.of(runAs.user().get(), runAs.group().get());
+            } catch (IllegalArgumentException | ErrnoException e) {
+                throw new IOException(e.getMessage(), e);
+            }
+            Optional<String> problem = RunAsAccess.problem(account, spec.directory(), spec.argv());
+            if (problem.isPresent()) {
+                throw new IOException(problem.get());
+            }
+        }
+        return runAs.prefix();
     }
 
     private static Optional<PosixSpawn.FileAction> output(Optional<Path> file, int fd) throws IOException {

@@ -1,5 +1,6 @@
 package io.rolld.process;
 
+import io.rolld.config.RunAs;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -10,11 +11,18 @@ import java.util.Optional;
  *
  * @param env    variables added to rolld's own environment
  * @param stdout absolute file appended to; empty means rolld's own stdout
+ * @param runAs  {@code user:}/{@code group:} the worker runs as; empty: rolld's own ids
  */
 public record WorkerSpec(int port, List<String> argv, Path directory, Map<String, String> env,
-                         Optional<Path> stdout, Optional<Path> stderr) {
+                         Optional<Path> stdout, Optional<Path> stderr, Optional<RunAs> runAs) {
     public WorkerSpec {
         argv = List.copyOf(argv);
         env = Map.copyOf(env);
+    }
+
+    /** A worker with rolld's own ids. */
+    public WorkerSpec(int port, List<String> argv, Path directory, Map<String, String> env,
+                      Optional<Path> stdout, Optional<Path> stderr) {
+        this(port, argv, directory, env, stdout, stderr, Optional.empty());
     }
 }

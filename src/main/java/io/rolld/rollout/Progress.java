@@ -108,9 +108,11 @@ final class Progress {
 
     /**
      * Rolls back: the front (when one was touched) is put back first, while the new set still
-     * answers what the front sends it, then the new set is stopped; the old set stays active.
+     * answers what the front sends it, then {@code drainNext} waits for the connections the front
+     * still has on the new set (a reload is not instant), then the new set is stopped; the old set
+     * stays active.
      */
-    Rollout.Outcome failed(WorkerSet old, WorkerSet next, Front front, String reason, String detail) {
+    Rollout.Outcome failed(WorkerSet old, WorkerSet next, Front front, Runnable drainNext, String reason, String detail) {
         Phase failedIn = phase;
         enter(Phase.ROLLING_BACK, next.ports());
         StringBuilder fullDetail = new StringBuilder(detail);
@@ -122,6 +124,7 @@ final class Progress {
             for (String problem : problems) {
                 fullDetail.append(fullDetail.isEmpty() ? "" : "\n").append("rollback: ").append(problem);
             }
+            drainNext.run();
         }
         stopAndReport(next);
         enter(Phase.IDLE, old.ports());

@@ -276,7 +276,13 @@ final class Rollout {
     }
 
     private Outcome rollBack(String reason, String detail) {
-        Outcome failed = progress.failed(old, new WorkerSet(generation, started), front, reason, detail);
+        WorkerSet startedSet = new WorkerSet(generation, started);
+        Outcome failed = progress.failed(old, startedSet, front, () -> {
+            List<Integer> ports = mode.portsToDrain(startedSet);
+            if (!ports.isEmpty()) {
+                drain(ports);
+            }
+        }, reason, detail);
         if (!oldSet.anyRetired()) {
             return failed;
         }

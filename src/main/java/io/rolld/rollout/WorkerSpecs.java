@@ -2,7 +2,6 @@ package io.rolld.rollout;
 
 import io.rolld.config.GroupConfig;
 import io.rolld.config.Placeholders;
-import io.rolld.config.RunAs;
 import io.rolld.config.ShellWords;
 import io.rolld.process.Envdir;
 import io.rolld.process.Spawner;
@@ -10,7 +9,6 @@ import io.rolld.process.Worker;
 import io.rolld.process.WorkerSpec;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +47,7 @@ record WorkerSpecs(GroupConfig group, Map<String, String> env, Slots slots, Spaw
                 group.directory(),
                 all,
                 group.stdout().map(t -> group.directory().resolve(Placeholders.expand(t, slot))),
-                stderrOf(group, slot)), slots.passedFds());
+                stderrOf(group, slot), group.runAs()), slots.passedFds());
     }
 
     /** The slot of the worker at {@code index} of a set these specs started. */
@@ -77,10 +75,8 @@ record WorkerSpecs(GroupConfig group, Map<String, String> env, Slots slots, Spaw
         return slots.describe(slot);
     }
 
-    /** The command split like a shell would, behind setpriv when the group names a user or group. */
+    /** The command split like a shell would (the spawner puts setpriv before it for {@code user:}). */
     private static List<String> argv(GroupConfig group, int numproc) {
-        List<String> argv = new ArrayList<>(group.runAs().map(RunAs::prefix).orElse(List.of()));
-        argv.addAll(ShellWords.split(Placeholders.expand(group.cmd(), numproc)));
-        return argv;
+        return ShellWords.split(Placeholders.expand(group.cmd(), numproc));
     }
 }

@@ -202,7 +202,7 @@ class ConfigLoaderTest {
 
         Path base = dir.toAbsolutePath();
         assertEquals(new Settings(base.resolve("run/rolld.sock"), Path.of("/run/rolld.pid"), base.getParent().resolve("state.json"),
-                Settings.LogFormat.JSON, Optional.empty()), config.settings());
+                Settings.LogFormat.JSON, Optional.empty(), Optional.empty()), config.settings());
         assertEquals(List.of("app"), config.groups().stream().map(GroupConfig::name).toList());
     }
 

@@ -56,6 +56,11 @@ class ControlSessionSteerTest {
         public Steering.Answer.Taken steer(String group, Steering.Command command) {
             return answer.apply(group, command);
         }
+
+        @Override
+        public LogsSession.Groups logs() {
+            throw new UnsupportedOperationException();
+        }
     }
 
     private List<Map<String, Object>> exchange(String request, ControlSession.Control control) throws Exception {

@@ -1,16 +1,10 @@
 package io.rolld.delivery;
 
 import io.rolld.testing.Deployment;
-import io.rolld.testing.Project;
-import io.rolld.testing.Rolld;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import io.rolld.testing.RolldClient;
 
 /** {@code scripts/rolld ARGS -c rolld.yml} (of a deployment), run to its end: its exit code and output. */
 final class ClientCommand {
-    private static final Duration TIMEOUT = Duration.ofSeconds(90);
-
     private ClientCommand() {
     }
 
@@ -19,13 +13,6 @@ final class ClientCommand {
     }
 
     static Deployment.Restart run(java.nio.file.Path config, String... args) {
-        List<String> command = new ArrayList<>();
-        command.add(Project.root().resolve("scripts").resolve("rolld").toString());
-        command.addAll(List.of(args));
-        command.addAll(List.of("-c", config.toString()));
-        try (Rolld client = Rolld.launch(command, Project.root(), args[0])) {
-            int code = client.awaitExit(TIMEOUT);
-            return new Deployment.Restart(code, String.join("\n", client.lines()));
-        }
+        return RolldClient.run(config, args);
     }
 }

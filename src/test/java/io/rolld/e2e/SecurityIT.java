@@ -72,12 +72,66 @@ class SecurityIT {
         }
     }
 
+    /**
+     * The workers run as nobody:nogroup. The app is copied to a directory nobody can enter: the
+     * checkout itself may be private (mode 0700), and a refusal then is the next test's subject.
+     */
     @Test
     void userAndGroup_runTheWorkersWithThoseIds() throws Exception {
         Path dir = Files.createDirectories(Project.scratch("security").resolve("run-as-" + System.nanoTime()));
-        List<Integer> ports = FreePorts.distinct(2);
-        Path yml = dir.resolve("rolld.yml");
-        Files.writeString(yml, """
+        Path app = Files.createTempDirectory("rolld-run-as-");
+        try {
+            Files.setPosixFilePermissions(app, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.copy(Project.example().resolve("app.py"), app.resolve("app.py"));
+            Files.setPosixFilePermissions(app.resolve("app.py"), PosixFilePermissions.fromString("rw-r--r--"));
+            List<Integer> ports = FreePorts.distinct(2);
+            Path yml = dir.resolve("rolld.yml");
+            Files.writeString(yml, runAsNobody(app, ports));
+            try (Rolld rolld = Rolld.start(yml)) {
+                String ready = rolld.awaitLine("event=rollout_succeeded group=app generation=1 ", WAIT);
+                long pid = Long.parseLong(ready.replaceAll(".* pids=(\\d+).*", "$1"));
+                String status = Files.readString(Path.of("/proc/" + pid + "/status"));
+                assertEquals("nobody", ProcessHandle.of(pid).orElseThrow().info().user().orElse("?"), status);
+                int nobody = Integer.parseInt(runAs("nobody", "/usr/bin/id", "-u"));
+                int nogroup = Integer.parseInt(runAs("nobody", "/usr/bin/id", "-g"));
+                assertTrue(status.contains("\nUid:\t" + nobody + "\t" + nobody + "\t"), status);
+                assertTrue(status.contains("\nGid:\t" + nogroup + "\t" + nogroup + "\t"), status);
+            }
+        } finally {
+            Files.deleteIfExists(app.resolve("app.py"));
+            Files.deleteIfExists(app);
+        }
+    }
+
+    /**
+     * A user that cannot enter the group's directory is refused before any worker starts, with
+     * the directory in the way, its mode and its owner (not a worker dying with "Permission denied").
+     */
+    @Test
+    void userWhoCannotEnterTheDirectory_isRefusedWithThePathAndItsMode_beforeAnyWorkerStarts() throws Exception {
+        Path dir = Files.createDirectories(Project.scratch("security").resolve("private-" + System.nanoTime()));
+        Path app = Files.createTempDirectory("rolld-private-"); // outside the checkout, so this is the first directory in the way
+        try {
+            Files.setPosixFilePermissions(app, PosixFilePermissions.fromString("rwx------"));
+            Files.copy(Project.example().resolve("app.py"), app.resolve("app.py"));
+            Path yml = dir.resolve("rolld.yml");
+            Files.writeString(yml, runAsNobody(app, FreePorts.distinct(2)));
+            try (Rolld rolld = Rolld.start(yml)) {
+                assertEquals(1, rolld.awaitExit(WAIT), rolld.tail());
+                String failed = rolld.awaitLine("event=rollout_failed group=app generation=1 ", WAIT);
+                String owner = Files.getOwner(app).getName();
+                assertTrue(failed.contains("user nobody (uid ") && failed.contains(" cannot enter " + app.toRealPath() + " (drwx------ " + owner + ":"),
+                        failed);
+                assertFalse(rolld.lines().stream().anyMatch(l -> l.contains("event=worker_started")), "no worker started: " + rolld.tail());
+            }
+        } finally {
+            Files.deleteIfExists(app.resolve("app.py"));
+            Files.deleteIfExists(app);
+        }
+    }
+
+    private static String runAsNobody(Path directory, List<Integer> ports) {
+        return """
                 app:
                   cmd: '/usr/bin/python3 app.py {numproc}'
                   directory: '%s'
@@ -89,17 +143,7 @@ class SecurityIT {
                     - numprocs: [%d]
                   smoke_test:
                     - check_all_http_ports: numprocs
-                """.formatted(Project.example(), ports.get(0), ports.get(1)));
-        try (Rolld rolld = Rolld.start(yml)) {
-            String ready = rolld.awaitLine("event=rollout_succeeded group=app generation=1 ", WAIT);
-            long pid = Long.parseLong(ready.replaceAll(".* pids=(\\d+).*", "$1"));
-            String status = Files.readString(Path.of("/proc/" + pid + "/status"));
-            assertEquals("nobody", ProcessHandle.of(pid).orElseThrow().info().user().orElse("?"), status);
-            int nobody = Integer.parseInt(runAs("nobody", "/usr/bin/id", "-u"));
-            int nogroup = Integer.parseInt(runAs("nobody", "/usr/bin/id", "-g"));
-            assertTrue(status.contains("\nUid:\t" + nobody + "\t" + nobody + "\t"), status);
-            assertTrue(status.contains("\nGid:\t" + nogroup + "\t" + nogroup + "\t"), status);
-        }
+                """.formatted(directory, ports.get(0), ports.get(1));
     }
 
     /** Runs a command as {@code user} through setpriv (util-linux); returns its output, stripped. */

@@ -224,6 +224,20 @@ class RolloutTest {
         assertEquals(java.util.Optional.empty(), fake.intents.getLast(), "the rollout's end clears the intent");
     }
 
+    @org.junit.jupiter.api.Test
+    void run_whenTheSwitchFailsWhileTheFrontHasConnectionsOnTheNewSet_drainsThemBeforeStoppingIt() throws Exception {
+        FakeHost fake = new FakeHost(dir);
+        fake.frontFailure = new FrontException("after_start 'nginx -s reload' exited 1");
+        fake.writeTable("   1: 0100007F:23F1 0100007F:D2F0 01 00000000:00000000 00:00000000 00000000     0        0 112 1\n");
+        WorkerSet old = new WorkerSet(1, List.of(FakeWorkers.running(9101), FakeWorkers.running(9102)));
+
+        rollout(config(Mode.WORKSET), old, fake).run();
+
+        List<String> order = events.stream().filter(e -> e instanceof RolloutEvent.DrainTimedOut || e instanceof RolloutEvent.WorkerStopped)
+                .map(e -> e instanceof RolloutEvent.DrainTimedOut d ? "drain " + d.connectionsByPort() : "stopped").toList();
+        assertEquals(List.of("drain {9201=1}", "stopped", "stopped"), order, "the new set drains after the front is put back, then stops");
+    }
+
     private GroupConfig config(Mode mode) throws Exception {
         return FakeGroups.app(dir, mode == Mode.WORKSET ? WORKSET : HELD.formatted(dir));
     }

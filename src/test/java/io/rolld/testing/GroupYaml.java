@@ -24,6 +24,7 @@ public final class GroupYaml {
     private final List<Integer> first;
     private final List<Integer> second;
     private final List<String> extra = new ArrayList<>();
+    private final List<String> hooks = new ArrayList<>();
     private final List<String> settings = new ArrayList<>();
     private final Map<String, String> env = new LinkedHashMap<>();
     private Nginx nginx;
@@ -62,6 +63,12 @@ public final class GroupYaml {
     public GroupYaml set(String key, String value) {
         extra.removeIf(l -> l.startsWith(key + ":"));
         extra.add(key + ": " + value);
+        return this;
+    }
+
+    /** Adds an {@code after_start} hook after nginx's (e.g. {@code "run_proc: 'touch x'"}); needs {@link #withNginx}. */
+    public GroupYaml hook(String hook) {
+        hooks.add(hook);
         return this;
     }
 
@@ -134,6 +141,7 @@ public final class GroupYaml {
                     .append("    - replace_file: [numprocs, '").append(template).append("', '")
                     .append(nginx.upstreamFile()).append("']\n")
                     .append("    - run_proc: 'kill -HUP ").append(nginx.pid()).append("'\n");
+            hooks.forEach(hook -> yaml.append("    - ").append(hook).append('\n'));
         }
         if (haproxy != null) {
             if (extra.stream().noneMatch(l -> l.startsWith("front:"))) {

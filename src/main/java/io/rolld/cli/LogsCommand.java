@@ -1,0 +1,257 @@
+package io.rolld.cli;
+
+import io.rolld.daemon.ControlProtocol;
+import io.rolld.daemon.ExitCodes;
+import io.rolld.logs.FileFollower;
+import io.rolld.logs.Interleaving;
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code rolld logs}: the workers' stdout and stderr and rolld's own lines, interleaved in time
+ * order. The daemon says where the files are and sends its recent lines; this command reads the
+ * files itself, so a chatty worker costs the daemon nothing.
+ */
+@Command(name = "logs", mixinStandardHelpOptions = true,
+        description = {"Show the last lines of every serving worker's stdout and stderr and of rolld's own events, "
+                + "interleaved in time order, each prefixed with its source (app 8501 pid 4242 err|, rolld|).",
+                "With -f, follow: new lines as they are written, across rollouts, truncation and rotation, until interrupted."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+                "0:shown (with -f: rolld stopped, or the output was closed)",
+                "2:the -c file cannot be read",
+                "3:rolld is not running",
+                "5:no such group",
+                "7:rolld answered something unexpected",
+                "64:usage"})
+final class LogsCommand implements Callable<Integer> {
+    static final int DEFAULT_LINES = 20;
+    private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(10);
+    /** How often followed files are looked at. */
+    private static final Duration POLL = Duration.ofMillis(100);
+    /** rolld's lines reach this command within this long; a line is shown once nothing earlier can still arrive. */
+    private static final Duration DAEMON_SLACK = Duration.ofMillis(200);
+
+    @Mixin
+    ControlTarget target;
+
+    @Parameters(paramLabel = "GROUP", arity = "0..*", description = "groups to show (default: all)")
+    List<String> groups = new ArrayList<>();
+
+    @Option(names = {"-f", "--follow"}, description = "keep following new lines until interrupted")
+    boolean follow;
+
+    @Option(names = {"-n", "--lines"}, paramLabel = "N", description = "last lines of each file and of rolld's events (default: ${DEFAULT-VALUE})")
+    int lines = DEFAULT_LINES;
+
+    @Option(names = "--since", paramLabel = "DURATION", description = "only lines of this recent past, e.g. 10m")
+    DurationOption since;
+
+    @Option(names = "--json", description = "one JSON object per line: time, source, group, slots, pids, stream, line")
+    boolean json;
+
+    /** One line to show, from a worker's file or from rolld. */
+    private sealed interface Shown {
+        record WorkerLine(LogSources.File file, FileFollower.Line line) implements Shown {
+        }
+
+        record RolldLine(Map<String, Object> message) implements Shown {
+        }
+    }
+
+    private final LogSources sources = new LogSources();
+    private final Map<Path, FileFollower> followed = new LinkedHashMap<>();
+    private final Interleaving<Shown> ordered = new Interleaving<>();
+    private final PrintStream out = new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 64 * 1024),
+            false, StandardCharsets.UTF_8);
+    private final ZoneId zone = ZoneId.systemDefault();
+    private final Set<String> hinted = new HashSet<>();
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        if (lines < 0) {
+            System.err.println("rolld logs: -n must be 0 or more, not " + lines);
+            return ExitCodes.USAGE;
+        }
+        Optional<Instant> after = Optional.ofNullable(since).map(d -> Instant.now().minus(d.value()));
+        try (ControlClient client = target.connect()) {
+            ControlProtocol.Message request = ControlProtocol.request(ControlProtocol.OP_LOGS).with("groups", groups)
+                    .with("lines", lines).with("follow", follow);
+            after.ifPresent(t -> request.with("since_ms", t.toEpochMilli()));
+            client.send(request);
+            Optional<Map<String, Object>> first = client.next(ControlClient.deadline(ANSWER_TIMEOUT));
+            if (first.isEmpty() || ControlClient.isEnd(first.get())) {
+                return ControlTarget.unexpected("no answer from rolld within " + ANSWER_TIMEOUT.toSeconds() + " s");
+            }
+            if ("error".equals(first.get().get("type"))) {
+                return ControlTarget.refused(first.get());
+            }
+            if (!"sources".equals(first.get().get("type"))) {
+                return ControlTarget.unexpected("unexpected answer: " + first.get());
+            }
+            hintAtRolldsOutput(first.get());
+            List<LogSources.File> files = sources.update(first.get());
+            if (!readRolldsHistory(client)) {
+                return ControlTarget.unexpected("rolld closed the connection before sending its recent lines");
+            }
+            for (LogSources.File f : files) {
+                FileFollower follower = new FileFollower(f.path(), zone);
+                for (FileFollower.Line l : follower.start(sources.serving(f) ? lines : 0)) {
+                    if (after.map(a -> !l.time().isBefore(a)).orElse(true)) {
+                        ordered.add(f.path(), l.time(), new Shown.WorkerLine(f, l));
+                    }
+                }
+                if (follow) {
+                    followed.put(f.path(), follower);
+                } else {
+                    follower.close();
+                }
+            }
+            show(ordered.takeAll());
+            return follow ? follow(client) : ExitCodes.OK;
+        } catch (ControlTarget.Failed e) {
+            return e.exitCode;
+        } finally {
+            for (FileFollower f : followed.values()) {
+                f.close();
+            }
+            out.flush();
+        }
+    }
+
+    /** rolld's recent lines, up to {@code caught_up}; false if the connection ended first. */
+    private boolean readRolldsHistory(ControlClient client) throws InterruptedException {
+        while (true) {
+            Optional<Map<String, Object>> m = client.next(ControlClient.deadline(ANSWER_TIMEOUT));
+            if (m.isEmpty() || ControlClient.isEnd(m.get())) {
+                return false;
+            }
+            switch (String.valueOf(m.get().get("type"))) {
+                case "caught_up" -> {
+                    return true;
+                }
+                case "line" -> ordered.add("rolld", time(m.get()), new Shown.RolldLine(m.get()));
+                default -> {
+                }
+            }
+        }
+    }
+
+    /** Until rolld closes the connection or nobody reads the output any more. */
+    private int follow(ControlClient client) throws IOException, InterruptedException {
+        while (true) {
+            Instant round = Instant.now();
+            for (Map.Entry<Path, FileFollower> f : followed.entrySet()) {
+                LogSources.File file = sources.files().stream().filter(s -> s.path().equals(f.getKey())).findFirst().orElseThrow();
+                for (FileFollower.Line l : f.getValue().poll()) {
+                    ordered.add(f.getKey(), l.time(), new Shown.WorkerLine(file, l));
+                }
+            }
+            long wait = ControlClient.deadline(POLL);
+            for (Optional<Map<String, Object>> m = client.next(wait); m.isPresent();
+                 m = System.nanoTime() - wait < 0 ? client.next(wait) : Optional.empty()) {
+                if (ControlClient.isEnd(m.get())) {
+                    show(ordered.takeAll());
+                    System.err.println("rolld logs: rolld closed the connection (it stopped, or re-executed itself)");
+                    return ExitCodes.OK;
+                }
+                switch (String.valueOf(m.get().get("type"))) {
+                    case "line" -> ordered.add("rolld", time(m.get()), new Shown.RolldLine(m.get()));
+                    case "sources" -> {
+                        hintAtRolldsOutput(m.get());
+                        for (LogSources.File f : sources.update(m.get())) {
+                            FileFollower follower = new FileFollower(f.path(), zone);
+                            follower.start(0);
+                            followed.put(f.path(), follower);
+                        }
+                    }
+                    case "dropped" -> System.err.println("rolld logs: " + m.get().get("lines")
+                            + " of rolld's lines were dropped: this command read them too slowly");
+                    default -> {
+                    }
+                }
+            }
+            Instant slack = Instant.now().minus(DAEMON_SLACK);
+            show(ordered.takeBefore(round.isBefore(slack) ? round : slack));
+            if (out.checkError()) {
+                return ExitCodes.OK; // the reader went away (| head)
+            }
+        }
+    }
+
+    /** Groups whose workers write to rolld's own output have nothing here: say so once, and what to set. */
+    private void hintAtRolldsOutput(Map<String, Object> message) {
+        LogSources.toRolldsOutput(message).forEach((group, streams) -> {
+            if (hinted.add(group)) {
+                System.err.println("rolld logs: group " + group + " sends its workers' " + String.join(" and ",
+                        streams.stream().map(s -> s.equals("out") ? "stdout" : "stderr").toList())
+                        + " to rolld's own output, which only rolld's log has; set 'stdout' and 'stderr' to files in rolld.yml to see them here");
+            }
+        });
+    }
+
+    private void show(List<Shown> shown) {
+        for (Shown s : shown) {
+            switch (s) {
+                case Shown.WorkerLine(LogSources.File f, FileFollower.Line l) -> {
+                    if (json) {
+                        List<LogSources.Life> writers = sources.writers(f, l.time());
+                        Map<String, Object> o = new LinkedHashMap<>();
+                        o.put("time", l.time().toString());
+                        o.put("source", "worker");
+                        o.put("group", f.group());
+                        o.put("slots", writers.isEmpty() ? f.slots() : writers.stream().map(LogSources.Life::slot).distinct().toList());
+                        o.put("pids", writers.stream().map(LogSources.Life::pid).toList());
+                        o.put("stream", String.join("+", f.streams()));
+                        o.put("file", f.path().toString());
+                        o.put("line", l.text());
+                        out.println(ControlProtocol.encode(o));
+                    } else {
+                        out.println(sources.label(f, l.time()) + l.text());
+                    }
+                }
+                case Shown.RolldLine(Map<String, Object> m) -> {
+                    if (json) {
+                        Map<String, Object> o = new LinkedHashMap<>();
+                        o.put("time", time(m).toString());
+                        o.put("source", "rolld");
+                        o.put("group", m.get("group"));
+                        o.put("level", m.get("level"));
+                        o.put("line", m.get("line"));
+                        o.put("fields", m.get("fields"));
+                        out.println(ControlProtocol.encode(o));
+                    } else {
+                        for (String line : String.valueOf(m.get("line")).split("\n", -1)) {
+                            out.println("rolld|" + line);
+                        }
+                    }
+                }
+            }
+        }
+        out.flush();
+    }
+
+    private static Instant time(Map<String, Object> message) {
+        return Instant.ofEpochMilli(((Number) message.get("time_ms")).longValue());
+    }
+}
