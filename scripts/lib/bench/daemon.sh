@@ -97,3 +97,77 @@ bench_daemon_figures() {
         wait $! || echo "| $part | failed, see $1/daemon-${part//_/-} |"
     done
 }
+
+# rolld's own cost as one group grows (--flat SIZES): a group of N `sleep` workers, in load-balancer
+# mode (two worksets of N free ports, no smoke test) and in held-socket mode (`workers: N`, ready
+# once alive 100 ms), each size with a rolld of its own. `sleep` costs nothing to start, so what is
+# measured is rolld: its own time in one rollout (own_ms), HUP to the new set serving (DRAINING in
+# load-balancer mode; SWITCHING in held-socket mode, 100 ms of it the ready rule), idle CPU over
+# --idle-seconds, RSS and threads once idle, `rolld status` wall time (median of 5). One table row each.
+bench_flat_row() {
+    local mode="$1" n="$2" ports a b mode_lines line total_ms switched_ms own_ms cpu_before cpu_after i start_us times=() threads rss
+    if [[ "$mode" == workset ]]; then
+        mapfile -t ports < <(bench_free_ports $((2 * n)))
+        a="${ports[*]:0:n}" b="${ports[*]:n}"
+        mode_lines="  workset:
+    - numprocs: [${a// /, }]
+    - numprocs: [${b// /, }]"
+    else
+        mode_lines="  listen: 127.0.0.1:$(bench_free_ports 1)
+  workers: $n
+  ready: alive 100ms"
+    fi
+    cat >"$BENCH_DIR/rolld.yml" <<EOT
+rolld:
+  control_socket: '$BENCH_DIR/rolld/rolld.sock'
+  pid_file: '$BENCH_DIR/rolld/rolld.pid'
+  state_file: '$BENCH_DIR/rolld/state.json'
+sleepers:
+  cmd: 'sleep 3600'
+  directory: '$BENCH_DIR'
+  stop_timeout: 15s
+  ready_timeout: 120s
+$mode_lines
+EOT
+    bench_rolld_start
+    sleep 5 # the first start's work done, the JVM settled
+    cpu_before="$(bench_cpu_seconds "$BENCH_ROLLD_PID")"
+    sleep "$idle_seconds"
+    cpu_after="$(bench_cpu_seconds "$BENCH_ROLLD_PID")"
+    threads="$(awk '/^Threads:/ { print $2 }' "/proc/$BENCH_ROLLD_PID/status")"
+    rss="$(bench_rss_mib "$BENCH_ROLLD_PID")"
+    "$root/scripts/rolld" status -c "$BENCH_DIR/rolld.yml" >/dev/null # untimed: may record the client's AOT cache
+    for ((i = 0; i < 5; i++)); do
+        start_us="$(date +%s%6N)"
+        "$root/scripts/rolld" status -c "$BENCH_DIR/rolld.yml" >/dev/null
+        times+=($((($(date +%s%6N) - start_us) / 1000)))
+    done
+    line="$(bench_rolld_restart "$([[ "$mode" == workset ]] && echo DRAINING || echo SWITCHING)")"
+    read -r _ _ total_ms switched_ms own_ms <<<"$line"
+    printf '| %s | %d | %s ms | %s ms | %s | %s MiB | %s | %s ms |\n' "$([[ "$mode" == workset ]] && echo load-balancer || echo held-socket)" \
+        "$n" "$own_ms" "$switched_ms" \
+        "$(awk -v a="$cpu_before" -v b="$cpu_after" -v s="$idle_seconds" 'BEGIN { printf "%.2f %%", 100 * (b - a) / s }')" \
+        "$rss" "$threads" "$(printf '%s\n' "${times[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')"
+    bench_rolld_stop
+}
+
+bench_flat() {
+    local mode n
+    echo "| mode | workers | rolld's own time per rollout (own_ms) | HUP to the new set serving | idle CPU over ${idle_seconds} s | RSS idle | threads idle | \`rolld status\` (median of 5) |"
+    echo "|---|---|---|---|---|---|---|---|"
+    for mode in workset held; do
+        for n in ${1//,/ }; do
+            (
+                BENCH_PIDS=()
+                trap bench_stop_all EXIT
+                trap 'exit 130' INT
+                trap 'exit 143' TERM
+                BENCH_DIR="$2/flat-$mode-$n"
+                mkdir -p "$BENCH_DIR"
+                bench_flat_row "$mode" "$n"
+            ) &
+            bench_track $!
+            wait $! || echo "| $mode | $n | failed, see $2/flat-$mode-$n | | | | | |"
+        done
+    done
+}

@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
                 "Signals: HUP = re-read FILE and roll every group; TERM/INT = stop every worker and exit;",
                 "USR1 = reopen rolld's --log-file; USR2 = re-execute the build on disk in place (rolld reexec)."},
         subcommands = {RunCommand.class, CheckCommand.class, StatusCommand.class, RestartCommand.class, StopCommand.class, ReexecCommand.class,
-                PromoteCommand.class, AbortCommand.class, LogsCommand.class},
+                PromoteCommand.class, AbortCommand.class, LogsCommand.class, HistoryCommand.class, RollbackCommand.class},
         exitCodeOnInvalidInput = ExitCodes.USAGE,
         exitCodeListHeading = "%nExit codes of the daemon (each subcommand's --help lists its own):%n",
         exitCodeList = {

@@ -9,7 +9,8 @@ import java.util.List;
  * inherit it as fds 3, 4, ... A rollout starts a whole new generation beside the old one.
  */
 public record HeldSockets(List<HeldSocketConfig> listen, int workers, Ready ready) implements GroupMode {
-    public static final int MAX_WORKERS = 256;
+    /** rolld's cost does not grow with the workers (one pidfd poller, no thread each); 1,024 leaves room below the usual open-file limits. */
+    public static final int MAX_WORKERS = 1024;
     /** Leaves room for stdio below and plenty of fds above: held sockets become fds 3..3+n-1 in a worker. */
     public static final int MAX_SOCKETS = 64;
 

@@ -5,6 +5,7 @@ import io.rolld.os.MemoryReader;
 import io.rolld.config.PosixSignal;
 import io.rolld.os.ProcNetTcp;
 import io.rolld.os.Exit;
+import io.rolld.process.Release;
 import io.rolld.process.Worker;
 import io.rolld.process.WorkerSet;
 import java.nio.file.Path;
@@ -62,6 +63,8 @@ public final class Group {
     private GroupConfig config;
     private CompletableFuture<RolloutResult> queued;
     private String queuedTrigger;
+    /** What the queued rollout runs instead of the configured release (a rollback); the last request decides. */
+    private Optional<Release> queuedRelease = Optional.empty();
     private final List<Consumer<RolloutEvent>> queuedWatchers = new ArrayList<>();
     private boolean closed;
 
@@ -73,6 +76,11 @@ public final class Group {
     private volatile Optional<Instant> finishedAt = Optional.empty();
     private volatile RolloutResult lastResult;
     private volatile Optional<GroupStatus.Adoption> adoption = Optional.empty();
+    /**
+     * The recorded release the active set was rolled back to, if it was: rollouts rolld starts by
+     * itself (memory, auto_restart) keep it; a HUP or {@code rolld restart} rolls the configured one.
+     */
+    private Optional<Release> pinned = Optional.empty();
 
     /** {@code intents}: where the group's rollouts record what they are about to do, for a rolld started after this one. */
     public Group(GroupConfig config, Path configDir, ProcNetTcp tcp, Consumer<RolloutEvent> events, IntentLog intents) {
@@ -131,14 +139,28 @@ public final class Group {
      * that answers this request (from its {@code Started} to its {@code Finished}) and of no other.
      * It runs on the group's thread: it must not block.
      */
-    public synchronized CompletableFuture<RolloutResult> requestRollout(String trigger, Consumer<RolloutEvent> watcher) {
+    public CompletableFuture<RolloutResult> requestRollout(String trigger, Consumer<RolloutEvent> watcher) {
+        return requestRollout(trigger, Optional.empty(), watcher);
+    }
+
+    /**
+     * Like {@link #requestRollout(String, Consumer)}, rolling out {@code release} (a recorded one: a
+     * rollback) instead of what the configuration points at, when present. Requests coalesced into
+     * one rollout run what the last of them asked for, under its trigger when that changed it.
+     */
+    public synchronized CompletableFuture<RolloutResult> requestRollout(String trigger, Optional<Release> release,
+                                                                        Consumer<RolloutEvent> watcher) {
         if (closed) {
             return CompletableFuture.failedFuture(new IllegalStateException("group " + name() + " is shutting down"));
         }
         if (queued == null) {
             queued = new CompletableFuture<>();
             queuedTrigger = trigger;
+            queuedRelease = release;
             inbox.add(new Inbox.RolloutRequested());
+        } else if (!queuedRelease.equals(release)) {
+            queuedTrigger = trigger;
+            queuedRelease = release;
         }
         queuedWatchers.add(watcher);
         return queued;
@@ -222,7 +244,7 @@ public final class Group {
         }
         Supervisor.Due due = supervisor.runDue(active);
         active = due.active();
-        due.rolloutTrigger().ifPresent(this::requestRollout);
+        due.rolloutTrigger().ifPresent(trigger -> requestRollout(trigger, pinned, event -> { }));
         return rollIfRequested();
     }
 
@@ -254,6 +276,7 @@ public final class Group {
     private boolean rollIfRequested() {
         CompletableFuture<RolloutResult> request;
         String trigger;
+        Optional<Release> release;
         GroupConfig c;
         List<Consumer<RolloutEvent>> watchers;
         synchronized (this) {
@@ -265,10 +288,11 @@ public final class Group {
             }
             request = queued;
             trigger = queuedTrigger;
+            release = queuedRelease;
             queued = null;
             watchers = List.copyOf(queuedWatchers);
             queuedWatchers.clear();
-            c = config;
+            c = release.map(r -> config.pinnedTo(r.directory(), r.cmd(), r.env())).orElse(config);
         }
         Consumer<RolloutEvent> report = event -> {
             record(event);
@@ -276,7 +300,11 @@ public final class Group {
         };
         steering.begin(request);
         try {
-            return roll(c, trigger, report, request);
+            boolean open = roll(c, trigger, report, request);
+            if (request.join() instanceof RolloutResult.Succeeded) {
+                pinned = release;
+            }
+            return open;
         } catch (RuntimeException e) {
             request.completeExceptionally(e);
             throw e;

@@ -116,8 +116,14 @@ final class Rollout {
     /** STARTING: the mode checks and acquires what the generation needs, then every slot is spawned. */
     private void start() throws RolloutFailure {
         progress.enter(Phase.STARTING, mode.plannedPorts());
-        plan = mode.prepare();
+        prepare();
         spawn(plan.slots());
+    }
+
+    /** The mode's plan for the generation; what it runs (its release) is reported before anything is spawned. */
+    private void prepare() throws RolloutFailure {
+        plan = mode.prepare();
+        events.accept(new RolloutEvent.ReleaseResolved(config.name(), generation, plan.specs().release()));
     }
 
     /**
@@ -127,7 +133,7 @@ final class Rollout {
      */
     private void startInBatches(int size) throws RolloutFailure, InterruptedException {
         progress.enter(Phase.STARTING, mode.plannedPorts());
-        plan = mode.prepare();
+        prepare();
         List<Integer> slots = plan.slots();
         int batches = (slots.size() + size - 1) / size;
         for (int b = 0; b < batches; b++) {

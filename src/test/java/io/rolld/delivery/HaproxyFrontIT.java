@@ -113,6 +113,8 @@ class HaproxyFrontIT {
 
                 assertTrue(outcome.contains("event=rollout_failed"), s.rolld.tail());
                 assertTrue(outcome.contains("refused 'show servers state nosuch': Can't find backend."), outcome);
+                assertTrue(s.rolld.lines().subList(from, s.rolld.lines().size()).stream().noneMatch(l -> l.contains("event=drain_timeout")),
+                        "the rollback's drain of the new set falls back to the kernel's count: " + s.rolld.tail());
                 load.awaitCompleted(load.report().requests() + 200, PROGRESS);
                 HttpLoadReport report = load.stop();
                 System.out.println("HaproxyFrontIT: refused rollout " + report);

@@ -45,11 +45,12 @@ class FleetIT {
     private static final DateTimeFormatter ANSIBLE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS");
 
     /**
-     * One fleet, two plays (a fleet's start is a third of the cost): a good release rolls the
-     * hosts one after another; then a release whose smoke test fails on web2 stops the play there.
+     * One fleet, three plays (a fleet's start is a third of the cost): a good release rolls the
+     * hosts one after another; then a release whose smoke test fails on web2 stops the play there;
+     * then the rollback mode brings every host back to the good release as rolld recorded it.
      */
     @Test
-    void sitePlay_rollsAGoodReleaseHostAfterHost_thenStopsAtTheFirstHostThatRollsBack() throws IOException {
+    void sitePlay_rollsAGoodReleaseHostAfterHost_thenStopsAtTheFirstHostThatRollsBack_thenRollsTheFleetBack() throws IOException {
         // As root (CI), the play also installs rolld's .deb on the hosts (apt deb:) and drives them with /usr/bin/rolld.
         boolean deb = "root".equals(System.getProperty("user.name"));
         List<String> packaged = deb ? List.of("-e", "rolld_deb=" + Packages.first().deb(), "-e", "rolld_bin=/usr/bin/rolld") : List.of();
@@ -62,6 +63,7 @@ class FleetIT {
             try {
                 goodRelease(fleet, packaged);
                 badReleaseOnWeb2(fleet, packaged);
+                rollBackToTheGoodRelease(fleet, packaged);
             } finally {
                 loads.values().forEach(HttpLoad::stop);
             }
@@ -132,6 +134,23 @@ class FleetIT {
         assertTrue(rolldYml(fleet, "web3").contains("\"APP_RELEASE\": \"" + GOOD + "\""));
         assertTrue(events(fleet, "web3").stream().noneMatch(e -> "rollout_started".equals(e.get("event"))
                 && ((Number) e.get("generation")).intValue() > 2), "web3 never rolled again: " + events(fleet, "web3"));
+    }
+
+    /** web1 runs the bad release: the rollback mode takes every host back to the good one, its files and env as recorded. */
+    private static void rollBackToTheGoodRelease(LocalFleet fleet, List<String> packaged) throws IOException {
+        List<String> args = new ArrayList<>(List.of("-v", "-e", "fleet_mode=rollback", "-e", "release=" + GOOD));
+        args.addAll(packaged);
+        Ansible.Run run = fleet.play("site.yml", args.toArray(String[]::new));
+
+        assertEquals(0, run.exitCode(), run.toString());
+        for (String host : LocalFleet.HOSTS) {
+            assertEquals(GOOD, fleet.servedRelease(host), host);
+        }
+        Path good = fleet.home("web1").resolve("releases").resolve(GOOD).toRealPath();
+        Map<String, Object> started = events(fleet, "web1").stream()
+                .filter(e -> "rollout_started".equals(e.get("event")) && ((Number) e.get("generation")).intValue() == 4)
+                .findFirst().orElseThrow(() -> new AssertionError("no rollback on web1:\n" + fleet.rolld("web1").tail()));
+        assertEquals("rollback to generation 2 (release " + good + ")", started.get("trigger"));
     }
 
     /** A release whose workers answer 500 on web2 only: example/app.py with APP_FAIL set there. */
