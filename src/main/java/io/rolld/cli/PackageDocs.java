@@ -26,6 +26,8 @@ public final class PackageDocs {
         }
         Path dir = Files.createDirectories(Path.of(args[0]));
         CommandLine cli = Main.commandLine();
+        // The descriptions break their own lines at about 100 columns; at picocli's 80 they would wrap twice.
+        cli.setUsageHelpWidth(100);
         Files.writeString(dir.resolve("rolld.bash"), AutoComplete.bash("rolld", cli), StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("commands.md"), commands(cli), StandardCharsets.UTF_8);
     }
