@@ -93,6 +93,11 @@ class HaproxyFrontIT {
             }
             String backend = Files.readString(s.haproxy.backendFile());
             assertTrue(s.yaml.secondPorts().stream().noneMatch(p -> backend.contains("127.0.0.1:" + p)), backend);
+            // An HAProxy started later from the rendered file serves the set that serves now.
+            try (Haproxy restarted = Haproxy.inFrontOf(s.haproxy.backendFile()).start()) {
+                GenerationSample fresh = GenerationSample.take(restarted.port(), 20);
+                assertEquals(java.util.Map.of(7L, 20), fresh.byGeneration(), fresh.toString());
+            }
         }
     }
 
