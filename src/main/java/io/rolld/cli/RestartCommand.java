@@ -55,20 +55,25 @@ final class RestartCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
+        return run(ControlProtocol.request(ControlProtocol.OP_RESTART).with("groups", groups));
+    }
+
+    /** Sends {@code request} (a restart, or a rollback of {@link #groups}' one group) and follows its rollouts. */
+    int run(ControlProtocol.Message request) throws IOException, InterruptedException {
         progress = json ? System.err : System.out;
         report = new RestartReport(wait);
-        int exit = restart();
+        int exit = send(request.with("wait", wait));
         if (json) {
             System.out.println(report.json(exit));
         }
         return exit;
     }
 
-    private int restart() throws IOException, InterruptedException {
+    private int send(ControlProtocol.Message request) throws IOException, InterruptedException {
         Duration limit = timeout.value();
         long deadline = ControlClient.deadline(limit);
         try (ControlClient client = target.connect()) {
-            client.send(ControlProtocol.request(ControlProtocol.OP_RESTART).with("groups", groups).with("wait", wait));
+            client.send(request);
             return follow(client, deadline);
         } catch (ControlTarget.Failed e) {
             report.failed(e.getMessage().replaceFirst("^rolld: ", ""));
@@ -106,7 +111,7 @@ final class RestartCommand implements Callable<Integer> {
                         requested = l.stream().map(String::valueOf).toList();
                     }
                     report.accepted(requested);
-                    progress.println("restart requested: " + String.join(", ", requested));
+                    progress.println(m.getOrDefault("op", "restart") + " requested: " + String.join(", ", requested));
                     if (!wait) {
                         return ExitCodes.OK;
                     }

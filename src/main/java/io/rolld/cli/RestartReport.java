@@ -83,6 +83,7 @@ final class RestartReport {
             case ExitCodes.NOT_RUNNING -> "not_running";
             case ExitCodes.TIMEOUT -> "timeout";
             case ExitCodes.NO_SUCH_GROUP -> "no_such_group";
+            case ExitCodes.ROLLBACK_REFUSED -> "rollback_refused";
             default -> "refused";
         };
     }

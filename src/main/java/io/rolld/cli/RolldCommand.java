@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
                 "Signals: HUP = re-read FILE and roll every group; TERM/INT = stop every worker and exit;",
                 "USR1 = reopen rolld's --log-file; USR2 = re-execute the build on disk in place (rolld reexec)."},
         subcommands = {RunCommand.class, CheckCommand.class, StatusCommand.class, RestartCommand.class, StopCommand.class, ReexecCommand.class,
-                PromoteCommand.class, AbortCommand.class, LogsCommand.class},
+                PromoteCommand.class, AbortCommand.class, LogsCommand.class, HistoryCommand.class, RollbackCommand.class},
         exitCodeOnInvalidInput = ExitCodes.USAGE,
         exitCodeListHeading = "%nExit codes of the daemon (each subcommand's --help lists its own):%n",
         exitCodeList = {
@@ -30,11 +30,11 @@ import picocli.CommandLine.Parameters;
                 "6:another rolld already serves the same control socket; nothing was started",
                 "64:wrong command-line usage"})
 final class RolldCommand implements Callable<Integer> {
-    /** {@code rolld --version}: the jar's own version, so a re-exec can tell which build is on disk. */
+    /** {@code rolld --version}: the jar's own version and commit, so a re-exec can tell which build is on disk. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"rolld " + BuildVersion.current()};
+            return new String[] {BuildVersion.versionLine()};
         }
     }
 

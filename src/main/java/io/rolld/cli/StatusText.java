@@ -21,6 +21,9 @@ final class StatusText {
             out.append('\n').append(g.get("name")).append(": ").append(g.get("state"))
                     .append(", generation ").append(g.get("generation")).append(", ").append(g.get("phase"))
                     .append(", ports ").append(join(g.get("ports")));
+            if (g.get("release") != null) {
+                out.append(", release ").append(g.get("release"));
+            }
             if (g.get("workers") instanceof List<?> workers) {
                 for (Object o : workers) {
                     Map<?, ?> w = (Map<?, ?>) o;
@@ -33,6 +36,9 @@ final class StatusText {
                 out.append("\n  rollout in progress: generation ").append(r.get("generation")).append(' ')
                         .append(r.get("phase")).append(' ').append(join(r.get("ports")))
                         .append(" (").append(r.get("elapsed_ms")).append(" ms)");
+                if (r.get("release") != null) {
+                    out.append(", release ").append(r.get("release"));
+                }
                 if (r.get("step") != null) {
                     out.append("\n  ").append(r.get("step")).append(": new set at ").append(r.get("weight"))
                             .append("% of the weight, ").append(seconds(r.get("left_ms")))

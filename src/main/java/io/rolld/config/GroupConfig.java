@@ -54,4 +54,13 @@ public record GroupConfig(
         smokeTests = List.copyOf(smokeTests);
         afterStart = List.copyOf(afterStart);
     }
+
+    /**
+     * This group running a recorded release (a rollback): {@code directory}, {@code cmd} and the whole
+     * {@code env} as recorded, no envdir read; everything else (worksets, checks, hooks) as configured now.
+     */
+    public GroupConfig pinnedTo(Path releaseDirectory, String releaseCmd, Map<String, String> releaseEnv) {
+        return new GroupConfig(name, releaseCmd, releaseDirectory, stdout, stderr, releaseEnv, mode, smokeTests, afterStart,
+                stopSignal, stopTimeout, readyTimeout, drainTimeout, hookTimeout, supervision.withoutEnvdir(), runAs, delivery, front, logs);
+    }
 }

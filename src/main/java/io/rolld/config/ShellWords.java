@@ -86,4 +86,12 @@ public final class ShellWords {
         }
         throw new IllegalArgumentException("unterminated double quote at character " + (open + 1));
     }
+
+    /** {@code word} as one word of a command line {@link #split} reads back unchanged: as is when it holds only safe characters, else single-quoted. */
+    public static String quote(String word) {
+        if (!word.isEmpty() && word.chars().allMatch(c -> Character.isLetterOrDigit(c) || "/._-+=:,@%{}".indexOf(c) >= 0)) {
+            return word;
+        }
+        return "'" + word.replace("'", "'\\''") + "'";
+    }
 }

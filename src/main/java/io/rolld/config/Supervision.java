@@ -16,6 +16,11 @@ public record Supervision(Respawn respawn, Optional<Memory> memory, Optional<Aut
     public static final Supervision DEFAULTS = new Supervision(Respawn.DEFAULTS, Optional.empty(), Optional.empty(),
             Optional.empty(), Optional.empty());
 
+    /** The same without an envdir: the environment is given whole. */
+    public Supervision withoutEnvdir() {
+        return new Supervision(respawn, memory, autoRestart, Optional.empty(), onEvent);
+    }
+
     /**
      * A crashed worker is started again on its port after {@code backoff}, doubling for every crash
      * in a row up to {@code maxBackoff}; the series resets once a worker has stayed up {@code resetAfter}.

@@ -24,6 +24,14 @@ public final class ControlProtocol {
     /** {@code {"op":"logs","groups":[],"lines":20,"since_ms":T,"follow":true}}: where the workers' files are, and rolld's recent lines. */
     public static final String OP_LOGS = "logs";
 
+    /** {@code {"op":"history","group":"app","limit":10}}: the last rollouts (group optional); answers one {@code history} message. */
+    public static final String OP_HISTORY = "history";
+    /**
+     * {@code {"op":"rollback","group":"app","to":7,"wait":true}} ({@code to} optional): roll out the
+     * recorded release of an earlier generation; answered like {@code restart}.
+     */
+    public static final String OP_ROLLBACK = "rollback";
+
     /** The longest request line the daemon reads, in bytes; a longer one is answered {@link #REQUEST_TOO_LARGE}. */
     public static final int MAX_REQUEST_BYTES = 64 * 1024;
 
@@ -42,6 +50,8 @@ public final class ControlProtocol {
     public static final String NOT_BAKING = "not_baking";
     /** {@code abort}: the old set drains or stops already, the new set serves alone: too late to go back. */
     public static final String TOO_LATE = "too_late";
+    /** {@code rollback}: nothing earlier to roll back to, or its release directory is gone; nothing changed. */
+    public static final String ROLLBACK_REFUSED = "rollback_refused";
     /** {@code reexec}: a rollout was still running at the request's timeout; nothing changed. */
     public static final String TIMEOUT = "timeout";
 

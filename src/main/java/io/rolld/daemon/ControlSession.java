@@ -11,11 +11,13 @@ import java.io.Writer;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -43,6 +45,13 @@ final class ControlSession {
 
         /** promote/abort handed to the group's rollout in progress; fails with {@link Refused}. */
         Steering.Answer.Taken steer(String group, Steering.Command command);
+
+        /** The last {@code limit} rollouts of {@code group} (of every group when empty), oldest first; fails with {@link Refused}. */
+        List<Map<String, Object>> history(Optional<String> group, int limit);
+
+        /** Like {@link #restart} for one group, rolling out the recorded release {@code target} names. */
+        CompletableFuture<Map<String, CompletableFuture<RolloutResult>>> rollback(String group, GenerationHistory.RollbackTarget target,
+                                                                                  Consumer<RolloutEvent> watcher);
 
         /** What {@code rolld logs} reads. */
         LogsSession.Groups logs();
@@ -91,6 +100,8 @@ final class ControlSession {
         switch (String.valueOf(request.get("op"))) {
             case ControlProtocol.OP_STATUS -> send(out, ControlProtocol.message("status").with("report", control.status()));
             case ControlProtocol.OP_RESTART -> restart(request, control, out);
+            case ControlProtocol.OP_HISTORY -> history(request, control, out);
+            case ControlProtocol.OP_ROLLBACK -> rollback(request, control, out);
             case ControlProtocol.OP_STOP -> {
                 control.stop();
                 send(out, ControlProtocol.message("stopping").with("pid", ProcessHandle.current().pid()));
@@ -104,7 +115,7 @@ final class ControlSession {
             case ControlProtocol.OP_ABORT -> steer(request, Steering.Command.ABORT, control, out);
             case ControlProtocol.OP_LOGS -> LogsSession.serve(request, control.logs(), in, out);
             default -> send(out, error(ControlProtocol.BAD_REQUEST, "unknown op " + request.get("op")
-                    + " (one of status, restart, stop, reexec, promote, abort, logs)"));
+                    + " (one of status, restart, stop, reexec, promote, abort, logs, history, rollback)"));
         }
     }
 
@@ -139,11 +150,53 @@ final class ControlSession {
         if (request.get("groups") instanceof List<?> list) {
             list.forEach(n -> names.add(String.valueOf(n)));
         }
+        follow(request, watcher -> control.restart(names, watcher), out);
+    }
+
+    private static void rollback(Map<String, Object> request, Control control, Writer out) throws IOException {
+        if (!(request.get("group") instanceof String group) || group.isBlank()) {
+            send(out, error(ControlProtocol.BAD_REQUEST, "rollback needs a group: {\"op\":\"rollback\",\"group\":\"NAME\"}"));
+            return;
+        }
+        GenerationHistory.RollbackTarget target;
+        if (request.get("to") instanceof Number n) {
+            target = new GenerationHistory.RollbackTarget.Generation(n.longValue());
+        } else if (request.get("release") instanceof String dir && !dir.isBlank()) {
+            target = new GenerationHistory.RollbackTarget.ReleaseDirectory(realOrNormal(Path.of(dir)));
+        } else {
+            target = new GenerationHistory.RollbackTarget.Previous();
+        }
+        follow(request, watcher -> control.rollback(group, target, watcher), out);
+    }
+
+    /** A release directory named by a client: with symlinks resolved as rolld recorded it, or as written when it is gone. */
+    private static Path realOrNormal(Path dir) {
+        try {
+            return dir.toRealPath();
+        } catch (IOException e) {
+            return dir.toAbsolutePath().normalize();
+        }
+    }
+
+    private static void history(Map<String, Object> request, Control control, Writer out) throws IOException {
+        Optional<String> group = request.get("group") instanceof String g && !g.isBlank() ? Optional.of(g) : Optional.empty();
+        int limit = request.get("limit") instanceof Number n ? n.intValue() : 10;
+        try {
+            send(out, ControlProtocol.message("history").with("records", control.history(group, limit)));
+        } catch (Refused r) {
+            send(out, error(r.code, r.getMessage()));
+        }
+    }
+
+    /** Starts the rollouts {@code request} asks for, answers {@code accepted}, then, with {@code wait}, streams their events until they end. */
+    private static void follow(Map<String, Object> request,
+                               java.util.function.Function<Consumer<RolloutEvent>, CompletableFuture<Map<String, CompletableFuture<RolloutResult>>>> start,
+                               Writer out) throws IOException {
         boolean wait = Boolean.TRUE.equals(request.get("wait"));
         BlockingQueue<Object> events = new LinkedBlockingQueue<>();
         Map<String, CompletableFuture<RolloutResult>> rollouts;
         try {
-            rollouts = control.restart(names, events::add).get();
+            rollouts = start.apply(events::add).get();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof Refused r) {
                 send(out, error(r.code, r.getMessage()));
@@ -154,7 +207,7 @@ final class ControlSession {
             Thread.currentThread().interrupt();
             return;
         }
-        send(out, ControlProtocol.message("accepted").with("groups", List.copyOf(rollouts.keySet())));
+        send(out, ControlProtocol.message("accepted").with("groups", List.copyOf(rollouts.keySet())).with("op", request.get("op")));
         if (!wait) {
             return;
         }

@@ -12,6 +12,7 @@ import io.rolld.logs.WorkerLives;
 import io.rolld.os.ProcNetTcp;
 import io.rolld.os.ProcessStartTime;
 import io.rolld.os.ProcessTree;
+import io.rolld.process.Release;
 import io.rolld.process.WorkerRecord;
 import io.rolld.os.ResidentMemory;
 import io.rolld.os.SdNotify;
@@ -28,6 +29,7 @@ import io.rolld.web.WebServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -58,7 +60,8 @@ public final class Daemon {
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final ProcNetTcp tcp = ProcNetTcp.system();
     private final Instant started = Instant.now();
-    private final StatusReport report = new StatusReport(tcp, ResidentMemory.system(), started);
+    private final GenerationHistory generations;
+    private final StatusReport report;
     private final WorkersFile workersFile;
     /** Fed by the event stream always: the listener, when configured, shows it. */
     private final RolloutHistory history = RolloutHistory.system();
@@ -80,15 +83,21 @@ public final class Daemon {
     private Daemon(Path configFile, Config config, EventRing recent) {
         this.configFile = configFile;
         this.config = config;
+        this.generations = new GenerationHistory(config.settings().stateFile().resolveSibling("history"), Clock.systemUTC());
+        this.report = new StatusReport(tcp, ResidentMemory.system(), started, generations);
         this.recent = recent;
         this.stateFiles = new StateFiles(config.settings().pidFile(), config.settings().stateFile(), this::statuses, report,
                 e -> LOG.warn("{}", Logfmt.event("state_file_failed").kv("file", config.settings().stateFile())
                         .kv("error", e.toString()).kv("action", "rollouts go on; status answers from memory")));
         this.workersFile = new WorkersFile(config.settings().stateFile().resolveSibling("workers"), ProcessStartTime.system());
         this.reexecutor = new Reexecutor(configFile, this::statuses, () -> HandedOverSockets.byName(groupsSnapshot), notifier,
-                workersFile::flush, work -> events.add(new Event.OnLoop(work)), started);
+                () -> {
+                    workersFile.flush();
+                    generations.flush();
+                }, work -> events.add(new Event.OnLoop(work)), started);
         // lives first: a logs follower that reads a worker's line has that worker in its sources.
-        this.eventLog = lives.andThen(new EventLog()).andThen(event -> stateChanged()).andThen(workersFile).andThen(history).andThen(notifier);
+        this.eventLog = lives.andThen(new EventLog()).andThen(event -> stateChanged()).andThen(workersFile).andThen(generations)
+                .andThen(history).andThen(notifier);
     }
 
     /** How rolld's own log is written; {@code format} empty means the config's {@code log_format}. */
@@ -108,6 +117,10 @@ public final class Daemon {
         }
 
         record StopRequested() implements Event {
+        }
+
+        record RollbackRequested(String group, GenerationHistory.RollbackTarget target, Consumer<RolloutEvent> watcher,
+                                 CompletableFuture<Map<String, CompletableFuture<RolloutResult>>> reply) implements Event {
         }
 
         /** Work a helper thread hands back to the loop (a re-exec's next step). */
@@ -139,6 +152,7 @@ public final class Daemon {
             daemon.stateFiles.removeOnExit();
             daemon.workersFile.close();
             Files.deleteIfExists(daemon.workersFile.file());
+            daemon.generations.close(); // kept: rolld history and rollback work after a restart
             return exitCode;
         } catch (ControlServer.AlreadyRunning e) {
             LOG.error("{}", Logfmt.event("already_running").kv("error", e.getMessage())
@@ -160,6 +174,7 @@ public final class Daemon {
         Reexec.logIfReexeced();
         LOG.info("{}", Logfmt.event("starting").kv("version", BuildVersion.current()).kv("config", configFile).kv("pid", ProcessHandle.current().pid())
                 .kv("socket", socket).kv("groups", config.groups().stream().map(GroupConfig::name).toList()));
+        generations.load();
         int starting = startGroups();
         while (true) {
             Event event;
@@ -198,6 +213,7 @@ public final class Daemon {
                     }
                 }
                 case Event.RestartRequested r -> restart(r);
+                case Event.RollbackRequested r -> rollback(r);
                 case Event.OnLoop(Runnable work) -> work.run();
                 case Event.StopRequested s -> {
                     return shutdown("rolld stop (control socket)", ExitCodes.OK);
@@ -273,6 +289,11 @@ public final class Daemon {
             public Map<String, Object> statusReport(List<GroupStatus> groups) {
                 return report.of(groups);
             }
+
+            @Override
+            public Optional<String> release(String group, long generation) {
+                return generations.succeeded(group, generation).flatMap(GenerationRecord::release).map(r -> r.directory().toString());
+            }
         }, history);
         LOG.info("{}", Logfmt.event("http_listening").kv("address", config.settings().http().get())
                 .kv("paths", "/ /metrics /api/status"));
@@ -336,6 +357,23 @@ public final class Daemon {
             @Override
             public Steering.Answer.Taken steer(String group, Steering.Command command) {
                 return steering.steer(group, command);
+            }
+
+            @Override
+            public List<Map<String, Object>> history(Optional<String> group, int limit) {
+                if (group.isPresent() && groupsSnapshot.stream().noneMatch(g -> g.name().equals(group.get()))
+                        && generations.last(group, 1).isEmpty()) {
+                    throw new ControlSession.Refused(ControlProtocol.NO_SUCH_GROUP, "no such group: " + group.get());
+                }
+                return generations.last(group, limit).stream().map(GenerationRecord::shown).toList();
+            }
+
+            @Override
+            public CompletableFuture<Map<String, CompletableFuture<RolloutResult>>> rollback(
+                    String group, GenerationHistory.RollbackTarget target, Consumer<RolloutEvent> watcher) {
+                CompletableFuture<Map<String, CompletableFuture<RolloutResult>>> reply = new CompletableFuture<>();
+                events.add(new Event.RollbackRequested(group, target, watcher, reply));
+                return reply;
             }
 
             @Override
@@ -417,6 +455,47 @@ public final class Daemon {
         request.reply().complete(rollouts);
     }
 
+    /**
+     * {@code rolld rollback}: rolls the group out to the recorded release of an earlier successful
+     * generation ({@link GenerationHistory#rollbackTarget}), through a normal rollout with the
+     * group's configuration as it is (rolld.yml is not re-read: a rollback must not depend on it).
+     * Refused, with nothing changed, when there is nothing to go back to or its directory is gone.
+     */
+    private void rollback(Event.RollbackRequested request) {
+        Group group = groups.get(request.group());
+        if (group == null) {
+            request.reply().completeExceptionally(new ControlSession.Refused(ControlProtocol.NO_SUCH_GROUP,
+                    "no such group: " + request.group() + " (groups: " + String.join(", ", groups.keySet()) + ")"));
+            return;
+        }
+        long serving = group.status().generation();
+        GenerationRecord target;
+        try {
+            target = generations.rollbackTarget(group.name(), serving, request.target());
+        } catch (GenerationHistory.NoTarget e) {
+            refuseRollback(request, e.getMessage());
+            return;
+        }
+        Release release = target.release().orElseThrow();
+        if (!Files.isDirectory(release.directory())) {
+            refuseRollback(request, "the release directory " + release.directory() + " of generation " + target.generation()
+                    + " no longer exists");
+            return;
+        }
+        String trigger = "rollback to generation " + target.generation() + " (release " + release.directory() + ")";
+        LOG.info("{}", Logfmt.event("rollback_requested").kv("group", group.name()).kv("serving", serving)
+                .kv("to", target.generation()).kv("release", release.directory()).kv("via", "control socket"));
+        CompletableFuture<RolloutResult> rollout = group.requestRollout(trigger, Optional.of(release), request.watcher());
+        notifier.reloading(List.of(rollout));
+        request.reply().complete(Map.of(group.name(), rollout));
+    }
+
+    private void refuseRollback(Event.RollbackRequested request, String reason) {
+        LOG.warn("{}", Logfmt.event("rollback_refused").kv("group", request.group()).kv("reason", reason)
+                .kv("action", "nothing changed; the serving generation keeps serving"));
+        request.reply().completeExceptionally(new ControlSession.Refused(ControlProtocol.ROLLBACK_REFUSED, reason + "; nothing changed"));
+    }
+
     /** HUP: re-read rolld.yml; an invalid file changes nothing. Then roll every group. */
     private void reload() {
         LOG.info("{}", Logfmt.event("signal").kv("signal", "HUP").kv("action", "re-reading " + configFile + " and rolling every group"));
@@ -458,9 +537,13 @@ public final class Daemon {
         notifier.stopping();
         groups.values().forEach(group -> Uninterruptibly.run(group::shutdown));
         for (Event pending = events.poll(); pending != null; pending = events.poll()) {
-            if (pending instanceof Event.RestartRequested r) {
-                r.reply().completeExceptionally(new ControlSession.Refused(ControlProtocol.SHUTTING_DOWN,
-                        "rolld is shutting down (" + why + ")"));
+            CompletableFuture<?> reply = switch (pending) {
+                case Event.RestartRequested r -> r.reply();
+                case Event.RollbackRequested r -> r.reply();
+                default -> null; // nothing waits for an answer
+            };
+            if (reply != null) {
+                reply.completeExceptionally(new ControlSession.Refused(ControlProtocol.SHUTTING_DOWN, "rolld is shutting down (" + why + ")"));
             }
         }
         LOG.info("{}", Logfmt.event("stopped").kv("exit_code", exitCode));

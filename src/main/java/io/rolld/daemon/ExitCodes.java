@@ -36,6 +36,11 @@ public final class ExitCodes {
     public static final int NOT_BAKING = 11;
     /** {@code abort}: too late: the old set drains or stops already and the new set serves. */
     public static final int TOO_LATE = 12;
+    /**
+     * {@code rollback}: refused, nothing changed: no earlier successful generation ran another release
+     * (or the one named is not recorded), or its release directory no longer exists.
+     */
+    public static final int ROLLBACK_REFUSED = 13;
     /** Wrong command-line usage. */
     public static final int USAGE = 64;
 

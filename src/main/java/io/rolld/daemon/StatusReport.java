@@ -20,13 +20,15 @@ final class StatusReport {
     private final ProcNetTcp tcp;
     private final ResidentMemory memory;
     private final Instant started;
+    private final GenerationHistory history;
 
     private volatile boolean ready;
 
-    StatusReport(ProcNetTcp tcp, ResidentMemory memory, Instant started) {
+    StatusReport(ProcNetTcp tcp, ResidentMemory memory, Instant started, GenerationHistory history) {
         this.tcp = tcp;
         this.memory = memory;
         this.started = started;
+        this.history = history;
     }
 
     /** Every group's first start (or adoption) is done: a re-exec client waits for this. */
@@ -60,6 +62,8 @@ final class StatusReport {
         }
         out.put("phase", g.phase().name());
         out.put("generation", g.generation());
+        history.succeeded(g.name(), g.generation()).flatMap(GenerationRecord::release)
+                .ifPresent(r -> out.put("release", r.directory().toString()));
         out.put("ports", g.ports());
         out.put("workers", g.workers().stream().map(w -> {
             Map<String, Object> worker = new LinkedHashMap<>();
@@ -76,6 +80,8 @@ final class StatusReport {
             Map<String, Object> rollout = new LinkedHashMap<>();
             rollout.put("generation", t.generation());
             rollout.put("phase", t.phase().name());
+            history.running(g.name(), t.generation()).flatMap(GenerationRecord::release)
+                    .ifPresent(r -> rollout.put("release", r.directory().toString()));
             rollout.put("ports", t.ports());
             rollout.put("elapsed_ms", t.elapsedMs());
             t.hold().ifPresent(h -> {

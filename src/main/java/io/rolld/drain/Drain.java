@@ -5,7 +5,6 @@ import io.rolld.config.GroupConfig;
 import io.rolld.haproxy.RuntimeApi;
 import io.rolld.os.ProcNetTcp;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -19,7 +18,8 @@ import java.util.Set;
  *
  * <p>With a front that counts its own sessions ({@link FrontSessions}: HAProxy), those reach zero
  * first; then the front releases the ports (closing the idle connections it keeps to them), and
- * the kernel's count is waited for as before. One deadline covers both.
+ * the kernel's count is waited for as before. One deadline covers both. A front that cannot be
+ * asked is left out: the kernel's count still sees the connections it holds.
  */
 public final class Drain {
     private static final Duration POLL = Duration.ofMillis(25);
@@ -51,31 +51,32 @@ public final class Drain {
         }
     }
 
-    /** @throws UncheckedIOException when the front cannot be asked (the kernel's tables are read in any case) */
     public Result await(Set<Integer> ports, Duration timeout) throws InterruptedException {
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
-        try {
-            if (front.isPresent()) {
+        if (front.isPresent()) {
+            try {
                 Map<Integer, Integer> held = poll(() -> front.get().open(ports), deadline);
-                front.get().release(ports); // timed out or not: the old set stops next
+                front.get().release(ports); // timed out or not: the set stops next
                 if (!held.isEmpty()) {
                     return new Result(Map.copyOf(held), (System.nanoTime() - start) / 1_000_000);
                 }
+            } catch (IOException e) {
+                // A front that cannot be asked (a rollback after HAProxy refused the backend's name,
+                // its socket gone): the kernel's count below still sees the connections it holds.
             }
-            Map<Integer, Integer> open = poll(() -> tcp.established(ports), deadline);
-            return new Result(Map.copyOf(open), (System.nanoTime() - start) / 1_000_000);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
+        Map<Integer, Integer> open = poll(() -> tcp.established(ports), deadline);
+        return new Result(Map.copyOf(open), (System.nanoTime() - start) / 1_000_000);
     }
 
-    private interface Count {
-        Map<Integer, Integer> read() throws IOException;
+    /** A reading of open connections by port; {@code E}: what reading may throw. */
+    private interface Count<E extends Exception> {
+        Map<Integer, Integer> read() throws E;
     }
 
     /** Reads {@code count} every {@link #POLL} until it is empty or the deadline passed; returns the last reading. */
-    private static Map<Integer, Integer> poll(Count count, long deadline) throws InterruptedException, IOException {
+    private static <E extends Exception> Map<Integer, Integer> poll(Count<E> count, long deadline) throws InterruptedException, E {
         while (true) {
             Map<Integer, Integer> open = count.read();
             long now = System.nanoTime();

@@ -5,7 +5,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,10 +31,11 @@ import java.util.zip.GZIPInputStream;
  * <ul>
  *   <li>Replaced (renamed away by a rotation, a new file created): the old file is read to its end
  *       through the descriptor still open, then the new one from its start.</li>
- *   <li>Truncated (copy and truncate): what was written after the last read and copied before
- *       the truncate is read from the fresh copy ({@code FILE.1}, or {@code FILE.1.gz} once
- *       compressed), then the file from its start. Lines written between the copy and the truncate
- *       are gone for everyone.</li>
+ *   <li>Truncated (copy and truncate), even if written past the point read since: what was
+ *       written after the last read and copied before the truncate is read from the copy
+ *       ({@code FILE.1}, or {@code FILE.1.gz} once compressed) whose bytes before that point are
+ *       the last ones read, then the file from its start. Lines written between the copy and the
+ *       truncate are gone for everyone.</li>
  *   <li>Missing: nothing until it appears, then from its start.</li>
  * </ul>
  */
@@ -47,6 +47,7 @@ public final class FileFollower implements AutoCloseable {
     /** A line still without its newline after this long is shown as it is. */
     private static final long PARTIAL_LINE_NANOS = 1_000_000_000L;
     private static final int CHUNK = 64 * 1024;
+    private static final int TAIL = 64;
 
     private final Path path;
     private final ZoneId zone;
@@ -54,18 +55,14 @@ public final class FileFollower implements AutoCloseable {
     private Object fileKey;
     private long position;
     private Instant lastWrite = Instant.EPOCH;
-    /** The length of the rotation copy already accounted for; -1: none. */
-    private long handledCopy = -1;
+    /** The last bytes read, ending at {@link #position}: still there means the file was not truncated under us. */
+    private byte[] tail = new byte[0];
     private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
     private long partialSince;
 
     public FileFollower(Path path, ZoneId zone) {
         this.path = path;
         this.zone = zone;
-    }
-
-    public Path path() {
-        return path;
     }
 
     /**
@@ -84,9 +81,9 @@ public final class FileFollower implements AutoCloseable {
         }
         fileKey = a.fileKey();
         lastWrite = a.lastModifiedTime().toInstant();
-        handledCopy = rotationCopy().map(RotationCopy::length).orElse(-1L); // rotations before this one are history
         long end = lastNewline(a.size());
         position = end;
+        tail = bytesBefore(channel, end);
         if (lines == 0 || end == 0) {
             return List.of();
         }
@@ -143,62 +140,48 @@ public final class FileFollower implements AutoCloseable {
             }
             fileKey = a.fileKey();
             position = 0;
-        } else {
-            // A fresh copy longer than the file tells of a truncation even when the file has grown past
-            // the point read (until the truncate, the file is at least as long as its copy).
-            Optional<RotationCopy> copy = rotationCopy().filter(c -> c.length() != handledCopy && !c.modified().isBefore(lastWrite)
-                    && a.size() < c.length());
-            if (a.size() < position || copy.isPresent()) {
-                recoverFromCopy(copy, lines);
-                position = 0;
-            }
+            tail = new byte[0];
+        } else if (a.size() < position || !Arrays.equals(tail, bytesBefore(channel, position))) {
+            // Truncated, or truncated and written past the point read already: the bytes before it changed.
+            recoverFromCopy(lines);
+            position = 0;
+            tail = new byte[0];
         }
         readUpTo(a.size(), modified, lines);
         flushPartialIfOld(lines);
         return lines;
     }
 
-    /** The newest copy a copy-and-truncate rotation made: {@code FILE.1}, or {@code FILE.1.gz} once compressed. */
-    private record RotationCopy(Path path, long length, Instant modified) {
-    }
-
-    private Optional<RotationCopy> rotationCopy() throws IOException {
-        for (boolean gz : new boolean[] {false, true}) {
-            Path copy = FileRotation.numbered(path, 1, gz);
-            try {
-                BasicFileAttributes c = Files.readAttributes(copy, BasicFileAttributes.class);
-                return Optional.of(new RotationCopy(copy, gz ? gzipLength(copy) : c.size(), c.lastModifiedTime().toInstant()));
-            } catch (NoSuchFileException e) {
-                // not this one
+    /**
+     * What was written after the last read and copied before the truncate: the copy of a
+     * copy-and-truncate rotation ({@code FILE.1}, {@code FILE.1.gz} once compressed; {@code FILE.2...}
+     * if another rotation followed) whose bytes before the point read are the ones read last.
+     */
+    private void recoverFromCopy(List<Line> lines) throws IOException {
+        for (int n = 1; n <= 2 && position > 0; n++) {
+            for (boolean gz : new boolean[] {false, true}) {
+                Path copy = FileRotation.numbered(path, n, gz);
+                try (InputStream raw = Files.newInputStream(copy);
+                     InputStream in = gz ? new GZIPInputStream(raw, CHUNK) : raw) {
+                    in.skipNBytes(position - tail.length);
+                    if (Arrays.equals(tail, in.readNBytes(tail.length))) {
+                        append(in.readAllBytes(), Files.getLastModifiedTime(copy).toInstant(), lines);
+                        flushPartial(lines, lastWrite);
+                        return;
+                    }
+                } catch (NoSuchFileException | EOFException e) {
+                    // no such copy (compressed and removed meanwhile, or never made), or shorter than what was read
+                }
             }
         }
-        return Optional.empty();
+        flushPartial(lines, Instant.now());
     }
 
-    /** The uncompressed length a gzip file records in its last four bytes (modulo 4 GiB). */
-    private static long gzipLength(Path gz) throws IOException {
-        try (FileChannel c = FileChannel.open(gz, StandardOpenOption.READ)) {
-            ByteBuffer trailer = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
-            c.read(trailer, Math.max(0, c.size() - 4));
-            return trailer.position() == 4 ? Integer.toUnsignedLong(trailer.getInt(0)) : -1;
-        }
-    }
-
-    /** What was written after the last read and copied before the truncate, read from {@code copy} when there is one. */
-    private void recoverFromCopy(Optional<RotationCopy> fresh, List<Line> lines) throws IOException {
-        Optional<RotationCopy> copy = fresh.isPresent() ? fresh
-                : rotationCopy().filter(c -> c.length() != handledCopy && !c.modified().isBefore(lastWrite));
-        if (copy.isPresent()) {
-            handledCopy = copy.get().length();
-            try (InputStream raw = Files.newInputStream(copy.get().path());
-                 InputStream in = copy.get().path().toString().endsWith(".gz") ? new GZIPInputStream(raw, CHUNK) : raw) {
-                in.skipNBytes(position);
-                append(in.readAllBytes(), copy.get().modified(), lines);
-            } catch (NoSuchFileException | EOFException e) {
-                // compressed and removed in between, or shorter than what was read: nothing to add
-            }
-        }
-        flushPartial(lines, copy.map(RotationCopy::modified).orElse(Instant.now()));
+    /** Up to {@link #TAIL} bytes before {@code end}. */
+    private static byte[] bytesBefore(FileChannel channel, long end) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate((int) Math.min(TAIL, end));
+        channel.read(b, end - b.capacity());
+        return Arrays.copyOf(b.array(), b.position());
     }
 
     private void readUpTo(long size, Instant writtenBy, List<Line> lines) throws IOException {
@@ -210,7 +193,9 @@ public final class FileFollower implements AutoCloseable {
                 break;
             }
             position += n;
-            append(Arrays.copyOf(buffer.array(), n), writtenBy, lines);
+            byte[] read = Arrays.copyOf(buffer.array(), n);
+            append(read, writtenBy, lines);
+            tail = read.length >= TAIL ? Arrays.copyOfRange(read, read.length - TAIL, read.length) : bytesBefore(channel, position);
         }
         if (writtenBy.isAfter(lastWrite)) {
             lastWrite = writtenBy;

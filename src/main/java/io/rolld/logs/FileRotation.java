@@ -17,12 +17,13 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 
 /**
  * Rotates one log file: older copies shift up ({@code FILE.1} becomes {@code FILE.2}, ...), the
- * file itself becomes {@code FILE.1}, and at most {@code keep} copies stay; with {@code compress}
- * the new copy is gzipped to {@code FILE.1.gz} once the file itself is free again.
+ * file itself becomes {@code FILE.1}, and at most {@code keep} copies stay; {@link #gzip} then
+ * compresses the new copy, once the file itself is free again.
  *
  * <p>A worker's file is rotated by copy and truncate: the worker holds it open with
  * {@code O_APPEND}, so after the truncate its next write lands at the new end, offset 0. What it
@@ -37,13 +38,12 @@ final class FileRotation {
     private static final int GZIP_BUFFER = 64 * 1024;
 
     /**
-     * @param copied      bytes kept in {@code FILE.1}
      * @param lostBytes   bytes seen written after the copy's last round and discarded by the truncate
      *                    (0 when the copy caught up; writes inside the window itself cannot be seen)
      * @param windowNanos from the copy's last look at the file's size to the end of the truncate
-     * @param copy        the copy made ({@code FILE.1} or {@code FILE.1.gz}), absent with {@code keep: 0}
+     * @param copy        the copy made ({@code FILE.1}), absent with {@code keep: 0}
      */
-    record Result(long copied, long lostBytes, long windowNanos, Optional<Path> copy) {
+    record Result(long lostBytes, long windowNanos, Optional<Path> copy) {
     }
 
     private FileRotation() {
@@ -57,7 +57,7 @@ final class FileRotation {
             if (policy.keep() == 0) {
                 long start = System.nanoTime();
                 truncating.truncate(0);
-                return new Result(0, 0, System.nanoTime() - start, Optional.empty());
+                return new Result(0, System.nanoTime() - start, Optional.empty());
             }
             Path copy = numbered(file, 1, false);
             FileAttribute<Set<PosixFilePermission>> mode = PosixFilePermissions.asFileAttribute(Files.getPosixFilePermissions(file));
@@ -80,25 +80,23 @@ final class FileRotation {
                 truncating.truncate(0);
             }
             long window = System.nanoTime() - looked;
-            return new Result(copied, Math.max(0, size - copied), window, Optional.of(policy.compress() ? gzip(copy) : copy));
+            return new Result(Math.max(0, size - copied), window, Optional.of(copy));
         }
     }
 
     /** Rename and reopen, for a file whose writer {@code reopen} points at a new file of the same name. */
     static Result renameAndReopen(Path file, LogRotation policy, Runnable reopen) throws IOException {
         shift(file, policy.keep());
-        long size = Files.size(file);
-        long start = System.nanoTime();
-        if (policy.keep() == 0) {
-            Files.delete(file);
-            reopen.run();
-            return new Result(0, 0, System.nanoTime() - start, Optional.empty());
-        }
         Path copy = numbered(file, 1, false);
+        long start = System.nanoTime();
         Files.move(file, copy, StandardCopyOption.ATOMIC_MOVE);
         reopen.run(); // lines logged meanwhile went to the renamed file: nothing is lost
         long window = System.nanoTime() - start;
-        return new Result(size, 0, window, Optional.of(policy.compress() ? gzip(copy) : copy));
+        if (policy.keep() == 0) {
+            Files.delete(copy);
+            return new Result(0, window, Optional.empty());
+        }
+        return new Result(0, window, Optional.of(copy));
     }
 
     /** {@code FILE.n}, or {@code FILE.n.gz}. */
@@ -137,14 +135,21 @@ final class FileRotation {
         }
     }
 
-    /** {@code FILE.1} to {@code FILE.1.gz} (written aside, then renamed), then {@code FILE.1} is removed. */
-    private static Path gzip(Path copy) throws IOException {
+    /**
+     * {@code FILE.1} to {@code FILE.1.gz} (written aside, then renamed), then {@code FILE.1} is
+     * removed; at gzip's fastest level, since a daemon's CPU matters more than a few percent of disk.
+     */
+    static Path gzip(Path copy) throws IOException {
         Path gz = copy.resolveSibling(copy.getFileName() + ".gz");
         Path partial = copy.resolveSibling(copy.getFileName() + ".gz.partial");
         Files.deleteIfExists(partial); // left by a rolld that died while compressing
         Files.createFile(partial, PosixFilePermissions.asFileAttribute(Files.getPosixFilePermissions(copy)));
         try (InputStream in = Files.newInputStream(copy);
-             OutputStream out = new GZIPOutputStream(Files.newOutputStream(partial), GZIP_BUFFER)) {
+             OutputStream out = new GZIPOutputStream(Files.newOutputStream(partial), GZIP_BUFFER) {
+                 {
+                     def.setLevel(Deflater.BEST_SPEED);
+                 }
+             }) {
             in.transferTo(out);
         }
         Files.move(partial, gz, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -9,10 +9,12 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -21,12 +23,13 @@ import java.util.function.Supplier;
 
 /**
  * Rotates log files that passed their {@code max_size}, checked every {@link #INTERVAL} on a thread
- * of its own (a rollout never waits for it; a slow compression delays only the next check): every
- * file the groups' workers write to, by copy and truncate ({@link FileRotation}), and rolld's own
- * {@code --log-file}, by rename and reopen. Each rotation, and each new failure, is reported once.
+ * of its own (a rollout never waits for it): every file the groups' workers write to, by copy and
+ * truncate ({@link FileRotation}), and rolld's own {@code --log-file}, by rename and reopen. A
+ * copy is compressed on another thread, so other files' checks go on meanwhile; its own file is
+ * not rotated again before that ends. Each rotation, and each new failure, is reported once.
  */
 public final class LogRotator implements AutoCloseable {
-    public static final Duration INTERVAL = Duration.ofSeconds(1);
+    public static final Duration INTERVAL = Duration.ofMillis(500);
 
     /** What happened to one file; {@code group} is empty for rolld's own log. */
     public sealed interface Outcome {
@@ -52,8 +55,11 @@ public final class LogRotator implements AutoCloseable {
     private final Optional<OwnLog> ownLog;
     private final Consumer<Outcome> report;
     /** The last error per failing file, so a file that keeps failing is reported once. */
-    private final Map<Path, String> failing = new HashMap<>();
+    private final Map<Path, String> failing = new ConcurrentHashMap<>();
+    /** Files whose last copy is being compressed. */
+    private final Set<Path> compressing = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService timer;
+    private final ExecutorService compressor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("log-compression").factory());
 
     LogRotator(Supplier<List<GroupConfig>> groups, Supplier<Optional<LogRotation>> ownPolicy, Optional<OwnLog> ownLog,
                Consumer<Outcome> report) {
@@ -89,6 +95,9 @@ public final class LogRotator implements AutoCloseable {
     }
 
     private void rotateIfOver(Optional<String> group, Path file, LogRotation policy, Runnable reopen) {
+        if (compressing.contains(file)) {
+            return;
+        }
         try {
             BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             if (!a.isRegularFile() || a.size() <= policy.maxSize()) {
@@ -98,9 +107,22 @@ public final class LogRotator implements AutoCloseable {
             FileRotation.Result r = reopen == null ? FileRotation.copyAndTruncate(file, policy)
                     : FileRotation.renameAndReopen(file, policy, reopen);
             failing.remove(file);
-            report.accept(new Outcome.Rotated(group, file, a.size(), r.copy(), policy.keep(), r.lostBytes(),
-                    TimeUnit.NANOSECONDS.toMicros(r.windowNanos()), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
-                    reopen == null ? "copy_truncate" : "rename_reopen"));
+            String method = reopen == null ? "copy_truncate" : "rename_reopen";
+            if (policy.compress() && r.copy().isPresent()) {
+                compressing.add(file);
+                compressor.submit(() -> {
+                    try {
+                        Path gz = FileRotation.gzip(r.copy().get());
+                        report.accept(rotated(group, file, a.size(), Optional.of(gz), policy, r, start, method));
+                    } catch (IOException | RuntimeException e) {
+                        report.accept(new Outcome.Failed(group, file, "compressing " + r.copy().get() + ": " + e));
+                    } finally {
+                        compressing.remove(file);
+                    }
+                });
+            } else {
+                report.accept(rotated(group, file, a.size(), r.copy(), policy, r, start, method));
+            }
         } catch (NoSuchFileException e) {
             failing.remove(file); // not written yet, or its worksets' other ports: nothing to rotate
         } catch (IOException | RuntimeException e) {
@@ -111,8 +133,15 @@ public final class LogRotator implements AutoCloseable {
         }
     }
 
+    private static Outcome.Rotated rotated(Optional<String> group, Path file, long size, Optional<Path> copy, LogRotation policy,
+                                           FileRotation.Result r, long start, String method) {
+        return new Outcome.Rotated(group, file, size, copy, policy.keep(), r.lostBytes(), TimeUnit.NANOSECONDS.toMicros(r.windowNanos()),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), method);
+    }
+
     @Override
     public void close() {
         timer.shutdownNow();
+        compressor.shutdownNow();
     }
 }

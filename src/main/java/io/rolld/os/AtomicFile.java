@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 
 /**
@@ -28,6 +29,17 @@ public final class AtomicFile {
      * slow part, is left out.
      */
     public static void replace(Path target, byte[] content) throws IOException {
+        replace(target, content, false);
+    }
+
+    /**
+     * Like {@link #replace}, for a file only rolld's user may read (mode 0600 from its creation, so
+     * its content is never readable by others, not even for an instant).
+     */
+    public static void replacePrivate(Path target, byte[] content) throws IOException {
+        Path temp = target.resolveSibling("." + target.getFileName() + ".rolld-tmp");
+        Files.deleteIfExists(temp);
+        Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         replace(target, content, false);
     }
 

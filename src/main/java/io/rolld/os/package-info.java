@@ -4,9 +4,13 @@
  *
  * <ul>
  *   <li>FFM bindings, one class per area, each function linked once under its C name with
- *       {@code errno} captured ({@code NativeCalls}): {@link io.rolld.os.PosixSpawn} (posix_spawn,
- *       waitpid), {@code SocketCalls} (socket, bind, listen, recvmsg...), {@code SignalCalls}
- *       (kill, signal). Failures are {@link io.rolld.os.ErrnoException}.</li>
+ *       {@code errno} captured ({@code NativeCalls}): {@link io.rolld.os.PosixSpawn} (posix_spawnp,
+ *       how every worker starts; waitpid), {@code PidfdCalls} (pidfd_open, waitid(P_PIDFD), poll),
+ *       {@code SocketCalls} (socket, bind, listen, recvmsg...), {@code SignalCalls} (kill, signal),
+ *       {@link io.rolld.os.Account} (getpwnam_r, getgrnam_r, getgrouplist). Failures are
+ *       {@link io.rolld.os.ErrnoException}.</li>
+ *   <li>Processes: {@link io.rolld.os.ProcessWatch} (one thread polls every watched pidfd and reaps
+ *       rolld's children exactly), {@link io.rolld.os.ProcessTree} (signal a tree, escalate).</li>
  *   <li>Sockets: {@link io.rolld.os.ListeningSocket} (one socket rolld binds and holds),
  *       {@link io.rolld.os.InheritedSockets} (a group's held sockets, as its workers inherit them),
  *       {@link io.rolld.os.NotifySocket} (sd_notify readiness).</li>

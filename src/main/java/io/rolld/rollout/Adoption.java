@@ -21,7 +21,6 @@ import io.rolld.process.Worker;
 import io.rolld.process.WorkerRecord;
 import io.rolld.process.WorkerSet;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -135,7 +134,7 @@ final class Adoption {
             try {
                 specs = Optional.of(WorkerSpecs.load(config, slots(sockets), Spawner.OS));
             } catch (IOException e) {
-                verified.keySet().forEach(c -> refused.put(c, "cannot read the envdir to respawn its slot later: " + e.getMessage()));
+                verified.keySet().forEach(c -> refused.put(c, "cannot respawn its slot later: " + e.getMessage()));
                 verified.clear();
                 serving = 0;
             }
@@ -183,8 +182,6 @@ final class Adoption {
                         : "drain of ports " + new TreeSet<>(draining) + " timed out with " + drained.remaining() + " connections left");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt(); // shutting down: stop them at once
-            } catch (UncheckedIOException e) {
-                done.add("drain of ports " + new TreeSet<>(draining) + " could not ask the front: " + e.getCause().getMessage());
             }
         }
         long others = refused.keySet().stream().filter(c -> c.worker().isAlive()).count();

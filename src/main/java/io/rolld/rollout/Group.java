@@ -5,6 +5,7 @@ import io.rolld.config.GroupConfig;
 import io.rolld.os.MemoryReader;
 import io.rolld.config.PosixSignal;
 import io.rolld.os.ProcNetTcp;
+import io.rolld.process.Release;
 import io.rolld.process.Worker;
 import io.rolld.process.WorkerSet;
 import java.nio.file.Path;
@@ -72,6 +73,8 @@ public final class Group {
     private GroupConfig config;
     private CompletableFuture<RolloutResult> queued;
     private String queuedTrigger;
+    /** What the queued rollout runs instead of the configured release (a rollback); the last request decides. */
+    private Optional<Release> queuedRelease = Optional.empty();
     private final List<Consumer<RolloutEvent>> queuedWatchers = new ArrayList<>();
     private boolean closed;
 
@@ -95,6 +98,14 @@ public final class Group {
     private volatile Optional<Instant> finishedAt = Optional.empty();
     private volatile RolloutResult lastResult;
     private volatile Optional<GroupStatus.Adoption> adoption = Optional.empty();
+    /**
+     * The recorded release the active set was rolled back to, if it was: rollouts rolld starts by
+     * itself (memory, auto_restart) keep it; a HUP or {@code rolld restart} rolls the configured one.
+     * Written by the loop only.
+     */
+    private Optional<Release> pinned = Optional.empty();
+    /** What the rollout in progress runs instead of the configured release, if anything. */
+    private Optional<Release> rollingRelease = Optional.empty();
 
     /** {@code intents}: where the group's rollouts record what they are about to do, for a rolld started after this one. */
     public Group(GroupConfig config, Path configDir, ProcNetTcp tcp, Consumer<RolloutEvent> events, IntentLog intents) {
@@ -154,14 +165,28 @@ public final class Group {
      * that answers this request (from its {@code Started} to its {@code Finished}) and of no other.
      * It must not block.
      */
-    public synchronized CompletableFuture<RolloutResult> requestRollout(String trigger, Consumer<RolloutEvent> watcher) {
+    public CompletableFuture<RolloutResult> requestRollout(String trigger, Consumer<RolloutEvent> watcher) {
+        return requestRollout(trigger, Optional.empty(), watcher);
+    }
+
+    /**
+     * Like {@link #requestRollout(String, Consumer)}, rolling out {@code release} (a recorded one: a
+     * rollback) instead of what the configuration points at, when present. Requests coalesced into
+     * one rollout run what the last of them asked for, under its trigger when that changed it.
+     */
+    public synchronized CompletableFuture<RolloutResult> requestRollout(String trigger, Optional<Release> release,
+                                                                        Consumer<RolloutEvent> watcher) {
         if (closed) {
             return CompletableFuture.failedFuture(new IllegalStateException("group " + name() + " is shutting down"));
         }
         if (queued == null) {
             queued = new CompletableFuture<>();
             queuedTrigger = trigger;
+            queuedRelease = release;
             inbox.add(new Inbox.RolloutRequested());
+        } else if (!queuedRelease.equals(release)) {
+            queuedTrigger = trigger;
+            queuedRelease = release;
         }
         queuedWatchers.add(watcher);
         return queued;
@@ -346,7 +371,7 @@ public final class Group {
         if (!due.active().equals(serving)) {
             feed(new Event.Supervised(due.active()));
         }
-        due.rolloutTrigger().ifPresent(this::requestRollout);
+        due.rolloutTrigger().ifPresent(trigger -> requestRollout(trigger, pinned, event -> { }));
     }
 
     /** The supervisor keeps {@code set} running from now on, respawned from the specs it was started from. */
@@ -365,6 +390,9 @@ public final class Group {
                     no.failure().reason(), no.failure().detail(), elapsedMs);
         };
         supervisor.rolloutEnded();
+        if (result instanceof RolloutResult.Succeeded) {
+            pinned = rollingRelease;
+        }
         lastResult = result;
         report.accept(new RolloutEvent.Finished(result));
         effects.close();
@@ -432,10 +460,11 @@ public final class Group {
             }
             request = queued;
             trigger = queuedTrigger;
+            rollingRelease = queuedRelease;
             queued = null;
             watchers = List.copyOf(queuedWatchers);
             queuedWatchers.clear();
-            c = config;
+            c = rollingRelease.map(r -> config.pinnedTo(r.directory(), r.cmd(), r.env())).orElse(config);
         }
         WorkerSet old = idle.serving();
         long generation = old.generation() + 1;

@@ -64,7 +64,7 @@ final class HeldSocketMode implements RolloutMode {
         try {
             specs = WorkerSpecs.load(config, new Slots.Held(held, sockets), spawner);
         } catch (IOException e) {
-            throw new RolloutFailure("cannot read the envdir: " + e.getMessage(), "");
+            throw new RolloutFailure(e.getMessage(), ""); // what could not be read, and why
         }
         try {
             notify = GenerationReadiness.notifySocket(held.ready(), config.name(), Long.toString(generation));

@@ -95,6 +95,8 @@ final class RolloutEffects implements AutoCloseable {
                 } catch (RolloutFailure f) {
                     return new Event.SpawnFailed(a.ticket(), List.of(), f.reason());
                 }
+                // What the generation runs (its release) is reported before anything is spawned.
+                report.accept(new RolloutEvent.ReleaseResolved(config.name(), generation, plan.specs().release()));
             }
             return spawn(a.ticket(), a.slots());
         });

@@ -3,6 +3,7 @@ package io.rolld.rollout;
 import io.rolld.config.Supervision;
 import io.rolld.os.MemoryReader;
 import io.rolld.os.Exit;
+import io.rolld.process.Release;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -67,6 +68,19 @@ public sealed interface RolloutEvent {
         @Override
         public String reason() {
             return trigger;
+        }
+    }
+
+    /**
+     * The rollout resolved what its generation runs (see {@link Release}); only the directory is
+     * logged and shown: the environment's values may be secrets.
+     */
+    record ReleaseResolved(String group, long generation, Release release) implements RolloutEvent {
+        @Override public String name() { return "release"; }
+
+        @Override
+        public List<EventField> fields() {
+            return List.of(f("generation", generation), f("release", release.directory().toString()));
         }
     }
 

@@ -4,6 +4,7 @@ import io.rolld.config.GroupConfig;
 import io.rolld.config.Placeholders;
 import io.rolld.config.ShellWords;
 import io.rolld.process.Envdir;
+import io.rolld.process.Release;
 import io.rolld.process.Spawner;
 import io.rolld.process.Worker;
 import io.rolld.process.WorkerSpec;
@@ -16,19 +17,28 @@ import java.util.Optional;
 
 /**
  * Starts a group's workers, each in its slot ({@link Slots}: its port in load-balancer mode, its
- * worker number sharing the held sockets in held-socket mode). {@code env} is fixed when a rollout
- * starts (the group's {@code env} plus its envdir as read then), so a worker respawned or replaced
- * later gets the environment of its generation, not a newer one.
+ * worker number sharing the held sockets in held-socket mode). The {@link Release} is fixed when a
+ * rollout starts (the directory and program resolved through symlinks, the group's {@code env} plus
+ * its envdir as read then), so a worker respawned or replaced later runs the code and gets the
+ * environment of its generation, not newer ones.
  */
-record WorkerSpecs(GroupConfig group, Map<String, String> env, Slots slots, Spawner spawner) {
-    WorkerSpecs {
-        env = Map.copyOf(env);
-    }
+record WorkerSpecs(GroupConfig group, Release release, Slots slots, Spawner spawner) {
 
-    /** Reads the envdir, if the group has one. */
+    /** Resolves the group's directory and program through symlinks and reads the envdir, if the group has one. */
     static WorkerSpecs load(GroupConfig group, Slots slots, Spawner spawner) throws IOException {
         var envdir = group.supervision().envdir();
-        return new WorkerSpecs(group, envdir.isPresent() ? Envdir.overlay(group.env(), envdir.get()) : group.env(), slots, spawner);
+        Map<String, String> env;
+        try {
+            env = envdir.isPresent() ? Envdir.overlay(group.env(), envdir.get()) : group.env();
+        } catch (IOException e) {
+            throw new IOException("cannot read the envdir: " + e.getMessage(), e);
+        }
+        try {
+            return new WorkerSpecs(group, Release.resolve(group.directory(), group.cmd(), env), slots, spawner);
+        } catch (IOException e) {
+            throw new IOException("cannot resolve the directory " + group.directory() + ": "
+                    + (e instanceof java.nio.file.NoSuchFileException ? "it (or a symlink's target) does not exist" : e.toString()), e);
+        }
     }
 
     /**
@@ -37,17 +47,17 @@ record WorkerSpecs(GroupConfig group, Map<String, String> env, Slots slots, Spaw
      * reports {@code READY=1}, when someone waits for it.
      */
     Worker spawn(int slot, long generation, Optional<Path> notifySocket) throws IOException {
-        Map<String, String> all = new HashMap<>(env);
+        Map<String, String> all = new HashMap<>(release.env());
         all.put("ROLLD_GROUP", group.name());
         all.put("ROLLD_GENERATION", Long.toString(generation));
         all.putAll(slots.environment(slot, generation));
         notifySocket.ifPresent(p -> all.put("NOTIFY_SOCKET", p.toString()));
         return spawner.spawn(new WorkerSpec(slots.portOf(slot),
-                argv(group, slot),
-                group.directory(),
+                argv(slot),
+                release.directory(),
                 all,
-                group.stdout().map(t -> group.directory().resolve(Placeholders.expand(t, slot))),
-                stderrOf(group, slot), group.runAs()), slots.passedFds());
+                group.stdout().map(t -> release.directory().resolve(Placeholders.expand(t, slot))),
+                group.stderr().map(t -> release.directory().resolve(Placeholders.expand(t, slot))), group.runAs()), slots.passedFds());
     }
 
     /** The slot of the worker at {@code index} of a set these specs started. */
@@ -75,8 +85,8 @@ record WorkerSpecs(GroupConfig group, Map<String, String> env, Slots slots, Spaw
         return slots.describe(slot);
     }
 
-    /** The command split like a shell would (the spawner puts setpriv before it for {@code user:}). */
-    private static List<String> argv(GroupConfig group, int numproc) {
-        return ShellWords.split(Placeholders.expand(group.cmd(), numproc));
+    /** The release's command split like a shell would (the spawner puts setpriv before it for {@code user:}). */
+    private List<String> argv(int numproc) {
+        return ShellWords.split(Placeholders.expand(release.cmd(), numproc));
     }
 }

@@ -56,7 +56,7 @@ final class WorksetMode implements RolloutMode {
         try {
             return new Plan(WorkerSpecs.load(config, new Slots.Ports(), spawner), ports, ports);
         } catch (IOException e) {
-            throw new RolloutFailure("cannot read the envdir: " + e.getMessage(), "");
+            throw new RolloutFailure(e.getMessage(), ""); // what could not be read, and why
         }
     }
 

@@ -3,6 +3,7 @@ package io.rolld.web;
 import io.rolld.rollout.GroupStatus;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** What the daemon shows the listener; both calls read snapshots and return at once. */
 public interface DaemonView {
@@ -11,4 +12,7 @@ public interface DaemonView {
 
     /** The answer of {@code rolld status --json} for {@code groups}. */
     Map<String, Object> statusReport(List<GroupStatus> groups);
+
+    /** The release directory {@code generation} of {@code group} runs (symlinks resolved), when rolld recorded it. */
+    Optional<String> release(String group, long generation);
 }

@@ -75,6 +75,8 @@ final class StatusPage {
                 .append(Html.escape(g.name())).append(" <span class=\"badge state ").append(state).append("\">").append(state)
                 .append("</span></h2>\n<p>phase <b class=\"phase\">").append(g.phase()).append("</b> · generation <b class=\"generation\">")
                 .append(g.generation()).append("</b>");
+        daemon.release(g.name(), g.generation()).ifPresent(r -> out.append(" · release <code class=\"release\">").append(Html.escape(r))
+                .append("</code>"));
         g.rollout().ifPresent(t -> out.append(" · rolling out generation ").append(t.generation())
                 .append(", in ").append(t.phase()).append(" on ").append(t.ports()));
         g.rollout().flatMap(GroupStatus.Running::hold).ifPresent(hold -> out.append(" · <span class=\"step\">").append(Html.escape(hold.step())).append(": new set at ")

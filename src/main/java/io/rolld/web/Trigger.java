@@ -7,7 +7,7 @@ final class Trigger {
     private Trigger() {
     }
 
-    /** {@code first_start}, {@code hup}, {@code restart}, {@code memory}, {@code auto_restart}, else {@code other}. */
+    /** {@code first_start}, {@code hup}, {@code restart}, {@code memory}, {@code auto_restart}, {@code rollback}, else {@code other}. */
     static String label(String trigger) {
         String t = trigger.toLowerCase(Locale.ROOT);
         if (t.startsWith("first start")) {
@@ -21,6 +21,9 @@ final class Trigger {
         }
         if (t.startsWith("memory")) {
             return "memory";
+        }
+        if (t.startsWith("rollback")) {
+            return "rollback";
         }
         if (t.startsWith("auto_restart")) {
             return "auto_restart";

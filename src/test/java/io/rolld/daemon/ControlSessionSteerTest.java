@@ -58,6 +58,17 @@ class ControlSessionSteerTest {
         }
 
         @Override
+        public List<Map<String, Object>> history(java.util.Optional<String> group, int limit) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public CompletableFuture<Map<String, CompletableFuture<RolloutResult>>> rollback(String group, GenerationHistory.RollbackTarget target,
+                                                                                         Consumer<RolloutEvent> watcher) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public LogsSession.Groups logs() {
             throw new UnsupportedOperationException();
         }

@@ -93,6 +93,11 @@ class HaproxyFrontIT {
             }
             String backend = Files.readString(s.haproxy.backendFile());
             assertTrue(s.yaml.secondPorts().stream().noneMatch(p -> backend.contains("127.0.0.1:" + p)), backend);
+            // An HAProxy started later from the rendered file serves the set that serves now.
+            try (Haproxy restarted = Haproxy.inFrontOf(s.haproxy.backendFile()).start()) {
+                GenerationSample fresh = GenerationSample.take(restarted.port(), 20);
+                assertEquals(java.util.Map.of(7L, 20), fresh.byGeneration(), fresh.toString());
+            }
         }
     }
 
@@ -113,6 +118,8 @@ class HaproxyFrontIT {
 
                 assertTrue(outcome.contains("event=rollout_failed"), s.rolld.tail());
                 assertTrue(outcome.contains("refused 'show servers state nosuch': Can't find backend."), outcome);
+                assertTrue(s.rolld.lines().subList(from, s.rolld.lines().size()).stream().noneMatch(l -> l.contains("event=drain_timeout")),
+                        "the rollback's drain of the new set falls back to the kernel's count: " + s.rolld.tail());
                 load.awaitCompleted(load.report().requests() + 200, PROGRESS);
                 HttpLoadReport report = load.stop();
                 System.out.println("HaproxyFrontIT: refused rollout " + report);

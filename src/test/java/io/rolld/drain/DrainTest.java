@@ -123,4 +123,27 @@ class DrainTest {
         assertTrue(result.elapsedMs() >= 200);
         assertEquals(List.of(Set.of(1)), front.released, "released all the same: the old set stops next");
     }
+
+    @Test
+    void await_whenTheFrontCannotBeAsked_waitsForTheKernelsCountAlone() throws Exception {
+        FrontSessions unreachable = new FrontSessions() {
+            @Override
+            public Map<Integer, Integer> open(Set<Integer> ports) throws IOException {
+                throw new IOException("HAProxy refused 'show servers state nosuch': Can't find backend.");
+            }
+
+            @Override
+            public void release(Set<Integer> ports) {
+                throw new AssertionError("nothing to release on a front that cannot be asked");
+            }
+        };
+        try (ServerSocket server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
+             Socket client = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());
+             Socket accepted = server.accept()) {
+            Drain.Result result = new Drain(ProcNetTcp.system(), Optional.of(unreachable))
+                    .await(Set.of(server.getLocalPort()), Duration.ofMillis(200));
+
+            assertEquals(Map.of(server.getLocalPort(), 1), result.remaining(), "the kernel's count, at the deadline");
+        }
+    }
 }

@@ -48,6 +48,11 @@ class HaproxyAnswersIT {
     }
 
     @Test
+    void weightsRefused() throws Exception {
+        check("weights-refused", HaproxyScenarios::weightsRefused);
+    }
+
+    @Test
     void refusals() throws Exception {
         check("refusals", HaproxyScenarios::refusals);
     }
@@ -101,6 +106,8 @@ class HaproxyAnswersIT {
         Path dir = Files.createTempDirectory(Project.scratch("haproxy-answers"), name + "-");
         Path backend = dir.resolve("backend.cfg");
         HaproxyBackend.writeEmpty(backend);
+        Files.writeString(backend, "backend " + HaproxyScenarios.STATIC_BACKEND + "\n    balance static-rr\n"
+                + "    server-template s 1-8 127.0.0.1:1 disabled\n", java.nio.file.StandardOpenOption.APPEND);
         HaproxyTranscript actual = HaproxyTranscript.empty();
         try (Haproxy haproxy = Haproxy.withTcpAdmin(backend).start()) {
             scenario.run(new RuntimeApi(actual.recording(new AdminSocketTransport(haproxy.adminSocket()))), haproxy);

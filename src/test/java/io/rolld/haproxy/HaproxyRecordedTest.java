@@ -52,6 +52,17 @@ class HaproxyRecordedTest {
     }
 
     @Test
+    void canaryStep_whenHaproxyRefusesTheWeights_failsWithItsAnswerAndLeavesTheBackendAsItWas() throws Exception {
+        List<Object> seen = replay("weights-refused", HaproxyScenarios::weightsRefused);
+
+        assertEquals("HAProxy at the test's socket refused 'set server static/s1 weight 3': Backend is using a static LB algorithm"
+                + " and only accepts weights '0%' and '100%'.", seen.get(1));
+        assertEquals(List.of(), seen.get(2));
+        assertEquals(seen.get(0), seen.get(3));
+        assertEquals("s1=10001 w1 ready, s2=10002 w1 ready, s3-s8 maint", table(seen.get(3)));
+    }
+
+    @Test
     void commands_thatHaproxyRefuses_throwRefusedWithItsAnswer() throws Exception {
         List<Object> seen = replay("refusals", HaproxyScenarios::refusals);
 

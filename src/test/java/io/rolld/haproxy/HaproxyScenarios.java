@@ -17,10 +17,13 @@ import java.util.Set;
  * What rolld does to an HAProxy backend, step by step, told to a {@link RuntimeApi}: replayed from
  * the recordings in {@code src/test/resources/haproxy/} by {@link HaproxyRecordedTest}, and run
  * against the real HAProxy by {@link HaproxyAnswersIT}, which checks (or writes) those recordings.
- * The backend is example/haproxy-backend.cfg.mustache rendered with no server: 8 free slots.
+ * The backend is example/haproxy-backend.cfg.mustache rendered with no server (8 free slots), plus
+ * {@link #STATIC_BACKEND} with 8 free slots.
  */
 final class HaproxyScenarios {
     static final String BACKEND = "app-servers";
+    /** A second backend, {@code balance static-rr}: HAProxy refuses to change its weights at run time. */
+    static final String STATIC_BACKEND = "static";
     static final List<Integer> FIRST = List.of(10001, 10002);
     static final List<Integer> SECOND = List.of(10501, 10502);
     /** The port of a worker that never answers, in the recording ({@link HaproxyAnswersIT} binds a free one and writes this). */
@@ -82,6 +85,26 @@ final class HaproxyScenarios {
         }
         seen.add(wrong.undo());
         seen.add(api.servers(BACKEND));
+        return seen;
+    }
+
+    /**
+     * A canary step on a backend whose balancing takes no weights at run time: HAProxy refuses the
+     * first {@code set server ... weight}; the step fails with its answer and the backend is unchanged.
+     */
+    static List<Object> weightsRefused(RuntimeApi api) throws Exception {
+        List<Object> seen = new ArrayList<>();
+        front(api, STATIC_BACKEND).apply(context(1, FIRST, List.of()));
+        seen.add(api.servers(STATIC_BACKEND));
+        Front second = front(api, STATIC_BACKEND);
+        try {
+            second.apply(context(2, SECOND, FIRST).withCanaryWeight(25));
+            seen.add("applied");
+        } catch (FrontException e) {
+            seen.add(e.getMessage());
+        }
+        seen.add(second.undo());
+        seen.add(api.servers(STATIC_BACKEND));
         return seen;
     }
 

@@ -56,6 +56,26 @@ class FileFollowerTest {
     }
 
     @Test
+    void poll_afterTwoRotationsOfTheSameSize_readsEachCopysMissedLines() throws IOException {
+        Path log = dir.resolve("app.log");
+        try (FileOutputStream worker = new FileOutputStream(log.toFile(), true);
+             FileFollower f = new FileFollower(log, ZoneId.of("UTC"))) {
+            f.start(10);
+            write(worker, "a1\na2\n");
+            assertEquals(List.of("a1", "a2"), texts(f.poll()));
+            write(worker, "a3\n");
+            FileRotation.gzip(FileRotation.copyAndTruncate(log, new LogRotation(1, 5, true)).copy().orElseThrow());
+            write(worker, "b1\nb2\n");
+            assertEquals(List.of("a3", "b1", "b2"), texts(f.poll()));
+            write(worker, "b3\n");
+            FileRotation.copyAndTruncate(log, new LogRotation(1, 5, true)); // the same length as the first copy
+            write(worker, "c1\nc2\nc3\n"); // past the point read, before the next look
+
+            assertEquals(List.of("b3", "c1", "c2", "c3"), texts(f.poll()));
+        }
+    }
+
+    @Test
     void poll_afterRenameAndNewFile_finishesTheOldFileThenReadsTheNewOne() throws IOException {
         Path log = dir.resolve("rolld.log");
         Files.writeString(log, "old 1\n");

@@ -30,7 +30,6 @@ class FileRotationTest {
             FileRotation.Result r = FileRotation.copyAndTruncate(log, new LogRotation(1, 3, false));
             worker.write("three\n".getBytes(StandardCharsets.UTF_8));
 
-            assertEquals(8, r.copied());
             assertEquals(0, r.lostBytes());
             assertEquals("one\ntwo\n", Files.readString(dir.resolve("app.log.1")));
             assertEquals("three\n", Files.readString(log)); // at offset 0: no hole before it
@@ -55,11 +54,11 @@ class FileRotationTest {
     void copyAndTruncate_compressed_writesGzipCopiesAndShiftsThem() throws IOException {
         Path log = dir.resolve("app.log");
         Files.writeString(log, "first\n");
-        FileRotation.Result r = FileRotation.copyAndTruncate(log, new LogRotation(1, 2, true));
+        Path first = FileRotation.gzip(FileRotation.copyAndTruncate(log, new LogRotation(1, 2, true)).copy().orElseThrow());
         Files.writeString(log, "second\n");
-        FileRotation.copyAndTruncate(log, new LogRotation(1, 2, true));
+        FileRotation.gzip(FileRotation.copyAndTruncate(log, new LogRotation(1, 2, true)).copy().orElseThrow());
 
-        assertEquals(dir.resolve("app.log.1.gz"), r.copy().orElseThrow());
+        assertEquals(dir.resolve("app.log.1.gz"), first);
         assertEquals(List.of("app.log", "app.log.1.gz", "app.log.2.gz"), names());
         assertEquals("second\n", gunzip(dir.resolve("app.log.1.gz")));
         assertEquals("first\n", gunzip(dir.resolve("app.log.2.gz")));
@@ -97,7 +96,7 @@ class FileRotationTest {
         Path log = dir.resolve("rolld.log");
         Files.writeString(log, "event=starting\n");
 
-        FileRotation.Result r = FileRotation.renameAndReopen(log, new LogRotation(1, 3, true), () -> {
+        FileRotation.Result r = FileRotation.renameAndReopen(log, new LogRotation(1, 3, false), () -> {
             assertFalse(Files.exists(log));
             try {
                 Files.writeString(log, "event=log_rotated\n");
@@ -107,7 +106,7 @@ class FileRotationTest {
         });
 
         assertEquals(0, r.lostBytes());
-        assertEquals("event=starting\n", gunzip(dir.resolve("rolld.log.1.gz")));
+        assertEquals("event=starting\n", Files.readString(dir.resolve("rolld.log.1")));
         assertEquals("event=log_rotated\n", Files.readString(log));
     }
 
