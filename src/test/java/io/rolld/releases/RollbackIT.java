@@ -94,7 +94,9 @@ class RollbackIT {
             rolld.signal("HUP");
             rolld.awaitLineAfter(from, "event=rollout_succeeded group=app generation=2 ", WAIT);
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(".rolld/history"))));
-            assertTrue(Files.readString(dir.resolve(".rolld/history")).contains("\"RELEASE\":\"two\""), "the envdir's values are recorded");
+            // The log line comes a moment before the history file is flushed: wait for the file, as a reader would.
+            io.rolld.testing.Polling.require(() -> readQuietly(dir.resolve(".rolld/history")).contains("\"RELEASE\":\"two\""), WAIT,
+                    "the envdir's values are recorded");
             assertTrue(rolld.stop(Duration.ofSeconds(30)).clean(), rolld.tail());
         }
         try (Rolld rolld = Rolld.start(config)) {
@@ -145,6 +147,14 @@ class RollbackIT {
             for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.delete(p);
             }
+        }
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "";
         }
     }
 }

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
  */
 class MachineSimulationTest {
     private static final int RUNS = Integer.getInteger("rolld.sim.runs", 2000);
-    private static final int STEPS = 200;
+    private static final int STEPS = 120;
 
     @Test
     void next_inRandomWorlds_keepsEveryInvariant() {
