@@ -277,4 +277,60 @@ class LogRotationIT {
             }
         }
     }
+
+    @Test
+    void ownLogFile_pastMaxSize_isRenamedAndReopenedWithoutLosingALine() throws Exception {
+        Setup s = write("own-log", "rolld:\n  logs: {max_size: 2KB, keep: 50, compress: true}\n", "OUT_MB: '0', ERR_MB: '0', SECONDS: '1'");
+        Path log = s.dir().resolve("rolld.log");
+        try (Rolld rolld = Rolld.start(s.config(), "--log-file", log.toString())) {
+            Polling.require(() -> text(log).contains("event=ready "), ROLLOUT, "event=ready in " + log);
+            for (int generation = 2; generation <= 4; generation++) {
+                List<String> command = List.of(Project.root().resolve("scripts").resolve("rolld").toString(), "restart", "--wait",
+                        "-c", s.config().toString());
+                try (Rolld restart = Rolld.launch(command, s.dir(), "restart")) {
+                    assertEquals(0, restart.awaitExit(ROLLOUT), String.join("\n", restart.lines()));
+                }
+            }
+            Polling.require(() -> text(log).contains("method=rename_reopen") || copies(log).size() >= 2, ROLLOUT, "rotations of " + log);
+            Polling.require(() -> copies(log).stream().allMatch(p -> p.toString().endsWith(".gz")), ROLLOUT, "compressed copies");
+            List<String> lines = new ArrayList<>();
+            for (Path copy : copies(log).reversed()) {
+                try (BufferedReader in = new BufferedReader(new InputStreamReader(new java.util.zip.GZIPInputStream(Files.newInputStream(copy)),
+                        StandardCharsets.UTF_8))) {
+                    in.lines().forEach(lines::add);
+                }
+            }
+            lines.addAll(Files.readAllLines(log));
+            System.out.println("LogRotationIT: rolld's own log in " + (copies(log).size() + 1) + " files, " + lines.size() + " lines");
+            assertTrue(copies(log).size() >= 2, copies(log).toString());
+            assertTrue(lines.getFirst().contains("event=starting "), lines.getFirst());
+            for (int generation = 2; generation <= 4; generation++) {
+                String succeeded = "event=rollout_succeeded group=writer generation=" + generation + " ";
+                assertEquals(1, lines.stream().filter(l -> l.contains(succeeded)).count(), succeeded + " once in:\n" + String.join("\n", lines));
+            }
+            List<String> stamped = lines.stream().filter(l -> !l.startsWith(" ")).toList(); // a detail's lines are indented
+            assertEquals(stamped.size(), stamped.stream().distinct().count(), "no line twice");
+            for (int i = 1; i < stamped.size(); i++) {
+                assertTrue(stamped.get(i - 1).substring(0, 24).compareTo(stamped.get(i).substring(0, 24)) <= 0,
+                        "in time order: " + stamped.get(i - 1) + " / " + stamped.get(i));
+            }
+        }
+    }
+
+    private static List<Path> copies(Path log) {
+        try (Stream<Path> all = Files.list(log.getParent())) {
+            return all.filter(p -> p.getFileName().toString().matches(Pattern.quote(log.getFileName().toString()) + "\\.\\d+(\\.gz)?"))
+                    .sorted((a, b) -> Integer.compare(number(a), number(b))).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String text(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 }
