@@ -94,8 +94,10 @@ class RollbackIT {
             int from = rolld.lines().size();
             rolld.signal("HUP");
             rolld.awaitLineAfter(from, "event=rollout_succeeded group=app generation=2 ", WAIT);
+            // Written once the rollout's end has passed every reader of the event stream, the log line first.
+            io.rolld.testing.Polling.require(() -> historyHolds(dir, "\"RELEASE\":\"two\""), Duration.ofSeconds(10),
+                    "the envdir's values of generation 2 in the history file");
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(".rolld/history"))));
-            assertTrue(Files.readString(dir.resolve(".rolld/history")).contains("\"RELEASE\":\"two\""), "the envdir's values are recorded");
             assertTrue(rolld.stop(Duration.ofSeconds(30)).clean(), rolld.tail());
         }
         try (Rolld rolld = Rolld.start(config)) {
@@ -144,6 +146,14 @@ class RollbackIT {
                 io.rolld.testing.ListeningSockets.awaitAccepting(port, WAIT, "the respawned worker");
                 assertEquals("one", get(port, "/env/RELEASE"), "and its environment");
             }
+        }
+    }
+
+    private static boolean historyHolds(Path dir, String text) {
+        try {
+            return Files.readString(dir.resolve(".rolld/history")).contains(text);
+        } catch (IOException e) {
+            return false; // not written yet
         }
     }
 
