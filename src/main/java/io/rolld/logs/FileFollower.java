@@ -65,10 +65,6 @@ public final class FileFollower implements AutoCloseable {
         this.zone = zone;
     }
 
-    public Path path() {
-        return path;
-    }
-
     /**
      * Opens the file and returns its last {@code lines} complete lines, oldest first; following
      * starts right after them. Each line's time is its own stamp ({@link LineTime}), else that of
