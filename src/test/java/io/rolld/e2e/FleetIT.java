@@ -71,8 +71,9 @@ class FleetIT {
                 assertNoFailure(host, loads.get(host).report());
             }
         } finally {
-            if (deb) {
-                Command.run("dpkg", "--purge", "rolld"); // the machine as the test found it
+            if (deb) { // the machine as the test found it: no package, nor the copy the role put on the "hosts"
+                Command.run("dpkg", "--purge", "rolld");
+                Files.deleteIfExists(Path.of("/var/cache").resolve(Packages.first().deb().getFileName()));
             }
         }
     }

@@ -34,7 +34,10 @@ class LogRotationIT {
     private static final Duration WRITING = Duration.ofSeconds(120);
     private static final int LINE = 100;
     private static final Pattern NUMBERED = Pattern.compile("^(out|err) (\\d{9}) ");
-    /** Binds its port, waits for GO_FILE (if set), writes OUT_MB and ERR_MB of numbered lines over SECONDS, then DONE_FILE. */
+    /**
+     * Binds its port, waits for GO_FILE (if set), writes OUT_MB and ERR_MB of numbered lines over
+     * SECONDS (a file past WAIT_ABOVE bytes waits for its rotation first), then DONE_FILE.
+     */
     private static final String WRITER = """
             import os, signal, socket, sys, time
             s = socket.socket()
@@ -52,10 +55,14 @@ class LogRotationIT {
             written = {"out": 0, "err": 0}
             fds = {"out": 1, "err": 2}
             seconds = float(os.environ["SECONDS"])
+            wait_above = int(os.environ.get("WAIT_ABOVE") or 0)
             start = time.monotonic()
             while any(written[k] < totals[k] for k in totals):
                 for k in totals:
                     if written[k] < totals[k] and written[k] * totals["out"] <= written["out"] * totals[k]:
+                        waited = time.monotonic()  # a file past WAIT_ABOVE waits for its rotation: copies stay near max_size
+                        while wait_above and os.fstat(fds[k]).st_size > wait_above and time.monotonic() - waited < 30:
+                            time.sleep(0.01)
                         count = min(1000, totals[k] - written[k])
                         os.write(fds[k], lines(k, written[k] + 1, count))  # one write: all of it or none is before a truncate
                         written[k] += count
@@ -203,7 +210,7 @@ class LogRotationIT {
 
     @Test
     void worker60MB_maxSize10MBKeep3Compressed_endsWithFourFilesPerStreamReadableByZcatAndIsNeverRestarted() throws Exception {
-        Setup s = write("rotation", "rolld:\n  logs: {max_size: 10MB, keep: 3, compress: true}\n", "OUT_MB: '60', ERR_MB: '60', SECONDS: '10'");
+        Setup s = write("rotation", "rolld:\n  logs: {max_size: 10MB, keep: 3, compress: true}\n", "OUT_MB: '60', ERR_MB: '60', SECONDS: '10', WAIT_ABOVE: '11000000'");
         try (Rolld rolld = Rolld.start(s.config())) {
             rolld.awaitLine("event=ready ", ROLLOUT);
             long[] done = awaitDone(s);
@@ -220,7 +227,7 @@ class LogRotationIT {
                 List<Long> kept = keptLines(file);
                 List<Long> lost = lost(kept, total);
                 List<String> rotated = rotations(rolld, file);
-                assertTrue(rotated.size() >= 4, "rotations of " + file + ": " + rotated.size());
+                assertTrue(rotated.size() >= 5, "rotations of " + file + ": " + rotated.size());
                 long removedByKeep = kept.getFirst() - 1;
                 report.append(String.format("%n  %s: %d lines written, %d rotations, %d removed with copies beyond keep, %d kept,"
                                 + " %d lost between the copies kept (rolld saw %d bytes written after a copy; truncate window max %d us)",
