@@ -35,9 +35,9 @@ import org.slf4j.LoggerFactory;
  * group the generation that serves. It is rewritten atomically (temp file + rename) through a
  * {@link CoalescedWriter}: a spawned, stopped or crashed worker is written within
  * {@link #INTERVAL} (the spawning thread never waits for it); every phase end and an adoption's end
- * write it at once, before the rollout goes on. A rollout reports a workset's workers once all are
- * spawned, so the file can miss a worker only while its STARTING phase spawns (or within
- * {@link #INTERVAL} of a respawn); a rolld killed there leaves that worker unrecorded.
+ * write it at once, before the rollout goes on. A rollout reports each worker as soon as its spawn
+ * returns, so the file can miss a worker only within {@link #INTERVAL} of its spawn or respawn; a
+ * rolld killed there leaves that worker unrecorded.
  *
  * <p>A rollout's {@link Intent} is written at once, before the step it announces runs
  * ({@link #record}); a rolld started after this one died reconciles from it.

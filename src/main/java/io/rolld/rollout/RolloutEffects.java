@@ -14,7 +14,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionService;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -102,12 +105,29 @@ final class RolloutEffects implements AutoCloseable {
         });
     }
 
-    /** The workers are reported in slot order once all are spawned; after a failure, those that did start come with it. */
+    /**
+     * Each worker is reported as soon as it runs (the workers file then has it within its coalescing
+     * interval, even if rolld dies while other slots still spawn); the batch answers once every spawn
+     * ended, in slot order; after a failure, those that did start come with it.
+     */
     private Event spawn(long ticket, List<Integer> slots) {
         List<Future<Worker>> spawning = new ArrayList<>();
+        Set<Future<Worker>> reported = new HashSet<>();
         try (ExecutorService pool = Executors.newFixedThreadPool(SPAWNING_AT_ONCE, Thread.ofVirtual().name("spawn").factory())) {
+            CompletionService<Worker> done = new ExecutorCompletionService<>(pool);
             for (int slot : slots) {
-                spawning.add(pool.submit(() -> mode.spawn(plan, slot)));
+                spawning.add(done.submit(() -> mode.spawn(plan, slot)));
+            }
+            try {
+                for (int i = 0; i < slots.size(); i++) {
+                    Future<Worker> spawned = done.take();
+                    if (spawned.state() == Future.State.SUCCESS) {
+                        progress.workerStarted(slots.get(spawning.indexOf(spawned)), spawned.resultNow(), plan.specs());
+                        reported.add(spawned);
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // cancelled: closing the pool cancels the spawns not begun
             }
         }
         List<Worker> started = new ArrayList<>();
@@ -119,7 +139,9 @@ final class RolloutEffects implements AutoCloseable {
             switch (spawned.state()) {
                 case SUCCESS -> {
                     started.add(spawned.resultNow());
-                    progress.workerStarted(slot, spawned.resultNow(), plan.specs());
+                    if (!reported.contains(spawned)) {
+                        progress.workerStarted(slot, spawned.resultNow(), plan.specs());
+                    }
                 }
                 case FAILED -> {
                     if (failure == null) {

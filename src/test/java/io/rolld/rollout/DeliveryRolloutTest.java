@@ -139,14 +139,15 @@ class DeliveryRolloutTest {
     void run_whenAbortedDuringACanaryPause_rollsBackInBaking() throws Exception {
         FakeHost fake = new FakeHost(dir);
         GroupConfig config = config(WORKSET + "  canary: [{weight: 10, pause: 1h}]\n");
-        List<Steering.Answer> answers = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.CompletableFuture<Steering.Answer> answer = new java.util.concurrent.CompletableFuture<>();
         firstStart(config, fake);
-        afterWait = t -> answers.add(group.group.steer(Steering.Command.ABORT));
+        afterWait = t -> answer.complete(group.group.steer(Steering.Command.ABORT));
 
         RolloutResult.Failed failed = assertInstanceOf(RolloutResult.Failed.class, group.roll("HUP"));
         assertEquals(Phase.BAKING, failed.failedIn());
         assertEquals("aborted by rolld abort during the canary 1/1", failed.reason());
-        assertInstanceOf(Steering.Answer.Taken.class, answers.getFirst());
+        // The rollback may end before the steering caller gets its answer back.
+        assertInstanceOf(Steering.Answer.Taken.class, answer.get(30, java.util.concurrent.TimeUnit.SECONDS));
         assertEquals(List.of(10), fake.applied.stream().map(FrontContext::canaryWeight).toList(), "never switched in full");
         assertEquals(1, fake.undone);
     }
