@@ -10,9 +10,10 @@ import picocli.CommandLine.Parameters;
 
 /** {@code rolld abort GROUP}: switch back to the old set now. */
 @Command(name = "abort", mixinStandardHelpOptions = true,
-        description = {"Switch GROUP back to its old set now, during a bake or a canary pause, whoever started the",
-                "rollout: the front's files are restored and its hooks re-run, then the new set is stopped.",
-                "Waits until the rollback is done and prints the rollout's result."},
+        description = {"Roll GROUP's rollout back now, whoever started it: while it starts, checks, bakes or pauses on a",
+                "canary step (while it switches: once the running hook ends). The front's files are restored and",
+                "its hooks re-run, then the new set is stopped. Waits until the rollback is done and prints the",
+                "rollout's result. Once the old set drains or stops it is too late."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:rolled back; the old set serves",
@@ -22,7 +23,7 @@ import picocli.CommandLine.Parameters;
                 "5:no such group",
                 "7:rolld refused or answered something unexpected",
                 "10:the group has no rollout in progress",
-                "11:the rollout is not in a bake or a canary pause (it starts, checks, switches, drains or stops)"})
+                "12:too late: the old set drains or stops already, the new set serves"})
 final class AbortCommand implements Callable<Integer> {
     @Mixin
     ControlTarget target;

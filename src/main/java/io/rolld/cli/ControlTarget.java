@@ -73,6 +73,7 @@ final class ControlTarget {
             case ControlProtocol.TIMEOUT -> ExitCodes.TIMEOUT;
             case ControlProtocol.NO_ROLLOUT -> ExitCodes.NO_ROLLOUT;
             case ControlProtocol.NOT_BAKING -> ExitCodes.NOT_BAKING;
+            case ControlProtocol.TOO_LATE -> ExitCodes.TOO_LATE;
             case ControlProtocol.ROLLBACK_REFUSED -> ExitCodes.ROLLBACK_REFUSED;
             default -> ExitCodes.REFUSED;
         };

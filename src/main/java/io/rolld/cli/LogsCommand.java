@@ -86,6 +86,7 @@ final class LogsCommand implements Callable<Integer> {
             false, StandardCharsets.UTF_8);
     private final ZoneId zone = ZoneId.systemDefault();
     private final Set<String> hinted = new HashSet<>();
+    private final Set<Path> unreadable = new HashSet<>();
 
     @Override
     public Integer call() throws IOException, InterruptedException {
@@ -116,7 +117,7 @@ final class LogsCommand implements Callable<Integer> {
             }
             for (LogSources.File f : files) {
                 FileFollower follower = new FileFollower(f.path(), zone);
-                for (FileFollower.Line l : follower.start(sources.serving(f) ? lines : 0)) {
+                for (FileFollower.Line l : read(f.path(), () -> follower.start(sources.serving(f) ? lines : 0))) {
                     if (after.map(a -> !l.time().isBefore(a)).orElse(true)) {
                         ordered.add(f.path(), l.time(), new Shown.WorkerLine(f, l));
                     }
@@ -136,6 +137,24 @@ final class LogsCommand implements Callable<Integer> {
                 f.close();
             }
             out.flush();
+        }
+    }
+
+    private interface Reading {
+        List<FileFollower.Line> lines() throws IOException;
+    }
+
+    /** A file that cannot be read (permissions, an I/O error) is named once on stderr; the others go on. */
+    private List<FileFollower.Line> read(Path file, Reading reading) {
+        try {
+            List<FileFollower.Line> read = reading.lines();
+            unreadable.remove(file);
+            return read;
+        } catch (IOException e) {
+            if (unreadable.add(file)) {
+                System.err.println("rolld logs: cannot read " + file + ": " + e);
+            }
+            return List.of();
         }
     }
 
@@ -163,7 +182,7 @@ final class LogsCommand implements Callable<Integer> {
             Instant round = Instant.now();
             for (Map.Entry<Path, FileFollower> f : followed.entrySet()) {
                 LogSources.File file = sources.files().stream().filter(s -> s.path().equals(f.getKey())).findFirst().orElseThrow();
-                for (FileFollower.Line l : f.getValue().poll()) {
+                for (FileFollower.Line l : read(f.getKey(), f.getValue()::poll)) {
                     ordered.add(f.getKey(), l.time(), new Shown.WorkerLine(file, l));
                 }
             }
@@ -181,7 +200,7 @@ final class LogsCommand implements Callable<Integer> {
                         hintAtRolldsOutput(m.get());
                         for (LogSources.File f : sources.update(m.get())) {
                             FileFollower follower = new FileFollower(f.path(), zone);
-                            follower.start(0);
+                            read(f.path(), () -> follower.start(0));
                             followed.put(f.path(), follower);
                         }
                     }

@@ -30,11 +30,11 @@ import picocli.CommandLine.Parameters;
                 "6:another rolld already serves the same control socket; nothing was started",
                 "64:wrong command-line usage"})
 final class RolldCommand implements Callable<Integer> {
-    /** {@code rolld --version}: the jar's own version, so a re-exec can tell which build is on disk. */
+    /** {@code rolld --version}: the jar's own version and commit, so a re-exec can tell which build is on disk. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"rolld " + BuildVersion.current()};
+            return new String[] {BuildVersion.versionLine()};
         }
     }
 

@@ -48,6 +48,8 @@ public final class ControlProtocol {
     public static final String NO_ROLLOUT = "no_rollout";
     /** {@code promote}/{@code abort}: the rollout in progress is in no bake or canary pause. */
     public static final String NOT_BAKING = "not_baking";
+    /** {@code abort}: the old set drains or stops already, the new set serves alone: too late to go back. */
+    public static final String TOO_LATE = "too_late";
     /** {@code rollback}: nothing earlier to roll back to, or its release directory is gone; nothing changed. */
     public static final String ROLLBACK_REFUSED = "rollback_refused";
     /** {@code reexec}: a rollout was still running at the request's timeout; nothing changed. */

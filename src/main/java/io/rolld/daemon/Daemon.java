@@ -244,7 +244,8 @@ public final class Daemon {
             }
         });
         for (GroupConfig g : config.groups()) {
-            addGroup(g).start(left.getOrDefault(g.name(), Leftovers.none())).whenComplete((result, error) -> {
+            Leftovers leftovers = left.getOrDefault(g.name(), Leftovers.none()).withReleases(generations.releasesOf(g.name()));
+            addGroup(g).start(leftovers).whenComplete((result, error) -> {
                 if (result != null) {
                     events.add(new Event.FirstStartFinished(result));
                 }

@@ -34,6 +34,8 @@ public final class ExitCodes {
     public static final int NO_ROLLOUT = 10;
     /** {@code promote}/{@code abort}: the rollout in progress is not in a bake or a canary pause. */
     public static final int NOT_BAKING = 11;
+    /** {@code abort}: too late: the old set drains or stops already and the new set serves. */
+    public static final int TOO_LATE = 12;
     /**
      * {@code rollback}: refused, nothing changed: no earlier successful generation ran another release
      * (or the one named is not recorded), or its release directory no longer exists.

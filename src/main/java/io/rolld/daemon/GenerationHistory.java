@@ -119,6 +119,14 @@ final class GenerationHistory implements Consumer<RolloutEvent> {
                 .findFirst();
     }
 
+    /** What each generation of {@code group} ran: the latest record of each number that was not rolled back. */
+    synchronized Map<Long, Release> releasesOf(String group) {
+        Map<Long, Release> ran = new LinkedHashMap<>();
+        records.stream().filter(r -> r.group().equals(group) && r.release().isPresent() && !r.result().equals(GenerationRecord.ROLLED_BACK))
+                .forEach(r -> ran.put(r.generation(), r.release().get()));
+        return ran;
+    }
+
     /** The rollout to {@code generation} of {@code group} in progress, if one is. */
     synchronized Optional<GenerationRecord> running(String group, long generation) {
         return records.reversed().stream().filter(r -> r.group().equals(group) && r.generation() == generation

@@ -122,8 +122,7 @@ final class Reexec {
     /** The new build's answer to {@code check CONFIG}, then its version; refused with its output when it fails. */
     static String checkNewBuild(Launch launch, Path config) throws Refused, InterruptedException {
         run(launch.with(List.of("check", config.toAbsolutePath().toString())), "accept " + config);
-        String version = run(launch.with(List.of("--version")), "tell its version").strip();
-        return version.startsWith("rolld ") ? version.substring("rolld ".length()) : version;
+        return BuildVersion.fromVersionLine(run(launch.with(List.of("--version")), "tell its version"));
     }
 
     private static String run(List<String> command, String what) throws Refused, InterruptedException {

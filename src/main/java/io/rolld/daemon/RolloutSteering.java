@@ -31,7 +31,7 @@ final class RolloutSteering {
             case Steering.Answer.Taken t -> {
                 LOG.info("{}", Logfmt.event(command.label() + "_requested").kv("group", name).kv("step", t.step())
                         .kv("via", "control socket").kv("action", command == Steering.Command.PROMOTE
-                                ? "ending the " + t.step() + " now" : "switching back to the old set now"));
+                                ? "ending the " + t.step() + " now" : "rolling back to the old set now"));
                 yield t;
             }
             case Steering.Answer.NoRollout n -> throw new ControlSession.Refused(ControlProtocol.NO_ROLLOUT,
@@ -40,6 +40,9 @@ final class RolloutSteering {
             case Steering.Answer.NotHolding n -> throw new ControlSession.Refused(ControlProtocol.NOT_BAKING,
                     "group " + name + " is in " + group.status().phase() + ", not in a bake or a canary pause: " + command.label()
                             + " acts on those (hint: rolld status shows the rollout's phase; try again once it bakes)");
+            case Steering.Answer.TooLate t -> throw new ControlSession.Refused(ControlProtocol.TOO_LATE,
+                    "group " + name + " is in " + t.phase() + ": too late to abort, the old set is being stopped and the new set serves"
+                            + " (hint: rolld rollback " + name + " rolls out the previous generation again)");
         };
     }
 }

@@ -47,7 +47,10 @@ public final class FileFollower implements AutoCloseable {
     /** A line still without its newline after this long is shown as it is. */
     private static final long PARTIAL_LINE_NANOS = 1_000_000_000L;
     private static final int CHUNK = 64 * 1024;
-    private static final int TAIL = 64;
+    /** Enough bytes to span many lines, so two copies' bytes at the same offset never look alike. */
+    private static final int TAIL = 4096;
+    /** Rotations that may have happened between two looks at the file. */
+    private static final int COPIES_SEARCHED = 5;
 
     private final Path path;
     private final ZoneId zone;
@@ -63,10 +66,6 @@ public final class FileFollower implements AutoCloseable {
     public FileFollower(Path path, ZoneId zone) {
         this.path = path;
         this.zone = zone;
-    }
-
-    public Path path() {
-        return path;
     }
 
     /**
@@ -158,27 +157,61 @@ public final class FileFollower implements AutoCloseable {
 
     /**
      * What was written after the last read and copied before the truncate: the copy of a
-     * copy-and-truncate rotation ({@code FILE.1}, {@code FILE.1.gz} once compressed; {@code FILE.2...}
-     * if another rotation followed) whose bytes before the point read are the ones read last.
+     * copy-and-truncate rotation ({@code FILE.n}, or {@code FILE.n.gz} once compressed) whose bytes
+     * before the point read are the ones read last, from that point on, then every later copy
+     * whole (more than one rotation happened if this command was held up that long).
      */
     private void recoverFromCopy(List<Line> lines) throws IOException {
-        for (int n = 1; n <= 2 && position > 0; n++) {
-            for (boolean gz : new boolean[] {false, true}) {
-                Path copy = FileRotation.numbered(path, n, gz);
-                try (InputStream raw = Files.newInputStream(copy);
-                     InputStream in = gz ? new GZIPInputStream(raw, CHUNK) : raw) {
-                    in.skipNBytes(position - tail.length);
-                    if (Arrays.equals(tail, in.readNBytes(tail.length))) {
-                        append(in.readAllBytes(), Files.getLastModifiedTime(copy).toInstant(), lines);
-                        flushPartial(lines, lastWrite);
-                        return;
-                    }
-                } catch (NoSuchFileException | EOFException e) {
-                    // no such copy (compressed and removed meanwhile, or never made), or shorter than what was read
+        for (int n = 1; n <= COPIES_SEARCHED && position > 0; n++) {
+            Optional<InputStream> match = copyMatchingTail(n);
+            if (match.isPresent()) {
+                try (InputStream in = match.get()) {
+                    append(in.readAllBytes(), lastWrite, lines);
                 }
+                for (int later = n - 1; later >= 1; later--) {
+                    Optional<InputStream> whole = open(later);
+                    if (whole.isPresent()) {
+                        try (InputStream in = whole.get()) {
+                            append(in.readAllBytes(), lastWrite, lines);
+                        }
+                    }
+                }
+                break;
             }
         }
-        flushPartial(lines, Instant.now());
+        flushPartial(lines, lastWrite);
+    }
+
+    /** Copy {@code n} positioned right after the bytes read last, if it has them there. */
+    private Optional<InputStream> copyMatchingTail(int n) throws IOException {
+        Optional<InputStream> copy = open(n);
+        if (copy.isEmpty()) {
+            return copy;
+        }
+        InputStream in = copy.get();
+        try {
+            in.skipNBytes(position - tail.length);
+            if (Arrays.equals(tail, in.readNBytes(tail.length))) {
+                return Optional.of(in);
+            }
+        } catch (EOFException e) {
+            // shorter than what was read: not this one
+        }
+        in.close();
+        return Optional.empty();
+    }
+
+    /** {@code FILE.n}, or {@code FILE.n.gz} decompressed; empty if neither is there (compressed and removed meanwhile). */
+    private Optional<InputStream> open(int n) throws IOException {
+        for (boolean gz : new boolean[] {false, true}) {
+            try {
+                InputStream raw = Files.newInputStream(FileRotation.numbered(path, n, gz));
+                return Optional.of(gz ? new GZIPInputStream(raw, CHUNK) : raw);
+            } catch (NoSuchFileException e) {
+                // try the other name
+            }
+        }
+        return Optional.empty();
     }
 
     /** Up to {@link #TAIL} bytes before {@code end}. */

@@ -38,13 +38,12 @@ final class FileRotation {
     private static final int GZIP_BUFFER = 64 * 1024;
 
     /**
-     * @param copied      bytes kept in {@code FILE.1}
      * @param lostBytes   bytes seen written after the copy's last round and discarded by the truncate
      *                    (0 when the copy caught up; writes inside the window itself cannot be seen)
      * @param windowNanos from the copy's last look at the file's size to the end of the truncate
      * @param copy        the copy made ({@code FILE.1}), absent with {@code keep: 0}
      */
-    record Result(long copied, long lostBytes, long windowNanos, Optional<Path> copy) {
+    record Result(long lostBytes, long windowNanos, Optional<Path> copy) {
     }
 
     private FileRotation() {
@@ -58,7 +57,7 @@ final class FileRotation {
             if (policy.keep() == 0) {
                 long start = System.nanoTime();
                 truncating.truncate(0);
-                return new Result(0, 0, System.nanoTime() - start, Optional.empty());
+                return new Result(0, System.nanoTime() - start, Optional.empty());
             }
             Path copy = numbered(file, 1, false);
             FileAttribute<Set<PosixFilePermission>> mode = PosixFilePermissions.asFileAttribute(Files.getPosixFilePermissions(file));
@@ -81,25 +80,23 @@ final class FileRotation {
                 truncating.truncate(0);
             }
             long window = System.nanoTime() - looked;
-            return new Result(copied, Math.max(0, size - copied), window, Optional.of(copy));
+            return new Result(Math.max(0, size - copied), window, Optional.of(copy));
         }
     }
 
     /** Rename and reopen, for a file whose writer {@code reopen} points at a new file of the same name. */
     static Result renameAndReopen(Path file, LogRotation policy, Runnable reopen) throws IOException {
         shift(file, policy.keep());
-        long size = Files.size(file);
-        long start = System.nanoTime();
-        if (policy.keep() == 0) {
-            Files.delete(file);
-            reopen.run();
-            return new Result(0, 0, System.nanoTime() - start, Optional.empty());
-        }
         Path copy = numbered(file, 1, false);
+        long start = System.nanoTime();
         Files.move(file, copy, StandardCopyOption.ATOMIC_MOVE);
         reopen.run(); // lines logged meanwhile went to the renamed file: nothing is lost
         long window = System.nanoTime() - start;
-        return new Result(size, 0, window, Optional.of(copy));
+        if (policy.keep() == 0) {
+            Files.delete(copy);
+            return new Result(0, window, Optional.empty());
+        }
+        return new Result(0, window, Optional.of(copy));
     }
 
     /** {@code FILE.n}, or {@code FILE.n.gz}. */

@@ -46,7 +46,8 @@ sealed interface Action {
     record StartTimer(long ticket, long deadline) implements Action {
     }
 
-    record Drain(long ticket) implements Action {
+    /** Wait until {@code ports} have no established connection left (or drain_timeout). */
+    record Drain(long ticket, List<Integer> ports) implements Action {
     }
 
     record StopSet(long ticket, WorkerSet set) implements Action {

@@ -1,6 +1,7 @@
 package io.rolld.rollout;
 
 import io.rolld.config.GroupConfig;
+import io.rolld.process.Release;
 import io.rolld.config.HeldSocketConfig;
 import io.rolld.config.HeldSockets;
 import io.rolld.config.Worksets;
@@ -132,7 +133,7 @@ final class Adoption {
         Optional<WorkerSpecs> specs = Optional.empty();
         if (!verified.isEmpty()) {
             try {
-                specs = Optional.of(WorkerSpecs.load(config, slots(sockets), Spawner.OS));
+                specs = Optional.of(specsOf(left.releases().get(serving), slots(sockets)));
             } catch (IOException e) {
                 verified.keySet().forEach(c -> refused.put(c, "cannot respawn its slot later: " + e.getMessage()));
                 verified.clear();
@@ -151,6 +152,21 @@ final class Adoption {
         }
         sockets.ifPresent(hold::hold);
         return Optional.of(adopted(serving, left, specs.orElseThrow(), verified));
+    }
+
+    /**
+     * What the adopted generation's respawns start from: its own release when rolld's history has it
+     * and it is still there, else the configuration as it is now.
+     */
+    private WorkerSpecs specsOf(Release ran, Slots slots) throws IOException {
+        if (ran != null) {
+            try {
+                return WorkerSpecs.load(config.pinnedTo(ran.directory(), ran.cmd(), ran.env()), slots, Spawner.OS);
+            } catch (IOException e) {
+                // its release directory is gone: the configuration's is the best there is
+            }
+        }
+        return WorkerSpecs.load(config, slots, Spawner.OS);
     }
 
     /**

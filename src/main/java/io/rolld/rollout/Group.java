@@ -1,12 +1,11 @@
 package io.rolld.rollout;
 
+import io.rolld.config.Delivery;
 import io.rolld.config.GroupConfig;
 import io.rolld.os.MemoryReader;
 import io.rolld.config.PosixSignal;
 import io.rolld.os.ProcNetTcp;
-import io.rolld.os.Exit;
 import io.rolld.process.Release;
-import io.rolld.process.Worker;
 import io.rolld.process.WorkerSet;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,37 +24,47 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running group: its active workers and the one thread that rolls them. Requests for a
- * rollout are coalesced: while one runs, every new request joins a single next rollout, which
- * starts after the current one ends. Rollouts of one group never overlap.
+ * A running group: one loop that owns its {@link State} and feeds {@link Machine#next} one event at
+ * a time, runs the actions it returns, and never blocks on a rollout's effects (they run off the
+ * loop, see {@link RolloutEffects}, and come back as events). Requests for a rollout are coalesced:
+ * while one runs, every new request joins a single next rollout, which starts after the current one
+ * ends. Rollouts of one group never overlap.
  *
- * <p>Between rollouts the thread supervises the active set (see {@link Supervisor}). Everything
- * reaches it through its inbox: rollout requests, worker exits (posted from the JDK's reaper, never
- * handled there) and the supervisor's own deadlines, which bound how long it waits.
+ * <p>Supervision ({@link Supervisor}) runs in every state on the serving set. Everything reaches the
+ * loop through its inbox: rollout requests, effect results, worker exits (posted from the exit
+ * watch, never handled there), {@code promote}/{@code abort}, and the supervisor's own deadlines,
+ * which bound how long it waits.
  */
 public final class Group {
     private static final Logger LOG = LoggerFactory.getLogger("rolld");
     private final Path configDir;
     private final Host host;
+    private final Ticker ticker;
     private final Consumer<RolloutEvent> events;
     private final EventHooks hooks;
     private final Supervisor supervisor;
     private final BlockingQueue<Inbox> inbox = new LinkedBlockingQueue<>();
     private final Thread thread;
-    /** Held-socket mode only: bound by the group's thread, closed by shutdown once the thread has ended. */
+    /** Held-socket mode only: bound by the group's loop, closed by shutdown once the loop has ended. */
     private final HeldSocketKeeper sockets = new HeldSocketKeeper();
-    /** promote and abort reach the running rollout through this, from the control socket's threads. */
-    private final Steering steering = new Steering(Steering.Clock.SYSTEM);
 
-    /** What wakes the group's thread; deadlines wake it by the end of its wait. */
+    /** What wakes the group's loop; the supervisor's deadlines wake it by the end of its wait. */
     private sealed interface Inbox {
+        /** For the machine: an effect's result, a worker's exit. */
+        record Fed(Event event) implements Inbox {
+        }
+
+        /** A request was queued (see {@link #requestRollout}). */
         record RolloutRequested() implements Inbox {
         }
 
-        record WorkerExited(Worker worker, Exit exit) implements Inbox {
+        record StartRequested(Leftovers left, CompletableFuture<RolloutResult> done) implements Inbox {
         }
 
-        record StartRequested(Leftovers left, CompletableFuture<RolloutResult> done) implements Inbox {
+        record Steer(Steering.Command command, CompletableFuture<Steering.Answer> answer) implements Inbox {
+        }
+
+        record Close() implements Inbox {
         }
     }
 
@@ -68,7 +77,19 @@ public final class Group {
     private final List<Consumer<RolloutEvent>> queuedWatchers = new ArrayList<>();
     private boolean closed;
 
-    // Written only by the group's thread; read by status.
+    // Written only by the loop.
+    private volatile State state = new State.Idle(0, WorkerSet.empty());
+    /** The rollout in progress: its effects, its reports (to the watchers of its request too) and its answer. */
+    private RolloutEffects effects;
+    private Consumer<RolloutEvent> report;
+    private CompletableFuture<RolloutResult> running;
+    private GroupConfig rolling;
+    /** The generation the rollout in progress starts. */
+    private long lastStarted;
+    /** A shutdown arrived: the rollout in progress ends as soon as it safely can, nothing new starts. */
+    private boolean closing;
+
+    // Written only by the loop; read by status.
     private volatile WorkerSet active = WorkerSet.empty();
     /** The running rollout's last transition (none while idle), the workers it started so far, when the last one ended. */
     private volatile Optional<RolloutEvent.Transition> transition = Optional.empty();
@@ -79,23 +100,27 @@ public final class Group {
     /**
      * The recorded release the active set was rolled back to, if it was: rollouts rolld starts by
      * itself (memory, auto_restart) keep it; a HUP or {@code rolld restart} rolls the configured one.
+     * Written by the loop only.
      */
     private Optional<Release> pinned = Optional.empty();
+    /** What the rollout in progress runs instead of the configured release, if anything. */
+    private Optional<Release> rollingRelease = Optional.empty();
 
     /** {@code intents}: where the group's rollouts record what they are about to do, for a rolld started after this one. */
     public Group(GroupConfig config, Path configDir, ProcNetTcp tcp, Consumer<RolloutEvent> events, IntentLog intents) {
-        this(config, configDir, Host.of(tcp, configDir, intents), MemoryReader.system(), events);
+        this(config, configDir, Host.of(tcp, configDir, intents), MemoryReader.system(), events, Ticker.SYSTEM);
     }
 
-    /** {@code host} and {@code memory}: the machine as the group's rollouts and supervisor see it. */
-    Group(GroupConfig config, Path configDir, Host host, MemoryReader memory, Consumer<RolloutEvent> events) {
+    /** {@code host}, {@code memory} and {@code ticker}: the machine and the time as the group's rollouts and supervisor see them. */
+    Group(GroupConfig config, Path configDir, Host host, MemoryReader memory, Consumer<RolloutEvent> events, Ticker ticker) {
         this.config = config;
         this.configDir = configDir;
         this.host = host;
+        this.ticker = ticker;
         this.hooks = new EventHooks(this::config, configDir, events);
         this.events = events.andThen(hooks);
         this.supervisor = new Supervisor(config.name(), this.events,
-                w -> w.exit().thenAccept(exit -> inbox.add(new Inbox.WorkerExited(w, exit))),
+                w -> w.exit().thenAccept(exit -> post(new Event.WorkerExited(w, exit, ""))),
                 memory, System::nanoTime, new SplittableRandom(), host.stopper());
         this.thread = Thread.ofPlatform().name("group-" + config.name()).unstarted(this::loop);
         thread.start();
@@ -137,7 +162,7 @@ public final class Group {
     /**
      * Like {@link #requestRollout(String)}, and {@code watcher} sees every event of the rollout
      * that answers this request (from its {@code Started} to its {@code Finished}) and of no other.
-     * It runs on the group's thread: it must not block.
+     * It must not block.
      */
     public CompletableFuture<RolloutResult> requestRollout(String trigger, Consumer<RolloutEvent> watcher) {
         return requestRollout(trigger, Optional.empty(), watcher);
@@ -168,16 +193,29 @@ public final class Group {
 
     public GroupStatus status() {
         WorkerSet set = active;
+        State now = state;
+        Optional<Steering.Hold> hold = now instanceof State.Baking b ? Optional.of(new Steering.Hold(b.watch().step(b.run().plan()),
+                b.watch().weight(b.run()), Duration.ofNanos(Math.max(0, b.deadline() - ticker.nanoTime())))) : Optional.empty();
         Optional<GroupStatus.Running> rollout = transition.map(t -> new GroupStatus.Running(t.generation(), t.phase(), t.ports(),
-                t.elapsedMs(), startedByRollout, steering.hold()));
+                t.elapsedMs(), startedByRollout, hold));
         return new GroupStatus(name(), set.generation(),
                 set.workers().stream().map(w -> new GroupStatus.WorkerInfo(w.port(), w.pid(), w.startedAt(), w.isAlive())).toList(),
                 Optional.ofNullable(lastResult), finishedAt, supervisor.health(), adoption, rollout);
     }
 
-    /** {@code rolld promote} / {@code rolld abort}: hands the command to the rollout in progress, whoever started it. */
+    /**
+     * {@code rolld promote} / {@code rolld abort}: hands the command to the rollout in progress,
+     * whoever started it; the loop answers from the state it owns. Blocks until it answered.
+     */
     public Steering.Answer steer(Steering.Command command) {
-        return steering.request(command);
+        CompletableFuture<Steering.Answer> answer = new CompletableFuture<>();
+        synchronized (this) {
+            if (closed) {
+                return new Steering.Answer.NoRollout();
+            }
+            inbox.add(new Inbox.Steer(command, answer));
+        }
+        return answer.join();
     }
 
     /** Held-socket mode: the sockets the group holds now, in configuration order; empty otherwise. */
@@ -196,11 +234,11 @@ public final class Group {
             dropped = queued;
             queued = null;
             queuedWatchers.clear();
+            inbox.add(new Inbox.Close());
         }
         if (dropped != null) {
             dropped.completeExceptionally(new IllegalStateException("group " + name() + " shut down before the rollout started"));
         }
-        thread.interrupt();
         thread.join();
         GroupConfig c = config();
         WorkerSet last = active;
@@ -216,6 +254,10 @@ public final class Group {
         hooks.close(c.supervision().onEvent().map(o -> o.timeout().plusSeconds(1)).orElse(Duration.ZERO));
     }
 
+    private void post(Event e) {
+        inbox.add(new Inbox.Fed(e));
+    }
+
     private void loop() {
         while (true) {
             try {
@@ -223,7 +265,7 @@ public final class Group {
                     return;
                 }
             } catch (InterruptedException e) {
-                return; // shutdown
+                return; // nobody interrupts the loop: the JVM is going down
             } catch (RuntimeException e) {
                 // A bug must not kill the only thread that owns this group's workers: shutdown
                 // still needs it gone and `active` accurate to stop every worker.
@@ -232,20 +274,149 @@ public final class Group {
         }
     }
 
-    /** Handles one inbox item or deadline; false once the group is closed. */
+    /** Handles one inbox item or deadline; false once the group is closed and at rest. */
     private boolean step() throws InterruptedException {
-        OptionalLong wait = supervisor.nanosUntilDue();
+        OptionalLong wait = closing ? OptionalLong.empty() : supervisor.nanosUntilDue();
         Inbox next = wait.isPresent() ? inbox.poll(wait.getAsLong(), TimeUnit.NANOSECONDS) : inbox.take();
-        if (next instanceof Inbox.WorkerExited(Worker worker, Exit exit)) {
-            supervisor.exited(worker, exit, active.generation());
+        switch (next) {
+            case null -> { } // a supervisor's deadline
+            case Inbox.Fed f -> feed(f.event());
+            case Inbox.RolloutRequested r -> { } // started below, once idle
+            case Inbox.StartRequested s -> start(s);
+            case Inbox.Steer s -> steer(s);
+            case Inbox.Close c -> {
+                closing = true;
+                feed(new Event.Shutdown());
+            }
         }
-        if (next instanceof Inbox.StartRequested start) {
-            start(start);
+        if (!closing) {
+            feed(new Event.SupervisionTick(ticker.nanoTime()));
         }
-        Supervisor.Due due = supervisor.runDue(active);
-        active = due.active();
+        rollIfRequested();
+        return !(closing && state instanceof State.Idle);
+    }
+
+    private void feed(Event e) {
+        Step step = Machine.next(state, e);
+        state = step.state();
+        // Status shows the old set until the rollout ends (before its answer completes).
+        active = state instanceof State.Idle i ? i.serving() : run().serving();
+        for (Action a : step.actions()) {
+            act(a);
+        }
+    }
+
+    private void act(Action a) {
+        switch (a) {
+            case Action.Record r -> host.intents().record(name(), r.intent());
+            case Action.Enter e -> effects.progress().enter(e.phase(), e.ports());
+            case Action.Spawn s -> effects.spawn(s);
+            case Action.AwaitReady r -> {
+                // A new worker's exit is news for the machine (a watch fails on it), with its stderr's last lines.
+                r.workers().workers().forEach(w -> w.exit().thenAccept(exit ->
+                        post(new Event.WorkerExited(w, exit, w.stderrTail(RolloutMode.STDERR_TAIL_LINES)))));
+                effects.awaitReady(r);
+            }
+            case Action.FirstReadings f -> supervisor.checked(f.next(), rolling);
+            case Action.ApplyFront f -> effects.applyFront(f, run().next());
+            case Action.UndoFront u -> effects.undoFront(u);
+            case Action.Recheck r -> effects.recheck(r, run().next());
+            case Action.StartTimer t -> effects.timer(t);
+            case Action.Drain d -> effects.drain(d);
+            case Action.StopSet s -> stop(s);
+            case Action.RestoreOld r -> effects.restoreOld(r);
+            case Action.Cancel c -> effects.cancel(c.ticket());
+            case Action.Supervise s -> {
+                if (!closing) {
+                    supervisor.exited(s.worker(), s.exit(), Machine.serving(state).generation());
+                }
+            }
+            case Action.SuperviseDue _ -> superviseDue();
+            case Action.Serve s -> serve(s.set());
+            case Action.Report r -> report.accept(r.event());
+            case Action.Finish f -> finish(f.outcome());
+        }
+    }
+
+    private RolloutRun run() {
+        return switch (state) {
+            case State.Starting s -> s.run();
+            case State.Checking c -> c.run();
+            case State.Switching s -> s.run();
+            case State.Baking b -> b.run();
+            case State.Draining d -> d.run();
+            case State.Stopping s -> s.run();
+            case State.RollingBack r -> r.run();
+            case State.Idle i -> throw new IllegalStateException("no rollout in progress");
+        };
+    }
+
+    /** A late stop (a spawn nobody waits for any more) may come after its rollout ended. */
+    private void stop(Action.StopSet s) {
+        if (effects != null) {
+            effects.stop(s);
+            return;
+        }
+        GroupConfig c = config();
+        Thread.ofVirtual().name("stop-" + c.name()).start(() -> host.stopper().stop(s.set(), c.stopSignal(), c.stopTimeout()));
+    }
+
+    private void superviseDue() {
+        if (closing) {
+            return;
+        }
+        WorkerSet serving = Machine.serving(state);
+        Supervisor.Due due = supervisor.runDue(serving);
+        if (!due.active().equals(serving)) {
+            feed(new Event.Supervised(due.active()));
+        }
         due.rolloutTrigger().ifPresent(trigger -> requestRollout(trigger, pinned, event -> { }));
-        return rollIfRequested();
+    }
+
+    /** The supervisor keeps {@code set} running from now on, respawned from the specs it was started from. */
+    private void serve(WorkerSet set) {
+        Optional<WorkerSpecs> specs = set.generation() == lastStarted ? effects.specs() : effects.oldSet().specs();
+        specs.ifPresent(s -> supervisor.adopt(set, s));
+    }
+
+    private void finish(Action.Outcome outcome) {
+        long elapsedMs = effects.progress().elapsedMs();
+        long generation = lastStarted;
+        RolloutResult result = switch (outcome) {
+            case Action.Outcome.Succeeded ok -> new RolloutResult.Succeeded(rolling.name(), generation,
+                    effects.ports().isEmpty() ? ok.next().ports() : effects.ports(), ok.next().pids(), ok.old().pids(), elapsedMs);
+            case Action.Outcome.Failed no -> new RolloutResult.Failed(rolling.name(), generation, no.failure().failedIn(),
+                    no.failure().reason(), no.failure().detail(), elapsedMs);
+        };
+        supervisor.rolloutEnded();
+        if (result instanceof RolloutResult.Succeeded) {
+            pinned = rollingRelease;
+        }
+        lastResult = result;
+        report.accept(new RolloutEvent.Finished(result));
+        effects.close();
+        effects = null;
+        CompletableFuture<RolloutResult> answered = running;
+        running = null;
+        answered.complete(result);
+    }
+
+    private void steer(Inbox.Steer s) {
+        State now = state;
+        Steering.Command command = s.command();
+        Steering.Answer answer = switch (now) {
+            case State.Idle _ -> new Steering.Answer.NoRollout();
+            case State.Baking _ -> new Steering.Answer.Taken(command, Machine.stepOf(now), running);
+            case State.Draining _, State.Stopping _ -> command == Steering.Command.PROMOTE ? new Steering.Answer.NotHolding()
+                    : new Steering.Answer.TooLate(now.phase());
+            case State.Starting _, State.Checking _, State.Switching _, State.RollingBack _ ->
+                    command == Steering.Command.PROMOTE ? new Steering.Answer.NotHolding()
+                            : new Steering.Answer.Taken(command, Machine.stepOf(now), running);
+        };
+        s.answer().complete(answer);
+        if (answer instanceof Steering.Answer.Taken) {
+            feed(command == Steering.Command.PROMOTE ? new Event.Promote() : new Event.Abort());
+        }
     }
 
     private void start(Inbox.StartRequested request) {
@@ -263,6 +434,7 @@ public final class Group {
             return;
         }
         Adoption.Adopted a = adopted.get();
+        state = new State.Idle(state.ticket(), a.active());
         active = a.active();
         supervisor.adoptLeftovers(a.active(), a.specs(), a.bySlot(), a.emptySlots());
         supervisor.rolloutEnded();
@@ -272,63 +444,57 @@ public final class Group {
                 a.active().pids(), List.of(), (System.nanoTime() - startNanos) / 1_000_000));
     }
 
-    /** Runs the queued rollout, if any; false once the group is closed. */
-    private boolean rollIfRequested() {
+    /** Starts the queued rollout, if any and the group is idle. */
+    private void rollIfRequested() {
+        if (closing || !(state instanceof State.Idle idle)) {
+            return;
+        }
         CompletableFuture<RolloutResult> request;
         String trigger;
-        Optional<Release> release;
         GroupConfig c;
         List<Consumer<RolloutEvent>> watchers;
         synchronized (this) {
-            if (closed) {
-                return false;
-            }
-            if (queued == null) {
-                return true;
+            if (closed || queued == null) {
+                return;
             }
             request = queued;
             trigger = queuedTrigger;
-            release = queuedRelease;
+            rollingRelease = queuedRelease;
             queued = null;
             watchers = List.copyOf(queuedWatchers);
             queuedWatchers.clear();
-            c = release.map(r -> config.pinnedTo(r.directory(), r.cmd(), r.env())).orElse(config);
+            c = rollingRelease.map(r -> config.pinnedTo(r.directory(), r.cmd(), r.env())).orElse(config);
         }
-        Consumer<RolloutEvent> report = event -> {
+        WorkerSet old = idle.serving();
+        long generation = old.generation() + 1;
+        report = event -> {
             record(event);
             watchers.forEach(w -> w.accept(event));
         };
-        steering.begin(request);
-        try {
-            boolean open = roll(c, trigger, report, request);
-            if (request.join() instanceof RolloutResult.Succeeded) {
-                pinned = release;
-            }
-            return open;
-        } catch (RuntimeException e) {
-            request.completeExceptionally(e);
-            throw e;
-        } finally {
-            steering.end();
-        }
+        running = request;
+        rolling = c;
+        lastStarted = generation;
+        report.accept(new RolloutEvent.Started(c.name(), generation, trigger));
+        RolloutMode mode = RolloutMode.of(c, generation, host, sockets);
+        OldSet oldSet = new OldSet(old, supervisor.specs());
+        effects = new RolloutEffects(c, configDir, host, mode, old, oldSet, new Progress(c, generation, report, host.stopper(),
+                ticker::nanoTime), report, this::post, ticker);
+        feed(new Event.RolloutRequested(plan(c, trigger, mode, old, oldSet)));
     }
 
-    private boolean roll(GroupConfig c, String trigger, Consumer<RolloutEvent> report,
-                         CompletableFuture<RolloutResult> request) {
-        report.accept(new RolloutEvent.Started(c.name(), active.generation() + 1, trigger));
-        RolloutMode mode = RolloutMode.of(c, active.generation() + 1, host, sockets);
-        Rollout.Outcome outcome = new Rollout(c, configDir, mode, active, host, report, next -> supervisor.checked(next, c), steering,
-                supervisor.specs()).run();
-        active = outcome.active();
-        outcome.specs().ifPresent(specs -> supervisor.adopt(outcome.active(), specs));
-        supervisor.rolloutEnded();
-        lastResult = outcome.result();
-        report.accept(new RolloutEvent.Finished(outcome.result()));
-        request.complete(outcome.result());
-        // A rollout cut short by shutdown may have consumed the interrupt: closed says it too.
-        synchronized (this) {
-            return !closed && !Thread.currentThread().isInterrupted();
+    private static RolloutPlan plan(GroupConfig c, String trigger, RolloutMode mode, WorkerSet old, OldSet oldSet) {
+        List<Integer> slots = mode.slots();
+        boolean inBatches = c.delivery().batch().isPresent() && oldSet.canGoInBatches();
+        List<List<Integer>> batches = new ArrayList<>();
+        int size = inBatches ? c.delivery().batch().getAsInt() : slots.size();
+        for (int from = 0; from < slots.size(); from += size) {
+            batches.add(slots.subList(from, Math.min(from + size, slots.size())));
         }
+        boolean first = old.workers().isEmpty();
+        return new RolloutPlan(c.name(), old.generation(), trigger, mode.plannedPorts(), batches,
+                inBatches ? RolloutPlan.Batching.BATCHES : RolloutPlan.Batching.ALL_AT_ONCE,
+                first ? List.of() : c.delivery().canary(), first ? Optional.empty() : c.delivery().bake().map(Delivery.Bake::duration),
+                c.delivery().watchInterval(), mode instanceof WorksetMode ? RolloutPlan.Retirement.DRAIN_THEN_STOP : RolloutPlan.Retirement.STOP);
     }
 
     private void record(RolloutEvent event) {

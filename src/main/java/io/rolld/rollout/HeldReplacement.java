@@ -29,7 +29,7 @@ final class HeldReplacement {
         this.held = held;
         this.generation = generation;
         this.events = events;
-        this.progress = new Progress(specs.group(), generation, events, stopper, IntentLog.NONE); // one worker: no phases
+        this.progress = new Progress(specs.group(), generation, events, stopper);
     }
 
     /** The successor of {@code old} in {@code slot}, ready and serving; empty when it failed (reported). */

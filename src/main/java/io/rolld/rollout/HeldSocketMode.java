@@ -19,7 +19,7 @@ import java.util.stream.IntStream;
  * because rolld holds the socket). Nothing is switched in a front, so there is nothing to drain: a
  * worker's own graceful stop is the drain.
  *
- * <p>Between rollouts the group's {@link Supervisor} respawns crashed workers of the generation and
+ * <p>The group's {@link Supervisor} respawns crashed workers of the serving generation and
  * replaces one worker over its memory limit alone ({@link HeldReplacement}).
  */
 final class HeldSocketMode implements RolloutMode {
@@ -47,6 +47,11 @@ final class HeldSocketMode implements RolloutMode {
     }
 
     @Override
+    public List<Integer> slots() {
+        return IntStream.rangeClosed(1, held.workers()).boxed().toList();
+    }
+
+    @Override
     public Plan prepare() throws RolloutFailure {
         InheritedSockets sockets;
         try {
@@ -66,7 +71,7 @@ final class HeldSocketMode implements RolloutMode {
         } catch (IOException | RuntimeException e) {
             throw new RolloutFailure("cannot create the notify socket: " + e.getMessage(), "");
         }
-        return new Plan(specs, IntStream.rangeClosed(1, held.workers()).boxed().toList(), ports);
+        return new Plan(specs, slots(), ports);
     }
 
     @Override

@@ -100,6 +100,8 @@ final class Machine {
     private static Step interrupt(State s, String reason) {
         String why = reason.equals(SHUTDOWN) ? SHUTDOWN : reason + (s instanceof State.Baking ? "the " : "") + stepOf(s);
         return switch (s) {
+            case State.RollingBack r when r.undo() == State.Undo.DRAIN && reason.equals(SHUTDOWN) ->
+                    stopNew(r, List.of(new Action.Cancel(r.ticket()))); // skip the wait, still stop cleanly
             case State.Idle _, State.RollingBack _ -> Step.stay(s);
             case State.Starting st -> {
                 // What the spawn started is known only from its result: the rollback waits for it.
@@ -151,10 +153,13 @@ final class Machine {
                 yield switch (run.plan().batching()) {
                     case ALL_AT_ONCE -> switchTo(c.ticket() + 1, run, 0, List.of(new Action.FirstReadings(run.next())));
                     case BATCHES -> {
+                        // Retired from now on: their exits are the stop's, never crashes for the supervisor.
                         long t = c.ticket() + 1;
                         WorkerSet going = new WorkerSet(run.old().generation(), run.oldOfSlots(run.plan().batches().get(c.batch())));
-                        yield new Step(new State.Stopping(t, run, OptionalInt.of(c.batch()), Optional.empty()), List.of(
-                                record(run, Phase.STOPPING), new Action.Enter(Phase.STOPPING, run.ports()), new Action.StopSet(t, going)));
+                        RolloutRun retiring = run.withRetired(going.workers());
+                        yield new Step(new State.Stopping(t, retiring, OptionalInt.of(c.batch()), Optional.empty()), List.of(
+                                record(retiring, Phase.STOPPING), new Action.Enter(Phase.STOPPING, retiring.ports()),
+                                new Action.StopSet(t, going)));
                     }
                 };
             }
@@ -216,6 +221,7 @@ final class Machine {
     private static Step drained(State s) {
         return switch (s) {
             case State.Draining d -> stopRest(d.ticket() + 1, d.run(), List.of());
+            case State.RollingBack r when r.undo() == State.Undo.DRAIN -> stopNew(r, List.of());
             case State.Idle _, State.Starting _, State.Checking _, State.Switching _, State.Baking _, State.Stopping _,
                  State.RollingBack _ -> Step.stay(s);
         };
@@ -225,7 +231,7 @@ final class Machine {
         return switch (s) {
             case State.Stopping st when st.batch().isPresent() -> {
                 int b = st.batch().getAsInt();
-                RolloutRun run = st.run().withRetired(st.run().oldOfSlots(st.run().plan().batches().get(b)));
+                RolloutRun run = st.run();
                 long t = st.ticket() + 1;
                 if (st.pending().isPresent()) {
                     yield rollBack(st.ticket(), run, st.pending().get(), List.of());
@@ -256,7 +262,11 @@ final class Machine {
                 problems.forEach(p -> detail.append(detail.isEmpty() ? "" : "\n").append("rollback: ").append(p));
                 State.Failure f = new State.Failure(r.failure().failedIn(), r.failure().reason(), detail.toString());
                 long t = r.ticket() + 1;
-                yield new Step(new State.RollingBack(t, r.run(), f, State.Undo.NEW_SET), List.of(new Action.StopSet(t, r.run().next())));
+                yield switch (r.run().plan().retirement()) {
+                    case DRAIN_THEN_STOP -> new Step(new State.RollingBack(t, r.run(), f, State.Undo.DRAIN),
+                            List.of(new Action.Drain(t, r.run().next().ports())));
+                    case STOP -> new Step(new State.RollingBack(t, r.run(), f, State.Undo.NEW_SET), List.of(new Action.StopSet(t, r.run().next())));
+                };
             }
             case State.Idle _, State.Starting _, State.Checking _, State.Switching _, State.Baking _, State.Draining _,
                  State.Stopping _, State.RollingBack _ -> Step.stay(s);
@@ -360,7 +370,7 @@ final class Machine {
             case DRAIN_THEN_STOP -> {
                 actions.add(record(run, Phase.DRAINING));
                 actions.add(new Action.Enter(Phase.DRAINING, run.old().ports()));
-                actions.add(new Action.Drain(t));
+                actions.add(new Action.Drain(t, run.old().ports()));
                 yield new Step(new State.Draining(t, run), actions);
             }
             case STOP -> stopRest(t, run, actions);
@@ -413,6 +423,13 @@ final class Machine {
         }
         actions.add(new Action.StopSet(t, run.next()));
         return new Step(new State.RollingBack(t, run, failure, State.Undo.NEW_SET), actions);
+    }
+
+    private static Step stopNew(State.RollingBack r, List<Action> first) {
+        long t = r.ticket() + 1;
+        List<Action> actions = new ArrayList<>(first);
+        actions.add(new Action.StopSet(t, r.run().next()));
+        return new Step(new State.RollingBack(t, r.run(), r.failure(), State.Undo.NEW_SET), actions);
     }
 
     private static Step rolledBack(long t, RolloutRun run, State.Failure failure, List<Action> first) {

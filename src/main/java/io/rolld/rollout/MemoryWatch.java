@@ -39,6 +39,8 @@ final class MemoryWatch {
     private final Set<Long> read = new HashSet<>();
     /** Pids whose skipped restart was already reported in the current cooldown window. */
     private final Set<Long> skipReported = new HashSet<>();
+    /** Pids of a rollout's new set, read by {@link #checked} while the old set is still the one checked periodically. */
+    private final Set<Long> incoming = new HashSet<>();
     private OptionalLong lastRolloutNanos = OptionalLong.empty();
     private long nextCheckNanos;
 
@@ -56,6 +58,7 @@ final class MemoryWatch {
             return;
         }
         for (Worker w : next.workers()) {
+            incoming.add(w.pid());
             long limit = MemoryLimits.draw(memory.get(), random);
             limits.put(w.pid(), limit);
             firstReading(w, next.generation(), reader.tree(w.handle(), memory.get().metric(), limit), limit);
@@ -65,12 +68,15 @@ final class MemoryWatch {
     /** A rollout made {@code set} the active set; what belongs to other workers is forgotten. */
     void adopt(WorkerSet set, Optional<Supervision.Memory> memory) {
         config = memory;
+        incoming.clear();
         forgetAllBut(set);
         memory.ifPresent(m -> nextCheckNanos = clock.getAsLong() + m.checkInterval().toNanos());
     }
 
+    /** Forgets every pid but those of {@code set} and of a rollout's new set, read already, that is not serving yet. */
     private void forgetAllBut(WorkerSet set) {
         Set<Long> pids = new HashSet<>(set.pids());
+        pids.addAll(incoming);
         limits.keySet().retainAll(pids);
         misconfigured.keySet().retainAll(pids); // a respawned worker starts afresh
         read.retainAll(pids);

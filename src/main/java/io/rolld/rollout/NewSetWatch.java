@@ -17,7 +17,7 @@ import java.util.stream.Collectors;
  * check (smoke tests), then the group's {@code bake.check} command, which gets the rollout in
  * {@code ROLLD_*} variables and runs in the directory of rolld.yml within {@code hook_timeout}.
  */
-final class NewSetWatch implements Bake.Check {
+final class NewSetWatch {
     private final GroupConfig config;
     private final Path configDir;
     private final RolloutMode mode;
@@ -36,35 +36,35 @@ final class NewSetWatch implements Bake.Check {
         this.weight = weight;
     }
 
-    @Override
-    public Optional<Bake.Outcome.Failed> run() throws InterruptedException {
+    /** One round; a failure says why. */
+    Optional<RolloutFailure> run() throws InterruptedException {
         for (Worker w : next.workers()) {
             if (!w.isAlive()) {
-                return Optional.of(new Bake.Outcome.Failed("worker on port " + w.port() + " (pid " + w.pid() + ") exited during the "
+                return Optional.of(new RolloutFailure("worker on port " + w.port() + " (pid " + w.pid() + ") exited during the "
                         + step + " (" + w.exit().join() + ")", w.stderrTail(RolloutMode.STDERR_TAIL_LINES)));
             }
         }
         try {
             mode.recheck(next, step);
         } catch (RolloutFailure f) {
-            return Optional.of(new Bake.Outcome.Failed(f.reason(), f.detail()));
+            return Optional.of(new RolloutFailure(f.reason(), f.detail()));
         }
         Optional<String> check = config.delivery().check();
         return check.isEmpty() ? Optional.empty() : runCheck(check.get());
     }
 
-    private Optional<Bake.Outcome.Failed> runCheck(String command) {
+    private Optional<RolloutFailure> runCheck(String command) {
         ShellCommand.Result result;
         try {
             result = ShellCommand.run(command, configDir, environment(), config.hookTimeout());
         } catch (IOException e) {
-            return Optional.of(new Bake.Outcome.Failed("bake check '" + command + "' could not run during the " + step + ": " + e.getMessage(), ""));
+            return Optional.of(new RolloutFailure("bake check '" + command + "' could not run during the " + step + ": " + e.getMessage(), ""));
         }
         if (result.succeeded()) {
             return Optional.empty();
         }
         String how = result.exitCode().isPresent() ? "exited " + result.exitCode().getAsInt() : "timed out after " + result.elapsedMs() + "ms";
-        return Optional.of(new Bake.Outcome.Failed("bake check '" + command + "' " + how + " during the " + step
+        return Optional.of(new RolloutFailure("bake check '" + command + "' " + how + " during the " + step
                 + result.output().lines().filter(l -> !l.isBlank()).findFirst().map(l -> ": " + l.strip()).orElse(""), result.output().strip()));
     }
 

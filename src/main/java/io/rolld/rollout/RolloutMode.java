@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * What a rollout does differently in each mode of a group (spawn, readiness, what the switch and
- * the retirement work on); {@link Rollout} alone orders the steps. One per rollout: it may hold
+ * the retirement work on); {@link Machine} alone orders the steps. One per rollout: it may hold
  * resources of the generation it starts, released by {@link #close}.
  */
 sealed interface RolloutMode extends AutoCloseable permits WorksetMode, HeldSocketMode {
@@ -33,6 +33,9 @@ sealed interface RolloutMode extends AutoCloseable permits WorksetMode, HeldSock
 
     /** The ports the rollout announces as it starts, before anything is checked or bound. */
     List<Integer> plannedPorts();
+
+    /** The slots a generation runs, in order: the workset's ports, or worker numbers 1..workers. */
+    List<Integer> slots();
 
     /** Checks and acquires what the new generation needs (free ports, the held sockets); nothing is spawned yet. */
     Plan prepare() throws RolloutFailure;

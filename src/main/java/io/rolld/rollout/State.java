@@ -81,7 +81,10 @@ sealed interface State permits State.Idle, State.Starting, State.Checking, State
         }
     }
 
-    /** Putting back what {@code failure} left: the front, then the new set stopped, then retired old workers restored. */
+    /**
+     * Putting back what {@code failure} left: the front, then (load-balancer mode) the new set's
+     * connections drained, then the new set stopped, then retired old workers restored.
+     */
     record RollingBack(long ticket, RolloutRun run, Failure failure, Undo undo) implements State {
         @Override
         public Phase phase() {
@@ -95,6 +98,8 @@ sealed interface State permits State.Idle, State.Starting, State.Checking, State
         SPAWN,
         /** The front put back (files restored, hooks re-run). */
         FRONT,
+        /** The connections the front still has on the new set end (a reload is not instant). */
+        DRAIN,
         /** The new set stopped. */
         NEW_SET,
         /** The old workers of finished batches started again. */

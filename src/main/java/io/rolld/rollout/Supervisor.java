@@ -21,12 +21,13 @@ import java.util.random.RandomGenerator;
 import java.util.stream.LongStream;
 
 /**
- * Keeps a group's active set running between rollouts: respawns crashed workers in their slot
+ * Keeps a group's serving set running, in every state of its rollouts: respawns crashed workers in their slot
  * with backoff, watches memory, and asks for periodic rollouts. A slot is a worker's port in
  * load-balancer mode and its worker number in held-socket mode (where every worker shares the held
  * port); there a worker over its memory limit is replaced alone ({@link HeldReplacement}) instead
- * of rolling the group. Confined to the group's thread:
- * exits arrive as events posted there, and everything due is done by {@link #runDue}. A worker
+ * of rolling the group. Confined to the group's loop:
+ * exits arrive as events posted there ({@link Machine} hands a serving worker's exit to {@link #exited}),
+ * and everything due is done by {@link #runDue}. A worker
  * counts only while it belongs to the set adopted last, so workers a rollout stopped, or that
  * crashed while a rollout retired them, are never respawned nor counted.
  */

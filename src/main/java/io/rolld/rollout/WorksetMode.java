@@ -43,6 +43,11 @@ final class WorksetMode implements RolloutMode {
     }
 
     @Override
+    public List<Integer> slots() {
+        return ports;
+    }
+
+    @Override
     public Plan prepare() throws RolloutFailure {
         Map<Integer, Long> taken = tcp.listening(new HashSet<>(ports));
         if (!taken.isEmpty()) {

@@ -83,7 +83,8 @@ class CrashMatrixIT {
             case CANARY -> group.with("canary:", "  - {weight: 50, pause: 10m}");
             case BAKE -> group.with("bake: {duration: 10m, interval: 500ms}");
             case DRAINING -> group.set("drain_timeout", "60s");
-            case STOPPING -> group.env("APP_STOP_HOLD_FILE", hold.toString());
+            // A stop_timeout long enough that the killed rolld never SIGKILLs the held workers first.
+            case STOPPING -> group.env("APP_STOP_HOLD_FILE", hold.toString()).set("stop_timeout", "10s");
         }
         Path yml = group.write(dir);
         nginx.reload(); // onto this case's first workset

@@ -49,7 +49,8 @@ class HeldCrashMatrixIT {
     void sigkilledInARollout_theRestartedRolldKeepsTheHeldSocketServedAndRollsOn(Moment moment) throws Exception {
         int port = FreePorts.one();
         String ready = moment == Moment.CHECKING ? "3s" : "1s";
-        Path yml = HeldGroupYaml.write("crash-" + moment.name().toLowerCase(), port, Duration.ofSeconds(2),
+        // A stop_timeout long enough that the killed rolld never SIGKILLs a held worker (it serves) first.
+        Path yml = HeldGroupYaml.write("crash-" + moment.name().toLowerCase(), port, Duration.ofSeconds(10),
                 "  workers: " + WORKERS + "\n  ready: alive " + ready + "\n" + moment.yaml);
         Path dir = yml.getParent();
         Path hold = dir.resolve("hold");

@@ -3,6 +3,7 @@ package io.rolld.crash;
 import io.rolld.testing.Deployment;
 import io.rolld.testing.HttpLoad;
 import io.rolld.testing.Polling;
+import io.rolld.testing.ProcessAssertions;
 import io.rolld.testing.RolldClient;
 import io.rolld.testing.RolldStatus;
 import io.rolld.testing.Rolld;
@@ -94,7 +95,7 @@ final class WholeService {
             problems.add("status lists " + status.workers(GROUP) + ", not " + workers + " live workers");
         }
         Set<Long> listed = new TreeSet<>(status.pids(GROUP));
-        Set<Long> running = apps.stream().filter(ProcessHandle::isAlive).map(ProcessHandle::pid).collect(Collectors.toCollection(TreeSet::new));
+        Set<Long> running = apps.stream().filter(ProcessAssertions::running).map(ProcessHandle::pid).collect(Collectors.toCollection(TreeSet::new));
         if (!running.equals(listed)) {
             Set<Long> orphans = new TreeSet<>(running);
             orphans.removeAll(listed);

@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 import io.rolld.testing.Ansible;
+import io.rolld.testing.Command;
 import io.rolld.testing.HttpLoad;
 import io.rolld.testing.HttpLoadReport;
 import io.rolld.testing.LocalFleet;
+import io.rolld.testing.Packages;
 import io.rolld.testing.Project;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -49,25 +51,47 @@ class FleetIT {
      */
     @Test
     void sitePlay_rollsAGoodReleaseHostAfterHost_thenStopsAtTheFirstHostThatRollsBack_thenRollsTheFleetBack() throws IOException {
+        // As root (CI), the play also installs rolld's .deb on the hosts (apt deb:) and drives them with /usr/bin/rolld.
+        boolean deb = "root".equals(System.getProperty("user.name"));
+        List<String> packaged = deb ? List.of("-e", "rolld_deb=" + Packages.first().deb(), "-e", "rolld_bin=/usr/bin/rolld") : List.of();
+        if (deb) {
+            assertFalse(dpkgStatus().contains("install ok installed"),
+                    "a rolld package is installed on this machine already; this test installs and purges its own, so it does not touch it");
+        }
         try (LocalFleet fleet = LocalFleet.start("fleet")) {
             Map<String, HttpLoad> loads = loads(fleet);
             try {
-                goodRelease(fleet);
-                badReleaseOnWeb2(fleet);
-                rollBackToTheGoodRelease(fleet);
+                goodRelease(fleet, packaged);
+                badReleaseOnWeb2(fleet, packaged);
+                rollBackToTheGoodRelease(fleet, packaged);
             } finally {
                 loads.values().forEach(HttpLoad::stop);
             }
             for (String host : LocalFleet.HOSTS) {
                 assertNoFailure(host, loads.get(host).report());
             }
+        } finally {
+            if (deb) { // the machine as the test found it: no package, nor the copy the role put on the "hosts"
+                Command.run("dpkg", "--purge", "rolld");
+                Files.deleteIfExists(Path.of("/var/cache").resolve(Packages.first().deb().getFileName()));
+            }
         }
     }
 
-    private static void goodRelease(LocalFleet fleet) throws IOException {
-        Ansible.Run run = fleet.play("site.yml", "-v", "-e", "release=" + GOOD);
+    private static String dpkgStatus() {
+        return Command.run("dpkg-query", "-W", "-f", "${Status} ${Version}", "rolld").output();
+    }
+
+    private static void goodRelease(LocalFleet fleet, List<String> packaged) throws IOException {
+        List<String> args = new ArrayList<>(List.of("-v", "-e", "release=" + GOOD));
+        args.addAll(packaged);
+        Ansible.Run run = fleet.play("site.yml", args.toArray(String[]::new));
 
         assertEquals(0, run.exitCode(), run.toString());
+        if (!packaged.isEmpty()) {
+            assertTrue(run.output().contains("TASK [rolld_release : apt install the package]"), run.toString());
+            assertEquals("install ok installed " + Packages.FIRST, dpkgStatus(), "the play installed the package");
+        }
         List<Restart> restarts = restarts(run);
         assertEquals(LocalFleet.HOSTS, restarts.stream().map(Restart::host).toList(), run.toString());
         for (int i = 0; i < restarts.size(); i++) {
@@ -90,11 +114,13 @@ class FleetIT {
         }
     }
 
-    private static void badReleaseOnWeb2(LocalFleet fleet) throws IOException {
+    private static void badReleaseOnWeb2(LocalFleet fleet, List<String> packaged) throws IOException {
         Path release = badOnWeb2(fleet.home("web1").getParent().resolve("bad-release"));
         // Answering 500 is a certain failure: a short ready_timeout is enough.
-        Ansible.Run run = fleet.play("site.yml", "-e", "release=v3-bad", "-e", "release_src=" + release + "/",
-                "-e", "ready_timeout=5s", "-e", "{\"app_env\": {\"FLEET_HOST\": \"{{ inventory_hostname }}\"}}");
+        List<String> args = new ArrayList<>(List.of("-e", "release=v3-bad", "-e", "release_src=" + release + "/",
+                "-e", "ready_timeout=5s", "-e", "{\"app_env\": {\"FLEET_HOST\": \"{{ inventory_hostname }}\"}}"));
+        args.addAll(packaged);
+        Ansible.Run run = fleet.play("site.yml", args.toArray(String[]::new));
 
         assertNotEquals(0, run.exitCode(), run.toString());
         assertTrue(run.output().contains("web2: rolld restart exited 1 (rolled_back): smoke test failed on port"), run.toString());
@@ -112,8 +138,10 @@ class FleetIT {
     }
 
     /** web1 runs the bad release: the rollback mode takes every host back to the good one, its files and env as recorded. */
-    private static void rollBackToTheGoodRelease(LocalFleet fleet) throws IOException {
-        Ansible.Run run = fleet.play("site.yml", "-v", "-e", "fleet_mode=rollback", "-e", "release=" + GOOD);
+    private static void rollBackToTheGoodRelease(LocalFleet fleet, List<String> packaged) throws IOException {
+        List<String> args = new ArrayList<>(List.of("-v", "-e", "fleet_mode=rollback", "-e", "release=" + GOOD));
+        args.addAll(packaged);
+        Ansible.Run run = fleet.play("site.yml", args.toArray(String[]::new));
 
         assertEquals(0, run.exitCode(), run.toString());
         for (String host : LocalFleet.HOSTS) {

@@ -76,6 +76,31 @@ class FileFollowerTest {
     }
 
     @Test
+    void poll_afterTwoRotationsBetweenLooksOfLinesEndingAlike_readsTheRightCopyThenTheNext() throws IOException {
+        Path log = dir.resolve("app.log");
+        String pad = "x".repeat(90);
+        try (FileOutputStream worker = new FileOutputStream(log.toFile(), true);
+             FileFollower f = new FileFollower(log, ZoneId.of("UTC"))) {
+            f.start(0);
+            for (int n = 1; n <= 300; n++) {
+                write(worker, n + " " + pad + "\n");
+                if (n == 100) {
+                    assertEquals(100, f.poll().size());
+                }
+                if (n == 150 || n == 250) { // two rotations, the file not looked at in between
+                    FileRotation.gzip(FileRotation.copyAndTruncate(log, new LogRotation(1, 5, true)).copy().orElseThrow());
+                }
+            }
+
+            List<String> numbers = f.poll().stream().map(l -> l.text().split(" ")[0]).toList();
+
+            assertEquals(200, numbers.size(), numbers.toString());
+            assertEquals("101", numbers.getFirst());
+            assertEquals("300", numbers.getLast());
+        }
+    }
+
+    @Test
     void poll_afterRenameAndNewFile_finishesTheOldFileThenReadsTheNewOne() throws IOException {
         Path log = dir.resolve("rolld.log");
         Files.writeString(log, "old 1\n");

@@ -34,7 +34,10 @@ class LogRotationIT {
     private static final Duration WRITING = Duration.ofSeconds(120);
     private static final int LINE = 100;
     private static final Pattern NUMBERED = Pattern.compile("^(out|err) (\\d{9}) ");
-    /** Binds its port, waits for GO_FILE (if set), writes OUT_MB and ERR_MB of numbered lines over SECONDS, then DONE_FILE. */
+    /**
+     * Binds its port, waits for GO_FILE (if set), writes OUT_MB and ERR_MB of numbered lines over
+     * SECONDS (a file past WAIT_ABOVE bytes waits for its rotation first), then DONE_FILE.
+     */
     private static final String WRITER = """
             import os, signal, socket, sys, time
             s = socket.socket()
@@ -52,10 +55,14 @@ class LogRotationIT {
             written = {"out": 0, "err": 0}
             fds = {"out": 1, "err": 2}
             seconds = float(os.environ["SECONDS"])
+            wait_above = int(os.environ.get("WAIT_ABOVE") or 0)
             start = time.monotonic()
             while any(written[k] < totals[k] for k in totals):
                 for k in totals:
                     if written[k] < totals[k] and written[k] * totals["out"] <= written["out"] * totals[k]:
+                        waited = time.monotonic()  # a file past WAIT_ABOVE waits for its rotation: copies stay near max_size
+                        while wait_above and os.fstat(fds[k]).st_size > wait_above and time.monotonic() - waited < 30:
+                            time.sleep(0.01)
                         count = min(1000, totals[k] - written[k])
                         os.write(fds[k], lines(k, written[k] + 1, count))  # one write: all of it or none is before a truncate
                         written[k] += count
@@ -203,7 +210,7 @@ class LogRotationIT {
 
     @Test
     void worker60MB_maxSize10MBKeep3Compressed_endsWithFourFilesPerStreamReadableByZcatAndIsNeverRestarted() throws Exception {
-        Setup s = write("rotation", "rolld:\n  logs: {max_size: 10MB, keep: 3, compress: true}\n", "OUT_MB: '60', ERR_MB: '60', SECONDS: '10'");
+        Setup s = write("rotation", "rolld:\n  logs: {max_size: 10MB, keep: 3, compress: true}\n", "OUT_MB: '60', ERR_MB: '60', SECONDS: '10', WAIT_ABOVE: '11000000'");
         try (Rolld rolld = Rolld.start(s.config())) {
             rolld.awaitLine("event=ready ", ROLLOUT);
             long[] done = awaitDone(s);
@@ -220,7 +227,7 @@ class LogRotationIT {
                 List<Long> kept = keptLines(file);
                 List<Long> lost = lost(kept, total);
                 List<String> rotated = rotations(rolld, file);
-                assertTrue(rotated.size() >= 4, "rotations of " + file + ": " + rotated.size());
+                assertTrue(rotated.size() >= 5, "rotations of " + file + ": " + rotated.size());
                 long removedByKeep = kept.getFirst() - 1;
                 report.append(String.format("%n  %s: %d lines written, %d rotations, %d removed with copies beyond keep, %d kept,"
                                 + " %d lost between the copies kept (rolld saw %d bytes written after a copy; truncate window max %d us)",
@@ -275,6 +282,62 @@ class LogRotationIT {
                     assertEquals(lostByRotation, notShown, "every line still in a file was shown");
                 }
             }
+        }
+    }
+
+    @Test
+    void ownLogFile_pastMaxSize_isRenamedAndReopenedWithoutLosingALine() throws Exception {
+        Setup s = write("own-log", "rolld:\n  logs: {max_size: 2KB, keep: 50, compress: true}\n", "OUT_MB: '0', ERR_MB: '0', SECONDS: '1'");
+        Path log = s.dir().resolve("rolld.log");
+        try (Rolld rolld = Rolld.start(s.config(), "--log-file", log.toString())) {
+            Polling.require(() -> text(log).contains("event=ready "), ROLLOUT, "event=ready in " + log);
+            for (int generation = 2; generation <= 4; generation++) {
+                List<String> command = List.of(Project.root().resolve("scripts").resolve("rolld").toString(), "restart", "--wait",
+                        "-c", s.config().toString());
+                try (Rolld restart = Rolld.launch(command, s.dir(), "restart")) {
+                    assertEquals(0, restart.awaitExit(ROLLOUT), String.join("\n", restart.lines()));
+                }
+            }
+            Polling.require(() -> text(log).contains("method=rename_reopen") || copies(log).size() >= 2, ROLLOUT, "rotations of " + log);
+            Polling.require(() -> copies(log).stream().allMatch(p -> p.toString().endsWith(".gz")), ROLLOUT, "compressed copies");
+            List<String> lines = new ArrayList<>();
+            for (Path copy : copies(log).reversed()) {
+                try (BufferedReader in = new BufferedReader(new InputStreamReader(new java.util.zip.GZIPInputStream(Files.newInputStream(copy)),
+                        StandardCharsets.UTF_8))) {
+                    in.lines().forEach(lines::add);
+                }
+            }
+            lines.addAll(Files.readAllLines(log));
+            System.out.println("LogRotationIT: rolld's own log in " + (copies(log).size() + 1) + " files, " + lines.size() + " lines");
+            assertTrue(copies(log).size() >= 2, copies(log).toString());
+            assertTrue(lines.getFirst().contains("event=starting "), lines.getFirst());
+            for (int generation = 2; generation <= 4; generation++) {
+                String succeeded = "event=rollout_succeeded group=writer generation=" + generation + " ";
+                assertEquals(1, lines.stream().filter(l -> l.contains(succeeded)).count(), succeeded + " once in:\n" + String.join("\n", lines));
+            }
+            List<String> stamped = lines.stream().filter(l -> !l.startsWith(" ")).toList(); // a detail's lines are indented
+            assertEquals(stamped.size(), stamped.stream().distinct().count(), "no line twice");
+            for (int i = 1; i < stamped.size(); i++) {
+                assertTrue(stamped.get(i - 1).substring(0, 24).compareTo(stamped.get(i).substring(0, 24)) <= 0,
+                        "in time order: " + stamped.get(i - 1) + " / " + stamped.get(i));
+            }
+        }
+    }
+
+    private static List<Path> copies(Path log) {
+        try (Stream<Path> all = Files.list(log.getParent())) {
+            return all.filter(p -> p.getFileName().toString().matches(Pattern.quote(log.getFileName().toString()) + "\\.\\d+(\\.gz)?"))
+                    .sorted((a, b) -> Integer.compare(number(a), number(b))).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String text(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

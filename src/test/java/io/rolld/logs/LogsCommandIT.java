@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rolld.daemon.ControlProtocol;
 import io.rolld.testing.FreePorts;
+import io.rolld.testing.HeldGroupYaml;
 import io.rolld.testing.Polling;
 import io.rolld.testing.Project;
 import io.rolld.testing.Rolld;
@@ -206,6 +207,39 @@ class LogsCommandIT {
                     && "rollout_succeeded".equals(f.get("event")) && "app".equals(f.get("group"))), json.toString());
             assertEquals(3, objects.stream().filter(o -> "rolld".equals(o.get("source"))).count(), json.toString());
         }
+    }
+
+    @Test
+    void follow_heldSocketsDuringAHup_namesBothPidsWhileTwoGenerationsWriteToOneFile() throws Exception {
+        Path config = HeldGroupYaml.write("logs-held", FreePorts.one(), Duration.ofSeconds(5), "  workers: 1\n  ready: alive 1s\n");
+        try (Rolld rolld = Rolld.start(config)) {
+            rolld.awaitLine("event=ready ", ROLLOUT);
+            long old = heldPid(rolld, 1);
+            List<String> command = List.of(Project.root().resolve("scripts").resolve("rolld").toString(), "logs", "-f", "-n", "1",
+                    "-c", config.toString());
+            try (Rolld follower = Rolld.launch(command, config.getParent(), "logs-follow-held")) {
+                follower.awaitLine("^app 1 pid " + old + " out\\|listening on inherited fd 3 ", CLIENT);
+                follower.awaitLine("^rolld\\|event=ready ", CLIENT);
+                rolld.signal("HUP");
+                rolld.awaitLine("event=rollout_succeeded group=app generation=2 ", ROLLOUT);
+                long next = heldPid(rolld, 2);
+                follower.awaitLine("^rolld\\|event=rollout_succeeded group=app generation=2 ", CLIENT);
+                List<String> lines = follower.lines();
+                System.out.println("LogsCommandIT: rolld logs -f of a held-socket group during a HUP:\n" + String.join("\n", lines));
+                String both = "app 1 pid " + old + "," + next + " out|";
+                assertTrue(lines.stream().anyMatch(l -> l.startsWith(both + "listening on inherited fd 3 ") && l.endsWith(" pid " + next)),
+                        "the new worker's first line, written while the old one ran, names both: " + both);
+                assertTrue(lines.stream().anyMatch(l -> l.startsWith(both + "stopped pid " + old + " on SIGTERM ")),
+                        "the old worker's last line, written while the new one ran, names both: " + both);
+            }
+        }
+    }
+
+    private static long heldPid(Rolld rolld, long generation) {
+        Matcher m = Pattern.compile("event=worker_started group=app generation=" + generation + " port=\\d+ pid=(\\d+)")
+                .matcher(rolld.awaitLine("event=worker_started group=app generation=" + generation + " ", ROLLOUT));
+        assertTrue(m.find());
+        return Long.parseLong(m.group(1));
     }
 
     private static long lines(Path file) {

@@ -10,6 +10,7 @@ import io.rolld.testing.HttpLoad;
 import io.rolld.testing.HttpLoadReport;
 import io.rolld.testing.Project;
 import io.rolld.testing.Rolld;
+import io.rolld.testing.SubreapedRolld;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,8 +94,10 @@ class RollbackIT {
             int from = rolld.lines().size();
             rolld.signal("HUP");
             rolld.awaitLineAfter(from, "event=rollout_succeeded group=app generation=2 ", WAIT);
+            // Written once the rollout's end has passed every reader of the event stream, the log line first.
+            io.rolld.testing.Polling.require(() -> historyHolds(dir, "\"RELEASE\":\"two\""), Duration.ofSeconds(10),
+                    "the envdir's values of generation 2 in the history file");
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(".rolld/history"))));
-            assertTrue(Files.readString(dir.resolve(".rolld/history")).contains("\"RELEASE\":\"two\""), "the envdir's values are recorded");
             assertTrue(rolld.stop(Duration.ofSeconds(30)).clean(), rolld.tail());
         }
         try (Rolld rolld = Rolld.start(config)) {
@@ -113,6 +116,44 @@ class RollbackIT {
             Releases.Cli unknown = Releases.Cli.run(config, "rollback", "app", "--to", "7");
             assertEquals(13, unknown.exitCode(), unknown.output());
             assertEquals(1, rolld.lines().stream().filter(l -> l.contains("event=rollout_started")).count(), "nothing rolled");
+        }
+    }
+
+    @Test
+    void adoptedGeneration_afterCurrentWasSwapped_respawnsItsOwnRelease() throws Exception {
+        Releases releases = Releases.create("adopt");
+        Path one = releases.add("one");
+        releases.add("two");
+        releases.activate("one");
+        Path dir = Files.createDirectories(Project.scratch("releases").resolve("adopt-rolld-" + System.nanoTime()));
+        Path config = GroupYaml.workers(1).with(releases.groupLines()).with("respawn: {backoff: 100ms}").write(dir);
+        try (SubreapedRolld first = SubreapedRolld.start(config, "rolld-killed")) {
+            first.output().awaitLine("event=ready", WAIT);
+            first.killRolld();
+            releases.activate("two"); // deployed, not rolled yet
+
+            try (Rolld next = Rolld.start(config)) {
+                next.awaitLine("event=group_adopted group=app .*adopted=1 ", WAIT);
+                next.awaitLine("event=ready", WAIT);
+                assertTrue(Releases.Cli.run(config, "status").output().contains("release " + one), "status after the adoption");
+                long victim = first.processes("app.py").getFirst().pid();
+                int from = next.lines().size();
+                assertTrue(io.rolld.testing.Signals.send(victim, "KILL"));
+                String respawned = next.awaitLineAfter(from, "event=worker_respawned group=app ", WAIT);
+                long pid = Long.parseLong(respawned.replaceAll(".* pid=(\\d+).*", "$1"));
+                assertEquals(one, Releases.cwdOf(pid), "a respawn of generation 1 runs generation 1's release: " + respawned);
+                int port = Integer.parseInt(respawned.replaceAll(".* port=(\\d+).*", "$1"));
+                io.rolld.testing.ListeningSockets.awaitAccepting(port, WAIT, "the respawned worker");
+                assertEquals("one", get(port, "/env/RELEASE"), "and its environment");
+            }
+        }
+    }
+
+    private static boolean historyHolds(Path dir, String text) {
+        try {
+            return Files.readString(dir.resolve(".rolld/history")).contains(text);
+        } catch (IOException e) {
+            return false; // not written yet
         }
     }
 

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Bakes, canary steps and batches in the rollout procedure, with a {@link FakeHost} and a clock
- * that a wait advances at once: the pauses are minutes long and no test waits for them.
+ * Bakes, canary steps and batches in a group's rollouts, with a {@link FakeHost} and a clock that
+ * a wait advances at once: the pauses are minutes long and no test waits for them.
  */
 class DeliveryRolloutTest {
     private static final String WORKSET = """
@@ -36,33 +36,40 @@ class DeliveryRolloutTest {
 
     @TempDir
     Path dir;
-    private final HeldSocketKeeper sockets = new HeldSocketKeeper();
-    private final List<RolloutEvent> events = new ArrayList<>();
+    private final List<RolloutEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final long[] now = {0};
     /** Called with the fake time after each wait: a test's way to act in the middle of a pause. */
-    private LongConsumer afterWait = t -> { };
-    /** The wait that throws InterruptedException, as rolld's shutdown interrupts the group's thread (0: none). */
-    private int interruptedWait;
+    private volatile LongConsumer afterWait = t -> { };
+    /** The wait that blocks until it is cancelled, as a shutdown in the middle of a pause finds it (0: none). */
+    private volatile int blockedWait;
+    private final java.util.concurrent.CountDownLatch blocked = new java.util.concurrent.CountDownLatch(1);
     private int waits;
-    private final Steering steering = new Steering(new Steering.Clock() {
+    /** A clock that a wait advances at once: the pauses are minutes long and no test waits for them. */
+    private final Ticker ticker = new Ticker() {
         @Override
-        public long nanoTime() {
+        public synchronized long nanoTime() {
             return now[0];
         }
 
         @Override
-        public void waitOn(Object monitor, long nanos) throws InterruptedException {
-            if (++waits == interruptedWait) {
-                throw new InterruptedException();
+        public void sleepUntil(long deadline) throws InterruptedException {
+            if (++waits == blockedWait) {
+                blocked.countDown();
+                new java.util.concurrent.CountDownLatch(1).await();
             }
-            now[0] += nanos;
+            synchronized (this) {
+                now[0] = Math.max(now[0], deadline);
+            }
             afterWait.accept(now[0]);
         }
-    });
+    };
+    private FakeGroup group;
 
     @AfterEach
-    void closeSockets() {
-        sockets.close();
+    void shutDown() throws InterruptedException {
+        if (group != null) {
+            group.close();
+        }
     }
 
     private GroupConfig config(String group) throws Exception {
@@ -71,15 +78,13 @@ class DeliveryRolloutTest {
                 .group("app").orElseThrow();
     }
 
-    private Rollout.Outcome roll(GroupConfig config, WorkerSet old, Optional<WorkerSpecs> oldSpecs, FakeHost fake) {
-        Host host = fake.host();
-        steering.begin(new java.util.concurrent.CompletableFuture<>()); // as the group does for each rollout
-        return new Rollout(config, dir, RolloutMode.of(config, old.generation() + 1, host, sockets), old, host, events::add,
-                next -> { }, steering, oldSpecs).run();
-    }
-
-    private static WorkerSet oldSet() {
-        return new WorkerSet(1, List.of(FakeWorkers.running(9101), FakeWorkers.running(9102)));
+    /** The group's first start, forgotten by the fake and the events; returns the old set it started. */
+    private List<Worker> firstStart(GroupConfig config, FakeHost fake) throws Exception {
+        group = new FakeGroup(dir, config, fake, events, ticker);
+        RolloutResult.Succeeded first = assertInstanceOf(RolloutResult.Succeeded.class, group.roll("first start"));
+        events.clear();
+        fake.forget();
+        return fake.withPids(first.pids());
     }
 
     private List<Phase> transitions() {
@@ -95,9 +100,9 @@ class DeliveryRolloutTest {
         FakeHost fake = new FakeHost(dir);
         GroupConfig config = config(WORKSET + "  canary: [{weight: 25, pause: 10m}, {weight: 50, pause: 10m}]\n  bake: {duration: 2m}\n");
 
-        Rollout.Outcome outcome = roll(config, oldSet(), Optional.empty(), fake);
+        firstStart(config, fake);
 
-        assertInstanceOf(RolloutResult.Succeeded.class, outcome.result());
+        assertInstanceOf(RolloutResult.Succeeded.class, group.roll("HUP"));
         assertEquals(List.of(Phase.STARTING, Phase.CHECKING, Phase.SWITCHING, Phase.BAKING, Phase.SWITCHING, Phase.BAKING,
                 Phase.SWITCHING, Phase.BAKING, Phase.DRAINING, Phase.STOPPING, Phase.IDLE), transitions());
         assertEquals(List.of("canary 1/2", "canary 2/2", "bake"), steps());
@@ -117,31 +122,28 @@ class DeliveryRolloutTest {
                 touch("fail");
             }
         };
-        WorkerSet old = oldSet();
+        List<Worker> old = firstStart(config, fake);
 
-        Rollout.Outcome outcome = roll(config, old, Optional.empty(), fake);
-
-        RolloutResult.Failed failed = assertInstanceOf(RolloutResult.Failed.class, outcome.result());
+        RolloutResult.Failed failed = assertInstanceOf(RolloutResult.Failed.class, group.roll("HUP"));
         assertEquals(Phase.BAKING, failed.failedIn());
         assertEquals("bake check 'test ! -e fail' exited 1 during the bake", failed.reason());
         assertEquals(java.time.Duration.ofSeconds(3).toNanos(), now[0], "caught at the first check after the failure");
         assertEquals(1, fake.undone);
         assertEquals(1, fake.stopped.size(), "only the new set is stopped: " + fake.stopped);
-        assertTrue(fake.stopped.getFirst().stream().noneMatch(old.pids()::contains));
-        assertEquals(old, outcome.active());
-        assertTrue(old.workers().stream().allMatch(Worker::isAlive));
+        assertTrue(fake.stopped.getFirst().stream().noneMatch(pids(old)::contains));
+        assertEquals(pids(old), group.activePids());
+        assertTrue(old.stream().allMatch(Worker::isAlive));
     }
 
     @Test
     void run_whenAbortedDuringACanaryPause_rollsBackInBaking() throws Exception {
         FakeHost fake = new FakeHost(dir);
         GroupConfig config = config(WORKSET + "  canary: [{weight: 10, pause: 1h}]\n");
-        List<Steering.Answer> answers = new ArrayList<>();
-        afterWait = t -> answers.add(steering.request(Steering.Command.ABORT));
+        List<Steering.Answer> answers = new java.util.concurrent.CopyOnWriteArrayList<>();
+        firstStart(config, fake);
+        afterWait = t -> answers.add(group.group.steer(Steering.Command.ABORT));
 
-        Rollout.Outcome outcome = roll(config, oldSet(), Optional.empty(), fake);
-
-        RolloutResult.Failed failed = assertInstanceOf(RolloutResult.Failed.class, outcome.result());
+        RolloutResult.Failed failed = assertInstanceOf(RolloutResult.Failed.class, group.roll("HUP"));
         assertEquals(Phase.BAKING, failed.failedIn());
         assertEquals("aborted by rolld abort during the canary 1/1", failed.reason());
         assertInstanceOf(Steering.Answer.Taken.class, answers.getFirst());
@@ -153,11 +155,10 @@ class DeliveryRolloutTest {
     void run_whenPromotedDuringACanaryPause_goesOnToTheFullSwitch() throws Exception {
         FakeHost fake = new FakeHost(dir);
         GroupConfig config = config(WORKSET + "  canary: [{weight: 10, pause: 1h}]\n");
-        afterWait = t -> steering.request(Steering.Command.PROMOTE);
+        firstStart(config, fake);
+        afterWait = t -> group.group.steer(Steering.Command.PROMOTE);
 
-        Rollout.Outcome outcome = roll(config, oldSet(), Optional.empty(), fake);
-
-        assertInstanceOf(RolloutResult.Succeeded.class, outcome.result());
+        assertInstanceOf(RolloutResult.Succeeded.class, group.roll("HUP"));
         assertEquals(List.of(10, 100), fake.applied.stream().map(FrontContext::canaryWeight).toList());
         assertTrue(now[0] < java.time.Duration.ofMinutes(1).toNanos(), "the hour's pause ended at the promote");
     }
@@ -166,16 +167,21 @@ class DeliveryRolloutTest {
     void run_whenRolldShutsDownDuringTheBake_switchesBackAsAFailureWould() throws Exception {
         FakeHost fake = new FakeHost(dir);
         GroupConfig config = config(WORKSET + "  bake: {duration: 1h}\n");
-        interruptedWait = 3;
-        WorkerSet old = oldSet();
+        List<Worker> old = firstStart(config, fake);
+        blockedWait = 3;
+        var rolling = group.group.requestRollout("HUP");
+        assertTrue(blocked.await(30, java.util.concurrent.TimeUnit.SECONDS), "the bake waits");
 
-        Rollout.Outcome outcome = roll(config, old, Optional.empty(), fake);
+        group.close();
 
-        RolloutResult.Failed failed = assertInstanceOf(RolloutResult.Failed.class, outcome.result());
+        RolloutResult.Failed failed = assertInstanceOf(RolloutResult.Failed.class, rolling.get(30, java.util.concurrent.TimeUnit.SECONDS));
         assertEquals(Phase.BAKING, failed.failedIn());
         assertEquals("interrupted: rolld is shutting down", failed.reason());
         assertEquals(1, fake.undone);
-        assertEquals(old, outcome.active());
+        assertEquals(2, fake.stopped.size(), "the new set stopped, then at shutdown the old one: " + fake.stopped);
+        assertTrue(fake.stopped.getFirst().stream().noneMatch(pids(old)::contains), "the new set first: " + fake.stopped);
+        assertEquals(new java.util.HashSet<>(pids(old)), new java.util.HashSet<>(fake.stopped.get(1)));
+        group = null;
     }
 
     @Test
@@ -183,9 +189,9 @@ class DeliveryRolloutTest {
         FakeHost fake = new FakeHost(dir);
         GroupConfig config = config(WORKSET + "  canary: [{weight: 10, pause: 1h}]\n  bake: {duration: 1h}\n");
 
-        Rollout.Outcome outcome = roll(config, WorkerSet.empty(), Optional.empty(), fake);
+        group = new FakeGroup(dir, config, fake, events, ticker);
 
-        assertInstanceOf(RolloutResult.Succeeded.class, outcome.result());
+        assertInstanceOf(RolloutResult.Succeeded.class, group.roll("first start"));
         assertEquals(List.of(Phase.STARTING, Phase.CHECKING, Phase.SWITCHING, Phase.IDLE), transitions());
         assertEquals(List.of(100), fake.applied.stream().map(FrontContext::canaryWeight).toList());
     }
@@ -195,28 +201,29 @@ class DeliveryRolloutTest {
         FakeHost fake = new FakeHost(dir);
         GroupConfig config = config("  listen: 'unix:" + dir + "/app.sock'\n  workers: 3\n  ready: alive 1ms\n  batch: 1\n"
                 + "  bake: {duration: 1m, interval: 1s, check: 'test ! -e fail'}\n");
-        Rollout.Outcome first = roll(config, WorkerSet.empty(), Optional.empty(), fake);
-        events.clear();
-        int oldStopsBefore = fake.stopped.size();
+        List<Worker> first = firstStart(config, fake);
         afterWait = t -> {
             if (steps().size() == 2) {
                 touch("fail"); // during the second batch's checks
             }
         };
 
-        Rollout.Outcome failed = roll(config, first.active(), first.specs(), fake);
-
-        RolloutResult.Failed f = assertInstanceOf(RolloutResult.Failed.class, failed.result());
+        RolloutResult.Failed f = assertInstanceOf(RolloutResult.Failed.class, group.roll("HUP"));
         assertEquals(Phase.BAKING, f.failedIn());
         assertEquals(List.of("batch 1/3", "batch 2/3"), steps());
         assertEquals(List.of(Phase.STARTING, Phase.CHECKING, Phase.STOPPING, Phase.BAKING, Phase.STARTING, Phase.CHECKING,
                 Phase.STOPPING, Phase.BAKING, Phase.ROLLING_BACK, Phase.IDLE), transitions());
         assertTrue(mostAlive(3) <= 4, "at most workers + 1 alive: " + mostAlive(3));
-        assertEquals(3, failed.active().workers().size());
-        assertTrue(failed.active().workers().stream().allMatch(Worker::isAlive), "the old generation is whole again");
-        assertEquals(1, failed.active().generation());
-        assertEquals(first.specs(), failed.specs(), "supervised again from the specs it was started from");
-        assertEquals(3, fake.stopped.size() - oldStopsBefore, "two old workers retired, then the new batch stopped");
+        List<Long> active = group.activePids();
+        assertEquals(3, active.size());
+        assertTrue(fake.withPids(active).stream().allMatch(Worker::isAlive), "the old generation is whole again");
+        assertEquals(1, group.group.status().generation());
+        assertTrue(active.containsAll(pids(first.subList(2, 3))), "the old worker no batch retired serves on");
+        assertEquals(3, fake.stopped.size(), "two old workers retired, then the new batch stopped");
+    }
+
+    private static List<Long> pids(List<Worker> workers) {
+        return workers.stream().map(Worker::pid).toList();
     }
 
     /** The most workers alive at once, from the events, starting from {@code initially}. */

@@ -36,13 +36,15 @@ final class FakeHost {
     /** By slot (a port, or a worker number): what its next spawn does, once; unscripted spawns run. */
     final Map<Integer, Spawn> script = new java.util.concurrent.ConcurrentHashMap<>();
     final List<WorkerSpec> spawned = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The workers spawned, in the order they started. */
+    final List<Worker> workers = new java.util.concurrent.CopyOnWriteArrayList<>();
     final List<List<Long>> stopped = new java.util.concurrent.CopyOnWriteArrayList<>();
-    final List<FrontContext> applied = new ArrayList<>();
+    final List<FrontContext> applied = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Every intent recorded, in order (empty: a rollout's end). */
     final List<Optional<Intent>> intents = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** The intent last recorded when the front was applied, undone and each set stopped, in order: what each effect followed. */
     final List<String> effectsAfter = new java.util.concurrent.CopyOnWriteArrayList<>();
-    int undone;
+    volatile int undone;
     /** The front's apply throws this (a FrontException or a RuntimeException), when set. */
     Exception frontFailure;
     /** The stopper throws this on the set whose pids it is, when set. */
@@ -95,12 +97,29 @@ final class FakeHost {
         }
         int slot = Integer.parseInt(spec.env().getOrDefault("ROLLD_WORKER", spec.env().get("ROLLD_PORT")));
         Spawn what = script.remove(slot);
-        return switch (what == null ? Spawn.RUN : what) {
+        Worker w = switch (what == null ? Spawn.RUN : what) {
             case RUN -> FakeWorkers.running(spec.port());
             case EXIT -> FakeWorkers.exited(spec.port(), new Exit.Code(3));
             case FAIL -> throw new IOException("no such file: " + spec.argv().getFirst());
             case THROW -> throw new IllegalStateException("spawner bug");
         };
+        workers.add(w);
+        return w;
+    }
+
+    /** Forgets what was recorded so far (a test's first start), keeping the workers. */
+    void forget() {
+        spawned.clear();
+        stopped.clear();
+        applied.clear();
+        undone = 0;
+        intents.clear();
+        effectsAfter.clear();
+    }
+
+    /** The workers spawned with these pids, in their order. */
+    List<Worker> withPids(List<Long> pids) {
+        return pids.stream().flatMap(pid -> workers.stream().filter(w -> w.pid() == pid)).toList();
     }
 
     private Map<Long, Exit> stop(WorkerSet set) {

@@ -33,7 +33,7 @@ class GroupTest {
         FakeHost fake = new FakeHost(dir);
         fake.release = new CountDownLatch(1);
         GroupConfig config = FakeGroups.onePort(dir, "");
-        Group group = new Group(config, dir, fake.host(), new MemoryReader(dir.resolve("proc")), events::add);
+        Group group = new Group(config, dir, fake.host(), new MemoryReader(dir.resolve("proc")), events::add, Ticker.SYSTEM);
         try {
             CompletableFuture<RolloutResult> first = group.requestRollout("first start");
             assertTrue(fake.spawning.await(WAIT_S, TimeUnit.SECONDS), "the first rollout is spawning");

@@ -113,7 +113,7 @@ final class MachineFixture {
             case Action.UndoFront u -> "UndoFront#" + u.ticket();
             case Action.Recheck r -> "Recheck#" + r.ticket() + "(" + r.step() + ")";
             case Action.StartTimer t -> "StartTimer#" + t.ticket() + "(+" + (t.deadline() - NOW) / 1_000_000_000 + "s)";
-            case Action.Drain d -> "Drain#" + d.ticket();
+            case Action.Drain d -> "Drain#" + d.ticket() + d.ports();
             case Action.StopSet st -> "StopSet#" + st.ticket() + pids(st.set());
             case Action.RestoreOld r -> "RestoreOld#" + r.ticket();
             case Action.Cancel c -> "Cancel#" + c.ticket();

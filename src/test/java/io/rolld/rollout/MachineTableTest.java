@@ -195,7 +195,7 @@ class MachineTableTest {
             Timer                -> RollingBack#7 FRONT (BAKING: bad)
             Drained              -> RollingBack#7 FRONT (BAKING: bad)
             Stopped              -> RollingBack#7 FRONT (BAKING: bad)
-            RolledBack           -> RollingBack#8 NEW_SET (BAKING: bad) StopSet#8[new1,new2]
+            RolledBack           -> RollingBack#8 DRAIN (BAKING: bad) Drain#8[9201, 9202]
             Restored             -> RollingBack#7 FRONT (BAKING: bad)
             Promote              -> RollingBack#7 FRONT (BAKING: bad)
             Abort                -> RollingBack#7 FRONT (BAKING: bad)

@@ -115,8 +115,29 @@ class MemoryWatchTest {
         assertEquals(List.of(), events);
     }
 
+    @org.junit.jupiter.api.Test
+    void checkIfDue_ofTheOldSetDuringARollout_keepsTheNewSetsFirstReadings() throws IOException {
+        rss(50);
+        watch.adopt(set, Optional.of(MEMORY));
+        Worker incoming = FakeWorkers.running(9201);
+        WorkerSet next = new WorkerSet(2, List.of(incoming));
+        rss(incoming, 50);
+        watch.checked(next, Optional.of(MEMORY)); // its smoke test passed; no traffic yet
+        now.addAndGet(CHECK.toNanos());
+        watch.checkIfDue(set, MemoryAction.ROLLOUT); // supervision of the old set goes on meanwhile
+        watch.adopt(next, Optional.of(MEMORY)); // the front lists the new set alone
+        now.addAndGet(CHECK.toNanos());
+        rss(incoming, 150);
+
+        assertTrue(watch.checkIfDue(next, MemoryAction.ROLLOUT).isPresent(), "over its limit with traffic, not misconfigured: " + events);
+    }
+
     private void rss(int mb) throws IOException {
-        Path dir = Files.createDirectories(proc.resolve(Long.toString(worker.pid())));
+        rss(worker, mb);
+    }
+
+    private void rss(Worker w, int mb) throws IOException {
+        Path dir = Files.createDirectories(proc.resolve(Long.toString(w.pid())));
         Files.writeString(dir.resolve("status"), "Name:\tapp\nVmRSS:\t" + (mb * MB / 1024) + " kB\n");
     }
 }

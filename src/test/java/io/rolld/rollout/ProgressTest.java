@@ -30,7 +30,7 @@ class ProgressTest {
             if (e instanceof RolloutEvent.Transition t) {
                 transitions.add(t);
             }
-        }, io.rolld.process.Stopper.OS, IntentLog.NONE, () -> now);
+        }, io.rolld.process.Stopper.OS, () -> now);
     }
 
     private void passMs(long ms) {

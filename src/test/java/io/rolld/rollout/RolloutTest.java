@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The rollout procedure phase by phase, in both modes, on success and on every failure, with a
+ * A group's rollout phase by phase, in both modes, on success and on every failure, with a
  * {@link FakeHost}: no process is started, no port bound (but a held-socket group's Unix socket).
  */
 class RolloutTest {
@@ -39,13 +39,14 @@ class RolloutTest {
 
     @TempDir
     Path dir;
-    private final HeldSocketKeeper sockets = new HeldSocketKeeper();
-    private final List<RolloutEvent> events = new ArrayList<>();
-    private final List<WorkerSet> checked = new ArrayList<>();
+    private final List<RolloutEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private FakeGroup group;
 
     @AfterEach
-    void closeSockets() {
-        sockets.close();
+    void shutDown() throws InterruptedException {
+        if (group != null) {
+            group.close();
+        }
     }
 
     enum Mode { WORKSET, HELD }
@@ -107,37 +108,52 @@ class RolloutTest {
         return all;
     }
 
+    /** A rollout from an old set (rolled first, then forgotten by the fake) or a first start; {@code setup} before the one tested. */
+    private Rolled roll(GroupConfig config, boolean fromOldSet, FakeHost fake, Consumer<FakeHost> setup) throws Exception {
+        group = new FakeGroup(dir, config, fake, events, Ticker.SYSTEM);
+        List<Worker> old = List.of();
+        if (fromOldSet) {
+            RolloutResult.Succeeded first = assertInstanceOf(RolloutResult.Succeeded.class, group.roll("first start"));
+            old = fake.withPids(first.pids());
+            events.clear();
+            fake.forget();
+        }
+        setup.accept(fake);
+        RolloutResult result = group.roll("HUP");
+        return new Rolled(result, group.activePids(), old);
+    }
+
+    private record Rolled(RolloutResult result, List<Long> active, List<Worker> old) {
+        List<Long> oldPids() {
+            return old.stream().map(Worker::pid).toList();
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void run_leavesExactlyOneSetRunning(Case c) throws Exception {
         FakeHost fake = new FakeHost(dir);
-        c.setup().accept(fake);
-        GroupConfig config = config(c.mode());
-        WorkerSet old = c.fromOldSet() ? new WorkerSet(1, List.of(FakeWorkers.running(9101), FakeWorkers.running(9102)))
-                : WorkerSet.empty();
 
-        Rollout.Outcome outcome = rollout(config, old, fake).run();
+        Rolled rolled = roll(config(c.mode()), c.fromOldSet(), fake, c.setup());
 
         assertEquals(c.transitions(), events.stream().filter(e -> e instanceof RolloutEvent.Transition)
                 .map(e -> ((RolloutEvent.Transition) e).phase()).toList(), events.toString());
         List<Long> started = events.stream().filter(e -> e instanceof RolloutEvent.WorkerStarted)
                 .map(e -> ((RolloutEvent.WorkerStarted) e).pid()).toList();
         if (c.failedIn() == null) {
-            RolloutResult.Succeeded s = assertInstanceOf(RolloutResult.Succeeded.class, outcome.result());
+            RolloutResult.Succeeded s = assertInstanceOf(RolloutResult.Succeeded.class, rolled.result());
             assertEquals(started, s.pids());
-            assertEquals(started, outcome.active().pids(), "the new set is the active set");
-            assertTrue(outcome.active().workers().stream().allMatch(Worker::isAlive));
-            assertEquals(old.workers().isEmpty() ? List.of() : List.of(old.pids()), fake.stopped, "only the old set is stopped");
+            assertEquals(started, rolled.active(), "the new set is the active set");
+            assertTrue(fake.withPids(started).stream().allMatch(Worker::isAlive));
+            assertEquals(rolled.old().isEmpty() ? List.of() : List.of(rolled.oldPids()), fake.stopped, "only the old set is stopped");
             assertEquals(1, fake.applied.size());
-            assertEquals(List.of(outcome.active()), checked, "checked once, before the switch");
             assertEquals(0, fake.undone);
         } else {
-            RolloutResult.Failed f = assertInstanceOf(RolloutResult.Failed.class, outcome.result());
+            RolloutResult.Failed f = assertInstanceOf(RolloutResult.Failed.class, rolled.result());
             assertEquals(c.failedIn(), f.failedIn());
             assertTrue(f.reason().contains(c.reason()), f.reason());
-            assertEquals(old, outcome.active(), "the old set stays active");
-            assertTrue(outcome.specs().isEmpty());
-            assertTrue(old.workers().stream().allMatch(Worker::isAlive), "the old set keeps serving");
+            assertEquals(rolled.oldPids(), rolled.active(), "the old set stays active");
+            assertTrue(rolled.old().stream().allMatch(Worker::isAlive), "the old set keeps serving");
             assertEquals(started.isEmpty() ? List.of() : List.of(started), fake.stopped.stream().filter(p -> !p.isEmpty()).toList(),
                     "what was started is stopped, nothing else");
             assertEquals(fake.applied.isEmpty() ? 0 : 1, fake.undone, "the front is put back once it was touched");
@@ -148,15 +164,15 @@ class RolloutTest {
     @MethodSource("modes")
     void run_whenStoppingTheOldSetThrows_theNewSetStillServes(Mode mode) throws Exception {
         FakeHost fake = new FakeHost(dir);
-        WorkerSet old = new WorkerSet(1, List.of(FakeWorkers.running(9101), FakeWorkers.running(9102)));
-        fake.stopFailure = new IllegalStateException("stop bug");
-        fake.stopFailsOn = old.pids();
 
-        Rollout.Outcome outcome = rollout(config(mode), old, fake).run();
+        Rolled rolled = roll(config(mode), true, fake, f -> {
+            f.stopFailure = new IllegalStateException("stop bug");
+            f.stopFailsOn = f.workers.stream().map(Worker::pid).toList();
+        });
 
-        assertInstanceOf(RolloutResult.Succeeded.class, outcome.result(), "past the switch nothing rolls back");
-        assertEquals(2, outcome.active().workers().size());
-        assertTrue(outcome.active().workers().stream().allMatch(Worker::isAlive), "the new set serves");
+        assertInstanceOf(RolloutResult.Succeeded.class, rolled.result(), "past the switch nothing rolls back");
+        assertEquals(2, rolled.active().size());
+        assertTrue(fake.withPids(rolled.active()).stream().allMatch(Worker::isAlive), "the new set serves");
         assertEquals(0, fake.undone);
     }
 
@@ -168,9 +184,8 @@ class RolloutTest {
     @MethodSource("modes")
     void run_givesTheFrontTheNewAndOldPortsOfItsMode(Mode mode) throws Exception {
         FakeHost fake = new FakeHost(dir);
-        WorkerSet old = new WorkerSet(1, List.of(FakeWorkers.running(9101), FakeWorkers.running(9102)));
 
-        rollout(config(mode), old, fake).run();
+        roll(config(mode), true, fake, f -> { });
 
         var context = fake.applied.getFirst();
         if (mode == Mode.WORKSET) {
@@ -187,24 +202,22 @@ class RolloutTest {
     @org.junit.jupiter.api.Test
     void run_whenTheOldSetKeepsConnectionsPastTheDrainTimeout_reportsThemAndStopsItAnyway() throws Exception {
         FakeHost fake = new FakeHost(dir);
-        fake.writeTable("   1: 0100007F:238D 0100007F:D2F0 01 00000000:00000000 00:00000000 00000000     0        0 112 1\n");
-        WorkerSet old = new WorkerSet(1, List.of(FakeWorkers.running(9101), FakeWorkers.running(9102)));
 
-        Rollout.Outcome outcome = rollout(config(Mode.WORKSET), old, fake).run();
+        Rolled rolled = roll(config(Mode.WORKSET), true, fake,
+                f -> f.writeTable("   1: 0100007F:238D 0100007F:D2F0 01 00000000:00000000 00:00000000 00000000     0        0 112 1\n"));
 
-        assertInstanceOf(RolloutResult.Succeeded.class, outcome.result());
+        assertInstanceOf(RolloutResult.Succeeded.class, rolled.result());
         RolloutEvent.DrainTimedOut timedOut = events.stream().filter(e -> e instanceof RolloutEvent.DrainTimedOut)
                 .map(e -> (RolloutEvent.DrainTimedOut) e).findFirst().orElseThrow(() -> new AssertionError(events));
         assertEquals(java.util.Map.of(9101, 1), timedOut.connectionsByPort());
-        assertEquals(List.of(old.pids()), fake.stopped);
+        assertEquals(List.of(rolled.oldPids()), fake.stopped);
     }
 
     @org.junit.jupiter.api.Test
     void run_recordsEachStepsIntentBeforeTheStepChangesTheWorld() throws Exception {
         FakeHost fake = new FakeHost(dir);
-        WorkerSet old = new WorkerSet(1, List.of(FakeWorkers.running(9101), FakeWorkers.running(9102)));
 
-        rollout(config(Mode.WORKSET), old, fake).run();
+        roll(config(Mode.WORKSET), true, fake, f -> { });
 
         assertEquals(List.of("STARTING/OLD 1>2", "CHECKING/OLD 1>2", "SWITCHING/EITHER 1>2", "DRAINING/NEW 1>2", "STOPPING/NEW 1>2", "-"),
                 fake.intents.stream().map(i -> i.map(x -> x.phase() + "/" + x.front() + " " + x.from() + ">" + x.to()).orElse("-")).toList());
@@ -214,10 +227,8 @@ class RolloutTest {
     @org.junit.jupiter.api.Test
     void run_whenTheFrontRefuses_recordsTheRollbackBeforeItPutsTheFrontBack() throws Exception {
         FakeHost fake = new FakeHost(dir);
-        fake.frontFailure = new FrontException("after_start 'nginx -s reload' exited 1");
-        WorkerSet old = new WorkerSet(1, List.of(FakeWorkers.running(9101), FakeWorkers.running(9102)));
 
-        rollout(config(Mode.WORKSET), old, fake).run();
+        roll(config(Mode.WORKSET), true, fake, f -> f.frontFailure = new FrontException("after_start 'nginx -s reload' exited 1"));
 
         assertEquals(List.of("apply after SWITCHING/EITHER", "undo after ROLLING_BACK/EITHER", "stop after ROLLING_BACK/EITHER"),
                 fake.effectsAfter);
@@ -227,11 +238,11 @@ class RolloutTest {
     @org.junit.jupiter.api.Test
     void run_whenTheSwitchFailsWhileTheFrontHasConnectionsOnTheNewSet_drainsThemBeforeStoppingIt() throws Exception {
         FakeHost fake = new FakeHost(dir);
-        fake.frontFailure = new FrontException("after_start 'nginx -s reload' exited 1");
-        fake.writeTable("   1: 0100007F:23F1 0100007F:D2F0 01 00000000:00000000 00:00000000 00000000     0        0 112 1\n");
-        WorkerSet old = new WorkerSet(1, List.of(FakeWorkers.running(9101), FakeWorkers.running(9102)));
 
-        rollout(config(Mode.WORKSET), old, fake).run();
+        roll(config(Mode.WORKSET), true, fake, f -> {
+            f.frontFailure = new FrontException("after_start 'nginx -s reload' exited 1");
+            f.writeTable("   1: 0100007F:23F1 0100007F:D2F0 01 00000000:00000000 00:00000000 00000000     0        0 112 1\n");
+        });
 
         List<String> order = events.stream().filter(e -> e instanceof RolloutEvent.DrainTimedOut || e instanceof RolloutEvent.WorkerStopped)
                 .map(e -> e instanceof RolloutEvent.DrainTimedOut d ? "drain " + d.connectionsByPort() : "stopped").toList();
@@ -240,11 +251,5 @@ class RolloutTest {
 
     private GroupConfig config(Mode mode) throws Exception {
         return FakeGroups.app(dir, mode == Mode.WORKSET ? WORKSET : HELD.formatted(dir));
-    }
-
-    private Rollout rollout(GroupConfig config, WorkerSet old, FakeHost fake) {
-        Host host = fake.host();
-        return new Rollout(config, dir, RolloutMode.of(config, old.generation() + 1, host, sockets), old, host, events::add,
-                checked::add, new Steering(Steering.Clock.SYSTEM), java.util.Optional.empty());
     }
 }

@@ -30,7 +30,7 @@ public final class ProcessAssertions {
 
     private static void assertGone(List<ProcessHandle> handles, long deadline, Duration timeout) {
         while (true) {
-            List<ProcessHandle> alive = handles.stream().filter(ProcessHandle::isAlive).toList();
+            List<ProcessHandle> alive = handles.stream().filter(ProcessAssertions::running).toList();
             if (alive.isEmpty()) {
                 return;
             }
@@ -38,6 +38,23 @@ public final class ProcessAssertions {
                 throw new AssertionError("still alive after " + timeout.toMillis() + " ms: " + describe(alive));
             }
             Polling.pause(POLL);
+        }
+    }
+
+    /**
+     * True while {@code p} runs: alive and not a zombie. A grandchild killed with its worker is a
+     * zombie until its new parent (init, or a subreaper) collects it, which rolld cannot do for a
+     * process that is not its child; the JDK's isAlive counts it alive until then.
+     */
+    public static boolean running(ProcessHandle p) {
+        if (!p.isAlive()) {
+            return false;
+        }
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + p.pid() + "/stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+        } catch (java.io.IOException | RuntimeException e) {
+            return p.isAlive(); // gone meanwhile, or unreadable: the JDK's answer
         }
     }
 

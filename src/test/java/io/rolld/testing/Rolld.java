@@ -258,7 +258,7 @@ public final class Rolld implements AutoCloseable {
             if (process.isAlive()) {
                 seenDescendants.addAll(process.toHandle().descendants().toList());
             }
-            survivors = seenDescendants.stream().filter(ProcessHandle::isAlive).toList();
+            survivors = seenDescendants.stream().filter(ProcessAssertions::running).toList();
         }
         List<String> described = survivors.stream()
                 .map(p -> p.pid() + " (" + p.info().commandLine().orElse("?") + ")").toList();
