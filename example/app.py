@@ -20,6 +20,8 @@ Environment:
   APP_EXIT          if set, print a line on stderr and exit at once with this status
   APP_NO_BIND       if non-empty, never bind: wait for a signal without serving
   APP_START_DELAY_S wait this many seconds before binding (a slow-starting worker)
+  APP_LOCK_FILE     take an exclusive lock on this file (flock) before serving; exit 4 at once if
+                    another process holds it (an app that cannot run twice)
   APP_IGNORE_TERM   if non-empty, SIGTERM is ignored (only SIGINT or SIGKILL stop the worker)
   APP_STOP_HOLD_FILE once stopped (SIGTERM, SIGINT), keep serving while this file exists, then drain
                     (a worker slow to stop, for as long as a test holds it)
@@ -294,7 +296,24 @@ def misbehave(ignore_term):
     return None
 
 
+def lock(path):
+    """An exclusive flock held until the process exits, or None when another process holds it."""
+    import fcntl
+    handle = open(path, "a")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        return None
+    return handle
+
+
 def main(argv):
+    lock_file = os.environ.get("APP_LOCK_FILE")
+    held = lock(lock_file) if lock_file else True
+    if held is None:
+        print("refusing to start: another copy holds the lock %s (APP_LOCK_FILE)" % lock_file, file=sys.stderr, flush=True)
+        return 4
     crash_file = os.environ.get("APP_CRASH_FILE")
     if crash_file and os.path.exists(crash_file):
         print("crashing on purpose: APP_CRASH_FILE %s exists" % crash_file, file=sys.stderr, flush=True)

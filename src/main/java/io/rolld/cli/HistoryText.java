@@ -21,7 +21,8 @@ final class HistoryText {
         for (Object o : records) {
             Map<?, ?> r = (Map<?, ?>) o;
             rows.add(new String[] {String.valueOf(r.get("group")), String.valueOf(r.get("generation")), String.valueOf(r.get("started")),
-                    String.valueOf(r.get("result")), duration(r.get("duration_ms")), String.valueOf(r.get("trigger")),
+                    String.valueOf(r.get("result")), duration(r.get("duration_ms")) + (r.get("gap_ms") instanceof Number g ? " (gap " + g + " ms)" : ""),
+                    String.valueOf(r.get("trigger")),
                     r.get("release") == null ? "-" : String.valueOf(r.get("release"))});
             reasons.add(r.get("reason") == null ? "" : (r.get("failed_in") == null ? "" : "in " + r.get("failed_in") + ": ") + r.get("reason"));
         }

@@ -24,6 +24,9 @@ final class StatusText {
             if (g.get("release") != null) {
                 out.append(", release ").append(g.get("release"));
             }
+            if (g.get("gap_ms") != null) {
+                out.append(", its rollout left no worker serving for ").append(g.get("gap_ms")).append(" ms");
+            }
             if (g.get("workers") instanceof List<?> workers) {
                 for (Object o : workers) {
                     Map<?, ?> w = (Map<?, ?>) o;

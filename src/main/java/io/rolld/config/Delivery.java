@@ -8,13 +8,30 @@ import java.util.OptionalInt;
 /**
  * How a new generation takes over, beyond the all-at-once switch: a {@code bake} after the switch
  * with the old set kept running, {@code canary} steps before the full switch (load-balancer mode),
- * and {@code batch}es of workers replaced at a time (held-socket mode).
+ * {@code batch}es of workers replaced at a time (held-socket mode), or the old generation stopped
+ * before the new one starts ({@code strategy: recreate}, held-socket mode).
  *
- * @param canary empty: one switch to the whole new set; else steps of strictly increasing weight
- * @param batch  empty: the whole generation at once
+ * @param canary   empty: one switch to the whole new set; else steps of strictly increasing weight
+ * @param batch    empty: the whole generation at once
+ * @param strategy whether the new generation starts beside the old one, or after it stopped
  */
-public record Delivery(Optional<Bake> bake, List<CanaryStep> canary, OptionalInt batch) {
-    public static final Delivery ALL_AT_ONCE = new Delivery(Optional.empty(), List.of(), OptionalInt.empty());
+public record Delivery(Optional<Bake> bake, List<CanaryStep> canary, OptionalInt batch, Strategy strategy) {
+    public static final Delivery ALL_AT_ONCE = new Delivery(Optional.empty(), List.of(), OptionalInt.empty(), Strategy.ROLLING);
+
+    /** {@code strategy:} in rolld.yml. */
+    public enum Strategy {
+        /** The new generation starts and passes its checks while the old one serves (the default). */
+        ROLLING,
+        /**
+         * Held-socket mode, for apps that cannot run twice: the old generation stops first, then the new
+         * one starts on the same held sockets; connections that arrive meanwhile wait in the socket's queue.
+         */
+        RECREATE;
+
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
 
     public Delivery {
         canary = List.copyOf(canary);

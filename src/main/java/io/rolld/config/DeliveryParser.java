@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 
-/** Parses a group's {@code bake}, {@code canary} and {@code batch} keys, once its mode is known. */
+/** Parses a group's {@code bake}, {@code canary}, {@code batch} and {@code strategy} keys, once its mode is known. */
 final class DeliveryParser {
-    static final List<String> KEYS = List.of("bake", "canary", "batch");
+    static final List<String> KEYS = List.of("bake", "canary", "batch", "strategy");
     private static final List<String> BAKE_KEYS = List.of("duration", "interval", "check");
     private static final List<String> STEP_KEYS = List.of("weight", "pause");
 
@@ -36,10 +36,32 @@ final class DeliveryParser {
             throw batch.get().error("'batch' in " + what + " only applies with 'listen' (hint: with worksets the whole new set"
                     + " starts on its own ports; use 'canary' steps to move traffic over gradually)");
         }
+        Delivery.Strategy strategy = group.get("strategy", n -> strategy(n, "'strategy' in " + what, held, batch), Delivery.Strategy.ROLLING);
         return new Delivery(
                 group.get("bake", n -> Optional.of(bake(n, "'bake' in " + what)), Optional.empty()),
                 group.get("canary", n -> steps(n, "'canary' in " + what), List.of()),
-                group.get("batch", n -> OptionalInt.of(batch(n, "'batch' in " + what, held.orElseThrow().workers())), OptionalInt.empty()));
+                group.get("batch", n -> OptionalInt.of(batch(n, "'batch' in " + what, held.orElseThrow().workers())), OptionalInt.empty()),
+                strategy);
+    }
+
+    /** {@code recreate} needs the held sockets (their queue keeps connections while no worker runs) and replaces every worker at once. */
+    private static Delivery.Strategy strategy(YamlNode node, String what, Optional<HeldSockets> held, Optional<YamlNode> batch)
+            throws ConfigException {
+        String text = node.text(what);
+        Delivery.Strategy strategy = switch (text) {
+            case "rolling" -> Delivery.Strategy.ROLLING;
+            case "recreate" -> Delivery.Strategy.RECREATE;
+            default -> throw node.error(what + " is '" + text + "' (hint: rolling, the default, or recreate)");
+        };
+        if (strategy == Delivery.Strategy.RECREATE && held.isEmpty()) {
+            throw node.error(what + ": recreate only applies with 'listen' (hint: with worksets nothing holds the port while no"
+                    + " worker runs, so clients would be refused; held sockets keep them in the kernel's queue)");
+        }
+        if (strategy == Delivery.Strategy.RECREATE && batch.isPresent()) {
+            throw node.error(what + ": recreate stops the whole old generation before the new one starts (hint: leave 'batch'"
+                    + " out, or use the rolling strategy to replace workers batch by batch)");
+        }
+        return strategy;
     }
 
     private static Delivery.Bake bake(YamlNode node, String what) throws ConfigException {

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -80,12 +81,13 @@ final class GenerationHistory implements Consumer<RolloutEvent> {
             changed = switch (event) {
                 case RolloutEvent.Started s -> {
                     records.add(new GenerationRecord(s.group(), s.generation(), clock.instant(), s.trigger(), Optional.empty(),
-                            GenerationRecord.RUNNING, 0, "", ""));
+                            GenerationRecord.RUNNING, 0, "", "", OptionalLong.empty()));
                     trim(s.group());
                     yield true;
                 }
                 case RolloutEvent.ReleaseResolved r -> update(r.group(), r.generation(), GenerationRecord.RUNNING,
                         g -> g.withRelease(r.release()));
+                case RolloutEvent.Gap g -> update(g.group(), g.generation(), GenerationRecord.RUNNING, r -> r.withGap(g.ms()));
                 case RolloutEvent.Finished(RolloutResult.Succeeded s) -> update(s.group(), s.generation(), GenerationRecord.RUNNING,
                         g -> g.ended(GenerationRecord.SUCCEEDED, s.elapsedMs(), "", ""));
                 case RolloutEvent.Finished(RolloutResult.Failed f) -> update(f.group(), f.generation(), GenerationRecord.RUNNING,

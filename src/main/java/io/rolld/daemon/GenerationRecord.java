@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * One rollout of one group as {@code rolld history} shows it and {@code rolld rollback} reads it.
@@ -14,9 +15,10 @@ import java.util.Optional;
  *                   during it and the next one did not say how it ended)
  * @param failedIn   the phase a rolled-back rollout failed in; empty otherwise
  * @param reason     why it rolled back, or how a restarted rolld settled it; empty otherwise
+ * @param gapMs      {@code strategy: recreate}: how long no worker served during it
  */
 record GenerationRecord(String group, long generation, Instant started, String trigger, Optional<Release> release,
-                        String result, long durationMs, String failedIn, String reason) {
+                        String result, long durationMs, String failedIn, String reason, OptionalLong gapMs) {
     static final String RUNNING = "running";
     static final String SUCCEEDED = "succeeded";
     static final String ROLLED_BACK = "rolled_back";
@@ -27,11 +29,15 @@ record GenerationRecord(String group, long generation, Instant started, String t
     }
 
     GenerationRecord withRelease(Release r) {
-        return new GenerationRecord(group, generation, started, trigger, Optional.of(r), result, durationMs, failedIn, reason);
+        return new GenerationRecord(group, generation, started, trigger, Optional.of(r), result, durationMs, failedIn, reason, gapMs);
+    }
+
+    GenerationRecord withGap(long ms) {
+        return new GenerationRecord(group, generation, started, trigger, release, result, durationMs, failedIn, reason, OptionalLong.of(ms));
     }
 
     GenerationRecord ended(String how, long ms, String phase, String why) {
-        return new GenerationRecord(group, generation, started, trigger, release, how, ms, phase, why);
+        return new GenerationRecord(group, generation, started, trigger, release, how, ms, phase, why, gapMs);
     }
 
     /** For clients: everything but the environment's values (they may be secrets); the variables' names are listed. */
@@ -52,6 +58,7 @@ record GenerationRecord(String group, long generation, Instant started, String t
         if (!reason.isEmpty()) {
             m.put("reason", reason);
         }
+        gapMs.ifPresent(ms -> m.put("gap_ms", ms));
         return m;
     }
 
@@ -70,7 +77,8 @@ record GenerationRecord(String group, long generation, Instant started, String t
         return new GenerationRecord(String.valueOf(m.get("group")), ((Number) m.get("generation")).longValue(),
                 Instant.parse(String.valueOf(m.get("started"))), String.valueOf(m.get("trigger")), release,
                 String.valueOf(m.get("result")), ((Number) m.get("duration_ms")).longValue(),
-                m.get("failed_in") instanceof String f ? f : "", m.get("reason") instanceof String r ? r : "");
+                m.get("failed_in") instanceof String f ? f : "", m.get("reason") instanceof String r ? r : "",
+                m.get("gap_ms") instanceof Number g ? OptionalLong.of(g.longValue()) : OptionalLong.empty());
     }
 
     private static Map<String, String> strings(Map<?, ?> env) {

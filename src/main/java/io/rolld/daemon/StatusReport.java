@@ -62,8 +62,10 @@ final class StatusReport {
         }
         out.put("phase", g.phase().name());
         out.put("generation", g.generation());
-        history.succeeded(g.name(), g.generation()).flatMap(GenerationRecord::release)
-                .ifPresent(r -> out.put("release", r.directory().toString()));
+        history.succeeded(g.name(), g.generation()).ifPresent(r -> {
+            r.release().ifPresent(ran -> out.put("release", ran.directory().toString()));
+            r.gapMs().ifPresent(ms -> out.put("gap_ms", ms)); // strategy: recreate
+        });
         out.put("ports", g.ports());
         out.put("workers", g.workers().stream().map(w -> {
             Map<String, Object> worker = new LinkedHashMap<>();

@@ -25,7 +25,7 @@ sealed interface Event {
     record SpawnFailed(long ticket, List<Worker> workers, String reason) implements Event {
     }
 
-    record Ready(long ticket) implements Event {
+    record Ready(long ticket, long now) implements Event {
     }
 
     record NotReady(long ticket, String reason, String detail) implements Event {

@@ -485,6 +485,8 @@ public final class Group {
     private static RolloutPlan plan(GroupConfig c, String trigger, RolloutMode mode, WorkerSet old, OldSet oldSet) {
         List<Integer> slots = mode.slots();
         boolean inBatches = c.delivery().batch().isPresent() && oldSet.canGoInBatches();
+        // Recreate needs the old set's specs too: a new set that is not ready brings it back.
+        boolean recreate = c.delivery().strategy() == Delivery.Strategy.RECREATE && oldSet.canGoInBatches();
         List<List<Integer>> batches = new ArrayList<>();
         int size = inBatches ? c.delivery().batch().getAsInt() : slots.size();
         for (int from = 0; from < slots.size(); from += size) {
@@ -492,7 +494,7 @@ public final class Group {
         }
         boolean first = old.workers().isEmpty();
         return new RolloutPlan(c.name(), old.generation(), trigger, mode.plannedPorts(), batches,
-                inBatches ? RolloutPlan.Batching.BATCHES : RolloutPlan.Batching.ALL_AT_ONCE,
+                recreate ? RolloutPlan.Batching.RECREATE : inBatches ? RolloutPlan.Batching.BATCHES : RolloutPlan.Batching.ALL_AT_ONCE,
                 first ? List.of() : c.delivery().canary(), first ? Optional.empty() : c.delivery().bake().map(Delivery.Bake::duration),
                 c.delivery().watchInterval(), mode instanceof WorksetMode ? RolloutPlan.Retirement.DRAIN_THEN_STOP : RolloutPlan.Retirement.STOP);
     }

@@ -29,7 +29,7 @@ final class Machine {
             case Event.Spawned x -> x.ticket() != s.ticket() ? late(s, x.workers()) : spawned(s, x.workers(), x.ports(), Optional.empty());
             case Event.SpawnFailed x -> x.ticket() != s.ticket() ? late(s, x.workers())
                     : spawned(s, x.workers(), List.of(), Optional.of(x.reason()));
-            case Event.Ready x -> x.ticket() != s.ticket() ? Step.stay(s) : ready(s);
+            case Event.Ready x -> x.ticket() != s.ticket() ? Step.stay(s) : ready(s, x.now());
             case Event.NotReady x -> x.ticket() != s.ticket() ? Step.stay(s) : failed(s, Phase.CHECKING, x.reason(), x.detail());
             case Event.FrontApplied x -> x.ticket() != s.ticket() ? Step.stay(s) : frontApplied(s, x.now());
             case Event.FrontFailed x -> x.ticket() != s.ticket() ? Step.stay(s) : failed(s, Phase.SWITCHING, x.reason(), x.detail());
@@ -76,6 +76,15 @@ final class Machine {
 
     private static Step requested(State s, Event.RolloutRequested r) {
         return switch (s) {
+            case State.Idle i when r.plan().batching() == RolloutPlan.Batching.RECREATE -> {
+                // The app cannot run twice: the old set stops first, and the new one starts once it is gone.
+                RolloutRun fresh = RolloutRun.of(r.plan(), i.serving());
+                long t = i.ticket() + 1;
+                WorkerSet going = fresh.serving(); // all of it, whatever the new set's size
+                RolloutRun run = fresh.withRetired(going.workers());
+                yield new Step(new State.Stopping(t, run, OptionalInt.of(0), Optional.empty()), List.of(record(run, Phase.STOPPING),
+                        new Action.Enter(Phase.STOPPING, going.ports()), new Action.StopSet(t, going)));
+            }
             case State.Idle i -> {
                 RolloutRun run = RolloutRun.of(r.plan(), i.serving());
                 long t = i.ticket() + 1;
@@ -146,12 +155,15 @@ final class Machine {
         };
     }
 
-    private static Step ready(State s) {
+    private static Step ready(State s, long now) {
         return switch (s) {
             case State.Checking c -> {
                 RolloutRun run = c.run();
                 yield switch (run.plan().batching()) {
                     case ALL_AT_ONCE -> switchTo(c.ticket() + 1, run, 0, List.of(new Action.FirstReadings(run.next())));
+                    case RECREATE -> switchTo(c.ticket() + 1, run, 0, List.of(new Action.FirstReadings(run.next()),
+                            new Action.Report(new RolloutEvent.Gap(run.plan().group(), run.plan().to(),
+                                    (now - run.emptySince().orElse(now)) / 1_000_000))));
                     case BATCHES -> {
                         // Retired from now on: their exits are the stop's, never crashes for the supervisor.
                         long t = c.ticket() + 1;
@@ -235,6 +247,11 @@ final class Machine {
                 long t = st.ticket() + 1;
                 if (st.pending().isPresent()) {
                     yield rollBack(st.ticket(), run, st.pending().get(), List.of());
+                }
+                if (run.plan().batching() == RolloutPlan.Batching.RECREATE) {
+                    RolloutRun empty = run.emptiedAt(now);
+                    yield new Step(new State.Starting(t, empty, b), List.of(record(empty, Phase.STARTING),
+                            new Action.Enter(Phase.STARTING, empty.plan().plannedPorts()), new Action.Spawn(t, empty.plan().batches().get(b), true)));
                 }
                 if (b + 1 < run.plan().batches().size()) {
                     yield watch(t, run, new State.Watch.Batch(b), now, run.plan().watchInterval().toNanos());

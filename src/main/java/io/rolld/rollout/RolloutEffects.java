@@ -139,7 +139,7 @@ final class RolloutEffects implements AutoCloseable {
         start(a.ticket(), () -> {
             try (var _ = progress.waiting()) {
                 mode.awaitReady(a.workers());
-                return new Event.Ready(a.ticket());
+                return new Event.Ready(a.ticket(), ticker.nanoTime());
             } catch (RolloutFailure f) {
                 return new Event.NotReady(a.ticket(), f.reason(), f.detail());
             } catch (RuntimeException e) {

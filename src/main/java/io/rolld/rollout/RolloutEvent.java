@@ -132,6 +132,20 @@ public sealed interface RolloutEvent {
         }
     }
 
+    /**
+     * {@code strategy: recreate}: no worker served for {@code ms}, from the old generation's last exit to the
+     * new one passing its ready rule; connections that arrived meanwhile waited in the held sockets' queue.
+     */
+    record Gap(String group, long generation, long ms) implements RolloutEvent {
+        @Override public String name() { return "gap"; }
+
+        @Override
+        public List<EventField> fields() {
+            return List.of(f("generation", generation), f("ms", ms),
+                    f("action", "the new generation accepts what waited in the held sockets' queue"));
+        }
+    }
+
     /** The old set still had connections at the drain deadline; it is stopped anyway. */
     record DrainTimedOut(String group, long generation, Map<Integer, Integer> connectionsByPort, long elapsedMs)
             implements RolloutEvent {

@@ -32,7 +32,12 @@ record RolloutPlan(String group, long from, String trigger, List<Integer> planne
         /** Every slot is spawned and checked, then the front switches; the old set retires at the end. */
         ALL_AT_ONCE,
         /** Held sockets: per batch, spawn, check, stop the old workers of its slots, watch; then switch. */
-        BATCHES
+        BATCHES,
+        /**
+         * Held sockets, {@code strategy: recreate}: the old set stops first (its one batch), then every
+         * slot is spawned and checked; connections wait in the held sockets' queue meanwhile.
+         */
+        RECREATE
     }
 
     /** How the old set goes once the new one serves alone. */

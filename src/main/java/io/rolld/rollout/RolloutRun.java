@@ -4,6 +4,7 @@ import io.rolld.process.Worker;
 import io.rolld.process.WorkerSet;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * What every state of a rollout in progress knows: its plan, the old set, the workers it started so
@@ -15,9 +16,11 @@ import java.util.List;
  * @param ports   the ports the new generation serves (held-socket mode: known once the sockets are held)
  * @param retired old workers stopped by finished batches; the rest of {@code old} still serves
  * @param front   the furthest the front may have gone; {@link Intent.FrontTarget#OLD}: it was never touched
+ * @param emptySince {@link RolloutPlan.Batching#RECREATE}: when the old set had stopped and no worker served (nanos of the
+ *                loop's clock), until the new one is ready
  */
 record RolloutRun(RolloutPlan plan, WorkerSet old, List<Worker> started, List<Integer> ports, List<Worker> retired,
-                  Intent.FrontTarget front) {
+                  Intent.FrontTarget front, OptionalLong emptySince) {
     RolloutRun {
         started = List.copyOf(started);
         ports = List.copyOf(ports);
@@ -25,7 +28,7 @@ record RolloutRun(RolloutPlan plan, WorkerSet old, List<Worker> started, List<In
     }
 
     static RolloutRun of(RolloutPlan plan, WorkerSet old) {
-        return new RolloutRun(plan, old, List.of(), plan.plannedPorts(), List.of(), Intent.FrontTarget.OLD);
+        return new RolloutRun(plan, old, List.of(), plan.plannedPorts(), List.of(), Intent.FrontTarget.OLD, OptionalLong.empty());
     }
 
     WorkerSet next() {
@@ -40,35 +43,40 @@ record RolloutRun(RolloutPlan plan, WorkerSet old, List<Worker> started, List<In
     RolloutRun withStarted(List<Worker> more, List<Integer> newPorts) {
         List<Worker> all = new ArrayList<>(started);
         all.addAll(more);
-        return new RolloutRun(plan, old, all, newPorts, retired, front);
+        return new RolloutRun(plan, old, all, newPorts, retired, front, emptySince);
     }
 
     RolloutRun withNext(WorkerSet next) {
-        return new RolloutRun(plan, old, next.workers(), ports, retired, front);
+        return new RolloutRun(plan, old, next.workers(), ports, retired, front, emptySince);
     }
 
     /** The supervisor changed the serving old workers (a respawn): the retired ones keep their leading slots. */
     RolloutRun withServing(WorkerSet serving) {
         List<Worker> all = new ArrayList<>(retired);
         all.addAll(serving.workers());
-        return new RolloutRun(plan, new WorkerSet(old.generation(), all), started, ports, retired, front);
+        return new RolloutRun(plan, new WorkerSet(old.generation(), all), started, ports, retired, front, emptySince);
     }
 
     RolloutRun withRetired(List<Worker> more) {
         List<Worker> all = new ArrayList<>(retired);
         all.addAll(more);
-        return new RolloutRun(plan, old, started, ports, all, front);
+        return new RolloutRun(plan, old, started, ports, all, front, emptySince);
     }
 
     /** The retired old workers were started again: {@code restored} take their slots, and none is retired. */
     RolloutRun withRestored(List<Worker> restored) {
         List<Worker> all = new ArrayList<>(restored);
         all.addAll(serving().workers());
-        return new RolloutRun(plan, new WorkerSet(old.generation(), all), started, ports, List.of(), front);
+        return new RolloutRun(plan, new WorkerSet(old.generation(), all), started, ports, List.of(), front, emptySince);
     }
 
     RolloutRun withFront(Intent.FrontTarget to) {
-        return new RolloutRun(plan, old, started, ports, retired, to);
+        return new RolloutRun(plan, old, started, ports, retired, to, emptySince);
+    }
+
+    /** Recreate: the old set is stopped at {@code now}; nothing serves until the new set is ready. */
+    RolloutRun emptiedAt(long now) {
+        return new RolloutRun(plan, old, started, ports, retired, front, OptionalLong.of(now));
     }
 
     /** The old workers of {@code slots} (held-socket slots are 1-based positions) that still serve. */

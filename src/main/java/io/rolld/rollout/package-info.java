@@ -11,6 +11,8 @@
  *  CHECKING ──pass─▶ SWITCHING   after_start hooks: render the front's config, reload it (at the first canary step's weight)
  *    held batches:   CHECKING ──▶ STOPPING (the batch's old workers) ──▶ BAKING "batch b/n" (one interval) ──▶ STARTING the next
  *                    batch; after the last one, SWITCHING
+ *    held recreate:  IDLE ──request──▶ STOPPING (the whole old set first) ──▶ STARTING ──▶ CHECKING ──pass─▶ SWITCHING
+ *                    (event=gap: from the old set's stop to the new one's readiness); not ready: the old set started again
  *  SWITCHING ──ok──▶ BAKING      "canary i/n": a pause at the step's weight, checked every interval ──▶ SWITCHING to the next step
  *  SWITCHING ──ok──▶ BAKING      "bake": the new set at full weight, the old one kept running, checked every interval
  *  SWITCHING ──ok──▶ DRAINING    (no bake left) workset: old ports' established connections → 0, or drain_timeout

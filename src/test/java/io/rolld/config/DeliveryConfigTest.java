@@ -104,4 +104,20 @@ class DeliveryConfigTest {
         assertThrows(IllegalArgumentException.class, () -> new Delivery.CanaryStep(0, Duration.ofSeconds(1)));
         assertThrows(IllegalArgumentException.class, () -> new Delivery.CanaryStep(100, Duration.ofSeconds(1)));
     }
+
+    @Test
+    void load_whenStrategyRecreateInHeldSocketMode_keepsIt() throws Exception {
+        assertEquals(Delivery.Strategy.RECREATE, load(HELD + "  strategy: recreate\n").strategy());
+        assertEquals(Delivery.Strategy.ROLLING, load(HELD).strategy());
+    }
+
+    @Test
+    void load_whenStrategyRecreateWithWorksetsOrBatches_refusesIt() {
+        ConfigException worksets = assertThrows(ConfigException.class, () -> load(WORKSETS + "  strategy: recreate\n"));
+        assertTrue(worksets.getMessage().contains("recreate only applies with 'listen'"), worksets.getMessage());
+        ConfigException batches = assertThrows(ConfigException.class, () -> load(HELD + "  batch: 1\n  strategy: recreate\n"));
+        assertTrue(batches.getMessage().contains("leave 'batch' out"), batches.getMessage());
+        ConfigException unknown = assertThrows(ConfigException.class, () -> load(HELD + "  strategy: blue-green\n"));
+        assertTrue(unknown.getMessage().contains("rolling, the default, or recreate"), unknown.getMessage());
+    }
 }

@@ -56,7 +56,7 @@ final class MachineFixture {
         return List.of(new Event.RolloutRequested(plan),
                 new Event.Spawned(T, List.of(new1, new2), List.of(9201, 9202)),
                 new Event.SpawnFailed(T, List.of(new1), "cannot start the worker (port 9202): no such file: app"),
-                new Event.Ready(T),
+                new Event.Ready(T, NOW),
                 new Event.NotReady(T, "smoke test failed on port 9201", "tail"),
                 new Event.FrontApplied(T, NOW),
                 new Event.FrontFailed(T, "after_start 'nginx -s reload' exited 1", ""),
@@ -75,7 +75,7 @@ final class MachineFixture {
                 new Event.SupervisionTick(NOW),
                 new Event.Shutdown(),
                 new Event.Spawned(T - 1, List.of(extra), List.of(9301)),
-                new Event.Ready(T - 1));
+                new Event.Ready(T - 1, NOW));
     }
 
     /** "Checking#8" or "Baking#8 canary 1/1": the state's kind, ticket and what tells it apart. */

@@ -262,7 +262,7 @@ class MachineSimulationTest {
                 }
                 case Action.AwaitReady r -> {
                     boolean dead = r.workers().workers().stream().anyMatch(w -> !w.isAlive());
-                    inbox.add(dead || random.nextInt(8) == 0 ? new Event.NotReady(ticket, "not ready", "") : new Event.Ready(ticket));
+                    inbox.add(dead || random.nextInt(8) == 0 ? new Event.NotReady(ticket, "not ready", "") : new Event.Ready(ticket, now));
                 }
                 case Action.ApplyFront f -> {
                     RolloutRun run = ((RolloutRunHolder) () -> state).run().orElseThrow();

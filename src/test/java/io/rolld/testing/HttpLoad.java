@@ -16,8 +16,9 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A bounded HTTP/1.1 load generator for loopback: {@code clients} threads, each with one
- * keep-alive connection, sending {@code GET PATH} until {@link #stop()}, a maximum duration, or a
- * maximum request count, whichever comes first.
+ * keep-alive connection (or, from {@link #startNewConnections}, a new connection per request),
+ * sending {@code GET PATH} until {@link #stop()}, a maximum duration, or a maximum request count,
+ * whichever comes first.
  *
  * <p>Plain sockets, so every failure is classified (see {@link HttpLoadReport}). A request whose
  * connection turns out to be closed before any byte of the response arrives, on a connection that
@@ -35,6 +36,7 @@ public final class HttpLoad implements AutoCloseable {
     private final long maxRequests;
     private final long deadlineNanos;
     private final Duration readTimeout;
+    private final boolean keepAlive;
     private final long startNanos = System.nanoTime();
     private final AtomicLong issued = new AtomicLong();
     private final List<Thread> threads = new ArrayList<>();
@@ -42,10 +44,12 @@ public final class HttpLoad implements AutoCloseable {
     private volatile boolean stopped;
     private volatile long endNanos;
 
-    private HttpLoad(int port, String path, int clients, Duration maxDuration, long maxRequests, Duration readTimeout) {
+    private HttpLoad(int port, String path, int clients, Duration maxDuration, long maxRequests, Duration readTimeout,
+                     boolean keepAlive) {
         this.port = port;
-        this.request = ("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUser-Agent: rolld-it\r\n\r\n")
-                .getBytes(StandardCharsets.US_ASCII);
+        this.keepAlive = keepAlive;
+        this.request = ("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUser-Agent: rolld-it\r\n"
+                + (keepAlive ? "" : "Connection: close\r\n") + "\r\n").getBytes(StandardCharsets.US_ASCII);
         this.maxRequests = maxRequests;
         this.deadlineNanos = startNanos + maxDuration.toNanos();
         this.readTimeout = readTimeout;
@@ -64,11 +68,21 @@ public final class HttpLoad implements AutoCloseable {
 
     public static HttpLoad start(int port, String path, int clients, Duration maxDuration, long maxRequests,
             Duration readTimeout) {
+        return start(port, path, clients, maxDuration, maxRequests, readTimeout, true);
+    }
+
+    /** Like {@link #start(int, int, Duration, long)}, each request on a new connection ({@code Connection: close}). */
+    public static HttpLoad startNewConnections(int port, int clients, Duration maxDuration, long maxRequests, Duration readTimeout) {
+        return start(port, "/", clients, maxDuration, maxRequests, readTimeout, false);
+    }
+
+    private static HttpLoad start(int port, String path, int clients, Duration maxDuration, long maxRequests,
+            Duration readTimeout, boolean keepAlive) {
         if (clients < 1 || maxRequests < 1 || maxDuration.isNegative() || maxDuration.isZero()) {
             throw new IllegalArgumentException("clients=" + clients + " maxRequests=" + maxRequests
                     + " maxDuration=" + maxDuration + " must be positive");
         }
-        HttpLoad load = new HttpLoad(port, path, clients, maxDuration, maxRequests, readTimeout);
+        HttpLoad load = new HttpLoad(port, path, clients, maxDuration, maxRequests, readTimeout, keepAlive);
         load.threads.forEach(Thread::start);
         return load;
     }
@@ -172,6 +186,8 @@ public final class HttpLoad implements AutoCloseable {
                     counters.response(response.status(), response.body());
                     if (response.close()) {
                         counters.serverClosed.increment();
+                    }
+                    if (response.close() || !keepAlive) {
                         connection.close();
                         return null;
                     }
