@@ -135,6 +135,8 @@ final class RestartCommand implements Callable<Integer> {
                 case "rollout_step" -> progress.println(m.get("group") + " gen " + m.get("generation") + " " + m.get("step")
                         + ": new set at " + m.get("weight") + "% of the weight, watched for " + m.get("duration_ms")
                         + " ms with the old set running (rolld promote / rolld abort " + m.get("group") + ")");
+                case "gap" -> progress.println(m.get("group") + " gen " + m.get("generation") + " no worker served for " + m.get("ms")
+                        + " ms (strategy: recreate; connections waited in the held socket's queue)");
                 case "drain_timeout" -> progress.println(m.get("group") + " gen " + m.get("generation")
                         + " drain timed out with " + m.get("connections") + " connection(s) left; stopping the old workers anyway");
                 default -> {

@@ -3,6 +3,7 @@ package io.rolld.process;
 import io.rolld.os.Account;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -42,7 +43,12 @@ final class RunAsAccess {
             if (program && !word.contains("/")) {
                 continue; // found in PATH, like execvp
             }
-            Path file = directory.resolve(word).normalize();
+            Path file;
+            try {
+                file = directory.resolve(word).normalize();
+            } catch (InvalidPathException e) {
+                continue; // no path at all: an argument
+            }
             if (!Files.isRegularFile(file)) {
                 continue; // not a file: an argument
             }

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * SIGINT), and no daemon thread per worker.
  */
 class WorkerProcessIT {
-    private static final Duration WAIT = Duration.ofSeconds(90);
+    /** Generous: two daemons and 200 processes starting on a busy 2-core machine (a JVM start alone took 68 s under a full suite). */
+    private static final Duration WAIT = Duration.ofSeconds(240);
     private static final Pattern STARTED_PID = Pattern.compile("event=worker_started .* pid=(\\d+)");
     /** A worker that ends as told: TERM exits 0, USR1 exits 3, INT exits 130; other signals keep their default. */
     private static final String ENDER = """

@@ -53,13 +53,22 @@ class RecreateIT {
                 List<Long> gaps = new ArrayList<>();
                 for (int i = 0; i < 5; i++) {
                     int from = rolld.lines().size();
-                    rolld.signal("HUP");
+                    boolean client = i == 4; // the last one as a deploy script runs it
+                    String restart = "";
+                    if (client) {
+                        restart = cli(config, "restart", "--wait");
+                    } else {
+                        rolld.signal("HUP");
+                    }
                     Deployment.Outcome outcome = Deployment.Outcome.parse(rolld.awaitLineAfter(from,
                             "event=rollout_(succeeded|failed) group=app ", ROLLOUT));
                     assertTrue(outcome.succeeded(), outcome.line() + "\n" + rolld.tail());
                     Matcher gap = GAP.matcher(rolld.awaitLineAfter(from, GAP.pattern(), Duration.ofSeconds(5)));
                     assertTrue(gap.find());
                     gaps.add(Long.parseLong(gap.group(2)));
+                    if (client) {
+                        assertTrue(restart.contains("app gen " + gap.group(1) + " no worker served for " + gap.group(2) + " ms"), restart);
+                    }
                     long before = kept.report().requests() + fresh.report().requests();
                     awaitMore(kept, fresh, before + 100);
                 }
