@@ -12,15 +12,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/packages.sh"
 
 rolld_ensure_haproxy() {
+    rolld_ensure_command haproxy haproxy rolld_apt_install_no_services
     ROLLD_HAPROXY="$(rolld_find_command haproxy)"
-    if [[ -z "$ROLLD_HAPROXY" ]]; then
-        [[ "$(id -u)" -eq 0 ]] || rolld_missing_command haproxy haproxy
-        rolld_apt_install_no_services haproxy
-        ROLLD_HAPROXY="$(rolld_find_command haproxy)"
-        if [[ -z "$ROLLD_HAPROXY" ]]; then
-            echo "rolld: installed the haproxy package but no haproxy binary was found" >&2
-            exit 4
-        fi
-    fi
     export ROLLD_HAPROXY
 }

@@ -52,15 +52,7 @@ rolld_install_nginx() {
 }
 
 rolld_ensure_nginx() {
+    rolld_ensure_command nginx nginx rolld_install_nginx
     ROLLD_NGINX="$(rolld_find_command nginx)"
-    if [[ -z "$ROLLD_NGINX" ]]; then
-        [[ "$(id -u)" -eq 0 ]] || rolld_missing_command nginx nginx
-        rolld_install_nginx
-        ROLLD_NGINX="$(rolld_find_command nginx)"
-        if [[ -z "$ROLLD_NGINX" ]]; then
-            echo "rolld: installed the nginx package but no nginx binary was found" >&2
-            exit 4
-        fi
-    fi
     export ROLLD_NGINX
 }

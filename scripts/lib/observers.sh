@@ -27,15 +27,7 @@ rolld_ensure_prometheus() {
 }
 
 rolld_ensure_chromium() {
+    rolld_ensure_command chromium chromium
     ROLLD_CHROMIUM="$(rolld_find_command chromium)"
-    if [[ -z "$ROLLD_CHROMIUM" ]]; then
-        [[ "$(id -u)" -eq 0 ]] || rolld_missing_command chromium chromium
-        rolld_apt_install chromium
-        ROLLD_CHROMIUM="$(rolld_find_command chromium)"
-        if [[ -z "$ROLLD_CHROMIUM" ]]; then
-            echo "rolld: installed the chromium package but no chromium binary was found" >&2
-            exit 4
-        fi
-    fi
     export ROLLD_CHROMIUM
 }

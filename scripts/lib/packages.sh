@@ -4,7 +4,9 @@
 #   rolld_find_command CMD          prints the path of CMD (PATH, then /usr/sbin, /usr/bin), or nothing
 #   rolld_apt_install PKG...        apt-get update (once per script run) + install, root only
 #   rolld_apt_install_no_services PKG...   the same, but the packages' scripts may start no service
-#   rolld_ensure_command CMD PKG    makes sure CMD exists: installs PKG when root, else exits 4
+#   rolld_ensure_command CMD PKG [INSTALLER]
+#                                   makes sure CMD exists: installs PKG when root (with INSTALLER,
+#                                   rolld_apt_install by default), else exits 4
 
 ROLLD_APT_UPDATED="${ROLLD_APT_UPDATED:-}"
 
@@ -63,10 +65,10 @@ rolld_missing_command() {
 }
 
 rolld_ensure_command() {
-    local cmd="$1" pkg="$2"
+    local cmd="$1" pkg="$2" installer="${3:-rolld_apt_install}"
     [[ -n "$(rolld_find_command "$cmd")" ]] && return 0
     [[ "$(id -u)" -eq 0 ]] || rolld_missing_command "$cmd" "$pkg"
-    rolld_apt_install "$pkg"
+    "$installer" "$pkg"
     if [[ -z "$(rolld_find_command "$cmd")" ]]; then
         echo "rolld: installed package '$pkg' but '$cmd' is still not found" >&2
         exit 4
