@@ -262,7 +262,10 @@ final class Supervisor {
 
     private void publishHealth() {
         List<String> reasons = new ArrayList<>();
-        slots.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
+        // Only the slots with something to say are described and sorted: this runs at every loop
+        // step, and a group may have a thousand healthy workers.
+        slots.entrySet().stream().filter(e -> e.getValue() instanceof Slot.Down || e.getValue() instanceof Slot.Up u && u.crashesInARow() > 1)
+                .sorted(Map.Entry.comparingByKey()).forEach(e -> {
             String slot = specs.orElseThrow().describe(e.getKey());
             switch (e.getValue()) {
                 case Slot.Down d -> reasons.add(slot + " down after " + d.cause()
