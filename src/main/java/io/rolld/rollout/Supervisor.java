@@ -61,6 +61,13 @@ final class Supervisor {
     private final Stopper stopper;
     private final MemoryWatch memory;
     private final Map<Integer, Slot> slots = new HashMap<>();
+    /**
+     * The slots that are down or in a crash series: the only ones with work due or a health line.
+     * The loop asks at every step, so a thousand healthy slots must cost nothing there.
+     */
+    private final Map<Integer, Slot> unsettled = new HashMap<>();
+    /** The slot each worker that is up runs in. */
+    private final Map<Worker, Integer> slotOfWorker = new HashMap<>();
     private Optional<WorkerSpecs> specs = Optional.empty();
     private OptionalLong autoRestartAtNanos = OptionalLong.empty();
     private volatile Health health = new Health.Healthy();
@@ -107,12 +114,14 @@ final class Supervisor {
     private void supervise(WorkerSet set, WorkerSpecs launched, Map<Integer, Worker> bySlot, List<Integer> empty) {
         specs = Optional.of(launched);
         slots.clear();
+        unsettled.clear();
+        slotOfWorker.clear();
         long now = clock.getAsLong();
         bySlot.forEach((slot, w) -> {
-            slots.put(slot, new Slot.Up(w, now, 0));
+            put(slot, new Slot.Up(w, now, 0));
             watchExit.accept(w);
         });
-        empty.forEach(slot -> slots.put(slot, new Slot.Down(Optional.empty(), "its leftover worker was not adopted", now, 0)));
+        empty.forEach(slot -> put(slot, new Slot.Down(Optional.empty(), "its leftover worker was not adopted", now, 0)));
         memory.adopt(set, launched.group().supervision().memory());
         publishHealth();
     }
@@ -146,7 +155,7 @@ final class Supervisor {
         Duration uptime = Duration.ofNanos(now - up.sinceNanos());
         int crashes = Backoff.crashesInARow(up.crashesInARow(), uptime, respawn.resetAfter());
         Duration delay = new Backoff(respawn.backoff(), respawn.maxBackoff()).delay(crashes);
-        slots.put(slot, new Slot.Down(Optional.of(worker), exit.toString(), now + delay.toNanos(), crashes));
+        put(slot, new Slot.Down(Optional.of(worker), exit.toString(), now + delay.toNanos(), crashes));
         events.accept(new RolloutEvent.WorkerCrashed(group, generation, worker.port(), worker.pid(), exit, uptime.toMillis(),
                 crashes, delay.toMillis(), worker.stderrTail(STDERR_TAIL_LINES)));
         publishHealth();
@@ -156,7 +165,7 @@ final class Supervisor {
     OptionalLong nanosUntilDue() {
         LongStream.Builder due = LongStream.builder();
         Duration resetAfter = specs.map(s -> s.group().supervision().respawn().resetAfter()).orElse(Duration.ZERO);
-        for (Slot p : slots.values()) {
+        for (Slot p : unsettled.values()) {
             switch (p) {
                 case Slot.Down d -> due.add(d.respawnAtNanos());
                 case Slot.Up u when u.crashesInARow() > 0 -> due.add(u.sinceNanos() + resetAfter.toNanos());
@@ -176,12 +185,12 @@ final class Supervisor {
     Due runDue(WorkerSet active) {
         WorkerSet current = active;
         long now = clock.getAsLong();
-        for (Map.Entry<Integer, Slot> e : new ArrayList<>(slots.entrySet())) {
+        for (Map.Entry<Integer, Slot> e : new ArrayList<>(unsettled.entrySet())) {
             switch (e.getValue()) {
                 case Slot.Down d when now - d.respawnAtNanos() >= 0 -> current = respawn(current, e.getKey(), d);
                 case Slot.Up u when u.crashesInARow() > 0 && now - u.sinceNanos()
                         >= specs.orElseThrow().group().supervision().respawn().resetAfter().toNanos() ->
-                        slots.put(e.getKey(), new Slot.Up(u.worker(), u.sinceNanos(), 0));
+                        put(e.getKey(), new Slot.Up(u.worker(), u.sinceNanos(), 0));
                 default -> { } // nothing due for this slot yet
             }
         }
@@ -212,12 +221,12 @@ final class Supervisor {
         } catch (IOException | RuntimeException e) {
             int crashes = down.crashesInARow() + 1;
             Duration delay = new Backoff(respawn.backoff(), respawn.maxBackoff()).delay(crashes);
-            slots.put(slot, new Slot.Down(down.crashed(), down.cause(), clock.getAsLong() + delay.toNanos(), crashes));
+            put(slot, new Slot.Down(down.crashed(), down.cause(), clock.getAsLong() + delay.toNanos(), crashes));
             events.accept(new RolloutEvent.RespawnFailed(group, active.generation(), specs.orElseThrow().portOf(slot), e.getMessage(),
                     crashes, delay.toMillis()));
             return active;
         }
-        slots.put(slot, new Slot.Up(started, clock.getAsLong(), down.crashesInARow()));
+        put(slot, new Slot.Up(started, clock.getAsLong(), down.crashesInARow()));
         events.accept(new RolloutEvent.WorkerRespawned(group, active.generation(), slot, started.port(), started.pid(),
                 down.crashesInARow(), specs.orElseThrow().heldFds()));
         watchExit.accept(started);
@@ -236,7 +245,7 @@ final class Supervisor {
         if (next.isEmpty()) {
             return active;
         }
-        slots.put(slot.get(), new Slot.Up(next.get(), up.sinceNanos(), up.crashesInARow()));
+        put(slot.get(), new Slot.Up(next.get(), up.sinceNanos(), up.crashesInARow()));
         watchExit.accept(next.get());
         WorkerSet swapped = swap(active, Optional.of(over), next.get());
         memory.checked(new WorkerSet(active.generation(), List.of(next.get())), specs.orElseThrow().group().supervision().memory());
@@ -245,8 +254,22 @@ final class Supervisor {
 
     /** The slot {@code w} runs in, if it is up there. */
     private Optional<Integer> slotRunning(Worker w) {
-        return slots.entrySet().stream().filter(e -> e.getValue() instanceof Slot.Up up && up.worker() == w)
-                .map(Map.Entry::getKey).findFirst();
+        return Optional.ofNullable(slotOfWorker.get(w));
+    }
+
+    private void put(int slot, Slot state) {
+        Slot before = slots.put(slot, state);
+        if (before instanceof Slot.Up up) {
+            slotOfWorker.remove(up.worker());
+        }
+        if (state instanceof Slot.Up up) {
+            slotOfWorker.put(up.worker(), slot);
+        }
+        if (state.crashesInARow() > 0 || state instanceof Slot.Down) {
+            unsettled.put(slot, state);
+        } else {
+            unsettled.remove(slot);
+        }
     }
 
     /** {@code successor} takes {@code gone}'s place, or joins the set when its slot was empty. */
@@ -262,9 +285,7 @@ final class Supervisor {
 
     private void publishHealth() {
         List<String> reasons = new ArrayList<>();
-        // Only the slots with something to say are described and sorted: this runs at every loop
-        // step, and a group may have a thousand healthy workers.
-        slots.entrySet().stream().filter(e -> e.getValue() instanceof Slot.Down || e.getValue() instanceof Slot.Up u && u.crashesInARow() > 1)
+        unsettled.entrySet().stream().filter(e -> e.getValue() instanceof Slot.Down || e.getValue() instanceof Slot.Up u && u.crashesInARow() > 1)
                 .sorted(Map.Entry.comparingByKey()).forEach(e -> {
             String slot = specs.orElseThrow().describe(e.getKey());
             switch (e.getValue()) {
