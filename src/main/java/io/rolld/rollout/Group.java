@@ -200,7 +200,7 @@ public final class Group {
                 t.elapsedMs(), startedByRollout, hold));
         return new GroupStatus(name(), set.generation(),
                 set.workers().stream().map(w -> new GroupStatus.WorkerInfo(w.port(), w.pid(), w.startedAt(), w.isAlive())).toList(),
-                Optional.ofNullable(lastResult), finishedAt, supervisor.health(), adoption, rollout);
+                Optional.ofNullable(lastResult), finishedAt, supervisor.health(), adoption, rollout, supervisor.children());
     }
 
     /**
