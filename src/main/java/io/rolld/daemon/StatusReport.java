@@ -14,7 +14,7 @@ import java.util.Map;
 
 /**
  * One picture of every group as plain maps and lists, ready for JSON: the answer to
- * {@code rolld status} and the content of the state file (the README lists the fields).
+ * {@code rolld status} and the content of the state file (docs/operation.md lists the fields).
  */
 final class StatusReport {
     private final ProcNetTcp tcp;

@@ -37,11 +37,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class Group {
     private static final Logger LOG = LoggerFactory.getLogger("rolld");
+    private static final Consumer<RolloutEvent> NO_WATCHERS = event -> { };
     private final Path configDir;
     private final Host host;
     private final Ticker ticker;
+    /** What the group reports, to {@link #delivery}; a rollout's reports also reach the status first ({@link #report}). */
     private final Consumer<RolloutEvent> events;
     private final EventHooks hooks;
+    private final EventDelivery delivery;
     private final Supervisor supervisor;
     private final BlockingQueue<Inbox> inbox = new LinkedBlockingQueue<>();
     private final Thread thread;
@@ -62,6 +65,10 @@ public final class Group {
         }
 
         record Steer(Steering.Command command, CompletableFuture<Steering.Answer> answer) implements Inbox {
+        }
+
+        /** An effect reported {@code event} of the rollout whose request {@code watchers} made. */
+        record Reported(RolloutEvent event, Consumer<RolloutEvent> watchers) implements Inbox {
         }
 
         record Close() implements Inbox {
@@ -106,19 +113,25 @@ public final class Group {
     /** What the rollout in progress runs instead of the configured release, if anything. */
     private Optional<Release> rollingRelease = Optional.empty();
 
-    /** {@code intents}: where the group's rollouts record what they are about to do, for a rolld started after this one. */
-    public Group(GroupConfig config, Path configDir, ProcNetTcp tcp, Consumer<RolloutEvent> events, IntentLog intents) {
-        this(config, configDir, Host.of(tcp, configDir, intents), MemoryReader.system(), events, Ticker.SYSTEM);
+    /**
+     * {@code listeners} get every event of the group, in order, off its loop ({@link EventDelivery});
+     * {@code intents}: where the group's rollouts record what they are about to do, for a rolld started after this one.
+     */
+    public Group(GroupConfig config, Path configDir, ProcNetTcp tcp, List<Consumer<RolloutEvent>> listeners, IntentLog intents) {
+        this(config, configDir, Host.of(tcp, configDir, intents), MemoryReader.system(), listeners, Ticker.SYSTEM);
     }
 
     /** {@code host}, {@code memory} and {@code ticker}: the machine and the time as the group's rollouts and supervisor see them. */
-    Group(GroupConfig config, Path configDir, Host host, MemoryReader memory, Consumer<RolloutEvent> events, Ticker ticker) {
+    Group(GroupConfig config, Path configDir, Host host, MemoryReader memory, List<Consumer<RolloutEvent>> listeners, Ticker ticker) {
         this.config = config;
         this.configDir = configDir;
         this.host = host;
         this.ticker = ticker;
+        this.events = this::tell;
         this.hooks = new EventHooks(this::config, configDir, events);
-        this.events = events.andThen(hooks);
+        List<Consumer<RolloutEvent>> all = new ArrayList<>(listeners);
+        all.add(hooks);
+        this.delivery = new EventDelivery(config.name(), all);
         this.supervisor = new Supervisor(config.name(), this.events,
                 w -> w.exit().thenAccept(exit -> post(new Event.WorkerExited(w, exit, ""))),
                 memory, System::nanoTime, new SplittableRandom(), host.stopper());
@@ -156,7 +169,7 @@ public final class Group {
      * this call: the one already running never answers a request made during it.
      */
     public CompletableFuture<RolloutResult> requestRollout(String trigger) {
-        return requestRollout(trigger, event -> { });
+        return requestRollout(trigger, NO_WATCHERS);
     }
 
     /**
@@ -251,7 +264,13 @@ public final class Group {
         active = WorkerSet.empty();
         sockets.close();
         transition = Optional.empty();
+        delivery.close();
         hooks.close(c.supervision().onEvent().map(o -> o.timeout().plusSeconds(1)).orElse(Duration.ZERO));
+    }
+
+    /** An event of the group, not of a rollout's request (supervision, adoption, {@code on_event}). */
+    private void tell(RolloutEvent event) {
+        delivery.deliver(event, NO_WATCHERS);
     }
 
     private void post(Event e) {
@@ -284,6 +303,7 @@ public final class Group {
             case Inbox.RolloutRequested r -> { } // started below, once idle
             case Inbox.StartRequested s -> start(s);
             case Inbox.Steer s -> steer(s);
+            case Inbox.Reported r -> publish(r.event(), r.watchers());
             case Inbox.Close c -> {
                 closing = true;
                 feed(new Event.Shutdown());
@@ -370,7 +390,7 @@ public final class Group {
         if (!due.active().equals(serving)) {
             feed(new Event.Supervised(due.active()));
         }
-        due.rolloutTrigger().ifPresent(trigger -> requestRollout(trigger, pinned, event -> { }));
+        due.rolloutTrigger().ifPresent(trigger -> requestRollout(trigger, pinned, NO_WATCHERS));
     }
 
     /** The supervisor keeps {@code set} running from now on, respawned from the specs it was started from. */
@@ -398,7 +418,7 @@ public final class Group {
         effects = null;
         CompletableFuture<RolloutResult> answered = running;
         running = null;
-        answered.complete(result);
+        delivery.then(() -> answered.complete(result)); // after its listeners and watchers had every event
     }
 
     private void steer(Inbox.Steer s) {
@@ -467,9 +487,13 @@ public final class Group {
         }
         WorkerSet old = idle.serving();
         long generation = old.generation() + 1;
+        Consumer<RolloutEvent> watching = event -> watchers.forEach(w -> w.accept(event));
         report = event -> {
-            record(event);
-            watchers.forEach(w -> w.accept(event));
+            if (Thread.currentThread() == thread) {
+                publish(event, watching);
+            } else {
+                inbox.add(new Inbox.Reported(event, watching)); // an effect's: the loop alone changes the status
+            }
         };
         running = request;
         rolling = c;
@@ -499,7 +523,8 @@ public final class Group {
                 c.delivery().watchInterval(), mode instanceof WorksetMode ? RolloutPlan.Retirement.DRAIN_THEN_STOP : RolloutPlan.Retirement.STOP);
     }
 
-    private void record(RolloutEvent event) {
+    /** On the loop: the status follows {@code event}, then the listeners and {@code watchers} get it. */
+    private void publish(RolloutEvent event, Consumer<RolloutEvent> watchers) {
         switch (event) {
             case RolloutEvent.Started s -> startedByRollout = 0;
             case RolloutEvent.WorkerStarted w -> startedByRollout++;
@@ -510,6 +535,6 @@ public final class Group {
             }
             default -> { } // the rest does not change the group's status
         }
-        events.accept(event);
+        delivery.deliver(event, watchers);
     }
 }
