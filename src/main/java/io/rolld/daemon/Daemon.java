@@ -65,7 +65,8 @@ public final class Daemon {
     private final WorkersFile workersFile;
     /** Fed by the event stream always: the listener, when configured, shows it. */
     private final RolloutHistory history = RolloutHistory.system();
-    private final Consumer<RolloutEvent> eventLog;
+    /** Every group's events go to these, in this order, each on its own (a listener that throws is logged, the others go on). */
+    private final List<Consumer<RolloutEvent>> listeners;
     private final Map<String, Group> groups = new LinkedHashMap<>();
     /** The groups as the loop last left them, for readers on other threads (status). */
     private volatile List<Group> groupsSnapshot = List.of();
@@ -96,8 +97,7 @@ public final class Daemon {
                     generations.flush();
                 }, work -> events.add(new Event.OnLoop(work)), started);
         // lives first: a logs follower that reads a worker's line has that worker in its sources.
-        this.eventLog = lives.andThen(new EventLog()).andThen(event -> stateChanged()).andThen(workersFile).andThen(generations)
-                .andThen(history).andThen(notifier);
+        this.listeners = List.of(lives, new EventLog(), event -> stateChanged(), workersFile, generations, history, notifier);
     }
 
     /** How rolld's own log is written; {@code format} empty means the config's {@code log_format}. */
@@ -324,7 +324,7 @@ public final class Daemon {
     }
 
     private Group addGroup(GroupConfig groupConfig) {
-        Group group = new Group(groupConfig, configFile.toAbsolutePath().getParent(), tcp, eventLog, workersFile);
+        Group group = new Group(groupConfig, configFile.toAbsolutePath().getParent(), tcp, listeners, workersFile);
         groups.put(groupConfig.name(), group);
         groupsSnapshot = List.copyOf(groups.values());
         return group;

@@ -6,6 +6,7 @@ import io.rolld.os.MemoryReader;
 import io.rolld.config.PosixSignal;
 import io.rolld.os.ProcNetTcp;
 import io.rolld.process.Release;
+import io.rolld.process.Worker;
 import io.rolld.process.WorkerSet;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,9 +15,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -32,21 +35,29 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Supervision ({@link Supervisor}) runs in every state on the serving set. Everything reaches the
  * loop through its inbox: rollout requests, effect results, worker exits (posted from the exit
- * watch, never handled there), {@code promote}/{@code abort}, a re-exec's {@link #quiesce}, and the supervisor's own deadlines,
- * which bound how long it waits.
+ * watch, never handled there), {@code promote}/{@code abort}, a re-exec's {@link #quiesce}, and the
+ * supervisor's own deadlines, which bound how long it waits. What the supervisor asks for that takes
+ * time (a held worker's replacement waiting for its successor's readiness, stopping the worker it
+ * replaced) runs off the loop too, its result posted back.
  */
 public final class Group {
     private static final Logger LOG = LoggerFactory.getLogger("rolld");
+    private static final Consumer<RolloutEvent> NO_WATCHERS = event -> { };
     private final Path configDir;
     private final Host host;
     private final Ticker ticker;
+    /** What the group reports, to {@link #delivery}; a rollout's reports also reach the status first ({@link #report}). */
     private final Consumer<RolloutEvent> events;
     private final EventHooks hooks;
+    private final EventDelivery delivery;
     private final Supervisor supervisor;
     private final BlockingQueue<Inbox> inbox = new LinkedBlockingQueue<>();
     private final Thread thread;
     /** Held-socket mode only: bound by the group's loop, closed by shutdown once the loop has ended. */
     private final HeldSocketKeeper sockets = new HeldSocketKeeper();
+    /** The supervisor's effects running off the loop, joined by shutdown; those still waiting for a successor are interrupted first. */
+    private final Set<Thread> supervising = ConcurrentHashMap.newKeySet();
+    private final Set<Thread> awaitingSuccessors = ConcurrentHashMap.newKeySet();
 
     /** What wakes the group's loop; the supervisor's deadlines wake it by the end of its wait. */
     private sealed interface Inbox {
@@ -62,6 +73,14 @@ public final class Group {
         }
 
         record Steer(Steering.Command command, CompletableFuture<Steering.Answer> answer) implements Inbox {
+        }
+
+        /** A held worker's successor is ready, or (empty) did not become ready. */
+        record Replaced(HeldReplacement replacement, Optional<Worker> successor) implements Inbox {
+        }
+
+        /** An effect reported {@code event} of the rollout whose request {@code watchers} made. */
+        record Reported(RolloutEvent event, Consumer<RolloutEvent> watchers) implements Inbox {
         }
 
         /** See {@link #quiesce}. */
@@ -115,22 +134,28 @@ public final class Group {
     /** What the rollout in progress runs instead of the configured release, if anything. */
     private Optional<Release> rollingRelease = Optional.empty();
 
-    /** {@code intents}: where the group's rollouts record what they are about to do, for a rolld started after this one. */
-    public Group(GroupConfig config, Path configDir, ProcNetTcp tcp, Consumer<RolloutEvent> events, IntentLog intents) {
-        this(config, configDir, Host.of(tcp, configDir, intents), MemoryReader.system(), events, Ticker.SYSTEM);
+    /**
+     * {@code listeners} get every event of the group, in order, off its loop ({@link EventDelivery});
+     * {@code intents}: where the group's rollouts record what they are about to do, for a rolld started after this one.
+     */
+    public Group(GroupConfig config, Path configDir, ProcNetTcp tcp, List<Consumer<RolloutEvent>> listeners, IntentLog intents) {
+        this(config, configDir, Host.of(tcp, configDir, intents), MemoryReader.system(), listeners, Ticker.SYSTEM);
     }
 
     /** {@code host}, {@code memory} and {@code ticker}: the machine and the time as the group's rollouts and supervisor see them. */
-    Group(GroupConfig config, Path configDir, Host host, MemoryReader memory, Consumer<RolloutEvent> events, Ticker ticker) {
+    Group(GroupConfig config, Path configDir, Host host, MemoryReader memory, List<Consumer<RolloutEvent>> listeners, Ticker ticker) {
         this.config = config;
         this.configDir = configDir;
         this.host = host;
         this.ticker = ticker;
+        this.events = this::tell;
         this.hooks = new EventHooks(this::config, configDir, events);
-        this.events = events.andThen(hooks);
+        List<Consumer<RolloutEvent>> all = new ArrayList<>(listeners);
+        all.add(hooks);
+        this.delivery = new EventDelivery(config.name(), all);
         this.supervisor = new Supervisor(config.name(), this.events,
                 w -> w.exit().thenAccept(exit -> post(new Event.WorkerExited(w, exit, ""))),
-                memory, System::nanoTime, new SplittableRandom(), host.stopper());
+                memory, System::nanoTime, new SplittableRandom());
         this.thread = Thread.ofPlatform().name("group-" + config.name()).unstarted(this::loop);
         thread.start();
     }
@@ -165,7 +190,7 @@ public final class Group {
      * this call: the one already running never answers a request made during it.
      */
     public CompletableFuture<RolloutResult> requestRollout(String trigger) {
-        return requestRollout(trigger, event -> { });
+        return requestRollout(trigger, NO_WATCHERS);
     }
 
     /**
@@ -276,6 +301,7 @@ public final class Group {
             dropped.completeExceptionally(new IllegalStateException("group " + name() + " shut down before the rollout started"));
         }
         thread.join();
+        stopReplacements();
         GroupConfig c = config();
         WorkerSet last = active;
         RolloutEvent.Transition stopping = new RolloutEvent.Transition(c.name(), last.generation(), Phase.STOPPING, last.ports(), 0, 0);
@@ -287,7 +313,29 @@ public final class Group {
         active = WorkerSet.empty();
         sockets.close();
         transition = Optional.empty();
+        delivery.close();
         hooks.close(c.supervision().onEvent().map(o -> o.timeout().plusSeconds(1)).orElse(Duration.ZERO));
+    }
+
+    /**
+     * Replacements in flight are cut short (their successors stopped), retirements end; a successor
+     * that became ready after the loop ended is stopped, its old worker being in the serving set.
+     */
+    private void stopReplacements() throws InterruptedException {
+        awaitingSuccessors.forEach(Thread::interrupt);
+        for (Thread t : supervising) {
+            t.join();
+        }
+        for (Inbox left : inbox) {
+            if (left instanceof Inbox.Replaced r && r.successor().isPresent()) {
+                r.replacement().drop(r.successor().get(), "rolld is shutting down");
+            }
+        }
+    }
+
+    /** An event of the group, not of a rollout's request (supervision, adoption, {@code on_event}). */
+    private void tell(RolloutEvent event) {
+        delivery.deliver(event, NO_WATCHERS);
     }
 
     private void post(Event e) {
@@ -320,6 +368,8 @@ public final class Group {
             case Inbox.RolloutRequested r -> { } // started below, once idle
             case Inbox.StartRequested s -> start(s);
             case Inbox.Steer s -> steer(s);
+            case Inbox.Replaced r -> replaced(r);
+            case Inbox.Reported r -> publish(r.event(), r.watchers());
             case Inbox.Quiesce q -> quiesced = q.quiet();
             case Inbox.Resume r -> quiesced = null;
             case Inbox.Close c -> {
@@ -411,7 +461,55 @@ public final class Group {
         if (!due.active().equals(serving)) {
             feed(new Event.Supervised(due.active()));
         }
-        due.rolloutTrigger().ifPresent(trigger -> requestRollout(trigger, pinned, event -> { }));
+        due.rolloutTrigger().ifPresent(trigger -> requestRollout(trigger, pinned, NO_WATCHERS));
+        due.replacements().forEach(this::replace);
+    }
+
+    /** Starts {@code r}'s successor and waits for its readiness off the loop; the result comes back as {@link Inbox.Replaced}. */
+    private void replace(Supervisor.Replacement r) {
+        HeldReplacement replacement = new HeldReplacement(r, events, host.stopper());
+        Thread t = offLoop("replace", () -> inbox.add(new Inbox.Replaced(replacement, replacement.start())));
+        awaitingSuccessors.add(t);
+        t.start();
+    }
+
+    /**
+     * The supervisor swaps a ready successor into the serving set, and the old worker is stopped
+     * off the loop; a successor whose slot a rollout retired meanwhile (or that is ready while rolld
+     * stops) is stopped instead. A rollout that started meanwhile got the old worker in its old set,
+     * and so gets the successor in its place: it stops it with the rest of that set.
+     */
+    private void replaced(Inbox.Replaced r) {
+        Supervisor.Replacement request = r.replacement().request();
+        if (r.successor().isEmpty()) {
+            supervisor.replacementFailed(request);
+            return;
+        }
+        Worker successor = r.successor().get();
+        Optional<WorkerSet> serving = closing ? Optional.empty() : supervisor.replaced(request, successor, Machine.serving(state));
+        if (serving.isEmpty()) {
+            String why = closing ? "rolld is shutting down" : "a rollout retired worker " + request.slot() + " meanwhile";
+            offLoop("drop", () -> r.replacement().drop(successor, why)).start();
+            return;
+        }
+        feed(new Event.Supervised(serving.get()));
+        offLoop("retire", () -> r.replacement().retire(successor)).start();
+    }
+
+    /** An unstarted virtual thread running {@code body}, which shutdown joins. */
+    private Thread offLoop(String what, Runnable body) {
+        Thread t = Thread.ofVirtual().name(what + "-" + name()).unstarted(() -> {
+            try {
+                body.run();
+            } catch (RuntimeException e) {
+                LOG.error("event=internal_error group={} error=\"{}\" action=\"the supervisor's effect is lost\"", name(), e, e);
+            } finally {
+                supervising.remove(Thread.currentThread());
+                awaitingSuccessors.remove(Thread.currentThread());
+            }
+        });
+        supervising.add(t);
+        return t;
     }
 
     /** The supervisor keeps {@code set} running from now on, respawned from the specs it was started from. */
@@ -439,7 +537,7 @@ public final class Group {
         effects = null;
         CompletableFuture<RolloutResult> answered = running;
         running = null;
-        answered.complete(result);
+        delivery.then(() -> answered.complete(result)); // after its listeners and watchers had every event
     }
 
     private void steer(Inbox.Steer s) {
@@ -508,9 +606,13 @@ public final class Group {
         }
         WorkerSet old = idle.serving();
         long generation = old.generation() + 1;
+        Consumer<RolloutEvent> watching = event -> watchers.forEach(w -> w.accept(event));
         report = event -> {
-            record(event);
-            watchers.forEach(w -> w.accept(event));
+            if (Thread.currentThread() == thread) {
+                publish(event, watching);
+            } else {
+                inbox.add(new Inbox.Reported(event, watching)); // an effect's: the loop alone changes the status
+            }
         };
         running = request;
         rolling = c;
@@ -540,7 +642,8 @@ public final class Group {
                 c.delivery().watchInterval(), mode instanceof WorksetMode ? RolloutPlan.Retirement.DRAIN_THEN_STOP : RolloutPlan.Retirement.STOP);
     }
 
-    private void record(RolloutEvent event) {
+    /** On the loop: the status follows {@code event}, then the listeners and {@code watchers} get it. */
+    private void publish(RolloutEvent event, Consumer<RolloutEvent> watchers) {
         switch (event) {
             case RolloutEvent.Started s -> startedByRollout = 0;
             case RolloutEvent.WorkerStarted w -> startedByRollout++;
@@ -551,6 +654,6 @@ public final class Group {
             }
             default -> { } // the rest does not change the group's status
         }
-        events.accept(event);
+        delivery.deliver(event, watchers);
     }
 }
