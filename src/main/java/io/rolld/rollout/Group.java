@@ -6,6 +6,7 @@ import io.rolld.os.MemoryReader;
 import io.rolld.config.PosixSignal;
 import io.rolld.os.ProcNetTcp;
 import io.rolld.process.Release;
+import io.rolld.process.Worker;
 import io.rolld.process.WorkerSet;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,9 +15,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -32,8 +35,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Supervision ({@link Supervisor}) runs in every state on the serving set. Everything reaches the
  * loop through its inbox: rollout requests, effect results, worker exits (posted from the exit
- * watch, never handled there), {@code promote}/{@code abort}, and the supervisor's own deadlines,
- * which bound how long it waits.
+ * watch, never handled there), {@code promote}/{@code abort}, a re-exec's {@link #quiesce}, and the
+ * supervisor's own deadlines, which bound how long it waits. What the supervisor asks for that takes
+ * time (a held worker's replacement waiting for its successor's readiness, stopping the worker it
+ * replaced) runs off the loop too, its result posted back.
  */
 public final class Group {
     private static final Logger LOG = LoggerFactory.getLogger("rolld");
@@ -50,6 +55,9 @@ public final class Group {
     private final Thread thread;
     /** Held-socket mode only: bound by the group's loop, closed by shutdown once the loop has ended. */
     private final HeldSocketKeeper sockets = new HeldSocketKeeper();
+    /** The supervisor's effects running off the loop, joined by shutdown; those still waiting for a successor are interrupted first. */
+    private final Set<Thread> supervising = ConcurrentHashMap.newKeySet();
+    private final Set<Thread> awaitingSuccessors = ConcurrentHashMap.newKeySet();
 
     /** What wakes the group's loop; the supervisor's deadlines wake it by the end of its wait. */
     private sealed interface Inbox {
@@ -67,8 +75,19 @@ public final class Group {
         record Steer(Steering.Command command, CompletableFuture<Steering.Answer> answer) implements Inbox {
         }
 
+        /** A held worker's successor is ready, or (empty) did not become ready. */
+        record Replaced(HeldReplacement replacement, Optional<Worker> successor) implements Inbox {
+        }
+
         /** An effect reported {@code event} of the rollout whose request {@code watchers} made. */
         record Reported(RolloutEvent event, Consumer<RolloutEvent> watchers) implements Inbox {
+        }
+
+        /** See {@link #quiesce}. */
+        record Quiesce(CompletableFuture<Void> quiet) implements Inbox {
+        }
+
+        record Resume() implements Inbox {
         }
 
         record Close() implements Inbox {
@@ -95,6 +114,8 @@ public final class Group {
     private long lastStarted;
     /** A shutdown arrived: the rollout in progress ends as soon as it safely can, nothing new starts. */
     private boolean closing;
+    /** A re-exec's {@link #quiesce}: none when null, pending until the group is idle, then done (rollouts wait). */
+    private CompletableFuture<Void> quiesced;
 
     // Written only by the loop; read by status.
     private volatile WorkerSet active = WorkerSet.empty();
@@ -134,7 +155,7 @@ public final class Group {
         this.delivery = new EventDelivery(config.name(), all);
         this.supervisor = new Supervisor(config.name(), this.events,
                 w -> w.exit().thenAccept(exit -> post(new Event.WorkerExited(w, exit, ""))),
-                memory, System::nanoTime, new SplittableRandom(), host.stopper());
+                memory, System::nanoTime, new SplittableRandom());
         this.thread = Thread.ofPlatform().name("group-" + config.name()).unstarted(this::loop);
         thread.start();
     }
@@ -231,6 +252,33 @@ public final class Group {
         return answer.join();
     }
 
+    /**
+     * {@code rolld reexec}: completes once the group is idle, at once or as the rollout in progress
+     * ends, and from then on starts no rollout (requests are queued, not refused) until
+     * {@link #resume}, so an exec never cuts a rollout short. A group shutting down is quiet already.
+     */
+    public CompletableFuture<Void> quiesce() {
+        CompletableFuture<Void> quiet = new CompletableFuture<>();
+        synchronized (this) {
+            if (closed) {
+                quiet.complete(null);
+            } else {
+                inbox.add(new Inbox.Quiesce(quiet));
+            }
+        }
+        return quiet;
+    }
+
+    /** The re-exec was called off or gave up: queued requests go on; a {@link #quiesce} still pending is dropped. */
+    public void resume() {
+        inbox.add(new Inbox.Resume());
+    }
+
+    /** Whether a requested rollout waits to start (behind the one in progress, or for {@link #resume}). */
+    public synchronized boolean rolloutQueued() {
+        return queued != null;
+    }
+
     /** Held-socket mode: the sockets the group holds now, in configuration order; empty otherwise. */
     public List<io.rolld.os.ListeningSocket> heldSockets() {
         return sockets.current();
@@ -253,6 +301,7 @@ public final class Group {
             dropped.completeExceptionally(new IllegalStateException("group " + name() + " shut down before the rollout started"));
         }
         thread.join();
+        stopReplacements();
         GroupConfig c = config();
         WorkerSet last = active;
         RolloutEvent.Transition stopping = new RolloutEvent.Transition(c.name(), last.generation(), Phase.STOPPING, last.ports(), 0, 0);
@@ -266,6 +315,22 @@ public final class Group {
         transition = Optional.empty();
         delivery.close();
         hooks.close(c.supervision().onEvent().map(o -> o.timeout().plusSeconds(1)).orElse(Duration.ZERO));
+    }
+
+    /**
+     * Replacements in flight are cut short (their successors stopped), retirements end; a successor
+     * that became ready after the loop ended is stopped, its old worker being in the serving set.
+     */
+    private void stopReplacements() throws InterruptedException {
+        awaitingSuccessors.forEach(Thread::interrupt);
+        for (Thread t : supervising) {
+            t.join();
+        }
+        for (Inbox left : inbox) {
+            if (left instanceof Inbox.Replaced r && r.successor().isPresent()) {
+                r.replacement().drop(r.successor().get(), "rolld is shutting down");
+            }
+        }
     }
 
     /** An event of the group, not of a rollout's request (supervision, adoption, {@code on_event}). */
@@ -303,7 +368,10 @@ public final class Group {
             case Inbox.RolloutRequested r -> { } // started below, once idle
             case Inbox.StartRequested s -> start(s);
             case Inbox.Steer s -> steer(s);
+            case Inbox.Replaced r -> replaced(r);
             case Inbox.Reported r -> publish(r.event(), r.watchers());
+            case Inbox.Quiesce q -> quiesced = q.quiet();
+            case Inbox.Resume r -> quiesced = null;
             case Inbox.Close c -> {
                 closing = true;
                 feed(new Event.Shutdown());
@@ -311,6 +379,9 @@ public final class Group {
         }
         if (!closing) {
             feed(new Event.SupervisionTick(ticker.nanoTime()));
+        }
+        if (quiesced != null && state instanceof State.Idle) {
+            quiesced.complete(null); // before a queued rollout could start
         }
         rollIfRequested();
         return !(closing && state instanceof State.Idle);
@@ -391,6 +462,54 @@ public final class Group {
             feed(new Event.Supervised(due.active()));
         }
         due.rolloutTrigger().ifPresent(trigger -> requestRollout(trigger, pinned, NO_WATCHERS));
+        due.replacements().forEach(this::replace);
+    }
+
+    /** Starts {@code r}'s successor and waits for its readiness off the loop; the result comes back as {@link Inbox.Replaced}. */
+    private void replace(Supervisor.Replacement r) {
+        HeldReplacement replacement = new HeldReplacement(r, events, host.stopper());
+        Thread t = offLoop("replace", () -> inbox.add(new Inbox.Replaced(replacement, replacement.start())));
+        awaitingSuccessors.add(t);
+        t.start();
+    }
+
+    /**
+     * The supervisor swaps a ready successor into the serving set, and the old worker is stopped
+     * off the loop; a successor whose slot a rollout retired meanwhile (or that is ready while rolld
+     * stops) is stopped instead. A rollout that started meanwhile got the old worker in its old set,
+     * and so gets the successor in its place: it stops it with the rest of that set.
+     */
+    private void replaced(Inbox.Replaced r) {
+        Supervisor.Replacement request = r.replacement().request();
+        if (r.successor().isEmpty()) {
+            supervisor.replacementFailed(request);
+            return;
+        }
+        Worker successor = r.successor().get();
+        Optional<WorkerSet> serving = closing ? Optional.empty() : supervisor.replaced(request, successor, Machine.serving(state));
+        if (serving.isEmpty()) {
+            String why = closing ? "rolld is shutting down" : "a rollout retired worker " + request.slot() + " meanwhile";
+            offLoop("drop", () -> r.replacement().drop(successor, why)).start();
+            return;
+        }
+        feed(new Event.Supervised(serving.get()));
+        offLoop("retire", () -> r.replacement().retire(successor)).start();
+    }
+
+    /** An unstarted virtual thread running {@code body}, which shutdown joins. */
+    private Thread offLoop(String what, Runnable body) {
+        Thread t = Thread.ofVirtual().name(what + "-" + name()).unstarted(() -> {
+            try {
+                body.run();
+            } catch (RuntimeException e) {
+                LOG.error("event=internal_error group={} error=\"{}\" action=\"the supervisor's effect is lost\"", name(), e, e);
+            } finally {
+                supervising.remove(Thread.currentThread());
+                awaitingSuccessors.remove(Thread.currentThread());
+            }
+        });
+        supervising.add(t);
+        return t;
     }
 
     /** The supervisor keeps {@code set} running from now on, respawned from the specs it was started from. */
@@ -466,7 +585,7 @@ public final class Group {
 
     /** Starts the queued rollout, if any and the group is idle. */
     private void rollIfRequested() {
-        if (closing || !(state instanceof State.Idle idle)) {
+        if (closing || quiesced != null || !(state instanceof State.Idle idle)) {
             return;
         }
         CompletableFuture<RolloutResult> request;

@@ -345,27 +345,34 @@ public sealed interface RolloutEvent {
         @Override public Severity severity() { return Severity.ERROR; }
     }
 
-    /** Held-socket mode: worker {@code worker} (its number) over its memory limit was replaced by a ready one and stopped. */
-    record WorkerReplaced(String group, long generation, int worker, long oldPid, long newPid, long elapsedMs)
+    /**
+     * Held-socket mode: worker {@code worker} (its number), over its memory limit or unresponsive ({@code reason}),
+     * was replaced by a ready one and stopped.
+     */
+    record WorkerReplaced(String group, long generation, int worker, long oldPid, long newPid, String reason, long elapsedMs)
             implements RolloutEvent {
         @Override public String name() { return "worker_replaced"; }
 
         @Override
         public List<EventField> fields() {
             return List.of(f("generation", generation), f("worker", worker), f("old_pid", oldPid), f("pid", newPid),
-                    f("elapsed_ms", elapsedMs));
+                    f("reason", reason), f("elapsed_ms", elapsedMs));
         }
     }
 
-    /** Held-socket mode: the replacement of worker {@code worker} did not become ready; the old one keeps running. */
+    /**
+     * Held-socket mode: the replacement of worker {@code worker} did not become ready (the old one keeps
+     * running), or was not needed any more once ready (a rollout retired the slot meanwhile: it was stopped);
+     * {@code action} says which.
+     */
     record ReplacementFailed(String group, long generation, int worker, long oldPid, String reason, String detail,
-                             long elapsedMs) implements RolloutEvent {
+                             long elapsedMs, String action) implements RolloutEvent {
         @Override public String name() { return "replacement_failed"; }
 
         @Override
         public List<EventField> fields() {
             return List.of(f("generation", generation), f("worker", worker), f("pid", oldPid), f("reason", reason),
-                    f("elapsed_ms", elapsedMs), f("action", "the old worker keeps running"));
+                    f("elapsed_ms", elapsedMs), f("action", action));
         }
 
         @Override public Severity severity() { return Severity.WARN; }
