@@ -35,10 +35,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Supervision ({@link Supervisor}) runs in every state on the serving set. Everything reaches the
  * loop through its inbox: rollout requests, effect results, worker exits (posted from the exit
- * watch, never handled there), {@code promote}/{@code abort}, and the supervisor's own deadlines,
- * which bound how long it waits. What the supervisor asks for that takes time (a held worker's
- * replacement waiting for its successor's readiness, stopping the worker it replaced) runs off the
- * loop too, its result posted back.
+ * watch, never handled there), {@code promote}/{@code abort}, a re-exec's {@link #quiesce}, and the
+ * supervisor's own deadlines, which bound how long it waits. What the supervisor asks for that takes
+ * time (a held worker's replacement waiting for its successor's readiness, stopping the worker it
+ * replaced) runs off the loop too, its result posted back.
  */
 public final class Group {
     private static final Logger LOG = LoggerFactory.getLogger("rolld");
@@ -83,6 +83,13 @@ public final class Group {
         record Reported(RolloutEvent event, Consumer<RolloutEvent> watchers) implements Inbox {
         }
 
+        /** See {@link #quiesce}. */
+        record Quiesce(CompletableFuture<Void> quiet) implements Inbox {
+        }
+
+        record Resume() implements Inbox {
+        }
+
         record Close() implements Inbox {
         }
     }
@@ -107,6 +114,8 @@ public final class Group {
     private long lastStarted;
     /** A shutdown arrived: the rollout in progress ends as soon as it safely can, nothing new starts. */
     private boolean closing;
+    /** A re-exec's {@link #quiesce}: none when null, pending until the group is idle, then done (rollouts wait). */
+    private CompletableFuture<Void> quiesced;
 
     // Written only by the loop; read by status.
     private volatile WorkerSet active = WorkerSet.empty();
@@ -226,7 +235,7 @@ public final class Group {
                 t.elapsedMs(), startedByRollout, hold));
         return new GroupStatus(name(), set.generation(),
                 set.workers().stream().map(w -> new GroupStatus.WorkerInfo(w.port(), w.pid(), w.startedAt(), w.isAlive())).toList(),
-                Optional.ofNullable(lastResult), finishedAt, supervisor.health(), adoption, rollout);
+                Optional.ofNullable(lastResult), finishedAt, supervisor.health(), adoption, rollout, supervisor.children());
     }
 
     /**
@@ -242,6 +251,33 @@ public final class Group {
             inbox.add(new Inbox.Steer(command, answer));
         }
         return answer.join();
+    }
+
+    /**
+     * {@code rolld reexec}: completes once the group is idle, at once or as the rollout in progress
+     * ends, and from then on starts no rollout (requests are queued, not refused) until
+     * {@link #resume}, so an exec never cuts a rollout short. A group shutting down is quiet already.
+     */
+    public CompletableFuture<Void> quiesce() {
+        CompletableFuture<Void> quiet = new CompletableFuture<>();
+        synchronized (this) {
+            if (closed) {
+                quiet.complete(null);
+            } else {
+                inbox.add(new Inbox.Quiesce(quiet));
+            }
+        }
+        return quiet;
+    }
+
+    /** The re-exec was called off or gave up: queued requests go on; a {@link #quiesce} still pending is dropped. */
+    public void resume() {
+        inbox.add(new Inbox.Resume());
+    }
+
+    /** Whether a requested rollout waits to start (behind the one in progress, or for {@link #resume}). */
+    public synchronized boolean rolloutQueued() {
+        return queued != null;
     }
 
     /** Held-socket mode: the sockets the group holds now, in configuration order; empty otherwise. */
@@ -335,6 +371,8 @@ public final class Group {
             case Inbox.Steer s -> steer(s);
             case Inbox.Replaced r -> replaced(r);
             case Inbox.Reported r -> publish(r.event(), r.watchers());
+            case Inbox.Quiesce q -> quiesced = q.quiet();
+            case Inbox.Resume r -> quiesced = null;
             case Inbox.Close c -> {
                 closing = true;
                 feed(new Event.Shutdown());
@@ -342,6 +380,9 @@ public final class Group {
         }
         if (!closing) {
             feed(new Event.SupervisionTick(ticker.nanoTime()));
+        }
+        if (quiesced != null && state instanceof State.Idle) {
+            quiesced.complete(null); // before a queued rollout could start
         }
         rollIfRequested();
         return !(closing && state instanceof State.Idle);
@@ -545,7 +586,7 @@ public final class Group {
 
     /** Starts the queued rollout, if any and the group is idle. */
     private void rollIfRequested() {
-        if (closing || !(state instanceof State.Idle idle)) {
+        if (closing || quiesced != null || !(state instanceof State.Idle idle)) {
             return;
         }
         CompletableFuture<RolloutResult> request;

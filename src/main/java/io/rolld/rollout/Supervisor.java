@@ -4,6 +4,7 @@ import io.rolld.config.GroupConfig;
 import io.rolld.config.HeldSockets;
 import io.rolld.config.Supervision;
 import io.rolld.os.MemoryReader;
+import io.rolld.os.ProcessSignaller;
 import io.rolld.os.Exit;
 import io.rolld.process.Worker;
 import io.rolld.process.WorkerSet;
@@ -85,7 +86,7 @@ final class Supervisor {
         this.watchExit = watchExit;
         this.clock = clock;
         this.random = random;
-        this.memory = new MemoryWatch(group, reader, random, events, clock);
+        this.memory = new MemoryWatch(group, reader, ProcessSignaller.OS, random, events, clock);
     }
 
     /** What the active set was started from (its respawns use it too); empty before the first start. */
@@ -96,6 +97,11 @@ final class Supervisor {
     /** Safe from any thread. */
     Health health() {
         return health;
+    }
+
+    /** With memory per child, the serving workers' children; safe from any thread. */
+    Optional<GroupStatus.Children> children() {
+        return memory.children();
     }
 
     /** A rollout made {@code set}, started from {@code launched}, the active set. */
