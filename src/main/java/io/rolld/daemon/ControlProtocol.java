@@ -10,7 +10,7 @@ import java.util.Map;
  * The control channel's wire format, shared by the daemon and the {@code rolld} client: the client
  * writes one JSON object on one line ({@code {"op":"status"}}), the daemon answers with a stream of
  * JSON objects, one per line, each with a {@code "type"}, and closes the connection when done.
- * The README documents every message.
+ * docs/operation.md ("The control protocol") documents every message.
  */
 public final class ControlProtocol {
     public static final String OP_STATUS = "status";

@@ -1,6 +1,6 @@
 package io.rolld.daemon;
 
-/** Process exit statuses of rolld and its client commands, documented in the README. */
+/** Process exit statuses of rolld and its client commands, documented in docs/operation.md. */
 public final class ExitCodes {
     public static final int OK = 0;
     /**

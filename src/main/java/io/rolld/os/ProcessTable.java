@@ -13,100 +13,106 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Every live process's parent and start time, from one reading of {@code /proc/PID/stat}: the
- * trees of a thousand workers are found in one scan instead of one scan each
- * ({@link ProcessHandle#descendants()} reads all of {@code /proc} on every call, which made
- * stopping 1,000 workers take minutes). Zombies are left out: they have exited, and their children
- * belong to a reaper now. Takes the {@code /proc} root as a {@link Path}, so tests feed fixture files.
+ * Which process forked which, at one moment: the pid, parent pid (field 4) and start time (field
+ * 22) of every {@code /proc/PID/stat}, read in one pass. A preforking server's children are the
+ * entries whose parent is its master; a pid with its start time names one process, so a child
+ * that exited and a pid reused since are told apart. Read once, it gives the trees of a thousand
+ * workers ({@link #tree}) without a scan each ({@link ProcessHandle#descendants()} reads all of
+ * {@code /proc} on every call, which made stopping 1,000 workers take minutes). Takes the
+ * {@code /proc} root as a {@link Path}, so tests feed fixture files.
  */
 public final class ProcessTable {
-    /** One process: its pid and start time (clock ticks since boot) name it for the machine's uptime. */
-    public record Entry(long pid, long startTime) {
+    /** {@code ppid} is field 4, the second after the parenthesised command name; starttime is field 22. */
+    private static final int PARENT_AFTER_COMM = 4 - 3;
+    private static final int START_AFTER_COMM = 22 - 3;
+
+    /** One process: its pid, its parent's, and its start time in clock ticks since boot. */
+    public record Entry(long pid, long parent, long startTime) {
     }
 
-    private record Stat(long pid, long ppid, long startTime) {
+    private final Map<Long, List<Entry>> byParent;
+    private final Map<Long, Entry> byPid = new HashMap<>();
+
+    private ProcessTable(Map<Long, List<Entry>> byParent) {
+        this.byParent = byParent;
+        byParent.values().forEach(children -> children.forEach(e -> byPid.put(e.pid(), e)));
     }
 
-    /** state is field 3, ppid 4, starttime 22: counted from the first field after the command name. */
-    private static final int STATE = 0;
-    private static final int PPID = 1;
-    private static final int START_TIME = 22 - 3;
-
-    private final Map<Long, Stat> byPid;
-    private final Map<Long, List<Stat>> children;
-
-    private ProcessTable(Map<Long, Stat> byPid) {
-        this.byPid = byPid;
-        this.children = new HashMap<>();
-        byPid.values().forEach(s -> children.computeIfAbsent(s.ppid(), p -> new ArrayList<>()).add(s));
-    }
-
-    /** The machine's processes now. */
+    /** Every process of this machine at this moment. */
     public static ProcessTable read() {
         return read(Path.of("/proc"));
     }
 
+    /** Every process under {@code proc} at this moment; processes that exit while it is read are left out. */
     public static ProcessTable read(Path proc) {
-        Map<Long, Stat> byPid = new HashMap<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(proc)) {
-            for (Path entry : entries) {
-                String name = entry.getFileName().toString();
-                if (!name.isEmpty() && name.chars().allMatch(Character::isDigit)) {
-                    stat(entry, Long.parseLong(name)).ifPresent(s -> byPid.put(s.pid(), s));
-                }
+        Map<Long, List<Entry>> byParent = new HashMap<>();
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(proc, p -> p.getFileName().toString().matches("[0-9]{1,10}"))) {
+            for (Path dir : dirs) {
+                entry(dir).ifPresent(e -> byParent.computeIfAbsent(e.parent(), k -> new ArrayList<>()).add(e));
             }
         } catch (IOException e) {
-            throw new IllegalStateException("cannot list " + proc, e);
+            throw new IllegalStateException("listing the processes in " + proc, e);
         }
-        return new ProcessTable(byPid);
+        return new ProcessTable(byParent);
     }
 
-    /**
-     * {@code pid} and everything it forked that still runs, parents before children; empty when
-     * {@code pid} does not run. A child counts only if it started no earlier than its parent (as
-     * the JDK's {@code descendants()}): a pid reused since is not taken for a child.
-     */
-    public List<Entry> tree(long pid) {
-        Stat root = byPid.get(pid);
-        if (root == null) {
-            return List.of();
-        }
-        List<Entry> tree = new ArrayList<>();
-        Deque<Stat> next = new ArrayDeque<>(List.of(root));
-        while (!next.isEmpty()) {
-            Stat s = next.removeFirst();
-            tree.add(new Entry(s.pid(), s.startTime()));
-            for (Stat child : children.getOrDefault(s.pid(), List.of())) {
-                if (child.startTime() >= s.startTime() && child.pid() != s.pid()) {
-                    next.addLast(child);
-                }
-            }
-        }
-        return tree;
-    }
-
-    /** True when {@code process} (that pid, started then) is in the table: it runs. */
-    public boolean runs(Entry process) {
-        Stat s = byPid.get(process.pid());
-        return s != null && s.startTime() == process.startTime();
-    }
-
-    private static Optional<Stat> stat(Path dir, long pid) {
+    private static Optional<Entry> entry(Path dir) {
         String stat;
         try {
             stat = Files.readString(dir.resolve("stat"));
         } catch (IOException e) {
-            return Optional.empty(); // exited since the listing
+            return Optional.empty(); // exited meanwhile
         }
         // The command name may hold spaces and parentheses: the fields start after its last ')'.
         String[] fields = stat.substring(stat.lastIndexOf(')') + 1).trim().split(" ");
-        if (fields.length <= START_TIME || fields[STATE].equals("Z") || fields[STATE].equals("X")) {
+        if (fields.length <= START_AFTER_COMM || !fields[PARENT_AFTER_COMM].matches("[0-9]{1,10}")
+                || !fields[START_AFTER_COMM].matches("[0-9]{1,19}")) {
             return Optional.empty();
         }
-        try {
-            return Optional.of(new Stat(pid, Long.parseLong(fields[PPID]), Long.parseLong(fields[START_TIME])));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
+        return Optional.of(new Entry(Long.parseLong(dir.getFileName().toString()), Long.parseLong(fields[PARENT_AFTER_COMM]),
+                Long.parseLong(fields[START_AFTER_COMM])));
+    }
+
+    /** The processes {@code pid} forked that still run, by pid. */
+    public List<Entry> children(long pid) {
+        return byParent.getOrDefault(pid, List.of()).stream().sorted(java.util.Comparator.comparingLong(Entry::pid)).toList();
+    }
+
+    /** {@code pid} and everything below it. */
+    public List<Long> subtree(long pid) {
+        List<Long> pids = new ArrayList<>();
+        Deque<Long> todo = new ArrayDeque<>(List.of(pid));
+        while (!todo.isEmpty()) {
+            long next = todo.pop();
+            pids.add(next);
+            children(next).forEach(c -> todo.push(c.pid()));
         }
+        return pids;
+    }
+
+    /**
+     * {@code pid} and everything it forked that still runs, parents before children; empty when
+     * {@code pid} does not run. A child counts only if it started no earlier than its parent (as in
+     * the JDK's {@code descendants()}): a pid reused since is not taken for a child.
+     */
+    public List<Entry> tree(long pid) {
+        Entry root = byPid.get(pid);
+        if (root == null) {
+            return List.of();
+        }
+        List<Entry> tree = new ArrayList<>();
+        Deque<Entry> todo = new ArrayDeque<>(List.of(root));
+        while (!todo.isEmpty()) {
+            Entry next = todo.removeFirst();
+            tree.add(next);
+            byParent.getOrDefault(next.pid(), List.of()).stream()
+                    .filter(c -> c.startTime() >= next.startTime() && c.pid() != next.pid()).forEach(todo::addLast);
+        }
+        return tree;
+    }
+
+    /** Whether {@code process} (its pid with the same start time) still runs. */
+    public boolean contains(Entry process) {
+        return byParent.getOrDefault(process.parent(), List.of()).contains(process);
     }
 }

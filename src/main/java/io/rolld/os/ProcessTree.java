@@ -39,7 +39,7 @@ public final class ProcessTree {
         }
         ProcessTable now = ProcessTable.read();
         Set<ProcessTable.Entry> stubborn = new LinkedHashSet<>(trees(now, roots));
-        trees.stream().filter(now::runs).forEach(stubborn::add);
+        trees.stream().filter(now::contains).forEach(stubborn::add);
         stubborn.forEach(p -> SignalCalls.kill(p.pid(), PosixSignal.KILL.number()));
         awaitGone(new ArrayList<>(stubborn), System.nanoTime() + KILL_WAIT.toNanos());
         return stubborn.stream().map(ProcessTable.Entry::pid).toList();

@@ -12,7 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** example/error-rate-ok.sh, the README's bake check, against a hand-written access log. */
+/** example/error-rate-ok.sh, docs/configuration.md's bake check, against a hand-written access log. */
 class ErrorRateScriptTest {
     private static final String LOG = """
             200 127.0.0.1:8001

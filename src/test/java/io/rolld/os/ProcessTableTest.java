@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rolld.config.PosixSignal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,63 +15,62 @@ class ProcessTableTest {
     @TempDir
     Path proc;
 
-    private void process(long pid, String comm, char state, long ppid, long startTime) throws Exception {
-        Files.createDirectories(proc.resolve(Long.toString(pid)));
-        Files.writeString(proc.resolve(pid + "/stat"), pid + " (" + comm + ") " + state + " " + ppid
-                + " 42 42 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 " + startTime + " 12345678 300 18446744073709551615\n");
-    }
-
     @Test
-    void tree_ofTwoWorkers_holdsEachOnesDescendantsFromOneReading() throws Exception {
-        process(1, "init", 'S', 0, 1);
-        process(100, "rolld", 'S', 1, 10);
-        process(200, "worker (a)", 'S', 100, 20);
-        process(201, "child", 'S', 200, 21);
-        process(202, "grand child", 'R', 201, 22);
-        process(300, "worker b", 'S', 100, 30);
-        process(301, "b's child", 'S', 300, 31);
-        Files.createDirectories(proc.resolve("self")); // not a pid: skipped
+    void children_ofAMaster_areItsForks_withTheirOwnDescendantsInTheirSubtree() throws Exception {
+        stat(10, 1, 100);
+        stat(11, 10, 200);
+        stat(12, 10, 300);
+        stat(13, 12, 400);
+        Files.createDirectories(proc.resolve("self")); // not a pid
+        Files.createDirectories(proc.resolve("14")); // exited between listing and reading: no stat
 
         ProcessTable table = ProcessTable.read(proc);
 
-        assertEquals(List.of(new ProcessTable.Entry(200, 20), new ProcessTable.Entry(201, 21), new ProcessTable.Entry(202, 22)), table.tree(200));
-        assertEquals(List.of(new ProcessTable.Entry(300, 30), new ProcessTable.Entry(301, 31)), table.tree(300));
+        assertEquals(List.of(new ProcessTable.Entry(11, 10, 200), new ProcessTable.Entry(12, 10, 300)), table.children(10));
+        assertEquals(List.of(12L, 13L), table.subtree(12));
+        assertTrue(table.contains(new ProcessTable.Entry(11, 10, 200)));
+        assertFalse(table.contains(new ProcessTable.Entry(11, 10, 201)), "the same pid, started later: another process");
     }
 
     @Test
-    void tree_leavesOutZombiesAndAPidReusedByAnOlderProcess() throws Exception {
-        process(200, "worker", 'S', 1, 20);
-        process(201, "exited", 'Z', 200, 21);
-        process(202, "reused pid, started before the worker", 'S', 200, 5);
+    void read_realProcesses_findsAChildOfThisJvm_andTheSignallerStopsIt() throws Exception {
+        Process child = new ProcessBuilder("sleep", "30").start();
+        try {
+            ProcessTable.Entry entry = ProcessTable.read(Path.of("/proc")).children(ProcessHandle.current().pid()).stream()
+                    .filter(e -> e.pid() == child.pid()).findFirst().orElseThrow();
+            assertEquals(ProcessStartTime.system().of(child.pid()).orElseThrow(), entry.startTime());
+            assertFalse(ProcessSignaller.OS.send(new ProcessTable.Entry(child.pid(), entry.parent(), entry.startTime() + 1),
+                    PosixSignal.TERM), "a reused pid is left alone");
+            assertTrue(child.isAlive());
+
+            assertTrue(ProcessSignaller.OS.send(entry, PosixSignal.TERM));
+            assertEquals(143, child.waitFor());
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
+    @Test
+    void tree_ofTwoWorkers_holdsEachOnesDescendantsFromOneReading_notAPidReusedByAnOlderProcess() throws Exception {
+        stat(100, 1, 10);
+        stat(200, 100, 20);
+        stat(201, 200, 21);
+        stat(202, 201, 22);
+        stat(203, 200, 5); // started before its parent: a pid reused since, not its child
+        stat(300, 100, 30);
+        stat(301, 300, 31);
 
         ProcessTable table = ProcessTable.read(proc);
 
-        assertEquals(List.of(new ProcessTable.Entry(200, 20)), table.tree(200));
-        assertEquals(List.of(), table.tree(201), "a zombie does not run");
+        assertEquals(List.of(new ProcessTable.Entry(200, 100, 20), new ProcessTable.Entry(201, 200, 21), new ProcessTable.Entry(202, 201, 22)),
+                table.tree(200));
+        assertEquals(List.of(new ProcessTable.Entry(300, 100, 30), new ProcessTable.Entry(301, 300, 31)), table.tree(300));
         assertEquals(List.of(), table.tree(999));
     }
 
-    @Test
-    void runs_isTrueOnlyForTheSamePidStartedAtTheSameTime() throws Exception {
-        process(200, "worker", 'S', 1, 20);
-
-        ProcessTable table = ProcessTable.read(proc);
-
-        assertTrue(table.runs(new ProcessTable.Entry(200, 20)));
-        assertFalse(table.runs(new ProcessTable.Entry(200, 21)));
-        assertFalse(table.runs(new ProcessTable.Entry(201, 20)));
-    }
-
-    @Test
-    void read_ofThisMachine_findsThisProcessAndItsChild() throws Exception {
-        Process child = new ProcessBuilder("sleep", "30").start();
-        try {
-            List<ProcessTable.Entry> tree = ProcessTable.read().tree(ProcessHandle.current().pid());
-            assertEquals(ProcessHandle.current().pid(), tree.getFirst().pid());
-            assertTrue(tree.stream().anyMatch(e -> e.pid() == child.pid()), tree.toString());
-        } finally {
-            child.destroyForcibly();
-            child.waitFor();
-        }
+    private void stat(long pid, long parent, long start) throws Exception {
+        Files.createDirectories(proc.resolve(Long.toString(pid)));
+        Files.writeString(proc.resolve(pid + "/stat"),
+                pid + " (gunicorn: worker [app]) S " + parent + " 42 42 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 " + start + " 1234 300\n");
     }
 }

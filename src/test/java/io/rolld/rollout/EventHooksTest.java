@@ -13,7 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The ROLLD_* variables an on_event command gets (README, "Events"), from each event's own fields. */
+/** The ROLLD_* variables an on_event command gets (docs/configuration.md, "Events"), from each event's own fields. */
 class EventHooksTest {
     static Stream<Arguments> environments() {
         return Stream.of(

@@ -102,7 +102,7 @@ public final class GroupYaml {
     }
 
     /**
-     * Renders the backend file with free slots only (as README's first step does), so
+     * Renders the backend file with free slots only (as the first step of docs/configuration.md's "The HAProxy front" does), so
      * {@code haproxy} can start before rolld; rolld sets the slots at its first start. An extra
      * {@code front:} line replaces the one this writes.
      */
