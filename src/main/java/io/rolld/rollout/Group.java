@@ -135,11 +135,12 @@ public final class Group {
     private Optional<Release> rollingRelease = Optional.empty();
 
     /**
-     * {@code listeners} get every event of the group, in order, off its loop ({@link EventDelivery});
-     * {@code intents}: where the group's rollouts record what they are about to do, for a rolld started after this one.
+     * {@code configFile}: the daemon's rolld.yml (absolute); {@code listeners} get every event of the
+     * group, in order, off its loop ({@link EventDelivery}); {@code intents}: where the group's
+     * rollouts record what they are about to do, for a rolld started after this one.
      */
-    public Group(GroupConfig config, Path configDir, ProcNetTcp tcp, List<Consumer<RolloutEvent>> listeners, IntentLog intents) {
-        this(config, configDir, Host.of(tcp, configDir, intents), MemoryReader.system(), listeners, Ticker.SYSTEM);
+    public Group(GroupConfig config, Path configFile, ProcNetTcp tcp, List<Consumer<RolloutEvent>> listeners, IntentLog intents) {
+        this(config, configFile.getParent(), Host.of(tcp, configFile, intents), MemoryReader.system(), listeners, Ticker.SYSTEM);
     }
 
     /** {@code host}, {@code memory} and {@code ticker}: the machine and the time as the group's rollouts and supervisor see them. */
