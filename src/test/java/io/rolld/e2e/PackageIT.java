@@ -25,33 +25,31 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Isolated;
 
 /**
- * The release as a user installs it (scripts/package, built once for this class in two versions):
+ * The release as a user installs it (scripts/package, built once; the upgrade is its .deb
+ * re-stamped with another version, {@link Packages#second()}):
  * the .deb with dpkg on this machine (root only: CI runs as root), upgraded under load while its
  * rolld runs, removed, purged; and the tarball unpacked and run by an unprivileged user (as root:
  * nobody, nginx too). Every rolld here runs with no JDK reachable ({@link NoJdk}).
  */
-@Isolated("two package builds (jlink, AOT training runs, lintian) load both cores: alone, so no other test's latency suffers")
+@Isolated("the package build (jlink, AOT training runs, lintian) loads both cores: alone, so no other test's latency suffers")
 class PackageIT {
     private static final String FIRST = Packages.FIRST;
     private static final String SECOND = Packages.SECOND;
     private static final Path PACKAGED = Path.of("/usr/bin/rolld");
 
     private static Packages.Build first;
-    private static Packages.Build second;
+    private static Path second;
 
     @BeforeAll
     static void build() {
-        // Two scripts/package runs at once.
-        CompletableFuture<Packages.Build> next = CompletableFuture.supplyAsync(Packages::second);
         first = Packages.first();
-        second = next.join();
+        second = Packages.second();
     }
 
     @Test
@@ -92,7 +90,7 @@ class PackageIT {
                 // A refused re-exec: the new build rejects the rolld.yml on disk; the old daemon carries on.
                 String good = Files.readString(d.config());
                 Files.writeString(d.config(), good + "  no_such_key: 1\n");
-                Command refused = run(List.of("dpkg", "-i", second.deb().toString()));
+                Command refused = run(List.of("dpkg", "-i", second.toString()));
                 assertEquals(0, refused.exitCode(), refused.output());
                 assertTrue(refused.output().contains("refused the new version and keeps running the old one")
                         && refused.output().contains("no_such_key"), refused.output());
@@ -103,7 +101,7 @@ class PackageIT {
                 load.awaitCompleted(load.report().requests() + 200, Duration.ofSeconds(60));
 
                 // The upgrade: the same version again (dpkg -i of an installed package upgrades it), now accepted.
-                Command upgrade = run(List.of("dpkg", "-i", second.deb().toString()));
+                Command upgrade = run(List.of("dpkg", "-i", second.toString()));
                 assertEquals(0, upgrade.exitCode(), upgrade.output());
                 assertTrue(upgrade.output().contains("re-executing " + FIRST + " -> " + SECOND), upgrade.output());
                 Map<String, Object> upgraded = status(rolld, d);
