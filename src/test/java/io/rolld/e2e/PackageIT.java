@@ -184,7 +184,7 @@ class PackageIT {
                 assertEquals(0, stop.exitCode().orElseThrow(), stop.toString());
             }
         } finally {
-            Account.delete(home);
+            Project.delete(home);
             if (!perfDataBefore && Files.isDirectory(perfData)) {
                 try (Stream<Path> left = Files.list(perfData)) {
                     if (left.findAny().isEmpty()) {

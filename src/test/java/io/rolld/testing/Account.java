@@ -10,9 +10,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * The user a test runs an installation as, as an operator without root would. When the tests run
@@ -60,7 +58,7 @@ public record Account(String user, String group, int uid, boolean switched) {
         return as;
     }
 
-    /** A fresh directory under /tmp, mode 0700, that this account owns; {@link #delete} removes it. */
+    /** A fresh directory under /tmp, mode 0700, that this account owns; {@link Project#delete} removes it. */
     public Path newHome(String name) {
         try {
             Path home = Files.createTempDirectory(Path.of("/tmp"), "rolld-" + name + "-",
@@ -96,17 +94,6 @@ public record Account(String user, String group, int uid, boolean switched) {
             String line = Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
                     .filter(l -> l.startsWith("Uid:")).findFirst().orElseThrow();
             return Integer.parseInt(line.split("\\s+")[1]);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Removes a {@link #newHome} and everything in it (what the account made too). */
-    public static void delete(Path home) {
-        try (Stream<Path> all = Files.walk(home)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -96,7 +96,7 @@ public final class Packages {
         Path restamped = dir.resolve("rolld_" + version + "_amd64.deb");
         try {
             if (Files.exists(dir)) {
-                Account.delete(dir);
+                Project.delete(dir);
             }
             Files.createDirectories(dir);
             require(Command.run("dpkg-deb", "-R", deb.toString(), tree.toString()));
@@ -118,7 +118,7 @@ public final class Packages {
             }
             Files.write(md5sums, sums);
             require(Command.run("dpkg-deb", "--root-owner-group", "-Znone", "-b", tree.toString(), restamped.toString()));
-            Account.delete(tree);
+            Project.delete(tree);
             return restamped;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
