@@ -6,6 +6,7 @@ import io.rolld.os.MemoryReader;
 import io.rolld.config.PosixSignal;
 import io.rolld.os.ProcNetTcp;
 import io.rolld.process.Release;
+import io.rolld.process.Worker;
 import io.rolld.process.WorkerSet;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,9 +15,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -32,21 +35,29 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Supervision ({@link Supervisor}) runs in every state on the serving set. Everything reaches the
  * loop through its inbox: rollout requests, effect results, worker exits (posted from the exit
- * watch, never handled there), {@code promote}/{@code abort}, and the supervisor's own deadlines,
- * which bound how long it waits.
+ * watch, never handled there), {@code promote}/{@code abort}, a re-exec's {@link #quiesce}, and the
+ * supervisor's own deadlines, which bound how long it waits. What the supervisor asks for that takes
+ * time (a held worker's replacement waiting for its successor's readiness, stopping the worker it
+ * replaced) runs off the loop too, its result posted back.
  */
 public final class Group {
     private static final Logger LOG = LoggerFactory.getLogger("rolld");
+    private static final Consumer<RolloutEvent> NO_WATCHERS = event -> { };
     private final Path configDir;
     private final Host host;
     private final Ticker ticker;
+    /** What the group reports, to {@link #delivery}; a rollout's reports also reach the status first ({@link #report}). */
     private final Consumer<RolloutEvent> events;
     private final EventHooks hooks;
+    private final EventDelivery delivery;
     private final Supervisor supervisor;
     private final BlockingQueue<Inbox> inbox = new LinkedBlockingQueue<>();
     private final Thread thread;
     /** Held-socket mode only: bound by the group's loop, closed by shutdown once the loop has ended. */
     private final HeldSocketKeeper sockets = new HeldSocketKeeper();
+    /** The supervisor's effects running off the loop, joined by shutdown; those still waiting for a successor are interrupted first. */
+    private final Set<Thread> supervising = ConcurrentHashMap.newKeySet();
+    private final Set<Thread> awaitingSuccessors = ConcurrentHashMap.newKeySet();
 
     /** What wakes the group's loop; the supervisor's deadlines wake it by the end of its wait. */
     private sealed interface Inbox {
@@ -62,6 +73,21 @@ public final class Group {
         }
 
         record Steer(Steering.Command command, CompletableFuture<Steering.Answer> answer) implements Inbox {
+        }
+
+        /** A held worker's successor is ready, or (empty) did not become ready. */
+        record Replaced(HeldReplacement replacement, Optional<Worker> successor) implements Inbox {
+        }
+
+        /** An effect reported {@code event} of the rollout whose request {@code watchers} made. */
+        record Reported(RolloutEvent event, Consumer<RolloutEvent> watchers) implements Inbox {
+        }
+
+        /** See {@link #quiesce}. */
+        record Quiesce(CompletableFuture<Void> quiet) implements Inbox {
+        }
+
+        record Resume() implements Inbox {
         }
 
         record Close() implements Inbox {
@@ -88,6 +114,8 @@ public final class Group {
     private long lastStarted;
     /** A shutdown arrived: the rollout in progress ends as soon as it safely can, nothing new starts. */
     private boolean closing;
+    /** A re-exec's {@link #quiesce}: none when null, pending until the group is idle, then done (rollouts wait). */
+    private CompletableFuture<Void> quiesced;
 
     // Written only by the loop; read by status.
     private volatile WorkerSet active = WorkerSet.empty();
@@ -106,22 +134,29 @@ public final class Group {
     /** What the rollout in progress runs instead of the configured release, if anything. */
     private Optional<Release> rollingRelease = Optional.empty();
 
-    /** {@code intents}: where the group's rollouts record what they are about to do, for a rolld started after this one. */
-    public Group(GroupConfig config, Path configDir, ProcNetTcp tcp, Consumer<RolloutEvent> events, IntentLog intents) {
-        this(config, configDir, Host.of(tcp, configDir, intents), MemoryReader.system(), events, Ticker.SYSTEM);
+    /**
+     * {@code configFile}: the daemon's rolld.yml (absolute); {@code listeners} get every event of the
+     * group, in order, off its loop ({@link EventDelivery}); {@code intents}: where the group's
+     * rollouts record what they are about to do, for a rolld started after this one.
+     */
+    public Group(GroupConfig config, Path configFile, ProcNetTcp tcp, List<Consumer<RolloutEvent>> listeners, IntentLog intents) {
+        this(config, configFile.getParent(), Host.of(tcp, configFile, intents), MemoryReader.system(), listeners, Ticker.SYSTEM);
     }
 
     /** {@code host}, {@code memory} and {@code ticker}: the machine and the time as the group's rollouts and supervisor see them. */
-    Group(GroupConfig config, Path configDir, Host host, MemoryReader memory, Consumer<RolloutEvent> events, Ticker ticker) {
+    Group(GroupConfig config, Path configDir, Host host, MemoryReader memory, List<Consumer<RolloutEvent>> listeners, Ticker ticker) {
         this.config = config;
         this.configDir = configDir;
         this.host = host;
         this.ticker = ticker;
+        this.events = this::tell;
         this.hooks = new EventHooks(this::config, configDir, events);
-        this.events = events.andThen(hooks);
+        List<Consumer<RolloutEvent>> all = new ArrayList<>(listeners);
+        all.add(hooks);
+        this.delivery = new EventDelivery(config.name(), all);
         this.supervisor = new Supervisor(config.name(), this.events,
                 w -> w.exit().thenAccept(exit -> post(new Event.WorkerExited(w, exit, ""))),
-                memory, System::nanoTime, new SplittableRandom(), host.stopper());
+                memory, System::nanoTime, new SplittableRandom());
         this.thread = Thread.ofPlatform().name("group-" + config.name()).unstarted(this::loop);
         thread.start();
     }
@@ -156,7 +191,7 @@ public final class Group {
      * this call: the one already running never answers a request made during it.
      */
     public CompletableFuture<RolloutResult> requestRollout(String trigger) {
-        return requestRollout(trigger, event -> { });
+        return requestRollout(trigger, NO_WATCHERS);
     }
 
     /**
@@ -200,7 +235,7 @@ public final class Group {
                 t.elapsedMs(), startedByRollout, hold));
         return new GroupStatus(name(), set.generation(),
                 set.workers().stream().map(w -> new GroupStatus.WorkerInfo(w.port(), w.pid(), w.startedAt(), w.isAlive())).toList(),
-                Optional.ofNullable(lastResult), finishedAt, supervisor.health(), adoption, rollout);
+                Optional.ofNullable(lastResult), finishedAt, supervisor.health(), adoption, rollout, supervisor.children());
     }
 
     /**
@@ -216,6 +251,33 @@ public final class Group {
             inbox.add(new Inbox.Steer(command, answer));
         }
         return answer.join();
+    }
+
+    /**
+     * {@code rolld reexec}: completes once the group is idle, at once or as the rollout in progress
+     * ends, and from then on starts no rollout (requests are queued, not refused) until
+     * {@link #resume}, so an exec never cuts a rollout short. A group shutting down is quiet already.
+     */
+    public CompletableFuture<Void> quiesce() {
+        CompletableFuture<Void> quiet = new CompletableFuture<>();
+        synchronized (this) {
+            if (closed) {
+                quiet.complete(null);
+            } else {
+                inbox.add(new Inbox.Quiesce(quiet));
+            }
+        }
+        return quiet;
+    }
+
+    /** The re-exec was called off or gave up: queued requests go on; a {@link #quiesce} still pending is dropped. */
+    public void resume() {
+        inbox.add(new Inbox.Resume());
+    }
+
+    /** Whether a requested rollout waits to start (behind the one in progress, or for {@link #resume}). */
+    public synchronized boolean rolloutQueued() {
+        return queued != null;
     }
 
     /** Held-socket mode: the sockets the group holds now, in configuration order; empty otherwise. */
@@ -240,6 +302,7 @@ public final class Group {
             dropped.completeExceptionally(new IllegalStateException("group " + name() + " shut down before the rollout started"));
         }
         thread.join();
+        stopReplacements();
         GroupConfig c = config();
         WorkerSet last = active;
         RolloutEvent.Transition stopping = new RolloutEvent.Transition(c.name(), last.generation(), Phase.STOPPING, last.ports(), 0, 0);
@@ -251,7 +314,29 @@ public final class Group {
         active = WorkerSet.empty();
         sockets.close();
         transition = Optional.empty();
+        delivery.close();
         hooks.close(c.supervision().onEvent().map(o -> o.timeout().plusSeconds(1)).orElse(Duration.ZERO));
+    }
+
+    /**
+     * Replacements in flight are cut short (their successors stopped), retirements end; a successor
+     * that became ready after the loop ended is stopped, its old worker being in the serving set.
+     */
+    private void stopReplacements() throws InterruptedException {
+        awaitingSuccessors.forEach(Thread::interrupt);
+        for (Thread t : supervising) {
+            t.join();
+        }
+        for (Inbox left : inbox) {
+            if (left instanceof Inbox.Replaced r && r.successor().isPresent()) {
+                r.replacement().drop(r.successor().get(), "rolld is shutting down");
+            }
+        }
+    }
+
+    /** An event of the group, not of a rollout's request (supervision, adoption, {@code on_event}). */
+    private void tell(RolloutEvent event) {
+        delivery.deliver(event, NO_WATCHERS);
     }
 
     private void post(Event e) {
@@ -284,6 +369,10 @@ public final class Group {
             case Inbox.RolloutRequested r -> { } // started below, once idle
             case Inbox.StartRequested s -> start(s);
             case Inbox.Steer s -> steer(s);
+            case Inbox.Replaced r -> replaced(r);
+            case Inbox.Reported r -> publish(r.event(), r.watchers());
+            case Inbox.Quiesce q -> quiesced = q.quiet();
+            case Inbox.Resume r -> quiesced = null;
             case Inbox.Close c -> {
                 closing = true;
                 feed(new Event.Shutdown());
@@ -291,6 +380,9 @@ public final class Group {
         }
         if (!closing) {
             feed(new Event.SupervisionTick(ticker.nanoTime()));
+        }
+        if (quiesced != null && state instanceof State.Idle) {
+            quiesced.complete(null); // before a queued rollout could start
         }
         rollIfRequested();
         return !(closing && state instanceof State.Idle);
@@ -370,7 +462,55 @@ public final class Group {
         if (!due.active().equals(serving)) {
             feed(new Event.Supervised(due.active()));
         }
-        due.rolloutTrigger().ifPresent(trigger -> requestRollout(trigger, pinned, event -> { }));
+        due.rolloutTrigger().ifPresent(trigger -> requestRollout(trigger, pinned, NO_WATCHERS));
+        due.replacements().forEach(this::replace);
+    }
+
+    /** Starts {@code r}'s successor and waits for its readiness off the loop; the result comes back as {@link Inbox.Replaced}. */
+    private void replace(Supervisor.Replacement r) {
+        HeldReplacement replacement = new HeldReplacement(r, events, host.stopper());
+        Thread t = offLoop("replace", () -> inbox.add(new Inbox.Replaced(replacement, replacement.start())));
+        awaitingSuccessors.add(t);
+        t.start();
+    }
+
+    /**
+     * The supervisor swaps a ready successor into the serving set, and the old worker is stopped
+     * off the loop; a successor whose slot a rollout retired meanwhile (or that is ready while rolld
+     * stops) is stopped instead. A rollout that started meanwhile got the old worker in its old set,
+     * and so gets the successor in its place: it stops it with the rest of that set.
+     */
+    private void replaced(Inbox.Replaced r) {
+        Supervisor.Replacement request = r.replacement().request();
+        if (r.successor().isEmpty()) {
+            supervisor.replacementFailed(request);
+            return;
+        }
+        Worker successor = r.successor().get();
+        Optional<WorkerSet> serving = closing ? Optional.empty() : supervisor.replaced(request, successor, Machine.serving(state));
+        if (serving.isEmpty()) {
+            String why = closing ? "rolld is shutting down" : "a rollout retired worker " + request.slot() + " meanwhile";
+            offLoop("drop", () -> r.replacement().drop(successor, why)).start();
+            return;
+        }
+        feed(new Event.Supervised(serving.get()));
+        offLoop("retire", () -> r.replacement().retire(successor)).start();
+    }
+
+    /** An unstarted virtual thread running {@code body}, which shutdown joins. */
+    private Thread offLoop(String what, Runnable body) {
+        Thread t = Thread.ofVirtual().name(what + "-" + name()).unstarted(() -> {
+            try {
+                body.run();
+            } catch (RuntimeException e) {
+                LOG.error("event=internal_error group={} error=\"{}\" action=\"the supervisor's effect is lost\"", name(), e, e);
+            } finally {
+                supervising.remove(Thread.currentThread());
+                awaitingSuccessors.remove(Thread.currentThread());
+            }
+        });
+        supervising.add(t);
+        return t;
     }
 
     /** The supervisor keeps {@code set} running from now on, respawned from the specs it was started from. */
@@ -398,7 +538,7 @@ public final class Group {
         effects = null;
         CompletableFuture<RolloutResult> answered = running;
         running = null;
-        answered.complete(result);
+        delivery.then(() -> answered.complete(result)); // after its listeners and watchers had every event
     }
 
     private void steer(Inbox.Steer s) {
@@ -446,7 +586,7 @@ public final class Group {
 
     /** Starts the queued rollout, if any and the group is idle. */
     private void rollIfRequested() {
-        if (closing || !(state instanceof State.Idle idle)) {
+        if (closing || quiesced != null || !(state instanceof State.Idle idle)) {
             return;
         }
         CompletableFuture<RolloutResult> request;
@@ -467,9 +607,13 @@ public final class Group {
         }
         WorkerSet old = idle.serving();
         long generation = old.generation() + 1;
+        Consumer<RolloutEvent> watching = event -> watchers.forEach(w -> w.accept(event));
         report = event -> {
-            record(event);
-            watchers.forEach(w -> w.accept(event));
+            if (Thread.currentThread() == thread) {
+                publish(event, watching);
+            } else {
+                inbox.add(new Inbox.Reported(event, watching)); // an effect's: the loop alone changes the status
+            }
         };
         running = request;
         rolling = c;
@@ -499,7 +643,8 @@ public final class Group {
                 c.delivery().watchInterval(), mode instanceof WorksetMode ? RolloutPlan.Retirement.DRAIN_THEN_STOP : RolloutPlan.Retirement.STOP);
     }
 
-    private void record(RolloutEvent event) {
+    /** On the loop: the status follows {@code event}, then the listeners and {@code watchers} get it. */
+    private void publish(RolloutEvent event, Consumer<RolloutEvent> watchers) {
         switch (event) {
             case RolloutEvent.Started s -> startedByRollout = 0;
             case RolloutEvent.WorkerStarted w -> startedByRollout++;
@@ -510,6 +655,6 @@ public final class Group {
             }
             default -> { } // the rest does not change the group's status
         }
-        events.accept(event);
+        delivery.deliver(event, watchers);
     }
 }

@@ -1,6 +1,5 @@
 package io.rolld.rollout;
 
-import io.rolld.config.HeldSockets;
 import io.rolld.os.NotifySocket;
 import io.rolld.process.Stopper;
 import io.rolld.process.Worker;
@@ -11,72 +10,85 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * Replaces one worker of a held-socket group's active generation (one over its memory limit):
- * its successor starts first in the same slot with the generation's environment, and only once
- * it is ready by the group's {@code ready:} rule does the old one get the stop signal (SIGKILL
- * after stop_timeout). The other workers keep serving the held sockets all along, so nothing is
- * refused. A successor that is not ready is stopped and the old worker keeps running.
+ * Replaces one worker of a held-socket group's serving generation (one over its memory limit), off
+ * the group's loop: {@link #start} starts its successor in the same slot with the generation's
+ * environment and waits until it is ready by the group's {@code ready:} rule; the loop then swaps
+ * it in and {@link #retire} gives the old one the stop signal (SIGKILL after stop_timeout). The
+ * other workers keep serving the held sockets all along, so nothing is refused. A successor that
+ * is not ready is stopped and the old worker keeps running.
  */
 final class HeldReplacement {
-    private final WorkerSpecs specs;
-    private final HeldSockets held;
-    private final long generation;
+    private final Supervisor.Replacement request;
     private final Consumer<RolloutEvent> events;
     private final Progress progress;
 
-    HeldReplacement(WorkerSpecs specs, HeldSockets held, long generation, Consumer<RolloutEvent> events, Stopper stopper) {
-        this.specs = specs;
-        this.held = held;
-        this.generation = generation;
+    HeldReplacement(Supervisor.Replacement request, Consumer<RolloutEvent> events, Stopper stopper) {
+        this.request = request;
         this.events = events;
-        this.progress = new Progress(specs.group(), generation, events, stopper);
+        this.progress = new Progress(request.specs().group(), request.generation(), events, stopper);
     }
 
-    /** The successor of {@code old} in {@code slot}, ready and serving; empty when it failed (reported). */
-    Optional<Worker> replace(int slot, Worker old) {
+    Supervisor.Replacement request() {
+        return request;
+    }
+
+    /** The successor, ready; empty when it failed (reported, and whatever started stopped). Blocks. */
+    Optional<Worker> start() {
         Optional<NotifySocket> notify;
         try {
-            notify = GenerationReadiness.notifySocket(held.ready(), specs.group().name(), generation + "-w" + slot);
+            notify = GenerationReadiness.notifySocket(request.held().ready(), request.specs().group().name(),
+                    request.generation() + "-w" + request.slot());
         } catch (IOException | RuntimeException e) {
-            return failed(slot, old, WorkerSet.empty(), "cannot create the notify socket: " + e.getMessage(), "");
+            return failed(WorkerSet.empty(), "cannot create the notify socket: " + e.getMessage(), "");
         }
         try {
-            return startAndSwap(slot, old, notify);
+            return startAndAwait(notify);
         } finally {
             notify.ifPresent(NotifySocket::close);
         }
     }
 
-    private Optional<Worker> startAndSwap(int slot, Worker old, Optional<NotifySocket> notify) {
+    private Optional<Worker> startAndAwait(Optional<NotifySocket> notify) {
         Worker next;
         try {
-            next = specs.spawn(slot, generation, notify.map(NotifySocket::path));
+            next = request.specs().spawn(request.slot(), request.generation(), notify.map(NotifySocket::path));
         } catch (IOException | RuntimeException e) {
-            return failed(slot, old, WorkerSet.empty(), "cannot start the replacement: " + e.getMessage(), "");
+            return failed(WorkerSet.empty(), "cannot start the replacement: " + e.getMessage(), "");
         }
-        progress.workerStarted(slot, next, specs);
-        WorkerSet alone = new WorkerSet(generation, List.of(next));
+        progress.workerStarted(request.slot(), next, request.specs());
+        WorkerSet alone = new WorkerSet(request.generation(), List.of(next));
         Optional<GenerationReadiness.NotReady> notReady;
         try {
-            notReady = new GenerationReadiness(held.ready(), specs.group().readyTimeout()).await(alone, notify);
+            notReady = new GenerationReadiness(request.held().ready(), request.specs().group().readyTimeout()).await(alone, notify);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // shutting down: the group's thread stops the active set next
-            return failed(slot, old, alone, "interrupted: rolld is shutting down", "");
+            Thread.currentThread().interrupt(); // shutting down: the group stops the serving set next
+            return failed(alone, "interrupted: rolld is shutting down", "");
         }
         if (notReady.isPresent()) {
-            return failed(slot, old, alone, "replacement pid " + next.pid() + " not ready: " + notReady.get().reason(),
+            return failed(alone, "replacement pid " + next.pid() + " not ready: " + notReady.get().reason(),
                     next.stderrTail(RolloutMode.STDERR_TAIL_LINES));
         }
-        progress.stopAndReport(new WorkerSet(generation, List.of(old)));
-        events.accept(new RolloutEvent.WorkerReplaced(specs.group().name(), generation, slot, old.pid(), next.pid(),
-                progress.elapsedMs()));
         return Optional.of(next);
     }
 
-    private Optional<Worker> failed(int slot, Worker old, WorkerSet started, String reason, String detail) {
+    /** {@code successor} serves in the old worker's place: the old one is stopped, and the replacement reported. Blocks. */
+    void retire(Worker successor) {
+        progress.stopAndReport(new WorkerSet(request.generation(), List.of(request.old())));
+        events.accept(new RolloutEvent.WorkerReplaced(request.specs().group().name(), request.generation(), request.slot(),
+                request.old().pid(), successor.pid(), request.reason().label(), progress.elapsedMs()));
+    }
+
+    /** Nobody needs the ready {@code successor} any more ({@code why}): it is stopped. Blocks. */
+    void drop(Worker successor, String why) {
+        progress.stopAndReport(new WorkerSet(request.generation(), List.of(successor)));
+        events.accept(new RolloutEvent.ReplacementFailed(request.specs().group().name(), request.generation(), request.slot(),
+                request.old().pid(), why, "", progress.elapsedMs(), "the replacement was stopped"));
+    }
+
+    private Optional<Worker> failed(WorkerSet started, String reason, String detail) {
         progress.stopAndReport(started);
-        events.accept(new RolloutEvent.ReplacementFailed(specs.group().name(), generation, slot, old.pid(), reason, detail,
-                progress.elapsedMs()));
+        events.accept(new RolloutEvent.ReplacementFailed(request.specs().group().name(), request.generation(), request.slot(),
+                request.old().pid(), reason, detail, progress.elapsedMs(), "the old worker keeps running"));
         return Optional.empty();
     }
 }

@@ -1,10 +1,11 @@
 package io.rolld.rollout;
 
 import io.rolld.config.GroupConfig;
+import io.rolld.config.HeldSockets;
 import io.rolld.config.Supervision;
 import io.rolld.os.MemoryReader;
+import io.rolld.os.ProcessSignaller;
 import io.rolld.os.Exit;
-import io.rolld.process.Stopper;
 import io.rolld.process.Worker;
 import io.rolld.process.WorkerSet;
 import java.io.IOException;
@@ -24,8 +25,10 @@ import java.util.stream.LongStream;
  * Keeps a group's serving set running, in every state of its rollouts: respawns crashed workers in their slot
  * with backoff, watches memory, and asks for periodic rollouts. A slot is a worker's port in
  * load-balancer mode and its worker number in held-socket mode (where every worker shares the held
- * port); there a worker over its memory limit is replaced alone ({@link HeldReplacement}) instead
- * of rolling the group. Confined to the group's loop:
+ * port); there a worker over its memory limit is replaced alone instead of rolling the group: the
+ * supervisor asks for a {@link Replacement}, the loop runs it off the loop ({@link HeldReplacement})
+ * and hands the ready successor back ({@link #replaced}), one replacement per slot at a time.
+ * Confined to the group's loop:
  * exits arrive as events posted there ({@link Machine} hands a serving worker's exit to {@link #exited}),
  * and everything due is done by {@link #runDue}. A worker
  * counts only while it belongs to the set adopted last, so workers a rollout stopped, or that
@@ -49,8 +52,18 @@ final class Supervisor {
         }
     }
 
-    /** The active set after the due work, and the trigger of a rollout it asks for, if any. */
-    record Due(WorkerSet active, Optional<String> rolloutTrigger) {
+    /** The active set after the due work, the trigger of a rollout it asks for, if any, and the held workers to replace. */
+    record Due(WorkerSet active, Optional<String> rolloutTrigger, List<Replacement> replacements) {
+        Due {
+            replacements = List.copyOf(replacements);
+        }
+    }
+
+    /**
+     * Held-socket mode: {@code old}, serving in {@code slot} of {@code generation}, is to be replaced
+     * alone for {@code reason}, its successor started from {@code specs} and ready by {@code held}'s rule.
+     */
+    record Replacement(int slot, Worker old, RestartReason reason, WorkerSpecs specs, HeldSockets held, long generation) {
     }
 
     private final String group;
@@ -58,23 +71,22 @@ final class Supervisor {
     private final Consumer<Worker> watchExit;
     private final LongSupplier clock;
     private final RandomGenerator random;
-    private final Stopper stopper;
     private final MemoryWatch memory;
     private final Map<Integer, Slot> slots = new HashMap<>();
+    /** Held-socket mode: the worker each slot's replacement in flight replaces. */
+    private final Map<Integer, Worker> replacing = new HashMap<>();
     private Optional<WorkerSpecs> specs = Optional.empty();
     private OptionalLong autoRestartAtNanos = OptionalLong.empty();
     private volatile Health health = new Health.Healthy();
 
-    /** {@code stopper} stops a held worker over its memory limit once its replacement is ready. */
     Supervisor(String group, Consumer<RolloutEvent> events, Consumer<Worker> watchExit, MemoryReader reader,
-               LongSupplier clock, RandomGenerator random, Stopper stopper) {
-        this.stopper = stopper;
+               LongSupplier clock, RandomGenerator random) {
         this.group = group;
         this.events = events;
         this.watchExit = watchExit;
         this.clock = clock;
         this.random = random;
-        this.memory = new MemoryWatch(group, reader, random, events, clock);
+        this.memory = new MemoryWatch(group, reader, ProcessSignaller.OS, random, events, clock);
     }
 
     /** What the active set was started from (its respawns use it too); empty before the first start. */
@@ -85,6 +97,11 @@ final class Supervisor {
     /** Safe from any thread. */
     Health health() {
         return health;
+    }
+
+    /** With memory per child, the serving workers' children; safe from any thread. */
+    Optional<GroupStatus.Children> children() {
+        return memory.children();
     }
 
     /** A rollout made {@code set}, started from {@code launched}, the active set. */
@@ -107,6 +124,7 @@ final class Supervisor {
     private void supervise(WorkerSet set, WorkerSpecs launched, Map<Integer, Worker> bySlot, List<Integer> empty) {
         specs = Optional.of(launched);
         slots.clear();
+        replacing.clear(); // a replacement still in flight finds its slot retired, and its successor is stopped
         long now = clock.getAsLong();
         bySlot.forEach((slot, w) -> {
             slots.put(slot, new Slot.Up(w, now, 0));
@@ -186,13 +204,14 @@ final class Supervisor {
             }
         }
         Optional<String> trigger = Optional.empty();
+        List<Replacement> replacements = new ArrayList<>();
         switch (specs.map(WorkerSpecs::slots).orElse(new Slots.Ports())) {
             case Slots.Ports p -> trigger = memory.checkIfDue(current, MemoryAction.ROLLOUT).map(MemoryWatch.Breach::reason);
             case Slots.Held h -> {
-                Optional<MemoryWatch.Breach> breach = memory.checkIfDue(current, MemoryAction.REPLACE);
-                if (breach.isPresent()) {
-                    current = replace(current, breach.get().worker(), h);
-                }
+                long generation = current.generation();
+                memory.checkIfDue(current, MemoryAction.REPLACE)
+                        .flatMap(breach -> replacement(breach.worker(), RestartReason.MEMORY, h.config(), generation))
+                        .ifPresent(replacements::add);
             }
         }
         publishHealth();
@@ -200,7 +219,47 @@ final class Supervisor {
             autoRestartAtNanos = OptionalLong.empty();
             trigger = Optional.of("auto_restart: every " + specs.orElseThrow().group().supervision().autoRestart().orElseThrow().every());
         }
-        return new Due(current, trigger);
+        return new Due(current, trigger, replacements);
+    }
+
+    /** The replacement of {@code old}, unless it no longer runs its slot or its slot is being replaced already. */
+    private Optional<Replacement> replacement(Worker old, RestartReason reason, HeldSockets held, long generation) {
+        Optional<Integer> slot = slotRunning(old);
+        if (slot.isEmpty() || replacing.containsKey(slot.get())) {
+            return Optional.empty();
+        }
+        replacing.put(slot.get(), old);
+        return Optional.of(new Replacement(slot.get(), old, reason, specs.orElseThrow(), held, generation));
+    }
+
+    /**
+     * The successor of {@code r} is ready: it takes its slot, keeping the slot's crash series, and
+     * the serving set it makes of {@code serving} is returned; the caller then stops the old worker.
+     * Empty when the slot no longer holds the old worker (running, or crashed and waiting for its
+     * respawn): a rollout retired it meanwhile, and the caller stops the successor.
+     */
+    Optional<WorkerSet> replaced(Replacement r, Worker successor, WorkerSet serving) {
+        replacing.remove(r.slot(), r.old());
+        Slot now = slots.get(r.slot());
+        boolean holdsOld = switch (now) {
+            case Slot.Up u -> u.worker() == r.old();
+            case Slot.Down d -> d.crashed().filter(w -> w == r.old()).isPresent();
+            case null -> false;
+        };
+        if (!holdsOld || !serving.workers().contains(r.old())) {
+            return Optional.empty();
+        }
+        long since = now instanceof Slot.Up u ? u.sinceNanos() : clock.getAsLong();
+        slots.put(r.slot(), new Slot.Up(successor, since, now.crashesInARow()));
+        watchExit.accept(successor);
+        memory.checked(new WorkerSet(serving.generation(), List.of(successor)), specs.orElseThrow().group().supervision().memory());
+        publishHealth();
+        return Optional.of(swap(serving, Optional.of(r.old()), successor));
+    }
+
+    /** The successor of {@code r} did not become ready (reported): the slot may be replaced again. */
+    void replacementFailed(Replacement r) {
+        replacing.remove(r.slot(), r.old());
     }
 
     /** A respawned worker of a held group gets no NOTIFY_SOCKET: nobody waits for it (as in load-balancer mode). */
@@ -222,25 +281,6 @@ final class Supervisor {
                 down.crashesInARow(), specs.orElseThrow().heldFds()));
         watchExit.accept(started);
         return swap(active, down.crashed(), started);
-    }
-
-    /** Held-socket mode: the worker over its memory limit is replaced alone, its slot keeping its crash series. */
-    private WorkerSet replace(WorkerSet active, Worker over, Slots.Held held) {
-        Optional<Integer> slot = slotRunning(over);
-        if (slot.isEmpty()) {
-            return active;
-        }
-        Slot.Up up = (Slot.Up) slots.get(slot.get());
-        Optional<Worker> next = new HeldReplacement(specs.orElseThrow(), held.config(), active.generation(), events, stopper)
-                .replace(slot.get(), over);
-        if (next.isEmpty()) {
-            return active;
-        }
-        slots.put(slot.get(), new Slot.Up(next.get(), up.sinceNanos(), up.crashesInARow()));
-        watchExit.accept(next.get());
-        WorkerSet swapped = swap(active, Optional.of(over), next.get());
-        memory.checked(new WorkerSet(active.generation(), List.of(next.get())), specs.orElseThrow().group().supervision().memory());
-        return swapped;
     }
 
     /** The slot {@code w} runs in, if it is up there. */

@@ -39,11 +39,12 @@ public record GroupHistory(Optional<RolloutRecord> running, List<RolloutRecord> 
             case RolloutEvent.WorkerCrashed c -> new GroupHistory(running, recent, prepend(crashes,
                     new Crash(now, c.port(), c.pid(), c.exit().toString(), c.uptimeMs(), c.stderrTail()), CRASHES_KEPT), tally);
             case RolloutEvent.WorkerRespawned _ -> new GroupHistory(running, recent, crashes, tally.restarted(Tally.CRASH, 1));
-            case RolloutEvent.WorkerReplaced _ -> new GroupHistory(running, recent, crashes, tally.restarted(Tally.MEMORY, 1));
+            case RolloutEvent.WorkerReplaced r -> new GroupHistory(running, recent, crashes, tally.restarted(r.reason(), 1));
             case RolloutEvent.DrainTimedOut _, RolloutEvent.StepStarted _, RolloutEvent.WorkerStopped _, RolloutEvent.RespawnFailed _,
                  RolloutEvent.ReplacementFailed _, RolloutEvent.MemoryExceeded _, RolloutEvent.HealthChanged _,
                  RolloutEvent.EventCommandFailed _, RolloutEvent.WorkerAdopted _, RolloutEvent.WorkerRefused _,
-                 RolloutEvent.GroupAdopted _, RolloutEvent.Reconciled _, RolloutEvent.ReleaseResolved _, RolloutEvent.Gap _ -> this;
+                 RolloutEvent.GroupAdopted _, RolloutEvent.Reconciled _, RolloutEvent.ReleaseResolved _, RolloutEvent.Gap _,
+                 RolloutEvent.ChildOverMemory _, RolloutEvent.ChildKilled _ -> this; // children: counted by the group itself
         };
     }
 

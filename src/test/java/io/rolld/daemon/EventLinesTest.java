@@ -54,9 +54,9 @@ class EventLinesTest {
                 Arguments.of(new RolloutEvent.GroupAdopted("app", 3, 2, 2, List.of(42L, 43L), "serving as before"),
                         "event=group_adopted group=app generation=3 adopted=2 recorded=2 pids=42,43"
                                 + " summary=\"adopted 2 of 2 workers, generation 3\" action=\"serving as before\""),
-                Arguments.of(new RolloutEvent.WorkerReplaced("app", 3, 2, 42, 45, 1100),
-                        "event=worker_replaced group=app generation=3 worker=2 old_pid=42 pid=45 elapsed_ms=1100"),
-                Arguments.of(new RolloutEvent.ReplacementFailed("app", 3, 2, 42, "not ready", "", 900),
+                Arguments.of(new RolloutEvent.WorkerReplaced("app", 3, 2, 42, 45, "liveness", 1100),
+                        "event=worker_replaced group=app generation=3 worker=2 old_pid=42 pid=45 reason=liveness elapsed_ms=1100"),
+                Arguments.of(new RolloutEvent.ReplacementFailed("app", 3, 2, 42, "not ready", "", 900, "the old worker keeps running"),
                         "event=replacement_failed group=app generation=3 worker=2 pid=42 reason=\"not ready\" elapsed_ms=900"
                                 + " action=\"the old worker keeps running\""),
                 Arguments.of(new RolloutEvent.MemoryExceeded("app", 2, 8001, 42,

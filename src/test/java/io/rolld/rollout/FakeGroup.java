@@ -13,7 +13,7 @@ final class FakeGroup implements AutoCloseable {
     final Group group;
 
     FakeGroup(Path dir, GroupConfig config, FakeHost fake, List<RolloutEvent> events, Ticker ticker) {
-        this.group = new Group(config, dir, fake.host(), new MemoryReader(dir.resolve("proc")), events::add, ticker);
+        this.group = new Group(config, dir, fake.host(), new MemoryReader(dir.resolve("proc")), List.of(events::add), ticker);
     }
 
     RolloutResult roll(String trigger) throws Exception {

@@ -27,8 +27,8 @@ import java.util.concurrent.TimeUnit;
  * and a front that records what it was told.
  */
 final class FakeHost {
-    /** What the next spawn of a slot does. */
-    enum Spawn { RUN, EXIT, FAIL, THROW }
+    /** What the next spawn of a slot does; HOLD: counts {@link #holding} down, waits for {@link #unhold}, then runs. */
+    enum Spawn { RUN, EXIT, FAIL, THROW, HOLD }
 
     private static final String HEADER = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n";
 
@@ -53,6 +53,8 @@ final class FakeHost {
     /** Counted down by the first spawn, which then waits for {@link #release} (when set). */
     final CountDownLatch spawning = new CountDownLatch(1);
     CountDownLatch release;
+    final CountDownLatch holding = new CountDownLatch(1);
+    final CountDownLatch unhold = new CountDownLatch(1);
     private final java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
 
     FakeHost(Path dir) {
@@ -99,6 +101,18 @@ final class FakeHost {
         Spawn what = script.remove(slot);
         Worker w = switch (what == null ? Spawn.RUN : what) {
             case RUN -> FakeWorkers.running(spec.port());
+            case HOLD -> {
+                holding.countDown();
+                try {
+                    if (!unhold.await(30, TimeUnit.SECONDS)) {
+                        throw new IOException("the test never let the held spawn go on");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted", e);
+                }
+                yield FakeWorkers.running(spec.port());
+            }
             case EXIT -> FakeWorkers.exited(spec.port(), new Exit.Code(3));
             case FAIL -> throw new IOException("no such file: " + spec.argv().getFirst());
             case THROW -> throw new IllegalStateException("spawner bug");

@@ -1,6 +1,7 @@
 package io.rolld.rollout;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -15,6 +16,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import io.rolld.testing.Polling;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -33,7 +37,7 @@ class GroupTest {
         FakeHost fake = new FakeHost(dir);
         fake.release = new CountDownLatch(1);
         GroupConfig config = FakeGroups.onePort(dir, "");
-        Group group = new Group(config, dir, fake.host(), new MemoryReader(dir.resolve("proc")), events::add, Ticker.SYSTEM);
+        Group group = new Group(config, dir, fake.host(), new MemoryReader(dir.resolve("proc")), List.of(events::add), Ticker.SYSTEM);
         try {
             CompletableFuture<RolloutResult> first = group.requestRollout("first start");
             assertTrue(fake.spawning.await(WAIT_S, TimeUnit.SECONDS), "the first rollout is spawning");
@@ -62,6 +66,54 @@ class GroupTest {
         }
         assertTrue(fake.stopped.stream().flatMap(List::stream).distinct().count() == fake.spawned.size(),
                 "every worker the group started was stopped: " + fake.stopped);
+    }
+
+    @Test
+    void aListenerThatThrows_isSkipped_andTheRolloutAndTheOtherListenersGoOn() throws Exception {
+        FakeHost fake = new FakeHost(dir);
+        Consumer<RolloutEvent> broken = event -> {
+            throw new IllegalStateException("a bug in a listener");
+        };
+        Group group = new Group(FakeGroups.onePort(dir, ""), dir, fake.host(), new MemoryReader(dir.resolve("proc")),
+                List.of(broken, events::add), Ticker.SYSTEM);
+        try {
+            List<RolloutEvent> watched = new CopyOnWriteArrayList<>();
+            RolloutResult result = group.requestRollout("first start", watched::add).get(WAIT_S, TimeUnit.SECONDS);
+            assertInstanceOf(RolloutResult.Succeeded.class, result);
+            assertInstanceOf(RolloutEvent.Started.class, events.getFirst());
+            assertInstanceOf(RolloutEvent.Finished.class, events.getLast(), "every event reached the next listener before the answer");
+            assertEquals(events, watched, "and the request's watcher, in the same order");
+        } finally {
+            group.shutdown();
+        }
+    }
+
+    @Test
+    void aSlowListener_neverHoldsTheLoop_andTheAnswerWaitsForItsEvents() throws Exception {
+        FakeHost fake = new FakeHost(dir);
+        CountDownLatch listenerHeld = new CountDownLatch(1);
+        Consumer<RolloutEvent> slow = event -> {
+            try {
+                listenerHeld.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        Group group = new Group(FakeGroups.onePort(dir, ""), dir, fake.host(), new MemoryReader(dir.resolve("proc")),
+                List.of(slow, events::add), Ticker.SYSTEM);
+        try {
+            CompletableFuture<RolloutResult> answer = group.requestRollout("first start");
+            Polling.require(() -> group.status().lastResult().isPresent(), java.time.Duration.ofSeconds(WAIT_S),
+                    "the loop ended the rollout while its first event's listener still runs");
+            assertFalse(answer.isDone(), "the answer waits for the rollout's events to be delivered");
+            assertTrue(events.isEmpty(), events.toString());
+            listenerHeld.countDown();
+            assertInstanceOf(RolloutResult.Succeeded.class, answer.get(WAIT_S, TimeUnit.SECONDS));
+            assertInstanceOf(RolloutEvent.Finished.class, events.getLast());
+        } finally {
+            listenerHeld.countDown();
+            group.shutdown();
+        }
     }
 
     private void assertNeverTwoAtOnce() {

@@ -1,7 +1,6 @@
 package io.rolld.rollout;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,7 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Held-socket mode: a worker over its memory limit is replaced alone, the group is not rolled. */
+/** Held-socket mode: a worker over its memory limit is replaced alone, the group is not rolled, its successor swapped in once ready. */
 class HeldSupervisorTest {
     private static final long MB = 1_000_000;
 
@@ -34,7 +33,7 @@ class HeldSupervisorTest {
     private final List<RolloutEvent> events = new ArrayList<>();
 
     @Test
-    void runDue_whenAHeldWorkerGrowsOverItsLimit_replacesItAloneWithoutARollout() throws Exception {
+    void runDue_whenAHeldWorkerGrowsOverItsLimit_asksToReplaceItAloneWithoutARollout() throws Exception {
         GroupConfig config = FakeGroups.app(dir, """
                   listen: 'unix:%s/app.sock'
                   workers: 2
@@ -45,7 +44,7 @@ class HeldSupervisorTest {
         FakeHost fake = new FakeHost(dir);
         Host host = fake.host();
         Supervisor supervisor = new Supervisor("app", events::add, w -> { }, new MemoryReader(dir.resolve("proc")), now::get,
-                new SplittableRandom(1), host.stopper());
+                new SplittableRandom(1));
         Worker over = FakeWorkers.running(8080);
         Worker other = FakeWorkers.running(8080);
         WorkerSet active = new WorkerSet(1, List.of(over, other));
@@ -60,15 +59,55 @@ class HeldSupervisorTest {
             Supervisor.Due due = supervisor.runDue(active);
 
             assertEquals(Optional.empty(), due.rolloutTrigger(), "the group is not rolled");
-            assertNotSame(over, due.active().workers().getFirst(), "worker 1 was replaced");
-            assertSame(other, due.active().workers().get(1), "worker 2 kept serving");
-            assertEquals(List.of(List.of(over.pid())), fake.stopped, "only the worker over its limit was stopped");
+            assertSame(active, due.active(), "nothing changes before the successor is ready");
+            Supervisor.Replacement r = due.replacements().getFirst();
+            assertEquals(List.of(1, RestartReason.MEMORY), List.of(r.slot(), r.reason()));
+            assertSame(over, r.old());
+            assertTrue(events.stream().anyMatch(e -> e instanceof RolloutEvent.MemoryExceeded m && m.action() == MemoryAction.REPLACE));
+            now.addAndGet(Duration.ofSeconds(10).toNanos());
+            assertEquals(List.of(), supervisor.runDue(active).replacements(), "one replacement per slot at a time");
+
+            HeldReplacement replacement = new HeldReplacement(r, events::add, host.stopper());
+            Worker successor = replacement.start().orElseThrow();
             assertEquals("1", fake.spawned.getFirst().env().get("ROLLD_WORKER"));
+            WorkerSet swapped = supervisor.replaced(r, successor, active).orElseThrow();
+            replacement.retire(successor);
+
+            assertEquals(List.of(successor, other), swapped.workers(), "worker 1 was replaced, worker 2 kept serving");
+            assertEquals(List.of(List.of(over.pid())), fake.stopped, "only the worker over its limit was stopped");
             RolloutEvent.WorkerReplaced replaced = events.stream().filter(e -> e instanceof RolloutEvent.WorkerReplaced)
                     .map(e -> (RolloutEvent.WorkerReplaced) e).findFirst().orElseThrow(() -> new AssertionError(events));
-            assertEquals(List.of(1L, over.pid(), due.active().pids().getFirst()),
-                    List.of((long) replaced.worker(), replaced.oldPid(), replaced.newPid()));
-            assertTrue(events.stream().anyMatch(e -> e instanceof RolloutEvent.MemoryExceeded m && m.action() == MemoryAction.REPLACE));
+            assertEquals(List.of(1L, over.pid(), successor.pid()), List.of((long) replaced.worker(), replaced.oldPid(), replaced.newPid()));
+            assertEquals("memory", replaced.reason());
+        }
+    }
+
+    @Test
+    void replaced_whenARolloutRetiredTheSlotMeanwhile_isRefusedSoTheSuccessorIsStopped() throws Exception {
+        GroupConfig config = FakeGroups.app(dir, """
+                  listen: 'unix:%s/app.sock'
+                  workers: 1
+                  ready: alive 1ms
+                  memory: {limit: 100MB, min_limit: 100MB, metric: rss, check_interval: 10s, cooldown: 5m}
+                """.formatted(dir));
+        HeldSockets held = (HeldSockets) config.mode();
+        Host host = new FakeHost(dir).host();
+        Supervisor supervisor = new Supervisor("app", events::add, w -> { }, new MemoryReader(dir.resolve("proc")), now::get,
+                new SplittableRandom(1));
+        Worker over = FakeWorkers.running(8080);
+        WorkerSet active = new WorkerSet(1, List.of(over));
+        try (InheritedSockets sockets = InheritedSockets.open(held.listen())) {
+            WorkerSpecs specs = WorkerSpecs.load(config, new Slots.Held(held, sockets), host.spawner());
+            supervisor.checked(active, config);
+            supervisor.adopt(active, specs);
+            rss(over, 150);
+            now.addAndGet(Duration.ofSeconds(10).toNanos());
+            Supervisor.Replacement r = supervisor.runDue(active).replacements().getFirst();
+            WorkerSet next = new WorkerSet(2, List.of(FakeWorkers.running(8080)));
+
+            supervisor.adopt(next, specs);
+
+            assertEquals(Optional.empty(), supervisor.replaced(r, FakeWorkers.running(8080), next));
         }
     }
 

@@ -43,7 +43,7 @@ class SupervisorTest {
         fake = new FakeHost(dir);
         GroupConfig config = FakeGroups.onePort(dir, "  respawn: {backoff: 1s, max_backoff: 8s, reset_after: 10s}\n");
         supervisor = new Supervisor("app", events::add, watched::add, new MemoryReader(dir.resolve("proc")), now::get,
-                new SplittableRandom(1), (set, signal, timeout) -> { throw new AssertionError("nothing to stop here"); });
+                new SplittableRandom(1));
         active = new WorkerSet(1, List.of(FakeWorkers.running(9101)));
         supervisor.adopt(active, WorkerSpecs.load(config, new Slots.Ports(), fake.host().spawner()));
     }

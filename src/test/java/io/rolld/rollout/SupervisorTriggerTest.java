@@ -42,7 +42,7 @@ class SupervisorTriggerTest {
                   auto_restart: {every: 1h}
                 """);
         supervisor = new Supervisor("app", events::add, w -> { }, new MemoryReader(dir.resolve("proc")), now::get,
-                new SplittableRandom(1), (set, signal, timeout) -> { throw new AssertionError("nothing to stop here"); });
+                new SplittableRandom(1));
         worker = FakeWorkers.running(9101);
         active = new WorkerSet(1, List.of(worker));
         rss(50);
