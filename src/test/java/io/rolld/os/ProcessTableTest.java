@@ -50,6 +50,24 @@ class ProcessTableTest {
         }
     }
 
+    @Test
+    void tree_ofTwoWorkers_holdsEachOnesDescendantsFromOneReading_notAPidReusedByAnOlderProcess() throws Exception {
+        stat(100, 1, 10);
+        stat(200, 100, 20);
+        stat(201, 200, 21);
+        stat(202, 201, 22);
+        stat(203, 200, 5); // started before its parent: a pid reused since, not its child
+        stat(300, 100, 30);
+        stat(301, 300, 31);
+
+        ProcessTable table = ProcessTable.read(proc);
+
+        assertEquals(List.of(new ProcessTable.Entry(200, 100, 20), new ProcessTable.Entry(201, 200, 21), new ProcessTable.Entry(202, 201, 22)),
+                table.tree(200));
+        assertEquals(List.of(new ProcessTable.Entry(300, 100, 30), new ProcessTable.Entry(301, 300, 31)), table.tree(300));
+        assertEquals(List.of(), table.tree(999));
+    }
+
     private void stat(long pid, long parent, long start) throws Exception {
         Files.createDirectories(proc.resolve(Long.toString(pid)));
         Files.writeString(proc.resolve(pid + "/stat"),
