@@ -120,7 +120,9 @@ final class MemoryWatch {
     /** Reasons for a degraded status. */
     List<String> problems() {
         List<String> problems = new ArrayList<>(misconfigured.values());
-        problems.addAll(children.problems());
+        if (children().isPresent()) { // a reload to per: worker leaves no child's reason behind
+            problems.addAll(children.problems());
+        }
         return problems;
     }
 

@@ -103,6 +103,8 @@ class ChildMemoryLimitIT {
             assertEquals(1, ((Number) group.get("children_signalled")).intValue(), group.toString());
             String metrics = new WebClient(http).body("/metrics");
             assertTrue(metrics.contains("rolld_child_restarts_total{group=\"app\",reason=\"memory\"} 1"), metrics);
+            String page = new WebClient(http).body("/");
+            assertTrue(page.contains("1 signalled for memory, 0 killed"), page);
         }
     }
 

@@ -188,6 +188,30 @@ class ChildMemoryWatchTest {
     }
 
     @Test
+    void checked_aRolloutsNewSet_readsItsChildrenBeforeTraffic_andKeepsThemWhileTheOldSetIsChecked() throws IOException {
+        child(50);
+        adopt(Optional.of(PER_CHILD));
+        Worker next = FakeWorkers.running(9201);
+        process(next.pid(), 1, 40);
+        long big = child(next, 150);
+        long small = child(next, 50);
+        WorkerSet nextSet = new WorkerSet(2, List.of(next));
+
+        watch.checked(nextSet, Optional.of(PER_CHILD)); // its smoke test passed; no traffic yet
+        check(); // the old set, still serving
+        assertEquals(1, events.size(), "the new set's big child, misconfigured once: " + events);
+        assertEquals(MemoryAction.MISCONFIGURED, ((RolloutEvent.ChildOverMemory) events.getFirst()).action());
+        assertEquals(big, ((RolloutEvent.ChildOverMemory) events.getFirst()).childPid());
+
+        set = nextSet;
+        adopt(Optional.of(PER_CHILD)); // the front lists the new set alone
+        rss(small, 150);
+        check();
+
+        assertEquals(List.of(new Sent(small, PosixSignal.QUIT)), sent, "read before traffic, so over it now is a leak");
+    }
+
+    @Test
     void children_perWorker_isEmpty() {
         adopt(Optional.of(new Supervision.Memory(100 * MB, 100 * MB, Supervision.Metric.RSS, CHECK, Duration.ZERO,
                 new Supervision.Per.Worker())));
