@@ -51,9 +51,11 @@ public record GroupConfig(
     public static final Duration DEFAULT_HOOK_TIMEOUT = Duration.ofSeconds(60);
     /**
      * How much lower a new generation's CPU priority is (nice value added) until the group counts
-     * it ready: its start competes less with the generation that serves. 0: none.
+     * it ready, so its start competes less with the generation that serves. Off by default: in
+     * scripts/bench it did not lower the p99 during rollouts and made them slower
+     * (docs/benchmarks.md), since a held-socket worker accepts before it is counted ready.
      */
-    public static final int DEFAULT_START_NICE = 10;
+    public static final int DEFAULT_START_NICE = 0;
     public static final int MAX_START_NICE = 19;
 
     public GroupConfig {
