@@ -1,5 +1,6 @@
 package io.rolld.daemon;
 
+import io.rolld.control.Json;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.LayoutBase;
 import java.time.Instant;
@@ -24,6 +25,6 @@ final class JsonLogLayout extends LayoutBase<ILoggingEvent> {
             line.put("event", "message");
             line.put("message", event.getFormattedMessage());
         }
-        return ControlProtocol.encode(line) + "\n";
+        return Json.line(line) + "\n";
     }
 }
