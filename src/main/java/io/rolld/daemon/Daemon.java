@@ -1,13 +1,13 @@
 package io.rolld.daemon;
 
-import io.rolld.control.Request;
-import io.rolld.control.ErrorCode;
 import io.rolld.config.Config;
 import io.rolld.config.ConfigException;
 import io.rolld.config.ConfigLoader;
 import io.rolld.config.GroupConfig;
 import io.rolld.config.Settings;
 import io.rolld.config.PosixSignal;
+import io.rolld.control.ErrorCode;
+import io.rolld.control.Request;
 import io.rolld.logs.EventRing;
 import io.rolld.logs.LogRotator;
 import io.rolld.logs.WorkerLives;

@@ -1,7 +1,7 @@
 package io.rolld.daemon;
 
-import io.rolld.control.Request;
 import com.fasterxml.jackson.jr.ob.JSON;
+import io.rolld.control.Request;
 import io.rolld.os.AtomicFile;
 import io.rolld.process.Release;
 import io.rolld.rollout.RolloutEvent;

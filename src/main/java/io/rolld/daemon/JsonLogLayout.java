@@ -1,8 +1,8 @@
 package io.rolld.daemon;
 
-import io.rolld.control.Json;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.LayoutBase;
+import io.rolld.control.Json;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,10 +1,10 @@
 package io.rolld.daemon;
 
-import io.rolld.control.Request;
-import io.rolld.control.Json;
-import io.rolld.control.ErrorCode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.rolld.control.ErrorCode;
+import io.rolld.control.Json;
+import io.rolld.control.Request;
 import io.rolld.rollout.Phase;
 import io.rolld.rollout.RolloutEvent;
 import io.rolld.rollout.RolloutResult;

@@ -1,10 +1,10 @@
 package io.rolld.daemon;
 
-import io.rolld.control.Request;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rolld.control.Request;
 import io.rolld.process.Release;
 import io.rolld.rollout.Phase;
 import io.rolld.rollout.RolloutEvent;

@@ -1,11 +1,11 @@
 package io.rolld.daemon;
 
-import io.rolld.control.ErrorCode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.rolld.config.ConfigLoader;
 import io.rolld.config.GroupConfig;
+import io.rolld.control.ErrorCode;
 import io.rolld.os.ProcNetTcp;
 import io.rolld.rollout.Group;
 import io.rolld.rollout.IntentLog;
