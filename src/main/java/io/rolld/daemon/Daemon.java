@@ -326,7 +326,7 @@ public final class Daemon {
     }
 
     private Group addGroup(GroupConfig groupConfig) {
-        Group group = new Group(groupConfig, configFile.toAbsolutePath().getParent(), tcp, listeners, workersFile);
+        Group group = new Group(groupConfig, configFile.toAbsolutePath().normalize(), tcp, listeners, workersFile);
         groups.put(groupConfig.name(), group);
         groupsSnapshot = List.copyOf(groups.values());
         return group;

@@ -104,7 +104,7 @@ public final class Group {
     private boolean closed;
 
     // Written only by the loop.
-    private volatile State state = new State.Idle(0, WorkerSet.empty());
+    private State state = new State.Idle(0, WorkerSet.empty());
     /** The rollout in progress: its effects, its reports (to the watchers of its request too) and its answer. */
     private RolloutEffects effects;
     private Consumer<RolloutEvent> report;
@@ -117,14 +117,21 @@ public final class Group {
     /** A re-exec's {@link #quiesce}: none when null, pending until the group is idle, then done (rollouts wait). */
     private CompletableFuture<Void> quiesced;
 
-    // Written only by the loop; read by status.
-    private volatile WorkerSet active = WorkerSet.empty();
+    // Written only by the loop; what status shows of them is published whole by show().
+    private WorkerSet active = WorkerSet.empty();
     /** The running rollout's last transition (none while idle), the workers it started so far, when the last one ended. */
-    private volatile Optional<RolloutEvent.Transition> transition = Optional.empty();
-    private volatile int startedByRollout;
-    private volatile Optional<Instant> finishedAt = Optional.empty();
-    private volatile RolloutResult lastResult;
-    private volatile Optional<GroupStatus.Adoption> adoption = Optional.empty();
+    private Optional<RolloutEvent.Transition> transition = Optional.empty();
+    private int startedByRollout;
+    private Optional<Instant> finishedAt = Optional.empty();
+    private Optional<RolloutResult> lastResult = Optional.empty();
+    private Optional<GroupStatus.Adoption> adoption = Optional.empty();
+
+    /** What the loop last published for status, one immutable value: no reader sees half a step. */
+    private record Shown(State state, WorkerSet active, Optional<RolloutEvent.Transition> transition, int startedByRollout,
+                         Optional<Instant> finishedAt, Optional<RolloutResult> lastResult, Optional<GroupStatus.Adoption> adoption) {
+    }
+
+    private volatile Shown shown = new Shown(state, active, transition, 0, finishedAt, lastResult, adoption);
     /**
      * The recorded release the active set was rolled back to, if it was: rollouts rolld starts by
      * itself (memory, auto_restart) keep it; a HUP or {@code rolld restart} rolls the configured one.
@@ -135,11 +142,12 @@ public final class Group {
     private Optional<Release> rollingRelease = Optional.empty();
 
     /**
-     * {@code listeners} get every event of the group, in order, off its loop ({@link EventDelivery});
-     * {@code intents}: where the group's rollouts record what they are about to do, for a rolld started after this one.
+     * {@code configFile}: the daemon's rolld.yml (absolute); {@code listeners} get every event of the
+     * group, in order, off its loop ({@link EventDelivery}); {@code intents}: where the group's
+     * rollouts record what they are about to do, for a rolld started after this one.
      */
-    public Group(GroupConfig config, Path configDir, ProcNetTcp tcp, List<Consumer<RolloutEvent>> listeners, IntentLog intents) {
-        this(config, configDir, Host.of(tcp, configDir, intents), MemoryReader.system(), listeners, Ticker.SYSTEM);
+    public Group(GroupConfig config, Path configFile, ProcNetTcp tcp, List<Consumer<RolloutEvent>> listeners, IntentLog intents) {
+        this(config, configFile.getParent(), Host.of(tcp, configFile, intents), MemoryReader.system(), listeners, Ticker.SYSTEM);
     }
 
     /** {@code host}, {@code memory} and {@code ticker}: the machine and the time as the group's rollouts and supervisor see them. */
@@ -226,15 +234,20 @@ public final class Group {
     }
 
     public GroupStatus status() {
-        WorkerSet set = active;
-        State now = state;
-        Optional<Steering.Hold> hold = now instanceof State.Baking b ? Optional.of(new Steering.Hold(b.watch().step(b.run().plan()),
+        Shown now = shown;
+        WorkerSet set = now.active();
+        Optional<Steering.Hold> hold = now.state() instanceof State.Baking b ? Optional.of(new Steering.Hold(b.watch().step(b.run().plan()),
                 b.watch().weight(b.run()), Duration.ofNanos(Math.max(0, b.deadline() - ticker.nanoTime())))) : Optional.empty();
-        Optional<GroupStatus.Running> rollout = transition.map(t -> new GroupStatus.Running(t.generation(), t.phase(), t.ports(),
-                t.elapsedMs(), startedByRollout, hold));
+        Optional<GroupStatus.Running> rollout = now.transition().map(t -> new GroupStatus.Running(t.generation(), t.phase(), t.ports(),
+                t.elapsedMs(), now.startedByRollout(), hold));
         return new GroupStatus(name(), set.generation(),
                 set.workers().stream().map(w -> new GroupStatus.WorkerInfo(w.port(), w.pid(), w.startedAt(), w.isAlive())).toList(),
-                Optional.ofNullable(lastResult), finishedAt, supervisor.health(), adoption, rollout);
+                now.lastResult(), now.finishedAt(), supervisor.health(), now.adoption(), rollout, supervisor.children());
+    }
+
+    /** Publishes the loop's state for status: after each step, and before an answer leaves the loop. */
+    private void show() {
+        shown = new Shown(state, active, transition, startedByRollout, finishedAt, lastResult, adoption);
     }
 
     /**
@@ -306,6 +319,7 @@ public final class Group {
         WorkerSet last = active;
         RolloutEvent.Transition stopping = new RolloutEvent.Transition(c.name(), last.generation(), Phase.STOPPING, last.ports(), 0, 0);
         transition = Optional.of(stopping);
+        show();
         events.accept(stopping);
         var exits = host.stopper().stop(last, c.stopSignal(), c.stopTimeout());
         last.workers().forEach(w -> events.accept(
@@ -313,6 +327,7 @@ public final class Group {
         active = WorkerSet.empty();
         sockets.close();
         transition = Optional.empty();
+        show();
         delivery.close();
         hooks.close(c.supervision().onEvent().map(o -> o.timeout().plusSeconds(1)).orElse(Duration.ZERO));
     }
@@ -381,9 +396,11 @@ public final class Group {
             feed(new Event.SupervisionTick(ticker.nanoTime()));
         }
         if (quiesced != null && state instanceof State.Idle) {
+            show();
             quiesced.complete(null); // before a queued rollout could start
         }
         rollIfRequested();
+        show();
         return !(closing && state instanceof State.Idle);
     }
 
@@ -531,12 +548,13 @@ public final class Group {
         if (result instanceof RolloutResult.Succeeded) {
             pinned = rollingRelease;
         }
-        lastResult = result;
+        lastResult = Optional.of(result);
         report.accept(new RolloutEvent.Finished(result));
         effects.close();
         effects = null;
         CompletableFuture<RolloutResult> answered = running;
         running = null;
+        show();
         delivery.then(() -> answered.complete(result)); // after its listeners and watchers had every event
     }
 
@@ -579,6 +597,7 @@ public final class Group {
         supervisor.rolloutEnded();
         adoption = Optional.of(new GroupStatus.Adoption(a.active().workers().size(), request.left().workers().size(),
                 a.active().generation(), Instant.now()));
+        show();
         request.done().complete(new RolloutResult.Succeeded(c.name(), a.active().generation(), a.active().ports(),
                 a.active().pids(), List.of(), (System.nanoTime() - startNanos) / 1_000_000));
     }
