@@ -58,7 +58,7 @@ final class GroupParser {
                 map.get("ready_timeout", n -> n.duration("'ready_timeout' in " + what), GroupConfig.DEFAULT_READY_TIMEOUT),
                 map.get("drain_timeout", n -> n.duration("'drain_timeout' in " + what), GroupConfig.DEFAULT_DRAIN_TIMEOUT),
                 map.get("hook_timeout", n -> n.duration("'hook_timeout' in " + what), GroupConfig.DEFAULT_HOOK_TIMEOUT),
-                new SupervisionParser(configDir).parse(map, what),
+                new SupervisionParser(configDir).parse(map, what, held),
                 runAs(map, what),
                 DeliveryParser.parse(map, what, held, afterStart, front),
                 front,

@@ -38,7 +38,8 @@ public sealed interface RolloutEvent {
      * An event an {@code on_event} command can be told about (its {@link #name} is an {@code
      * EventKind}); the command also gets {@code ROLLD_GENERATION} and {@code ROLLD_REASON}.
      */
-    sealed interface Notable extends RolloutEvent permits Started, StepStarted, Finished, WorkerCrashed, MemoryExceeded {
+    sealed interface Notable extends RolloutEvent permits Started, StepStarted, Finished, WorkerCrashed, MemoryExceeded,
+            WorkerUnresponsive {
         /** What rolld.yml's {@code on_event: {events: [...]}} calls it; its name is the kind's. */
         Supervision.EventKind kind();
 
@@ -387,6 +388,28 @@ public sealed interface RolloutEvent {
                     f("metric", usage.metric().label()).passedAs("METRIC"), f("bytes", usage.bytes()).passedAs("MEMORY"),
                     f("rss_bytes", usage.rssBytes()).passedAs("RSS"), f("limit", limit).passedAs("LIMIT"),
                     f("action", action.label()).passedAs("ACTION"), f("reason", reason));
+        }
+
+        @Override public Severity severity() { return Severity.WARN; }
+    }
+
+    /**
+     * A serving worker failed {@code failures} liveness checks in a row (or missed its watchdog),
+     * {@code last} the last failure; {@code action} says what rolld does about it.
+     */
+    record WorkerUnresponsive(String group, long generation, int port, long pid, int failures, String last,
+                              LivenessAction action) implements Notable {
+        @Override public Supervision.EventKind kind() { return Supervision.EventKind.WORKER_UNRESPONSIVE; }
+
+        @Override
+        public List<EventField> fields() {
+            return List.of(f("port", port).passedAs("PORT"), f("pid", pid).passedAs("PID"), f("failures", failures).passedAs("FAILURES"),
+                    f("last", last), f("action", action.label()).passedAs("ACTION"), f("generation", generation));
+        }
+
+        @Override
+        public String reason() {
+            return last;
         }
 
         @Override public Severity severity() { return Severity.WARN; }
