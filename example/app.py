@@ -34,7 +34,8 @@ Environment:
   APP_HANG_FILE     while this file exists, requests hang: read, never answered, the port still open
                     and accepting (a deadlocked worker); only in the workers whose pid it lists, one
                     per line, or in every worker when it is empty; the watchdog pings stop too
-  ROLLD_LIVENESS_PORT also serve 127.0.0.1:this port (rolld's liveness checks of a held-socket worker)
+  APP_HEALTH_LISTENER if non-empty, also serve 127.0.0.1 on a port the kernel picks: a held-socket
+                    worker's own port, where rolld's liveness checks reach it alone
   WATCHDOG_USEC     with NOTIFY_SOCKET: send WATCHDOG=1 every half of this many microseconds (systemd's watchdog)
   ROLLD_GENERATION  echoed in the response body
 
@@ -136,6 +137,10 @@ LEAKED = []
 LEAK_BYTES = int(os.environ.get("APP_LEAK_KB") or "0") * 1024
 
 
+ANSWERING = threading.Event()  # cleared while APP_HANG_FILE says this worker hangs
+ANSWERING.set()
+
+
 def hanging():
     """True while APP_HANG_FILE exists and lists this pid (or is empty)."""
     hang_file = os.environ.get("APP_HANG_FILE")
@@ -147,6 +152,16 @@ def hanging():
     except OSError:
         return False
     return not pids or str(os.getpid()) in pids
+
+
+def watch_hang_file():
+    """One thread reads APP_HANG_FILE, so that hung requests cost nothing while they wait."""
+    while True:
+        if hanging():
+            ANSWERING.clear()
+        else:
+            ANSWERING.set()
+        time.sleep(POLL_S)
 
 
 def failing():
@@ -209,8 +224,7 @@ class Handler(BaseHTTPRequestHandler):
         self.respond(send_body=False)
 
     def respond(self, send_body):
-        while hanging():
-            time.sleep(POLL_S)  # deadlocked, as far as the client can tell
+        ANSWERING.wait()  # deadlocked, as far as the client can tell, while APP_HANG_FILE says so
         reason = failing()
         path = self.path.split("?", 1)[0]
         if LEAK_BYTES:
@@ -278,7 +292,7 @@ def watchdog_pings():
     """WATCHDOG=1 every half of $WATCHDOG_USEC, as systemd asks; a hanging worker stops sending them."""
     interval = int(os.environ["WATCHDOG_USEC"]) / 2e6
     while True:
-        if not hanging():
+        if ANSWERING.is_set():
             try:
                 notify(b"WATCHDOG=1")
             except OSError:
@@ -286,10 +300,10 @@ def watchdog_pings():
         time.sleep(interval)
 
 
-def serve_liveness_port(port):
-    """A second listener on 127.0.0.1:port with the same handler, for checks of this worker alone."""
+def serve_health_listener():
+    """A second listener on 127.0.0.1 (any free port) with the same handler, for checks of this worker alone."""
     Server.address_family = socket.AF_INET
-    extra = Server(("127.0.0.1", port), Handler)
+    extra = Server(("127.0.0.1", 0), Handler)
     threading.Thread(target=extra.serve_forever, kwargs={"poll_interval": 0.1}, name="liveness", daemon=True).start()
     return extra
 
@@ -388,8 +402,9 @@ def main(argv):
                                name="accept", daemon=True)
     serving.start()
     log("listening on %s pid %d" % (where, os.getpid()))
-    liveness_port = os.environ.get("ROLLD_LIVENESS_PORT")
-    extra = serve_liveness_port(int(liveness_port)) if liveness_port else None
+    extra = serve_health_listener() if os.environ.get("APP_HEALTH_LISTENER") else None
+    if os.environ.get("APP_HANG_FILE"):
+        threading.Thread(target=watch_hang_file, name="hang", daemon=True).start()
     if os.environ.get("APP_NOTIFY"):
         notify(b"READY=1")
     if os.environ.get("WATCHDOG_USEC") and os.environ.get("NOTIFY_SOCKET"):

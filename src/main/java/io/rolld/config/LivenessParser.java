@@ -2,19 +2,17 @@ package io.rolld.config;
 
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalInt;
 
 /** Parses a group's {@code liveness} key: one check ({@code http} or {@code tcp}) and when it counts. */
 final class LivenessParser {
-    private static final List<String> KEYS = List.of("http", "tcp", "port", "interval", "failures", "grace", "cooldown");
+    private static final List<String> KEYS = List.of("http", "tcp", "interval", "failures", "grace", "cooldown");
     private static final List<String> HTTP_KEYS = List.of("path", "status", "timeout");
     private static final long MAX_FAILURES = 100;
 
     private LivenessParser() {
     }
 
-    /** {@code held}: the group's held-socket mode, if it is in that mode (each worker is then checked on its own port). */
-    static Liveness parse(YamlNode node, String what, Optional<HeldSockets> held) throws ConfigException {
+    static Liveness parse(YamlNode node, String what) throws ConfigException {
         YamlMap map = node.map(what).allowOnly(KEYS);
         Optional<YamlNode> http = map.get("http");
         Optional<YamlNode> tcp = map.get("tcp");
@@ -23,33 +21,11 @@ final class LivenessParser {
                     + " (hint: liveness: {http: {path: /health}} or liveness: {tcp: {}})");
         }
         SmokeTest check = http.isPresent() ? http(http.get(), "'http' in " + what) : tcp(tcp.get(), "'tcp' in " + what);
-        return new Liveness(check, port(map, node, what, held),
+        return new Liveness(check,
                 map.get("interval", n -> n.duration("'interval' in " + what), Liveness.DEFAULT_INTERVAL),
                 map.get("failures", n -> failures(n, "'failures' in " + what), Liveness.DEFAULT_FAILURES),
                 map.get("grace", n -> n.duration("'grace' in " + what), Liveness.DEFAULT_GRACE),
                 map.get("cooldown", n -> n.duration("'cooldown' in " + what), Liveness.DEFAULT_COOLDOWN));
-    }
-
-    private static OptionalInt port(YamlMap map, YamlNode node, String what, Optional<HeldSockets> held) throws ConfigException {
-        Optional<YamlNode> given = map.get("port");
-        if (held.isEmpty()) {
-            if (given.isPresent()) {
-                throw given.get().error("'port' in " + what + " is for held-socket mode only (hint: in workset mode each worker is"
-                        + " checked on its own port; leave 'port' out)");
-            }
-            return OptionalInt.empty();
-        }
-        if (given.isEmpty()) {
-            throw node.error(what + " needs 'port' in held-socket mode: the workers share the held socket, so each is checked on"
-                    + " its own port, 'port' plus its worker number minus one, given to it as $ROLLD_LIVENESS_PORT (hint: port: 9100)");
-        }
-        int workers = held.get().workers();
-        long port = given.get().integer("a port (1.." + (65536 - workers) + ")", "'port' in " + what);
-        if (port < 1 || port + workers - 1 > 65535) {
-            throw given.get().error("'port' in " + what + " is out of range 1.." + (65536 - workers) + " for " + workers
-                    + " workers, found " + port);
-        }
-        return OptionalInt.of((int) port);
     }
 
     private static SmokeTest.Http http(YamlNode node, String what) throws ConfigException {

@@ -35,7 +35,7 @@ final class SupervisionParser {
                 group.get("auto_restart", n -> Optional.of(autoRestart(n, "'auto_restart' in " + what)), Optional.empty()),
                 group.get("envdir", n -> Optional.of(envdir(n, "'envdir' in " + what)), Optional.empty()),
                 group.get("on_event", n -> Optional.of(onEvent(n, "'on_event' in " + what)), Optional.empty()),
-                group.get("liveness", n -> Optional.of(LivenessParser.parse(n, "'liveness' in " + what, held)), Optional.empty()),
+                group.get("liveness", n -> Optional.of(LivenessParser.parse(n, "'liveness' in " + what)), Optional.empty()),
                 group.get("watchdog", n -> Optional.of(watchdog(n, "'watchdog' in " + what, held)), Optional.empty()));
     }
 

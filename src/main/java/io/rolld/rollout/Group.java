@@ -436,8 +436,16 @@ public final class Group {
         }
         due.rolloutTrigger().ifPresent(trigger -> requestRollout(trigger, pinned, NO_WATCHERS));
         due.replacements().forEach(this::replace);
-        due.checks().forEach(c -> Thread.ofVirtual().name("liveness-" + name())
-                .start(() -> inbox.add(new Inbox.Checked(c, LivenessCheck.run(c.liveness(), c.port())))));
+        due.checks().forEach(c -> Thread.ofVirtual().name("liveness-" + name()).start(() -> inbox.add(new Inbox.Checked(c, check(c)))));
+    }
+
+    /** Runs off the loop: a held-socket worker is checked on the port it listens on by itself, found in /proc. */
+    private Optional<String> check(LivenessWatch.Check c) {
+        Optional<Integer> port = c.port().or(() -> host.tcp().listeningPortsOf(c.worker().pid(), c.shared()).stream().findFirst());
+        if (port.isEmpty()) {
+            return Optional.of("listens on no TCP port of its own besides the held sockets, where it could be checked alone");
+        }
+        return LivenessCheck.run(c.liveness(), port.get());
     }
 
     /** Starts {@code r}'s successor and waits for its readiness off the loop; the result comes back as {@link Inbox.Replaced}. */

@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
-import java.util.function.ToIntFunction;
 import java.util.stream.LongStream;
 
 /**
@@ -53,8 +53,14 @@ final class LivenessWatch {
         }
     }
 
-    /** One check to run off the loop: {@code worker} on 127.0.0.1:{@code port}. */
-    record Check(Worker worker, int port, Liveness liveness) {
+    /**
+     * One check to run off the loop: {@code worker} on 127.0.0.1:{@code port}; empty (held-socket
+     * mode) on the port it listens on by itself, besides {@code shared}, the held sockets' ports.
+     */
+    record Check(Worker worker, Optional<Integer> port, Set<Integer> shared, Liveness liveness) {
+        Check {
+            shared = Set.copyOf(shared);
+        }
     }
 
     /** {@code worker} is unresponsive and to be replaced (its group rolled, or it alone in held-socket mode). */
@@ -87,8 +93,11 @@ final class LivenessWatch {
         }
     }
 
-    /** The checks due now (each worker's next one is due an interval later); {@code portOf}: where each worker is checked. */
-    List<Check> due(ToIntFunction<Worker> portOf) {
+    /**
+     * The checks due now (each worker's next one is due an interval later); {@code shared}: the
+     * held sockets' ports (empty in workset mode, where each worker is checked on its own port).
+     */
+    List<Check> due(Set<Integer> shared) {
         if (config.isEmpty()) {
             return List.of();
         }
@@ -98,7 +107,7 @@ final class LivenessWatch {
             if (!w.checking && w.worker.isAlive() && now - w.nextCheckNanos >= 0) {
                 w.checking = true;
                 w.nextCheckNanos = now + config.get().interval().toNanos();
-                due.add(new Check(w.worker, portOf.applyAsInt(w.worker), config.get()));
+                due.add(new Check(w.worker, shared.isEmpty() ? Optional.of(w.worker.port()) : Optional.empty(), shared, config.get()));
             }
         }
         return due;

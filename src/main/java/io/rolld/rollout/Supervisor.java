@@ -2,7 +2,7 @@ package io.rolld.rollout;
 
 import io.rolld.config.GroupConfig;
 import io.rolld.config.HeldSockets;
-import io.rolld.config.Liveness;
+import io.rolld.config.HeldSocketConfig;
 import io.rolld.config.Supervision;
 import io.rolld.os.MemoryReader;
 import io.rolld.os.Exit;
@@ -15,7 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
+import java.util.Set;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -226,7 +226,7 @@ final class Supervisor {
             trigger = trigger.or(replaced::rolloutTrigger);
             replacements.addAll(replaced.replacements());
         }
-        List<LivenessWatch.Check> checks = liveness.due(this::livenessPort);
+        List<LivenessWatch.Check> checks = liveness.due(sharedPorts());
         publishHealth();
         if (trigger.isEmpty() && autoRestartAtNanos.isPresent() && now - autoRestartAtNanos.getAsLong() >= 0) {
             autoRestartAtNanos = OptionalLong.empty();
@@ -235,13 +235,13 @@ final class Supervisor {
         return new Due(current, trigger, replacements, checks);
     }
 
-    /** Where {@code w} is checked: its own port, or in held-socket mode the liveness port of its worker number. */
-    private int livenessPort(Worker w) {
-        OptionalInt base = specs.orElseThrow().group().supervision().liveness().map(Liveness::port).orElse(OptionalInt.empty());
-        if (base.isEmpty()) {
-            return w.port();
-        }
-        return base.getAsInt() + slotRunning(w).orElseThrow() - 1;
+    /** Held-socket mode: the ports every worker shares, where none can be checked alone; empty in workset mode. */
+    private Set<Integer> sharedPorts() {
+        return switch (specs.map(WorkerSpecs::slots).orElse(new Slots.Ports())) {
+            case Slots.Ports p -> Set.of();
+            case Slots.Held h -> h.config().listen().stream().flatMap(l -> l.address() instanceof HeldSocketConfig.Inet inet
+                    ? java.util.stream.Stream.of(inet.port()) : java.util.stream.Stream.empty()).collect(java.util.stream.Collectors.toSet());
+        };
     }
 
     /** A liveness check of {@code worker} answered ({@code failure}: why it failed; empty: it passed), with what that asks for. */

@@ -52,9 +52,6 @@ record WorkerSpecs(GroupConfig group, Release release, Slots slots, Spawner spaw
         all.put("ROLLD_GENERATION", Long.toString(generation));
         all.putAll(slots.environment(slot, generation));
         notifySocket.ifPresent(p -> all.put("NOTIFY_SOCKET", p.toString()));
-        // Held-socket mode: the port its liveness checks come to, as its held socket is everyone's.
-        group.supervision().liveness().flatMap(l -> l.port().isPresent() ? Optional.of(l.port().getAsInt() + slot - 1) : Optional.empty())
-                .ifPresent(port -> all.put("ROLLD_LIVENESS_PORT", Integer.toString(port)));
         return spawner.spawn(new WorkerSpec(slots.portOf(slot),
                 argv(slot),
                 release.directory(),

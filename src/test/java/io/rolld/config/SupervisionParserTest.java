@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -41,7 +40,7 @@ class SupervisionParserTest {
         Liveness l = parse("  liveness: {http: {path: /health}}\n").liveness().orElseThrow();
 
         assertEquals(new Liveness(new SmokeTest.Http("/health", Optional.empty(), Optional.empty(), Duration.ofSeconds(2)),
-                OptionalInt.empty(), Duration.ofSeconds(10), 3, Duration.ofSeconds(30), Duration.ofMinutes(5)), l);
+                Duration.ofSeconds(10), 3, Duration.ofSeconds(30), Duration.ofMinutes(5)), l);
     }
 
     @Test
@@ -50,7 +49,7 @@ class SupervisionParserTest {
                 + " cooldown: 1h}\n").liveness().orElseThrow();
 
         assertEquals(new Liveness(new SmokeTest.Http("/up", Optional.of(204), Optional.empty(), Duration.ofMillis(500)),
-                OptionalInt.empty(), Duration.ofSeconds(1), 5, Duration.ofMinutes(2), Duration.ofHours(1)), l);
+                Duration.ofSeconds(1), 5, Duration.ofMinutes(2), Duration.ofHours(1)), l);
         assertEquals(Duration.ofMillis(500), l.timeout());
     }
 
@@ -62,18 +61,18 @@ class SupervisionParserTest {
     }
 
     @Test
-    void parse_heldSocketGroup_takesALivenessPortAndAWatchdogUnderReadyNotify() throws ConfigException {
+    void parse_heldSocketGroupUnderReadyNotify_takesAWatchdog() throws ConfigException {
         Supervision s = ConfigLoader.parse("""
                 app:
                   cmd: ./server
                   listen: 8080
                   workers: 2
                   ready: notify
-                  liveness: {tcp: {}, port: 9100}
+                  liveness: {tcp: {}}
                   watchdog: 30s
                 """, Path.of("src/test/resources/rolld.yml")).groups().getFirst().supervision();
 
-        assertEquals(OptionalInt.of(9100), s.liveness().orElseThrow().port());
+        assertEquals(new SmokeTest.Tcp(Duration.ofSeconds(2)), s.liveness().orElseThrow().check());
         assertEquals(Optional.of(Duration.ofSeconds(30)), s.watchdog());
     }
 

@@ -12,14 +12,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** When workers are checked, when one counts as unresponsive, and the cooldown, on a hand-turned clock. */
 class LivenessWatchTest {
-    private static final Liveness LIVENESS = new Liveness(new SmokeTest.Tcp(Duration.ofSeconds(2)), OptionalInt.empty(),
+    private static final Liveness LIVENESS = new Liveness(new SmokeTest.Tcp(Duration.ofSeconds(2)),
             Duration.ofSeconds(10), 3, Duration.ofSeconds(30), Duration.ofMinutes(5));
     private static final Optional<String> TIMED_OUT = Optional.of("timed out after 2000ms");
 
@@ -36,7 +36,7 @@ class LivenessWatchTest {
     }
 
     private List<Worker> due() {
-        return watch.due(Worker::port).stream().map(LivenessWatch.Check::worker).toList();
+        return watch.due(Set.of()).stream().map(LivenessWatch.Check::worker).toList();
     }
 
     private void advance(Duration d) {
@@ -127,7 +127,7 @@ class LivenessWatchTest {
         assertEquals("liveness: port 8002 pid " + b.pid() + " unresponsive (1 failed: no WATCHDOG=1 for 30000ms (watchdog 30000ms))",
                 expired.getFirst().reason());
         assertEquals(Duration.ofSeconds(20).toNanos(), watch.nextDueNanos().orElseThrow() - now.get(), "a's window ends next");
-        assertEquals(List.of(), watch.due(Worker::port), "no checks without liveness:");
+        assertEquals(List.of(), watch.due(Set.of()), "no checks without liveness:");
     }
 
     @Test
