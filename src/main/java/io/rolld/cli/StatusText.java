@@ -33,7 +33,18 @@ final class StatusText {
                     out.append(String.format("%n  pid %-8s port %-6s up %-9s rss %-10s connections %s%s",
                             w.get("pid"), w.get("port"), uptime(w.get("uptime_s")), size(w.get("rss_bytes")),
                             w.get("connections"), Boolean.TRUE.equals(w.get("alive")) ? "" : "  (EXITED)"));
+                    if (w.get("children") instanceof List<?> children) {
+                        for (Object c : children) {
+                            Map<?, ?> child = (Map<?, ?>) c;
+                            out.append(String.format("%n    child pid %-8s %s %s of its limit %s", child.get("pid"), child.get("metric"),
+                                    size(child.get("bytes")), size(child.get("limit"))));
+                        }
+                    }
                 }
+            }
+            if (g.get("children_signalled") != null) {
+                out.append("\n  children over their memory limit: ").append(g.get("children_signalled")).append(" signalled, ")
+                        .append(g.get("children_killed")).append(" killed after ignoring it");
             }
             if (g.get("rollout") instanceof Map<?, ?> r) {
                 out.append("\n  rollout in progress: generation ").append(r.get("generation")).append(' ')

@@ -2,6 +2,7 @@ package io.rolld.config;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,6 +44,8 @@ final class GroupParser {
         Optional<HeldSockets> held = new HeldSocketsParser(configDir, ports).parse(map, what, name);
         List<Hook> afterStart = map.get("after_start", n -> new HookParser(configDir).parse(n, what), List.of());
         FrontConfig front = new FrontParser(configDir).parse(map, what, held);
+        PosixSignal stopSignal = map.get("stop_signal", n -> signal(n, "'stop_signal' in " + what), GroupConfig.DEFAULT_STOP_SIGNAL);
+        Duration stopTimeout = map.get("stop_timeout", n -> n.duration("'stop_timeout' in " + what), GroupConfig.DEFAULT_STOP_TIMEOUT);
         return new GroupConfig(
                 name,
                 cmd(map.require("cmd", entry.key()), "'cmd' in " + what),
@@ -53,12 +56,12 @@ final class GroupParser {
                 held.isPresent() ? held.get() : new Worksets(worksets(map.require("workset", entry.key()), what)),
                 map.get("smoke_test", n -> SmokeTestParser.parse(n, what), List.of()),
                 afterStart,
-                map.get("stop_signal", n -> signal(n, "'stop_signal' in " + what), GroupConfig.DEFAULT_STOP_SIGNAL),
-                map.get("stop_timeout", n -> n.duration("'stop_timeout' in " + what), GroupConfig.DEFAULT_STOP_TIMEOUT),
+                stopSignal,
+                stopTimeout,
                 map.get("ready_timeout", n -> n.duration("'ready_timeout' in " + what), GroupConfig.DEFAULT_READY_TIMEOUT),
                 map.get("drain_timeout", n -> n.duration("'drain_timeout' in " + what), GroupConfig.DEFAULT_DRAIN_TIMEOUT),
                 map.get("hook_timeout", n -> n.duration("'hook_timeout' in " + what), GroupConfig.DEFAULT_HOOK_TIMEOUT),
-                new SupervisionParser(configDir).parse(map, what, held),
+                new SupervisionParser(configDir).parse(map, what, held, stopSignal, stopTimeout),
                 runAs(map, what),
                 DeliveryParser.parse(map, what, held, afterStart, front),
                 front,
@@ -184,7 +187,7 @@ final class GroupParser {
     }
 
     /** Accepts {@code TERM}, {@code SIGTERM} or {@code term}; stores {@code TERM}. */
-    private static PosixSignal signal(YamlNode node, String what) throws ConfigException {
+    static PosixSignal signal(YamlNode node, String what) throws ConfigException {
         String given = node.text(what);
         try {
             return PosixSignal.named(given.toUpperCase(Locale.ROOT));

@@ -42,12 +42,29 @@ public record Supervision(Respawn respawn, Optional<Memory> memory, Optional<Aut
     }
 
     /**
-     * Each worker gets its own limit, drawn uniformly between {@code minLimit} and {@code limit}
-     * bytes, so that workers growing alike do not all cross at the same moment.
+     * Each worker (or each child, see {@link Per}) gets its own limit, drawn uniformly between
+     * {@code minLimit} and {@code limit} bytes, so that workers growing alike do not all cross at
+     * the same moment.
      */
-    public record Memory(long limit, long minLimit, Metric metric, Duration checkInterval, Duration cooldown) {
+    public record Memory(long limit, long minLimit, Metric metric, Duration checkInterval, Duration cooldown, Per per) {
         public static final Duration DEFAULT_CHECK_INTERVAL = Duration.ofSeconds(10);
         public static final Duration DEFAULT_COOLDOWN = Duration.ofMinutes(5);
+    }
+
+    /** What one memory limit applies to. */
+    public sealed interface Per {
+        /** A worker's whole process tree; over its limit, the group rolls (or, with held sockets, the worker is replaced). */
+        record Worker() implements Per {
+        }
+
+        /**
+         * Each child the worker's process forked (a preforking server's master forks them), with
+         * its own descendants; over its limit, a child gets {@code signal}, the server's own
+         * graceful stop for one child, and SIGKILL if it still runs {@code killAfter} later (the
+         * group's stop_timeout); its master forks the next one.
+         */
+        record Child(PosixSignal signal, Duration killAfter) implements Per {
+        }
     }
 
     /** A rollout every {@code every} plus a random part of {@code jitter}, counted from the last rollout. */
@@ -65,7 +82,8 @@ public record Supervision(Respawn respawn, Optional<Memory> memory, Optional<Aut
 
     /** The events an {@code on_event} command can be told about, by their names in rolld.yml. */
     public enum EventKind {
-        ROLLOUT_STARTED, ROLLOUT_STEP, ROLLOUT_SUCCEEDED, ROLLOUT_FAILED, WORKER_CRASHED, MEMORY_EXCEEDED, WORKER_UNRESPONSIVE;
+        ROLLOUT_STARTED, ROLLOUT_STEP, ROLLOUT_SUCCEEDED, ROLLOUT_FAILED, WORKER_CRASHED, MEMORY_EXCEEDED, CHILD_OVER_MEMORY,
+        WORKER_UNRESPONSIVE;
 
         public String label() {
             return name().toLowerCase(java.util.Locale.ROOT);

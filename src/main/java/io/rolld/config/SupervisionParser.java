@@ -17,7 +17,7 @@ import java.util.stream.Collectors;
 final class SupervisionParser {
     static final List<String> KEYS = List.of("respawn", "memory", "auto_restart", "envdir", "on_event", "liveness", "watchdog");
     private static final List<String> RESPAWN_KEYS = List.of("backoff", "max_backoff", "reset_after");
-    private static final List<String> MEMORY_KEYS = List.of("limit", "min_limit", "metric", "check_interval", "cooldown");
+    private static final List<String> MEMORY_KEYS = List.of("limit", "min_limit", "metric", "check_interval", "cooldown", "per", "signal");
     private static final List<String> AUTO_RESTART_KEYS = List.of("every", "jitter");
     private static final List<String> ON_EVENT_KEYS = List.of("command", "events", "timeout");
 
@@ -27,11 +27,15 @@ final class SupervisionParser {
         this.configDir = configDir;
     }
 
-    /** {@code held}: the group's held-socket mode, if it is in that mode. */
-    Supervision parse(YamlMap group, String what, Optional<HeldSockets> held) throws ConfigException {
+    /**
+     * {@code held}: the group's held-socket mode, if it is in that mode; {@code stopSignal} and {@code stopTimeout},
+     * the group's, are how a child over its memory limit is stopped unless told otherwise.
+     */
+    Supervision parse(YamlMap group, String what, Optional<HeldSockets> held, PosixSignal stopSignal, Duration stopTimeout)
+            throws ConfigException {
         return new Supervision(
                 group.get("respawn", n -> respawn(n, "'respawn' in " + what), Supervision.Respawn.DEFAULTS),
-                group.get("memory", n -> Optional.of(memory(n, "'memory' in " + what)), Optional.empty()),
+                group.get("memory", n -> Optional.of(memory(n, "'memory' in " + what, stopSignal, stopTimeout)), Optional.empty()),
                 group.get("auto_restart", n -> Optional.of(autoRestart(n, "'auto_restart' in " + what)), Optional.empty()),
                 group.get("envdir", n -> Optional.of(envdir(n, "'envdir' in " + what)), Optional.empty()),
                 group.get("on_event", n -> Optional.of(onEvent(n, "'on_event' in " + what)), Optional.empty()),
@@ -60,7 +64,8 @@ final class SupervisionParser {
         return new Supervision.Respawn(backoff, max, map.get("reset_after", n -> n.duration("'reset_after' in " + what), d.resetAfter()));
     }
 
-    private static Supervision.Memory memory(YamlNode node, String what) throws ConfigException {
+    private static Supervision.Memory memory(YamlNode node, String what, PosixSignal stopSignal, Duration stopTimeout)
+            throws ConfigException {
         YamlMap map = node.map(what).allowOnly(MEMORY_KEYS);
         YamlNode limitNode = map.require("limit", node);
         long limit = limitNode.size("'limit' in " + what);
@@ -73,10 +78,34 @@ final class SupervisionParser {
                         + limitNode.text(what) + ") in " + what + " (hint: each worker's limit is drawn between the two)");
             }
         }
+        Supervision.Per per = map.get("per", n -> per(n, "'per' in " + what, stopSignal, stopTimeout), new Supervision.Per.Worker());
+        Optional<YamlNode> signalNode = map.get("signal");
+        if (signalNode.isPresent()) {
+            if (!(per instanceof Supervision.Per.Child child)) {
+                throw signalNode.get().error("'signal' in " + what + " applies only with 'per: child' (hint: per: worker rolls the"
+                        + " group, stopping each worker with stop_signal; per: child sends 'signal' to the one child over its limit)");
+            }
+            per = new Supervision.Per.Child(GroupParser.signal(signalNode.get(), "'signal' in " + what), child.killAfter());
+        }
+        // Signalling one child costs no rollout: by default each child over its limit is signalled as it crosses, as stalin does.
+        Duration cooldown = per instanceof Supervision.Per.Child ? Duration.ZERO : Supervision.Memory.DEFAULT_COOLDOWN;
         return new Supervision.Memory(limit, min,
                 map.get("metric", n -> metric(n, "'metric' in " + what), Supervision.Metric.RSS),
                 map.get("check_interval", n -> n.duration("'check_interval' in " + what), Supervision.Memory.DEFAULT_CHECK_INTERVAL),
-                map.get("cooldown", n -> n.duration("'cooldown' in " + what), Supervision.Memory.DEFAULT_COOLDOWN));
+                map.get("cooldown", n -> n.duration("'cooldown' in " + what), cooldown),
+                per);
+    }
+
+    /** {@code worker} or {@code child}; a child is stopped, unless {@code signal} says otherwise, as the group's workers are. */
+    private static Supervision.Per per(YamlNode node, String what, PosixSignal stopSignal, Duration stopTimeout) throws ConfigException {
+        String given = node.text(what);
+        return switch (given) {
+            case "worker" -> new Supervision.Per.Worker();
+            case "child" -> new Supervision.Per.Child(stopSignal, stopTimeout);
+            default -> throw node.error("unknown value '" + given + "' for " + what + " (hint: worker, the default, for each worker's"
+                    + " whole process tree; child for each child a preforking server's master forks: unicorn, puma in cluster mode,"
+                    + " gunicorn)");
+        };
     }
 
     private static Supervision.Metric metric(YamlNode node, String what) throws ConfigException {

@@ -41,7 +41,7 @@ final class ControlSession {
         void stop();
 
         /** A re-exec about to happen, once every rollout has ended and the build on disk passed its check. */
-        CompletableFuture<Reexecutor.Ticket> reexec(Duration timeout);
+        CompletableFuture<Reexec.Ticket> reexec(Duration timeout);
 
         /** promote/abort handed to the group's rollout in progress; fails with {@link Refused}. */
         Steering.Answer.Taken steer(String group, Steering.Command command);
@@ -244,18 +244,17 @@ final class ControlSession {
     private static void reexec(Map<String, Object> request, Control control, Writer out) throws IOException {
         Duration timeout = request.get("timeout_ms") instanceof Number n ? Duration.ofMillis(n.longValue()) : DEFAULT_REEXEC_TIMEOUT;
         try {
-            Reexecutor.Ticket ticket = control.reexec(timeout).get();
+            Reexec.Ticket ticket = control.reexec(timeout).get();
             send(out, ControlProtocol.message("reexecing").with("pid", ticket.pid()).with("version", ticket.version())
                     .with("new_version", ticket.newVersion()).with("started", ticket.started().toString()));
             ticket.announced().complete(null);
             String failure = ticket.failed().get(); // completes only if execve returned
             send(out, error(ControlProtocol.REEXEC_REFUSED, "execve failed: " + failure + "; rolld carries on with its running build"));
         } catch (ExecutionException e) {
-            switch (e.getCause()) {
-                case Reexec.Refused r -> send(out, error(r.code, r.getMessage()));
-                case Refused r -> send(out, error(r.code, r.getMessage()));
-                default -> throw new IllegalStateException(e.getCause());
+            if (!(e.getCause() instanceof Refused r)) {
+                throw new IllegalStateException(e.getCause());
             }
+            send(out, error(r.code, r.getMessage()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -73,7 +73,7 @@ public final class Daemon {
     private final StateFiles stateFiles;
     private final ServiceNotifier notifier = new ServiceNotifier(SdNotify.fromEnvironment(System.getenv()), this::statuses,
             () -> HandedOverSockets.byName(groupsSnapshot));
-    private final Reexecutor reexecutor;
+    private final Reexec reexec;
     private final RolloutSteering steering = new RolloutSteering(() -> groupsSnapshot);
     /** rolld's recent lines, for {@code rolld logs}; fed by the log itself. */
     private final EventRing recent;
@@ -91,7 +91,7 @@ public final class Daemon {
                 e -> LOG.warn("{}", Logfmt.event("state_file_failed").kv("file", config.settings().stateFile())
                         .kv("error", e.toString()).kv("action", "rollouts go on; status answers from memory")));
         this.workersFile = new WorkersFile(config.settings().stateFile().resolveSibling("workers"), ProcessStartTime.system());
-        this.reexecutor = new Reexecutor(configFile, this::statuses, () -> HandedOverSockets.byName(groupsSnapshot), notifier,
+        this.reexec = new Reexec(configFile, () -> groupsSnapshot, () -> HandedOverSockets.byName(groupsSnapshot), notifier,
                 () -> {
                     workersFile.flush();
                     generations.flush();
@@ -205,7 +205,7 @@ public final class Daemon {
                         case TERM, INT -> {
                             return shutdown("received SIG" + signal, ExitCodes.OK);
                         }
-                        case USR2 -> reexecutor.requestBySignal();
+                        case USR2 -> reexec.requestBySignal();
                         case USR1 -> LOG.info("{}", Logfmt.event("signal").kv("signal", "USR1").kv("action", Logs.reopen()
                                 ? "reopened rolld's log file; workers append to theirs (O_APPEND, copytruncate-safe)"
                                 : "none: rolld logs to stdout; workers append to their files (O_APPEND, copytruncate-safe)"));
@@ -324,7 +324,7 @@ public final class Daemon {
     }
 
     private Group addGroup(GroupConfig groupConfig) {
-        Group group = new Group(groupConfig, configFile.toAbsolutePath().getParent(), tcp, listeners, workersFile);
+        Group group = new Group(groupConfig, configFile.toAbsolutePath().normalize(), tcp, listeners, workersFile);
         groups.put(groupConfig.name(), group);
         groupsSnapshot = List.copyOf(groups.values());
         return group;
@@ -351,8 +351,8 @@ public final class Daemon {
             }
 
             @Override
-            public CompletableFuture<Reexecutor.Ticket> reexec(Duration timeout) {
-                return reexecutor.requestFromClient(timeout);
+            public CompletableFuture<Reexec.Ticket> reexec(Duration timeout) {
+                return reexec.requestFromClient(timeout);
             }
 
             @Override

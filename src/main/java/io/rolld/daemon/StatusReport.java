@@ -76,8 +76,20 @@ final class StatusReport {
             worker.put("uptime_s", Duration.between(w.startedAt(), now).toSeconds());
             memory.bytes(w.pid()).ifPresent(rss -> worker.put("rss_bytes", rss));
             worker.put("connections", connections.getOrDefault(w.port(), 0));
+            g.children().ifPresent(c -> worker.put("children", c.readings().stream().filter(r -> r.workerPid() == w.pid()).map(r -> {
+                Map<String, Object> child = new LinkedHashMap<>();
+                child.put("pid", r.pid());
+                child.put("metric", r.metric());
+                child.put("bytes", r.bytes());
+                child.put("limit", r.limit());
+                return child;
+            }).toList()));
             return worker;
         }).toList());
+        g.children().ifPresent(c -> {
+            out.put("children_signalled", c.signalled());
+            out.put("children_killed", c.killed());
+        });
         g.rollout().ifPresent(t -> {
             Map<String, Object> rollout = new LinkedHashMap<>();
             rollout.put("generation", t.generation());

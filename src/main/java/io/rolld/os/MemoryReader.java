@@ -42,6 +42,16 @@ public final class MemoryReader {
         List<Long> pids = new ArrayList<>();
         pids.add(root.pid());
         root.descendants().forEach(p -> pids.add(p.pid()));
+        return sum(pids, metric, threshold);
+    }
+
+    /** Every process under the {@code /proc} root read, by parent: the children of a preforking master. */
+    public ProcessTable processes() {
+        return ProcessTable.read(proc);
+    }
+
+    /** Sums {@code pids} (one process with its descendants, from {@link #processes}) as {@link #tree} sums a tree. */
+    public Usage sum(List<Long> pids, Metric metric, long threshold) {
         long rss = pids.stream().mapToLong(pid -> rss(pid).orElse(0)).sum();
         if (metric == Metric.RSS) {
             return new Usage(metric, rss, rss, pids.size(), true);

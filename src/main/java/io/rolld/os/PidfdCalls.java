@@ -11,8 +11,8 @@ import java.lang.invoke.MethodHandle;
 import java.util.Optional;
 
 /**
- * Process file descriptors (Linux 5.3+; {@code pidfd_getfd} 5.6+) and what waits on them: poll,
- * waitid, eventfd. The pidfd calls go through {@code syscall(2)}, since glibc before 2.36 has no
+ * Process file descriptors (Linux 5.3+; {@code pidfd_getfd} 5.6+) and what waits on them: epoll,
+ * waitid. The pidfd calls go through {@code syscall(2)}, since glibc before 2.36 has no
  * wrappers; their numbers are the same on x86_64 and aarch64.
  */
 final class PidfdCalls {
@@ -23,21 +23,27 @@ final class PidfdCalls {
             FunctionDescriptor.of(LONG, LONG, LONG, LONG), CAPTURE_ERRNO, Linker.Option.firstVariadicArg(1));
     private static final MethodHandle SYSCALL3 = LINKER.downcallHandle(find("syscall"),
             FunctionDescriptor.of(LONG, LONG, LONG, LONG, LONG), CAPTURE_ERRNO, Linker.Option.firstVariadicArg(1));
-    private static final MethodHandle POLL = bind("poll", FunctionDescriptor.of(INT, ADDR, LONG, INT));
+    private static final MethodHandle EPOLL_CREATE1 = bind("epoll_create1", FunctionDescriptor.of(INT, INT));
+    private static final MethodHandle EPOLL_CTL = bind("epoll_ctl", FunctionDescriptor.of(INT, INT, INT, INT, ADDR));
+    private static final MethodHandle EPOLL_WAIT = bind("epoll_wait", FunctionDescriptor.of(INT, INT, ADDR, INT, INT));
     private static final MethodHandle WAITID = bind("waitid", FunctionDescriptor.of(INT, INT, INT, ADDR, INT));
-    private static final MethodHandle EVENTFD = bind("eventfd", FunctionDescriptor.of(INT, INT, INT));
-    private static final MethodHandle READ = bind("read", FunctionDescriptor.of(LONG, INT, ADDR, LONG));
-    private static final MethodHandle WRITE = bind("write", FunctionDescriptor.of(LONG, INT, ADDR, LONG));
 
-    static final short POLLIN = 0x1;
+    private static final int EPOLLIN = 0x1;
+    private static final int EPOLL_CTL_ADD = 1;
+    private static final int EPOLL_CLOEXEC = 0x80000;
+    /**
+     * struct epoll_event { uint32_t events; uint64_t data; }: packed on x86_64 (12 bytes, data at
+     * 4), naturally aligned elsewhere (16 bytes, data at 8).
+     */
+    private static final boolean PACKED_EPOLL_EVENT = System.getProperty("os.arch").equals("amd64");
+    private static final long EPOLL_EVENT_SIZE = PACKED_EPOLL_EVENT ? 12 : 16;
+    private static final long EPOLL_DATA_OFFSET = PACKED_EPOLL_EVENT ? 4 : 8;
     private static final int P_PIDFD = 3;
     private static final int WEXITED = 4;
     private static final int WNOHANG = 1;
     private static final int WNOWAIT = 0x01000000;
     private static final int ECHILD = 10;
     private static final int CLD_EXITED = 1;
-    private static final int EFD_NONBLOCK = 0x800;
-    private static final int EFD_CLOEXEC = 0x80000;
     /** siginfo_t is 128 bytes; si_code at 8, si_pid at 16, si_status at 24 (x86_64 and aarch64). */
     private static final long SIGINFO_SIZE = 128;
 
@@ -63,22 +69,42 @@ final class PidfdCalls {
         }
     }
 
-    /** poll(2) for POLLIN on every descriptor, without timeout: which are ready (none when interrupted). */
-    static boolean[] pollIn(int[] fds) {
+    /** An epoll instance (close-on-exec): what the watch waits on, however many pidfds it holds. */
+    static int epollCreate() {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment set = arena.allocate(8L * fds.length, 4); // struct pollfd { int fd; short events, revents; }
-            for (int i = 0; i < fds.length; i++) {
-                set.set(INT, 8L * i, fds[i]);
-                set.set(ValueLayout.JAVA_SHORT, 8L * i + 4, POLLIN);
-            }
-            Call c = call(arena, "poll", s -> (int) POLL.invokeExact(s, set, (long) fds.length, -1));
-            boolean[] ready = new boolean[fds.length];
+            return (int) check(call(arena, "epoll_create1", s -> (int) EPOLL_CREATE1.invokeExact(s, EPOLL_CLOEXEC)), "epoll_create1");
+        }
+    }
+
+    /**
+     * Adds {@code fd} to {@code epoll} for EPOLLIN, with {@code fd} itself as the key
+     * {@link #epollWait} reports. Closing {@code fd} removes it again. Safe while another thread waits.
+     */
+    static void epollAdd(int epoll, int fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment event = arena.allocate(EPOLL_EVENT_SIZE, 8);
+            event.set(INT, 0, EPOLLIN);
+            event.set(ValueLayout.JAVA_LONG_UNALIGNED, EPOLL_DATA_OFFSET, fd);
+            check(call(arena, "epoll_ctl", s -> (int) EPOLL_CTL.invokeExact(s, epoll, EPOLL_CTL_ADD, fd, event)), "epoll_ctl(ADD, " + fd + ")");
+        }
+    }
+
+    /**
+     * epoll_wait(2) without timeout: the descriptors that are ready (at most {@code max}; none
+     * when interrupted). Only the ready ones cost anything, unlike poll(2), which walks every
+     * descriptor on every call.
+     */
+    static int[] epollWait(int epoll, int max) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment events = arena.allocate(EPOLL_EVENT_SIZE * max, 8);
+            Call c = call(arena, "epoll_wait", s -> (int) EPOLL_WAIT.invokeExact(s, epoll, events, max, -1));
             if (c.rc() < 0 && c.errno() == EINTR) {
-                return ready;
+                return new int[0];
             }
-            check(c, "poll");
-            for (int i = 0; i < fds.length; i++) {
-                ready[i] = set.get(ValueLayout.JAVA_SHORT, 8L * i + 6) != 0;
+            int n = (int) check(c, "epoll_wait");
+            int[] ready = new int[n];
+            for (int i = 0; i < n; i++) {
+                ready[i] = (int) events.get(ValueLayout.JAVA_LONG_UNALIGNED, EPOLL_EVENT_SIZE * i + EPOLL_DATA_OFFSET);
             }
             return ready;
         }
@@ -101,31 +127,6 @@ final class PidfdCalls {
             check(c, "waitid(P_PIDFD)");
             int status = info.get(INT, 24);
             return info.get(INT, 8) == CLD_EXITED ? new Exit.Code(status) : new Exit.Signaled(status);
-        }
-    }
-
-    /** A non-blocking, close-on-exec eventfd: one thread's wake-up bell. */
-    static int eventfd() {
-        try (Arena arena = Arena.ofConfined()) {
-            return (int) check(call(arena, "eventfd", s -> (int) EVENTFD.invokeExact(s, 0, EFD_NONBLOCK | EFD_CLOEXEC)), "eventfd");
-        }
-    }
-
-    static void ring(int eventfd) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment one = arena.allocateFrom(LONG, 1L);
-            check(call(arena, "write", s -> (long) WRITE.invokeExact(s, eventfd, one, 8L)), "write(eventfd)");
-        }
-    }
-
-    /** Resets the bell; nothing to read ({@code EAGAIN}) is fine. */
-    static void clear(int eventfd) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment value = arena.allocate(LONG);
-            Call c = call(arena, "read", s -> (long) READ.invokeExact(s, eventfd, value, 8L));
-            if (c.rc() < 0 && c.errno() != EAGAIN) {
-                check(c, "read(eventfd)");
-            }
         }
     }
 }

@@ -1,11 +1,9 @@
 package io.rolld.os;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Notices at once when a process exits, whether or not it is rolld's child: a worker adopted after
@@ -14,8 +12,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * ({@code pidfd_open}, Linux 5.3+), which also pins its identity: a pidfd never refers to a later
  * process that reuses the pid.
  *
- * <p>One platform thread, {@code pidfd-watch}, polls every pidfd plus an eventfd that wakes it when
- * a process is added: one thread and one descriptor per watched process, however many there are.
+ * <p>One platform thread, {@code pidfd-watch}, waits on an epoll instance that holds every pidfd:
+ * one thread and one descriptor per watched process, however many there are, and a wake-up costs
+ * only the processes that exited (poll(2) of every pidfd at each exit and each new watch made
+ * starting or stopping 1,000 workers quadratic).
  *
  * <p>API:
  * <ul>
@@ -34,9 +34,13 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * so dependent actions may block.
  */
 public final class ProcessWatch {
+    /** Exits reported by one wait at most; more are reported by the next. */
+    private static final int READY_AT_ONCE = 64;
+
     private final ProcessStartTime starts;
-    private final int bell = PidfdCalls.eventfd();
-    private final Queue<Watched> added = new ConcurrentLinkedQueue<>();
+    private final int epoll = PidfdCalls.epollCreate();
+    /** By pidfd: put before the pidfd joins the epoll set, removed by the watch thread before it closes it. */
+    private final Map<Integer, Watched> watched = new ConcurrentHashMap<>();
 
     private record Watched(long pid, int pidfd, boolean reap, CompletableFuture<Exit> exit) {
     }
@@ -114,45 +118,37 @@ public final class ProcessWatch {
 
     private CompletableFuture<Exit> watch(long pid, int pidfd, boolean reap) {
         Watched w = new Watched(pid, pidfd, reap, new CompletableFuture<>());
-        added.add(w);
-        PidfdCalls.ring(bell);
+        watched.put(pidfd, w);
+        try {
+            PidfdCalls.epollAdd(epoll, pidfd);
+        } catch (ErrnoException e) {
+            watched.remove(pidfd);
+            SocketCalls.close(pidfd);
+            throw e;
+        }
         return w.exit();
     }
 
     private void run() {
-        List<Watched> watched = new ArrayList<>();
         while (true) {
             try {
-                int[] fds = new int[watched.size() + 1];
-                fds[0] = bell;
-                for (int i = 0; i < watched.size(); i++) {
-                    fds[i + 1] = watched.get(i).pidfd();
-                }
-                boolean[] ready = PidfdCalls.pollIn(fds);
-                List<Watched> ended = new ArrayList<>();
-                for (int i = 0; i < watched.size(); i++) {
-                    if (ready[i + 1]) {
-                        ended.add(watched.get(i));
+                for (int pidfd : PidfdCalls.epollWait(epoll, READY_AT_ONCE)) {
+                    Watched w = watched.remove(pidfd);
+                    if (w == null) {
+                        continue; // cannot happen: a pidfd is closed only below, after its removal
                     }
-                }
-                for (Watched w : ended) {
-                    watched.remove(w);
                     Exit exit = PidfdCalls.exitOf(w.pidfd(), w.reap());
-                    SocketCalls.close(w.pidfd());
+                    SocketCalls.close(w.pidfd()); // which also takes it out of the epoll set
                     Thread.startVirtualThread(() -> w.exit().complete(exit));
                 }
-                if (ready[0]) {
-                    PidfdCalls.clear(bell);
-                }
-                for (Watched w; (w = added.poll()) != null; ) {
-                    watched.add(w);
-                }
             } catch (RuntimeException e) {
-                // A bug (a closed descriptor in the set): fail every waiter visibly rather than hang them.
-                for (Watched w : watched) {
-                    w.exit().completeExceptionally(new IllegalStateException("pidfd watch of pid " + w.pid() + " failed", e));
+                // A bug: fail every waiter visibly rather than hang them.
+                for (Watched w : watched.values()) {
+                    if (watched.remove(w.pidfd(), w)) {
+                        SocketCalls.close(w.pidfd());
+                        w.exit().completeExceptionally(new IllegalStateException("pidfd watch of pid " + w.pid() + " failed", e));
+                    }
                 }
-                watched.clear();
             }
         }
     }

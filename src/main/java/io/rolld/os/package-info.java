@@ -15,10 +15,11 @@
  *       {@link io.rolld.os.InheritedSockets} (a group's held sockets, as its workers inherit them),
  *       {@link io.rolld.os.NotifySocket} (sd_notify readiness).</li>
  *   <li>Signals: {@link io.rolld.os.SignalHandlers} (the only
- *       place that installs handlers), {@link io.rolld.os.ProcessTree} (signal a tree, escalate).</li>
+ *       place that installs handlers), {@link io.rolld.os.ProcessTree} (signal a tree, escalate),
+ *       {@link io.rolld.os.ProcessSignaller} (one process rolld did not start, by pid and start time).</li>
  *   <li>{@code /proc} readers, each taking the {@code /proc} root as a {@code Path} so tests feed
  *       fixture files: {@link io.rolld.os.ProcNetTcp}, {@link io.rolld.os.MemoryReader},
- *       {@link io.rolld.os.ResidentMemory}.</li>
+ *       {@link io.rolld.os.ResidentMemory}, {@link io.rolld.os.ProcessTable} (who forked whom).</li>
  *   <li>Files and commands: {@link io.rolld.os.AtomicFile}, {@link io.rolld.os.ShellCommand}.</li>
  * </ul>
  *

@@ -50,6 +50,8 @@ public final class NativeSpawn {
     private static final List<Integer> DEFAULT_SIGNALS = IntStream.rangeClosed(1, 64)
             .filter(s -> s != 9 && s != 19).boxed().toList();
     private static final int FILE_MODE = 0644;
+    /** rolld's environment never changes once it runs: copied once, not at every spawn. */
+    private static final Map<String, String> INHERITED = inherited();
 
     private NativeSpawn() {
     }
@@ -131,10 +133,17 @@ public final class NativeSpawn {
         return Optional.of(new PosixSpawn.FileAction.Open(fd, file.get().toString(), PosixSpawn.O_WRONLY | PosixSpawn.O_CREAT | PosixSpawn.O_APPEND, FILE_MODE));
     }
 
-    private static List<String> environment(Map<String, String> added) {
+    private static Map<String, String> inherited() {
         Map<String, String> env = new HashMap<>(System.getenv());
         NOT_INHERITED.forEach(env::remove);
+        return Map.copyOf(env);
+    }
+
+    private static List<String> environment(Map<String, String> added) {
+        Map<String, String> env = new HashMap<>(INHERITED);
         env.putAll(added);
-        return env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).sorted().toList();
+        List<String> entries = new ArrayList<>(env.size());
+        env.forEach((k, v) -> entries.add(k + "=" + v));
+        return entries;
     }
 }

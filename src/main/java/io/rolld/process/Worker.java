@@ -8,6 +8,7 @@ import io.rolld.os.ProcessWatch;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -91,9 +92,13 @@ public final class Worker {
      * reported as killed by it.
      */
     public Exit stop(PosixSignal signal, Duration timeout) throws InterruptedException {
-        boolean killed = ProcessTree.stop(handle, signal, timeout).contains(pid());
+        return endedAfterStop(ProcessTree.stop(handle, signal, timeout));
+    }
+
+    /** How the worker ended, once a stop returned {@code killed} (the pids it had to SIGKILL). */
+    Exit endedAfterStop(Collection<Long> killed) {
         Exit ended = exit.join();
-        return ended instanceof Exit.Unknown && killed ? new Exit.Signaled(PosixSignal.KILL.number()) : ended;
+        return ended instanceof Exit.Unknown && killed.contains(pid()) ? new Exit.Signaled(PosixSignal.KILL.number()) : ended;
     }
 
     @Override

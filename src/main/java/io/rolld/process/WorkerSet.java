@@ -2,11 +2,14 @@ package io.rolld.process;
 
 import io.rolld.os.Exit;
 import io.rolld.config.PosixSignal;
+import io.rolld.os.ProcessTree;
 import java.time.Duration;
 import java.util.List;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 
 /** The workers of one generation of a group, one per port of its workset. */
 public record WorkerSet(long generation, List<Worker> workers) {
@@ -32,24 +35,24 @@ public record WorkerSet(long generation, List<Worker> workers) {
     }
 
     /**
-     * Stops every worker at once (each with its process tree) and waits for all of them; returns
-     * how each one ended, by pid. Stopping is never cut short: a pending interrupt of the caller
-     * (a shutdown arriving mid-rollout) is set aside until every worker is gone.
+     * Stops every worker at once (each with its process tree, {@link ProcessTree}: one scan of
+     * {@code /proc} for the whole set) and waits for all of them; returns how each one ended, by
+     * pid. Stopping is never cut short: it runs on a thread of its own that nobody interrupts, and
+     * the caller waits for it uninterruptibly (a shutdown arriving mid-rollout waits too).
      */
     public Map<Long, Exit> stop(PosixSignal signal, Duration timeout) {
-        Map<Long, Exit> exits = new ConcurrentHashMap<>();
-        boolean interrupted = Thread.interrupted();
-        try (var scope = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
-            for (Worker w : workers) {
-                scope.submit(() -> {
-                    exits.put(w.pid(), w.stop(signal, timeout));
-                    return null;
-                });
+        List<ProcessHandle> handles = workers.stream().map(Worker::handle).toList();
+        CompletableFuture<List<Long>> stopping = new CompletableFuture<>();
+        Thread.ofVirtual().name("stop-generation-" + generation).start(() -> {
+            try {
+                stopping.complete(ProcessTree.stop(handles, signal, timeout));
+            } catch (InterruptedException | RuntimeException e) {
+                stopping.completeExceptionally(e);
             }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        });
+        Set<Long> killed = new HashSet<>(stopping.join());
+        Map<Long, Exit> exits = new HashMap<>();
+        workers.forEach(w -> exits.put(w.pid(), w.endedAfterStop(killed)));
         return exits;
     }
 }

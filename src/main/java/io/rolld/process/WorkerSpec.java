@@ -20,6 +20,13 @@ public record WorkerSpec(int port, List<String> argv, Path directory, Map<String
         env = Map.copyOf(env);
     }
 
+    /** The same worker with {@code more} variables (its own win). */
+    public WorkerSpec withEnvironment(Map<String, String> more) {
+        Map<String, String> all = new java.util.HashMap<>(more);
+        all.putAll(env);
+        return new WorkerSpec(port, argv, directory, all, stdout, stderr, runAs);
+    }
+
     /** A worker with rolld's own ids. */
     public WorkerSpec(int port, List<String> argv, Path directory, Map<String, String> env,
                       Optional<Path> stdout, Optional<Path> stderr) {

@@ -15,9 +15,9 @@ import io.rolld.os.PassedDescriptors;
 import io.rolld.os.ListeningSocket;
 import io.rolld.os.OpenFiles;
 import io.rolld.config.PosixSignal;
+import io.rolld.os.ProcessEnvironments;
 import io.rolld.os.ProcessStartTime;
 import io.rolld.probe.Readiness;
-import io.rolld.process.Spawner;
 import io.rolld.process.Worker;
 import io.rolld.process.WorkerRecord;
 import io.rolld.process.WorkerSet;
@@ -89,8 +89,12 @@ final class Adoption {
      * adopted, the front is applied again for it where it may list the other set, and the other
      * set's workers drain and stop. The intent is then cleared.
      */
-    Optional<Adopted> adopt(Leftovers left) {
-        Reconcile plan = Reconcile.of(left);
+    Optional<Adopted> adopt(Leftovers recorded) {
+        Reconcile plan = Reconcile.of(recorded);
+        List<WorkerRecord> unrecorded = host.tag().unrecorded(config, recorded.workers(), ProcessEnvironments.system(), starts);
+        List<WorkerRecord> all = new ArrayList<>(recorded.workers());
+        all.addAll(unrecorded);
+        Leftovers left = new Leftovers(recorded.activeGeneration(), all, recorded.intent(), recorded.releases());
         List<Candidate> candidates = new ArrayList<>();
         for (WorkerRecord r : left.workers()) {
             Optional<Worker> w = Worker.adopt(r.port(), r.pid(), r.startTime(), WorkerSpecs.stderrOf(config, r.slot()));
@@ -141,7 +145,7 @@ final class Adoption {
             }
         }
         if (left.intent().isPresent()) {
-            reconcile(left.intent().get(), plan, serving, verified);
+            reconcile(left.intent().get(), plan, serving, verified, unrecorded);
         }
         stopRefused(serving);
         if (verified.isEmpty()) {
@@ -161,12 +165,12 @@ final class Adoption {
     private WorkerSpecs specsOf(Release ran, Slots slots) throws IOException {
         if (ran != null) {
             try {
-                return WorkerSpecs.load(config.pinnedTo(ran.directory(), ran.cmd(), ran.env()), slots, Spawner.OS);
+                return WorkerSpecs.load(config.pinnedTo(ran.directory(), ran.cmd(), ran.env()), slots, host.spawner());
             } catch (IOException e) {
                 // its release directory is gone: the configuration's is the best there is
             }
         }
-        return WorkerSpecs.load(config, slots, Spawner.OS);
+        return WorkerSpecs.load(config, slots, host.spawner());
     }
 
     /**
@@ -174,8 +178,12 @@ final class Adoption {
      * it may list the other set, the other set's ports drain (they may still have the front's
      * connections), one line says what was decided, and the intent is cleared.
      */
-    private void reconcile(Intent intent, Reconcile plan, long serving, Map<Candidate, String> verified) {
+    private void reconcile(Intent intent, Reconcile plan, long serving, Map<Candidate, String> verified, List<WorkerRecord> unrecorded) {
         List<String> done = new ArrayList<>();
+        if (!unrecorded.isEmpty()) {
+            done.add("found " + unrecorded.size() + " unrecorded worker" + (unrecorded.size() == 1 ? "" : "s") + " by "
+                    + WorkerTag.VARIABLE + " (pids " + unrecorded.stream().map(WorkerRecord::pid).toList() + ")");
+        }
         if (serving > 0 && plan.frontMayList(intent, serving)) {
             long other = serving == intent.to() ? intent.from() : intent.to();
             FrontContext context = new FrontContext(config.name(), serving, portsOf(serving, verified), other > 0 ? portsOf(other, Map.of()) : List.of(),

@@ -36,10 +36,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Supervision ({@link Supervisor}) runs in every state on the serving set. Everything reaches the
  * loop through its inbox: rollout requests, effect results, worker exits (posted from the exit
- * watch, never handled there), {@code promote}/{@code abort}, and the supervisor's own deadlines,
- * which bound how long it waits. What the supervisor asks for that takes time (a held worker's
- * replacement waiting for its successor's readiness, stopping the worker it replaced) runs off the
- * loop too, its result posted back.
+ * watch, never handled there), {@code promote}/{@code abort}, a re-exec's {@link #quiesce}, and the
+ * supervisor's own deadlines, which bound how long it waits. What the supervisor asks for that takes
+ * time (a held worker's replacement waiting for its successor's readiness, stopping the worker it
+ * replaced) runs off the loop too, its result posted back.
  */
 public final class Group {
     private static final Logger LOG = LoggerFactory.getLogger("rolld");
@@ -88,6 +88,13 @@ public final class Group {
         record Reported(RolloutEvent event, Consumer<RolloutEvent> watchers) implements Inbox {
         }
 
+        /** See {@link #quiesce}. */
+        record Quiesce(CompletableFuture<Void> quiet) implements Inbox {
+        }
+
+        record Resume() implements Inbox {
+        }
+
         record Close() implements Inbox {
         }
     }
@@ -102,7 +109,7 @@ public final class Group {
     private boolean closed;
 
     // Written only by the loop.
-    private volatile State state = new State.Idle(0, WorkerSet.empty());
+    private State state = new State.Idle(0, WorkerSet.empty());
     /** The rollout in progress: its effects, its reports (to the watchers of its request too) and its answer. */
     private RolloutEffects effects;
     private Consumer<RolloutEvent> report;
@@ -112,15 +119,24 @@ public final class Group {
     private long lastStarted;
     /** A shutdown arrived: the rollout in progress ends as soon as it safely can, nothing new starts. */
     private boolean closing;
+    /** A re-exec's {@link #quiesce}: none when null, pending until the group is idle, then done (rollouts wait). */
+    private CompletableFuture<Void> quiesced;
 
-    // Written only by the loop; read by status.
-    private volatile WorkerSet active = WorkerSet.empty();
+    // Written only by the loop; what status shows of them is published whole by show().
+    private WorkerSet active = WorkerSet.empty();
     /** The running rollout's last transition (none while idle), the workers it started so far, when the last one ended. */
-    private volatile Optional<RolloutEvent.Transition> transition = Optional.empty();
-    private volatile int startedByRollout;
-    private volatile Optional<Instant> finishedAt = Optional.empty();
-    private volatile RolloutResult lastResult;
-    private volatile Optional<GroupStatus.Adoption> adoption = Optional.empty();
+    private Optional<RolloutEvent.Transition> transition = Optional.empty();
+    private int startedByRollout;
+    private Optional<Instant> finishedAt = Optional.empty();
+    private Optional<RolloutResult> lastResult = Optional.empty();
+    private Optional<GroupStatus.Adoption> adoption = Optional.empty();
+
+    /** What the loop last published for status, one immutable value: no reader sees half a step. */
+    private record Shown(State state, WorkerSet active, Optional<RolloutEvent.Transition> transition, int startedByRollout,
+                         Optional<Instant> finishedAt, Optional<RolloutResult> lastResult, Optional<GroupStatus.Adoption> adoption) {
+    }
+
+    private volatile Shown shown = new Shown(state, active, transition, 0, finishedAt, lastResult, adoption);
     /**
      * The recorded release the active set was rolled back to, if it was: rollouts rolld starts by
      * itself (memory, auto_restart) keep it; a HUP or {@code rolld restart} rolls the configured one.
@@ -131,11 +147,12 @@ public final class Group {
     private Optional<Release> rollingRelease = Optional.empty();
 
     /**
-     * {@code listeners} get every event of the group, in order, off its loop ({@link EventDelivery});
-     * {@code intents}: where the group's rollouts record what they are about to do, for a rolld started after this one.
+     * {@code configFile}: the daemon's rolld.yml (absolute); {@code listeners} get every event of the
+     * group, in order, off its loop ({@link EventDelivery}); {@code intents}: where the group's
+     * rollouts record what they are about to do, for a rolld started after this one.
      */
-    public Group(GroupConfig config, Path configDir, ProcNetTcp tcp, List<Consumer<RolloutEvent>> listeners, IntentLog intents) {
-        this(config, configDir, Host.of(tcp, configDir, intents), MemoryReader.system(), listeners, Ticker.SYSTEM);
+    public Group(GroupConfig config, Path configFile, ProcNetTcp tcp, List<Consumer<RolloutEvent>> listeners, IntentLog intents) {
+        this(config, configFile.getParent(), Host.of(tcp, configFile, intents), MemoryReader.system(), listeners, Ticker.SYSTEM);
     }
 
     /** {@code host}, {@code memory} and {@code ticker}: the machine and the time as the group's rollouts and supervisor see them. */
@@ -222,15 +239,20 @@ public final class Group {
     }
 
     public GroupStatus status() {
-        WorkerSet set = active;
-        State now = state;
-        Optional<Steering.Hold> hold = now instanceof State.Baking b ? Optional.of(new Steering.Hold(b.watch().step(b.run().plan()),
+        Shown now = shown;
+        WorkerSet set = now.active();
+        Optional<Steering.Hold> hold = now.state() instanceof State.Baking b ? Optional.of(new Steering.Hold(b.watch().step(b.run().plan()),
                 b.watch().weight(b.run()), Duration.ofNanos(Math.max(0, b.deadline() - ticker.nanoTime())))) : Optional.empty();
-        Optional<GroupStatus.Running> rollout = transition.map(t -> new GroupStatus.Running(t.generation(), t.phase(), t.ports(),
-                t.elapsedMs(), startedByRollout, hold));
+        Optional<GroupStatus.Running> rollout = now.transition().map(t -> new GroupStatus.Running(t.generation(), t.phase(), t.ports(),
+                t.elapsedMs(), now.startedByRollout(), hold));
         return new GroupStatus(name(), set.generation(),
                 set.workers().stream().map(w -> new GroupStatus.WorkerInfo(w.port(), w.pid(), w.startedAt(), w.isAlive())).toList(),
-                Optional.ofNullable(lastResult), finishedAt, supervisor.health(), adoption, rollout);
+                now.lastResult(), now.finishedAt(), supervisor.health(), now.adoption(), rollout, supervisor.children());
+    }
+
+    /** Publishes the loop's state for status: after each step, and before an answer leaves the loop. */
+    private void show() {
+        shown = new Shown(state, active, transition, startedByRollout, finishedAt, lastResult, adoption);
     }
 
     /**
@@ -246,6 +268,33 @@ public final class Group {
             inbox.add(new Inbox.Steer(command, answer));
         }
         return answer.join();
+    }
+
+    /**
+     * {@code rolld reexec}: completes once the group is idle, at once or as the rollout in progress
+     * ends, and from then on starts no rollout (requests are queued, not refused) until
+     * {@link #resume}, so an exec never cuts a rollout short. A group shutting down is quiet already.
+     */
+    public CompletableFuture<Void> quiesce() {
+        CompletableFuture<Void> quiet = new CompletableFuture<>();
+        synchronized (this) {
+            if (closed) {
+                quiet.complete(null);
+            } else {
+                inbox.add(new Inbox.Quiesce(quiet));
+            }
+        }
+        return quiet;
+    }
+
+    /** The re-exec was called off or gave up: queued requests go on; a {@link #quiesce} still pending is dropped. */
+    public void resume() {
+        inbox.add(new Inbox.Resume());
+    }
+
+    /** Whether a requested rollout waits to start (behind the one in progress, or for {@link #resume}). */
+    public synchronized boolean rolloutQueued() {
+        return queued != null;
     }
 
     /** Held-socket mode: the sockets the group holds now, in configuration order; empty otherwise. */
@@ -275,6 +324,7 @@ public final class Group {
         WorkerSet last = active;
         RolloutEvent.Transition stopping = new RolloutEvent.Transition(c.name(), last.generation(), Phase.STOPPING, last.ports(), 0, 0);
         transition = Optional.of(stopping);
+        show();
         events.accept(stopping);
         var exits = host.stopper().stop(last, c.stopSignal(), c.stopTimeout());
         last.workers().forEach(w -> events.accept(
@@ -282,6 +332,7 @@ public final class Group {
         active = WorkerSet.empty();
         sockets.close();
         transition = Optional.empty();
+        show();
         delivery.close();
         hooks.close(c.supervision().onEvent().map(o -> o.timeout().plusSeconds(1)).orElse(Duration.ZERO));
     }
@@ -344,6 +395,8 @@ public final class Group {
                 }
             }
             case Inbox.Reported r -> publish(r.event(), r.watchers());
+            case Inbox.Quiesce q -> quiesced = q.quiet();
+            case Inbox.Resume r -> quiesced = null;
             case Inbox.Close c -> {
                 closing = true;
                 feed(new Event.Shutdown());
@@ -352,7 +405,12 @@ public final class Group {
         if (!closing) {
             feed(new Event.SupervisionTick(ticker.nanoTime()));
         }
+        if (quiesced != null && state instanceof State.Idle) {
+            show();
+            quiesced.complete(null); // before a queued rollout could start
+        }
         rollIfRequested();
+        show();
         return !(closing && state instanceof State.Idle);
     }
 
@@ -514,12 +572,13 @@ public final class Group {
         if (result instanceof RolloutResult.Succeeded) {
             pinned = rollingRelease;
         }
-        lastResult = result;
+        lastResult = Optional.of(result);
         report.accept(new RolloutEvent.Finished(result));
         effects.close();
         effects = null;
         CompletableFuture<RolloutResult> answered = running;
         running = null;
+        show();
         delivery.then(() -> answered.complete(result)); // after its listeners and watchers had every event
     }
 
@@ -562,13 +621,14 @@ public final class Group {
         supervisor.rolloutEnded();
         adoption = Optional.of(new GroupStatus.Adoption(a.active().workers().size(), request.left().workers().size(),
                 a.active().generation(), Instant.now()));
+        show();
         request.done().complete(new RolloutResult.Succeeded(c.name(), a.active().generation(), a.active().ports(),
                 a.active().pids(), List.of(), (System.nanoTime() - startNanos) / 1_000_000));
     }
 
     /** Starts the queued rollout, if any and the group is idle. */
     private void rollIfRequested() {
-        if (closing || !(state instanceof State.Idle idle)) {
+        if (closing || quiesced != null || !(state instanceof State.Idle idle)) {
             return;
         }
         CompletableFuture<RolloutResult> request;

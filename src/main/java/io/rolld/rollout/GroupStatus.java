@@ -15,11 +15,27 @@ import java.util.Optional;
  *                   its memory limit right after start
  * @param adoption   present when the group started by adopting a previous rolld's workers
  * @param rollout    the rollout in progress, if one runs
+ * @param children   with {@code memory: {per: child}}, the workers' children as last read
  */
 public record GroupStatus(String name, long generation, List<WorkerInfo> workers, Optional<RolloutResult> lastResult,
-                          Optional<Instant> finishedAt, Health health, Optional<Adoption> adoption, Optional<Running> rollout) {
+                          Optional<Instant> finishedAt, Health health, Optional<Adoption> adoption, Optional<Running> rollout,
+                          Optional<Children> children) {
     public GroupStatus {
         workers = List.copyOf(workers);
+    }
+
+    /**
+     * The serving workers' children as the last memory check read them, and how many children rolld
+     * sent the memory signal ({@code signalled}) or, as they ignored it, SIGKILL ({@code killed}) since it started.
+     */
+    public record Children(List<Child> readings, long signalled, long killed) {
+        public Children {
+            readings = List.copyOf(readings);
+        }
+    }
+
+    /** Child {@code pid} of worker {@code workerPid} used {@code bytes} of {@code metric}; over {@code limit} it gets the signal. */
+    public record Child(long workerPid, long pid, String metric, long bytes, long limit) {
     }
 
     /**

@@ -86,7 +86,7 @@ final class LivenessWatch {
             return;
         }
         long now = clock.getAsLong();
-        watched.keySet().retainAll(serving.pids());
+        watched.keySet().retainAll(new java.util.HashSet<>(serving.pids()));
         long firstCheck = now + config.map(Liveness::grace).orElse(Duration.ZERO).toNanos();
         for (Worker w : serving.workers()) {
             watched.computeIfAbsent(w.pid(), pid -> new Watched(w, now, firstCheck));

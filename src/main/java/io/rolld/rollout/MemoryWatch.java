@@ -2,6 +2,7 @@ package io.rolld.rollout;
 
 import io.rolld.config.Supervision;
 import io.rolld.os.MemoryReader;
+import io.rolld.os.ProcessSignaller;
 import io.rolld.process.Worker;
 import io.rolld.process.WorkerSet;
 import java.util.ArrayList;
@@ -22,6 +23,8 @@ import java.util.random.RandomGenerator;
  * and a first reading as soon as it passed its smoke test, before the front sends it traffic (a
  * respawned one at the next check); a worker over its limit at its first reading is reported as a
  * misconfiguration and never causes a rollout (its successor would be over too: a restart loop).
+ * With {@code per: child} the same checks read each worker's children instead ({@link ChildMemoryWatch})
+ * and never ask for a rollout or a replacement.
  */
 final class MemoryWatch {
     private final String group;
@@ -30,7 +33,7 @@ final class MemoryWatch {
     private final Consumer<RolloutEvent> events;
     private final LongSupplier clock;
 
-    private Optional<Supervision.Memory> config = Optional.empty();
+    private volatile Optional<Supervision.Memory> config = Optional.empty();
     /** Each worker's own limit, by pid. */
     private final Map<Long, Long> limits = new HashMap<>();
     /** Pids over their limit right after start, with the reason shown in status. */
@@ -44,7 +47,12 @@ final class MemoryWatch {
     private OptionalLong lastRolloutNanos = OptionalLong.empty();
     private long nextCheckNanos;
 
-    MemoryWatch(String group, MemoryReader reader, RandomGenerator random, Consumer<RolloutEvent> events, LongSupplier clock) {
+    private final ChildMemoryWatch children;
+
+    /** {@code signaller} signals the children over their limit with {@code per: child}. */
+    MemoryWatch(String group, MemoryReader reader, ProcessSignaller signaller, RandomGenerator random, Consumer<RolloutEvent> events,
+                LongSupplier clock) {
+        this.children = new ChildMemoryWatch(group, reader, signaller, random, events);
         this.group = group;
         this.reader = reader;
         this.random = random;
@@ -55,6 +63,11 @@ final class MemoryWatch {
     /** {@code next} passed its smoke test and gets no traffic yet: the moment for first readings. */
     void checked(WorkerSet next, Optional<Supervision.Memory> memory) {
         if (memory.isEmpty()) {
+            return;
+        }
+        if (memory.get().per() instanceof Supervision.Per.Child per) {
+            incoming.addAll(next.pids());
+            children.firstReadings(next, memory.get(), per);
             return;
         }
         for (Worker w : next.workers()) {
@@ -95,13 +108,27 @@ final class MemoryWatch {
                 MemoryAction.MISCONFIGURED, reason));
     }
 
+    /** The next check, or sooner a signalled child's kill deadline. */
     OptionalLong nextCheckNanos() {
-        return config.isPresent() ? OptionalLong.of(nextCheckNanos) : OptionalLong.empty();
+        if (config.isEmpty()) {
+            return OptionalLong.empty();
+        }
+        OptionalLong kill = config.get().per() instanceof Supervision.Per.Child per ? children.nextKillNanos(per) : OptionalLong.empty();
+        return OptionalLong.of(kill.isPresent() && kill.getAsLong() - nextCheckNanos < 0 ? kill.getAsLong() : nextCheckNanos);
     }
 
     /** Reasons for a degraded status. */
     List<String> problems() {
-        return new ArrayList<>(misconfigured.values());
+        List<String> problems = new ArrayList<>(misconfigured.values());
+        if (children().isPresent()) { // a reload to per: worker leaves no child's reason behind
+            problems.addAll(children.problems());
+        }
+        return problems;
+    }
+
+    /** With {@code per: child}, the children as last read; safe from any thread. */
+    Optional<GroupStatus.Children> children() {
+        return config.filter(m -> m.per() instanceof Supervision.Per.Child).map(m -> children.status());
     }
 
     /** {@code worker} is over its limit, and {@code action} (a rollout, or replacing it alone) is due. */
@@ -115,11 +142,15 @@ final class MemoryWatch {
      */
     Optional<Breach> checkIfDue(WorkerSet set, MemoryAction action) {
         long now = clock.getAsLong();
-        if (config.isEmpty() || now - nextCheckNanos < 0) {
+        if (config.isEmpty() || now - nextCheckNanos().getAsLong() < 0) {
             return Optional.empty();
         }
         Supervision.Memory memory = config.get();
         nextCheckNanos = now + memory.checkInterval().toNanos();
+        if (memory.per() instanceof Supervision.Per.Child per) {
+            children.check(set, incoming, memory, per, now);
+            return Optional.empty();
+        }
         boolean coolingDown = lastRolloutNanos.isPresent() && now - lastRolloutNanos.getAsLong() < memory.cooldown().toNanos();
         if (!coolingDown) {
             skipReported.clear();
@@ -156,7 +187,7 @@ final class MemoryWatch {
         return Optional.empty();
     }
 
-    private static String describe(MemoryReader.Usage usage) {
+    static String describe(MemoryReader.Usage usage) {
         return mb(usage.bytes()) + " " + usage.metric().label() + " (" + usage.processes() + " process" + (usage.processes() == 1 ? "" : "es") + ")";
     }
 

@@ -1,5 +1,6 @@
 package io.rolld.rollout;
 
+import io.rolld.config.PosixSignal;
 import io.rolld.config.Supervision;
 import io.rolld.os.MemoryReader;
 import io.rolld.os.Exit;
@@ -39,7 +40,7 @@ public sealed interface RolloutEvent {
      * EventKind}); the command also gets {@code ROLLD_GENERATION} and {@code ROLLD_REASON}.
      */
     sealed interface Notable extends RolloutEvent permits Started, StepStarted, Finished, WorkerCrashed, MemoryExceeded,
-            WorkerUnresponsive {
+            ChildOverMemory, WorkerUnresponsive {
         /** What rolld.yml's {@code on_event: {events: [...]}} calls it; its name is the kind's. */
         Supervision.EventKind kind();
 
@@ -388,6 +389,42 @@ public sealed interface RolloutEvent {
                     f("metric", usage.metric().label()).passedAs("METRIC"), f("bytes", usage.bytes()).passedAs("MEMORY"),
                     f("rss_bytes", usage.rssBytes()).passedAs("RSS"), f("limit", limit).passedAs("LIMIT"),
                     f("action", action.label()).passedAs("ACTION"), f("reason", reason));
+        }
+
+        @Override public Severity severity() { return Severity.WARN; }
+    }
+
+    /**
+     * With {@code memory: {per: child}}: child {@code childPid} of worker {@code pid} (a preforking
+     * server's master) uses more than its own limit; {@code action} says what rolld does about it:
+     * {@code signal} sends it {@code signal} and its master forks a fresh one, the group untouched.
+     */
+    record ChildOverMemory(String group, long generation, int port, long pid, long childPid, MemoryReader.Usage usage, long limit,
+                           MemoryAction action, PosixSignal signal, String reason) implements Notable {
+        @Override public Supervision.EventKind kind() { return Supervision.EventKind.CHILD_OVER_MEMORY; }
+
+        @Override
+        public List<EventField> fields() {
+            return List.of(f("generation", generation), f("port", port).passedAs("PORT"), f("pid", pid).passedAs("PID"),
+                    f("child_pid", childPid).passedAs("CHILD_PID"), f("metric", usage.metric().label()).passedAs("METRIC"),
+                    f("bytes", usage.bytes()).passedAs("MEMORY"), f("rss_bytes", usage.rssBytes()).passedAs("RSS"),
+                    f("limit", limit).passedAs("LIMIT"), f("action", action.label()).passedAs("ACTION"),
+                    f("signal", "SIG" + signal.name()).passedAs("SIGNAL"), f("reason", reason));
+        }
+
+        @Override public Severity severity() { return Severity.WARN; }
+    }
+
+    /** A child sent {@code signal} for its memory still ran {@code waitedMs} later (the group's stop_timeout): it got SIGKILL. */
+    record ChildKilled(String group, long generation, int port, long pid, long childPid, PosixSignal signal, long waitedMs)
+            implements RolloutEvent {
+        @Override public String name() { return "child_killed"; }
+
+        @Override
+        public List<EventField> fields() {
+            return List.of(f("generation", generation), f("port", port), f("pid", pid), f("child_pid", childPid),
+                    f("signal", "SIG" + signal.name()), f("waited_ms", waitedMs),
+                    f("action", "sent SIGKILL: it ignored SIG" + signal.name() + " for stop_timeout; its master forks the next one"));
         }
 
         @Override public Severity severity() { return Severity.WARN; }

@@ -3,8 +3,10 @@ package io.rolld.rollout;
 import io.rolld.process.Worker;
 import io.rolld.process.WorkerSet;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * What every state of a rollout in progress knows: its plan, the old set, the workers it started so
@@ -37,7 +39,11 @@ record RolloutRun(RolloutPlan plan, WorkerSet old, List<Worker> started, List<In
 
     /** The old workers that still run their slots. */
     WorkerSet serving() {
-        return new WorkerSet(old.generation(), old.workers().stream().filter(w -> !retired.contains(w)).toList());
+        if (retired.isEmpty()) {
+            return old;
+        }
+        Set<Worker> gone = new HashSet<>(retired); // asked at every loop step: no list scan per worker
+        return new WorkerSet(old.generation(), old.workers().stream().filter(w -> !gone.contains(w)).toList());
     }
 
     RolloutRun withStarted(List<Worker> more, List<Integer> newPorts) {

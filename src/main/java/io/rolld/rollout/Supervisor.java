@@ -5,6 +5,7 @@ import io.rolld.config.HeldSockets;
 import io.rolld.config.HeldSocketConfig;
 import io.rolld.config.Supervision;
 import io.rolld.os.MemoryReader;
+import io.rolld.os.ProcessSignaller;
 import io.rolld.os.Exit;
 import io.rolld.process.Worker;
 import io.rolld.process.WorkerSet;
@@ -79,6 +80,13 @@ final class Supervisor {
     private final MemoryWatch memory;
     private final LivenessWatch liveness;
     private final Map<Integer, Slot> slots = new HashMap<>();
+    /**
+     * The slots that are down or in a crash series: the only ones with work due or a health line.
+     * The loop asks at every step, so a thousand healthy slots must cost nothing there.
+     */
+    private final Map<Integer, Slot> unsettled = new HashMap<>();
+    /** The slot each worker that is up runs in. */
+    private final Map<Worker, Integer> slotOfWorker = new HashMap<>();
     /** Held-socket mode: the worker each slot's replacement in flight replaces. */
     private final Map<Integer, Worker> replacing = new HashMap<>();
     private Optional<WorkerSpecs> specs = Optional.empty();
@@ -92,7 +100,7 @@ final class Supervisor {
         this.watchExit = watchExit;
         this.clock = clock;
         this.random = random;
-        this.memory = new MemoryWatch(group, reader, random, events, clock);
+        this.memory = new MemoryWatch(group, reader, ProcessSignaller.OS, random, events, clock);
         this.liveness = new LivenessWatch(group, events, clock);
     }
 
@@ -104,6 +112,11 @@ final class Supervisor {
     /** Safe from any thread. */
     Health health() {
         return health;
+    }
+
+    /** With memory per child, the serving workers' children; safe from any thread. */
+    Optional<GroupStatus.Children> children() {
+        return memory.children();
     }
 
     /** A rollout made {@code set}, started from {@code launched}, the active set. */
@@ -126,13 +139,15 @@ final class Supervisor {
     private void supervise(WorkerSet set, WorkerSpecs launched, Map<Integer, Worker> bySlot, List<Integer> empty) {
         specs = Optional.of(launched);
         slots.clear();
+        unsettled.clear();
+        slotOfWorker.clear();
         replacing.clear(); // a replacement still in flight finds its slot retired, and its successor is stopped
         long now = clock.getAsLong();
         bySlot.forEach((slot, w) -> {
-            slots.put(slot, new Slot.Up(w, now, 0));
+            put(slot, new Slot.Up(w, now, 0));
             watchExit.accept(w);
         });
-        empty.forEach(slot -> slots.put(slot, new Slot.Down(Optional.empty(), "its leftover worker was not adopted", now, 0)));
+        empty.forEach(slot -> put(slot, new Slot.Down(Optional.empty(), "its leftover worker was not adopted", now, 0)));
         memory.adopt(set, launched.group().supervision().memory());
         liveness.configure(launched.group().supervision().liveness(), launched.group().supervision().watchdog());
         liveness.track(set);
@@ -169,7 +184,7 @@ final class Supervisor {
         Duration uptime = Duration.ofNanos(now - up.sinceNanos());
         int crashes = Backoff.crashesInARow(up.crashesInARow(), uptime, respawn.resetAfter());
         Duration delay = new Backoff(respawn.backoff(), respawn.maxBackoff()).delay(crashes);
-        slots.put(slot, new Slot.Down(Optional.of(worker), exit.toString(), now + delay.toNanos(), crashes));
+        put(slot, new Slot.Down(Optional.of(worker), exit.toString(), now + delay.toNanos(), crashes));
         events.accept(new RolloutEvent.WorkerCrashed(group, generation, worker.port(), worker.pid(), exit, uptime.toMillis(),
                 crashes, delay.toMillis(), worker.stderrTail(STDERR_TAIL_LINES)));
         publishHealth();
@@ -179,7 +194,7 @@ final class Supervisor {
     OptionalLong nanosUntilDue() {
         LongStream.Builder due = LongStream.builder();
         Duration resetAfter = specs.map(s -> s.group().supervision().respawn().resetAfter()).orElse(Duration.ZERO);
-        for (Slot p : slots.values()) {
+        for (Slot p : unsettled.values()) {
             switch (p) {
                 case Slot.Down d -> due.add(d.respawnAtNanos());
                 case Slot.Up u when u.crashesInARow() > 0 -> due.add(u.sinceNanos() + resetAfter.toNanos());
@@ -200,12 +215,12 @@ final class Supervisor {
     Due runDue(WorkerSet active) {
         WorkerSet current = active;
         long now = clock.getAsLong();
-        for (Map.Entry<Integer, Slot> e : new ArrayList<>(slots.entrySet())) {
+        for (Map.Entry<Integer, Slot> e : new ArrayList<>(unsettled.entrySet())) {
             switch (e.getValue()) {
                 case Slot.Down d when now - d.respawnAtNanos() >= 0 -> current = respawn(current, e.getKey(), d);
                 case Slot.Up u when u.crashesInARow() > 0 && now - u.sinceNanos()
                         >= specs.orElseThrow().group().supervision().respawn().resetAfter().toNanos() ->
-                        slots.put(e.getKey(), new Slot.Up(u.worker(), u.sinceNanos(), 0));
+                        put(e.getKey(), new Slot.Up(u.worker(), u.sinceNanos(), 0));
                 default -> { } // nothing due for this slot yet
             }
         }
@@ -301,7 +316,7 @@ final class Supervisor {
             return Optional.empty();
         }
         long since = now instanceof Slot.Up u ? u.sinceNanos() : clock.getAsLong();
-        slots.put(r.slot(), new Slot.Up(successor, since, now.crashesInARow()));
+        put(r.slot(), new Slot.Up(successor, since, now.crashesInARow()));
         watchExit.accept(successor);
         memory.checked(new WorkerSet(serving.generation(), List.of(successor)), specs.orElseThrow().group().supervision().memory());
         publishHealth();
@@ -323,12 +338,12 @@ final class Supervisor {
         } catch (IOException | RuntimeException e) {
             int crashes = down.crashesInARow() + 1;
             Duration delay = new Backoff(respawn.backoff(), respawn.maxBackoff()).delay(crashes);
-            slots.put(slot, new Slot.Down(down.crashed(), down.cause(), clock.getAsLong() + delay.toNanos(), crashes));
+            put(slot, new Slot.Down(down.crashed(), down.cause(), clock.getAsLong() + delay.toNanos(), crashes));
             events.accept(new RolloutEvent.RespawnFailed(group, active.generation(), specs.orElseThrow().portOf(slot), e.getMessage(),
                     crashes, delay.toMillis()));
             return active;
         }
-        slots.put(slot, new Slot.Up(started, clock.getAsLong(), down.crashesInARow()));
+        put(slot, new Slot.Up(started, clock.getAsLong(), down.crashesInARow()));
         events.accept(new RolloutEvent.WorkerRespawned(group, active.generation(), slot, started.port(), started.pid(),
                 down.crashesInARow(), specs.orElseThrow().heldFds()));
         watchExit.accept(started);
@@ -337,8 +352,22 @@ final class Supervisor {
 
     /** The slot {@code w} runs in, if it is up there. */
     private Optional<Integer> slotRunning(Worker w) {
-        return slots.entrySet().stream().filter(e -> e.getValue() instanceof Slot.Up up && up.worker() == w)
-                .map(Map.Entry::getKey).findFirst();
+        return Optional.ofNullable(slotOfWorker.get(w));
+    }
+
+    private void put(int slot, Slot state) {
+        Slot before = slots.put(slot, state);
+        if (before instanceof Slot.Up up) {
+            slotOfWorker.remove(up.worker());
+        }
+        if (state instanceof Slot.Up up) {
+            slotOfWorker.put(up.worker(), slot);
+        }
+        if (state.crashesInARow() > 0 || state instanceof Slot.Down) {
+            unsettled.put(slot, state);
+        } else {
+            unsettled.remove(slot);
+        }
     }
 
     /** {@code successor} takes {@code gone}'s place, or joins the set when its slot was empty. */
@@ -354,7 +383,8 @@ final class Supervisor {
 
     private void publishHealth() {
         List<String> reasons = new ArrayList<>();
-        slots.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
+        unsettled.entrySet().stream().filter(e -> e.getValue() instanceof Slot.Down || e.getValue() instanceof Slot.Up u && u.crashesInARow() > 1)
+                .sorted(Map.Entry.comparingByKey()).forEach(e -> {
             String slot = specs.orElseThrow().describe(e.getKey());
             switch (e.getValue()) {
                 case Slot.Down d -> reasons.add(slot + " down after " + d.cause()

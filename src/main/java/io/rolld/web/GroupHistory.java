@@ -43,7 +43,8 @@ public record GroupHistory(Optional<RolloutRecord> running, List<RolloutRecord> 
             case RolloutEvent.DrainTimedOut _, RolloutEvent.StepStarted _, RolloutEvent.WorkerStopped _, RolloutEvent.RespawnFailed _,
                  RolloutEvent.ReplacementFailed _, RolloutEvent.MemoryExceeded _, RolloutEvent.WorkerUnresponsive _, RolloutEvent.HealthChanged _,
                  RolloutEvent.EventCommandFailed _, RolloutEvent.WorkerAdopted _, RolloutEvent.WorkerRefused _,
-                 RolloutEvent.GroupAdopted _, RolloutEvent.Reconciled _, RolloutEvent.ReleaseResolved _, RolloutEvent.Gap _ -> this;
+                 RolloutEvent.GroupAdopted _, RolloutEvent.Reconciled _, RolloutEvent.ReleaseResolved _, RolloutEvent.Gap _,
+                 RolloutEvent.ChildOverMemory _, RolloutEvent.ChildKilled _ -> this; // children: counted by the group itself
         };
     }
 

@@ -76,6 +76,17 @@ final class Metrics {
                 "Workers rolld restarted, by reason: crash (respawned), memory (over its limit), liveness (unresponsive), auto_restart.",
                 (g, o) -> RESTART_REASONS.forEach(reason -> o.sample("rolld_worker_restarts_total",
                         histories.get(g.name()).tally().restarts().getOrDefault(reason, 0L), "group", g.name(), "reason", reason)));
+        List<GroupStatus> perChild = groups.stream().filter(g -> g.children().isPresent()).toList();
+        if (!perChild.isEmpty()) { // only groups with memory per child have children to count
+            perGroup(out, perChild, "rolld_child_restarts_total", PrometheusText.Type.COUNTER,
+                    "Children of preforking workers (memory per child) that rolld made their master replace, by reason: memory"
+                            + " (over its limit, sent memory.signal).",
+                    (g, o) -> o.sample("rolld_child_restarts_total", g.children().orElseThrow().signalled(), "group", g.name(),
+                            "reason", Tally.MEMORY));
+            perGroup(out, perChild, "rolld_child_kills_total", PrometheusText.Type.COUNTER,
+                    "Children sent memory.signal that still ran stop_timeout later and got SIGKILL.",
+                    (g, o) -> o.sample("rolld_child_kills_total", g.children().orElseThrow().killed(), "group", g.name()));
+        }
         perGroup(out, groups, "rolld_last_rollout_timestamp_seconds", PrometheusText.Type.GAUGE,
                 "When the group's last rollout of each result finished, in seconds since the Unix epoch.",
                 (g, o) -> histories.get(g.name()).tally().lastByResult().entrySet().stream().sorted(Map.Entry.comparingByKey())

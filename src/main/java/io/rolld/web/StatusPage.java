@@ -124,5 +124,17 @@ final class StatusPage {
                     .append(connections.getOrDefault(w.port(), 0)).append("</td></tr>\n");
         }
         out.append("</table></div>\n");
+        g.children().ifPresent(c -> children(out, c));
+    }
+
+    /** With memory per child: each child against its own limit, and how many were signalled. */
+    private static void children(StringBuilder out, GroupStatus.Children c) {
+        out.append("<p class=\"children\">children: ");
+        for (GroupStatus.Child child : c.readings()) {
+            out.append("pid ").append(child.pid()).append(" (of ").append(child.workerPid()).append(") ")
+                    .append(Html.megabytes(child.bytes())).append(' ').append(Html.escape(child.metric())).append(" of ")
+                    .append(Html.megabytes(child.limit())).append(" · ");
+        }
+        out.append(c.signalled()).append(" signalled for memory, ").append(c.killed()).append(" killed</p>\n");
     }
 }

@@ -42,4 +42,17 @@ class StatusTextTest {
 
         assertEquals("rolld pid 7, version 0.1.0, started T0\napp: serving, generation 3, IDLE, ports 8001", StatusText.render(report));
     }
+
+    @Test
+    void render_withMemoryPerChild_showsEachChildAgainstItsLimit_andHowManyWereSignalled() {
+        Map<String, Object> worker = Map.of("pid", 4242, "port", 8001, "uptime_s", 65, "rss_bytes", 20 << 20, "connections", 2,
+                "alive", true, "children", List.of(Map.of("pid", 4250, "metric", "pss", "bytes", 45 << 20, "limit", 60 << 20)));
+        Map<String, Object> report = Map.of("pid", 7, "groups", List.of(group(Map.of("workers", List.of(worker),
+                "children_signalled", 3, "children_killed", 1))));
+
+        assertEquals("rolld pid 7\napp: serving, generation 3, IDLE, ports 8001\n"
+                + "  pid 4242     port 8001   up 1m5s      rss 20.0MiB    connections 2\n"
+                + "    child pid 4250     pss 45.0MiB of its limit 60.0MiB\n"
+                + "  children over their memory limit: 3 signalled, 1 killed after ignoring it", StatusText.render(report));
+    }
 }

@@ -81,7 +81,7 @@ class SupervisionParserTest {
         Supervision.Memory m = parse("  memory:\n    limit: 256MB\n").memory().orElseThrow();
 
         assertEquals(new Supervision.Memory(256_000_000, 256_000_000, Supervision.Metric.RSS, Duration.ofSeconds(10),
-                Duration.ofMinutes(5)), m);
+                Duration.ofMinutes(5), new Supervision.Per.Worker()), m);
     }
 
     @Test
@@ -96,7 +96,7 @@ class SupervisionParserTest {
 
         assertEquals(new Supervision.Respawn(Duration.ofMillis(500), Duration.ofMinutes(1), Duration.ofMinutes(5)), s.respawn());
         assertEquals(new Supervision.Memory(1L << 30, 900L << 20, Supervision.Metric.USS, Duration.ofSeconds(30),
-                Duration.ofMinutes(30)), s.memory().orElseThrow());
+                Duration.ofMinutes(30), new Supervision.Per.Worker()), s.memory().orElseThrow());
         assertEquals(new Supervision.AutoRestart(Duration.ofHours(6), Duration.ofMinutes(15)), s.autoRestart().orElseThrow());
         assertEquals(Path.of("src/test/resources/good-configs").toAbsolutePath(), s.envdir().orElseThrow());
         assertEquals(new Supervision.OnEvent("./alert.sh", Set.of(Supervision.EventKind.WORKER_CRASHED,
@@ -110,5 +110,26 @@ class SupervisionParserTest {
         assertEquals(Duration.ofMinutes(6), s.autoRestart().orElseThrow().jitter());
         assertEquals(EnumSet.allOf(Supervision.EventKind.class), s.onEvent().orElseThrow().events());
         assertEquals(Duration.ofSeconds(10), s.onEvent().orElseThrow().timeout());
+    }
+
+    @Test
+    void parse_memoryPerChild_stopsAChildAsTheGroupStopsItsWorkers_withoutCooldown() throws ConfigException {
+        Supervision.Memory m = parse("  stop_signal: QUIT\n  stop_timeout: 20s\n  memory: {limit: 300MB, per: child}\n").memory().orElseThrow();
+
+        assertEquals(new Supervision.Per.Child(PosixSignal.QUIT, Duration.ofSeconds(20)), m.per());
+        assertEquals(Duration.ZERO, m.cooldown());
+    }
+
+    @Test
+    void parse_memoryPerChildWithASignal_sendsThatOne() throws ConfigException {
+        Supervision.Memory m = parse("  memory: {limit: 300MB, per: child, signal: sigterm, cooldown: 1m}\n").memory().orElseThrow();
+
+        assertEquals(new Supervision.Per.Child(PosixSignal.TERM, GroupConfig.DEFAULT_STOP_TIMEOUT), m.per());
+        assertEquals(Duration.ofMinutes(1), m.cooldown());
+    }
+
+    @Test
+    void parse_memoryPerWorker_isTheDefault() throws ConfigException {
+        assertEquals(new Supervision.Per.Worker(), parse("  memory: {limit: 300MB, per: worker}\n").memory().orElseThrow().per());
     }
 }

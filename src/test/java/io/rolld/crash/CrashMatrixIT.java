@@ -4,6 +4,7 @@ package io.rolld.crash;
 import io.rolld.testing.FreePorts;
 import io.rolld.testing.GroupYaml;
 import io.rolld.testing.HttpLoad;
+import io.rolld.testing.ListeningSockets;
 import io.rolld.testing.Nginx;
 import io.rolld.testing.Polling;
 import io.rolld.testing.Project;
@@ -34,6 +35,8 @@ class CrashMatrixIT {
 
     /** When rolld dies: the state its generation-2 rollout is in, and what holds it there. */
     enum Moment {
+        /** One new worker spawned, the other's spawn blocked (its log is a FIFO): no new pid recorded yet. */
+        STARTING("STARTING"),
         /** While the new workers take 1 s to bind. */
         CHECKING("CHECKING"),
         /** nginx already reloaded onto the new set, a third, slow after_start hook still running. */
@@ -85,10 +88,14 @@ class CrashMatrixIT {
             case DRAINING -> group.set("drain_timeout", "60s");
             // A stop_timeout long enough that the killed rolld never SIGKILLs the held workers first.
             case STOPPING -> group.env("APP_STOP_HOLD_FILE", hold.toString()).set("stop_timeout", "10s");
+            case STARTING -> { }
         }
         Path yml = group.write(dir);
         nginx.reload(); // onto this case's first workset
-        try (SubreapedRolld first = SubreapedRolld.start(yml, "rolld-crash-" + moment.name().toLowerCase());
+        // Generation 1 runs on the first ports: only generation 2's first worker meets the FIFO.
+        try (BlockedSpawn blocked = moment == Moment.STARTING
+                        ? BlockedSpawn.at(dir.resolve("logs/app-" + group.secondPorts().get(0) + ".log")) : null;
+                SubreapedRolld first = SubreapedRolld.start(yml, "rolld-crash-" + moment.name().toLowerCase());
                 HttpLoad load = startLoad(first)) {
             Rolld killed = first.output();
             List<Long> old = first.processes("app.py").stream().map(ProcessHandle::pid).toList();
@@ -101,12 +108,22 @@ class CrashMatrixIT {
                 }
                 killed.signal("HUP");
                 switch (moment) {
+                    case STARTING -> Polling.require(() -> first.processes("app.py " + group.secondPorts().get(1)).size() == 1, LONG,
+                            "the unblocked new worker to be spawned");
                     case SWITCHING -> Polling.require(() -> Files.exists(hookBegan), LONG, "the slow after_start hook to begin");
                     case CANARY -> killed.awaitLineAfter(from, "event=rollout_step group=app generation=2 step=\"canary 1/1\" ", LONG);
                     case BAKE -> killed.awaitLineAfter(from, "event=rollout_step group=app generation=2 step=bake ", LONG);
                     default -> killed.awaitLineAfter(from, "event=transition group=app generation=2 state=" + moment.state + " ", LONG);
                 }
                 first.killRolld();
+                if (blocked != null) {
+                    // The new workers serve on, their pids recorded nowhere.
+                    boolean both = BlockedSpawn.outlivedRolld(ProcessHandle.of(killed.pid()).orElseThrow());
+                    blocked.release();
+                    for (int port : both ? group.secondPorts() : group.secondPorts().subList(1, 2)) {
+                        ListeningSockets.awaitAccepting(port, LONG, "the orphaned new worker");
+                    }
+                }
             } finally {
                 Files.deleteIfExists(slow); // the dead rolld's hook ends
                 Files.deleteIfExists(hold); // the old workers it stopped drain and exit

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.rolld.testing.FreePorts;
 import io.rolld.testing.HeldGroupYaml;
 import io.rolld.testing.HttpLoad;
+import io.rolld.testing.Polling;
 import io.rolld.testing.Rolld;
 import io.rolld.testing.RolldStatus;
 import io.rolld.testing.SubreapedRolld;
@@ -30,6 +31,8 @@ class HeldCrashMatrixIT {
 
     /** When rolld dies: the state of its generation-2 rollout, and what holds it there. */
     enum Moment {
+        /** One new worker spawned, the other's spawn blocked (its log is a FIFO): no new pid recorded yet. */
+        STARTING("STARTING", ""),
         /** While the new workers must stay alive 3 s to be ready. */
         CHECKING("CHECKING", ""),
         /** In the first of two batches, its old worker stopped but still serving (app.py's APP_STOP_HOLD_FILE). */
@@ -55,8 +58,10 @@ class HeldCrashMatrixIT {
         Path dir = yml.getParent();
         Path hold = dir.resolve("hold");
         Files.writeString(yml, "  env:\n    APP_STOP_HOLD_FILE: '" + hold + "'\n", java.nio.file.StandardOpenOption.APPEND);
+        // Worker 1 of generation 1 writes to logs/app-1.log before it becomes the FIFO of generation 2's.
         try (SubreapedRolld first = SubreapedRolld.start(yml, "rolld-held-crash-" + moment.name().toLowerCase());
-                HttpLoad load = startLoad(first, port)) {
+                HttpLoad load = startLoad(first, port);
+                BlockedSpawn blocked = moment == Moment.STARTING ? BlockedSpawn.at(dir.resolve("logs/app-1.log")) : null) {
             Rolld killed = first.output();
             List<Long> old = first.processes("app.py").stream().map(ProcessHandle::pid).toList();
             String socket = socketOf(old.get(0));
@@ -66,8 +71,18 @@ class HeldCrashMatrixIT {
                     Files.writeString(hold, "");
                 }
                 killed.signal("HUP");
-                killed.awaitLineAfter(from, "event=transition group=app generation=2 state=" + moment.state + " ", LONG);
+                if (blocked != null) {
+                    Polling.require(() -> newWorkers(first, old) == 1, LONG, "the unblocked new worker to be spawned");
+                } else {
+                    killed.awaitLineAfter(from, "event=transition group=app generation=2 state=" + moment.state + " ", LONG);
+                }
                 first.killRolld();
+                if (blocked != null) {
+                    // The new workers serve on the held socket, their pids recorded nowhere.
+                    int spawned = BlockedSpawn.outlivedRolld(ProcessHandle.of(killed.pid()).orElseThrow()) ? 2 : 1;
+                    blocked.release();
+                    Polling.require(() -> newWorkers(first, old) == spawned, LONG, spawned + " orphaned new workers");
+                }
             } finally {
                 Files.deleteIfExists(hold); // the old worker it stopped drains and exits
             }
@@ -77,6 +92,11 @@ class HeldCrashMatrixIT {
                 return whole;
             });
         }
+    }
+
+    /** How many app.py processes below the subreaper are not among {@code old}. */
+    private static long newWorkers(SubreapedRolld rolld, List<Long> old) {
+        return rolld.processes("app.py").stream().filter(p -> !old.contains(p.pid())).count();
     }
 
     /** Keep-alive load straight at the held port, once rolld's first start is done. */

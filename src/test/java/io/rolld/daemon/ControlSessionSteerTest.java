@@ -48,7 +48,7 @@ class ControlSessionSteerTest {
         }
 
         @Override
-        public CompletableFuture<Reexecutor.Ticket> reexec(Duration timeout) {
+        public CompletableFuture<Reexec.Ticket> reexec(Duration timeout) {
             throw new UnsupportedOperationException();
         }
 

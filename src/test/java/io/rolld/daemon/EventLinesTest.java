@@ -2,6 +2,7 @@ package io.rolld.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.rolld.config.PosixSignal;
 import io.rolld.config.Supervision;
 import io.rolld.os.Exit;
 import io.rolld.os.MemoryReader;
@@ -63,6 +64,14 @@ class EventLinesTest {
                                 new MemoryReader.Usage(Supervision.Metric.RSS, 300, 300, 1, true), 256, MemoryAction.ROLLOUT, "over"),
                         "event=memory_exceeded group=app generation=2 port=8001 pid=42 metric=rss bytes=300 rss_bytes=300 limit=256"
                                 + " action=rollout reason=over"),
+                Arguments.of(new RolloutEvent.ChildOverMemory("app", 2, 8001, 42, 50,
+                                new MemoryReader.Usage(Supervision.Metric.PSS, 300, 400, 1, true), 256, MemoryAction.SIGNAL,
+                                PosixSignal.QUIT, "over"),
+                        "event=child_over_memory group=app generation=2 port=8001 pid=42 child_pid=50 metric=pss bytes=300"
+                                + " rss_bytes=400 limit=256 action=signal signal=SIGQUIT reason=over"),
+                Arguments.of(new RolloutEvent.ChildKilled("app", 2, 8001, 42, 50, PosixSignal.QUIT, 30_000),
+                        "event=child_killed group=app generation=2 port=8001 pid=42 child_pid=50 signal=SIGQUIT waited_ms=30000"
+                                + " action=\"sent SIGKILL: it ignored SIGQUIT for stop_timeout; its master forks the next one\""),
                 Arguments.of(new RolloutEvent.HealthChanged("app", new Health.Degraded(List.of("port 8001 down", "x"))),
                         "event=group_degraded group=app reasons=\"port 8001 down; x\""),
                 Arguments.of(new RolloutEvent.HealthChanged("app", new Health.Healthy()), "event=group_healthy group=app"),

@@ -24,7 +24,7 @@ class RolloutSteeringTest {
         Path file = dir.resolve(name + ".yml");
         Files.writeString(file, name + ":\n  cmd: ./server {numproc}\n  workset:\n    - numprocs: [8001]\n    - numprocs: [8002]\n");
         GroupConfig config = ConfigLoader.load(file).groups().getFirst();
-        return new Group(config, dir, ProcNetTcp.system(), List.of(), IntentLog.NONE);
+        return new Group(config, dir.resolve("rolld.yml"), ProcNetTcp.system(), List.of(), IntentLog.NONE);
     }
 
     @Test

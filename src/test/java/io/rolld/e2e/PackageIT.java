@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.jr.ob.JSON;
+import io.rolld.testing.Account;
 import io.rolld.testing.Command;
 import io.rolld.testing.Deployment;
 import io.rolld.testing.HttpLoad;
@@ -24,33 +25,31 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Isolated;
 
 /**
- * The release as a user installs it (scripts/package, built once for this class in two versions):
+ * The release as a user installs it (scripts/package, built once; the upgrade is its .deb
+ * re-stamped with another version, {@link Packages#second()}):
  * the .deb with dpkg on this machine (root only: CI runs as root), upgraded under load while its
- * rolld runs, removed, purged; and the tarball unpacked in a scratch directory. Every rolld here
- * runs with no JDK reachable ({@link NoJdk}).
+ * rolld runs, removed, purged; and the tarball unpacked and run by an unprivileged user (as root:
+ * nobody, nginx too). Every rolld here runs with no JDK reachable ({@link NoJdk}).
  */
-@Isolated("two package builds (jlink, AOT training runs, lintian) load both cores: alone, so no other test's latency suffers")
+@Isolated("the package build (jlink, AOT training runs, lintian) loads both cores: alone, so no other test's latency suffers")
 class PackageIT {
     private static final String FIRST = Packages.FIRST;
     private static final String SECOND = Packages.SECOND;
     private static final Path PACKAGED = Path.of("/usr/bin/rolld");
 
     private static Packages.Build first;
-    private static Packages.Build second;
+    private static Path second;
 
     @BeforeAll
     static void build() {
-        // Two scripts/package runs at once.
-        CompletableFuture<Packages.Build> next = CompletableFuture.supplyAsync(Packages::second);
         first = Packages.first();
-        second = next.join();
+        second = Packages.second();
     }
 
     @Test
@@ -91,7 +90,7 @@ class PackageIT {
                 // A refused re-exec: the new build rejects the rolld.yml on disk; the old daemon carries on.
                 String good = Files.readString(d.config());
                 Files.writeString(d.config(), good + "  no_such_key: 1\n");
-                Command refused = run(List.of("dpkg", "-i", second.deb().toString()));
+                Command refused = run(List.of("dpkg", "-i", second.toString()));
                 assertEquals(0, refused.exitCode(), refused.output());
                 assertTrue(refused.output().contains("refused the new version and keeps running the old one")
                         && refused.output().contains("no_such_key"), refused.output());
@@ -102,7 +101,7 @@ class PackageIT {
                 load.awaitCompleted(load.report().requests() + 200, Duration.ofSeconds(60));
 
                 // The upgrade: the same version again (dpkg -i of an installed package upgrades it), now accepted.
-                Command upgrade = run(List.of("dpkg", "-i", second.deb().toString()));
+                Command upgrade = run(List.of("dpkg", "-i", second.toString()));
                 assertEquals(0, upgrade.exitCode(), upgrade.output());
                 assertTrue(upgrade.output().contains("re-executing " + FIRST + " -> " + SECOND), upgrade.output());
                 Map<String, Object> upgraded = status(rolld, d);
@@ -136,39 +135,63 @@ class PackageIT {
     }
 
     @Test
-    void tarball_unpackedAnywhere_servesWithoutAJdk_rollsUnderLoad_answersStatus_stopsOnTerm() throws Exception {
-        Path scratch = Files.createDirectories(Project.scratch("package").resolve("tarball-" + System.nanoTime()));
-        Path place = Files.createDirectories(scratch.resolve("some/place/of/the/users"));
-        Command unpack = run(List.of("tar", "-xzf", first.tarball().toString(), "-C", place.toString()));
-        assertEquals(0, unpack.exitCode(), unpack.output());
-        Path home = place.resolve("rolld-" + FIRST);
-        for (String path : List.of("bin/rolld", "lib/rolld.jar", "lib/daemon.aot", "lib/client.aot", "share/man/man1/rolld.1.gz",
-                "share/man/man5/rolld.yml.5.gz", "share/bash-completion/completions/rolld", "share/systemd/rolld.service",
-                "share/systemd/rolld@.service", "example/app.py")) {
-            assertTrue(Files.exists(home.resolve(path)), path + " in the tarball");
-        }
-        String modules = Files.readAllLines(home.resolve("runtime/release")).stream().filter(l -> l.startsWith("MODULES=")).findFirst()
-                .orElseThrow();
-        assertTrue(modules.contains("java.base") && !modules.contains("java.desktop"), "only the modules rolld uses: " + modules);
-        Path rolld = NoJdk.launcher(scratch, "rolld", home.resolve("bin/rolld"));
-        assertPackagedRuns(rolld, FIRST);
+    void tarball_unpackedByAnUnprivilegedUser_servesWithoutAJdk_rollsUnderLoad_answersStatus_stopsOnTerm() throws Exception {
+        // As root (CI): nobody unpacks and runs everything, nginx included, in a directory of its own under /tmp.
+        Account account = Account.unprivileged();
+        Path perfData = Path.of("/tmp/hsperfdata_" + account.user()); // made by the JVM of the first rolld of that user
+        boolean perfDataBefore = Files.exists(perfData);
+        Path home = account.newHome("package-tarball");
+        try {
+            Path tarball = Files.copy(first.tarball(), home.resolve(first.tarball().getFileName()));
+            Path place = account.own(Files.createDirectories(home.resolve("some/place/of/the/users")));
+            Command unpack = run(account.command(List.of("tar", "-xzf", tarball.toString(), "-C", place.toString())));
+            assertEquals(0, unpack.exitCode(), unpack.output());
+            Path install = place.resolve("rolld-" + FIRST);
+            assertEquals(account.uid(), (int) Files.getAttribute(install.resolve("bin/rolld"), "unix:uid"), "unpacked by " + account.user());
+            for (String path : List.of("bin/rolld", "lib/rolld.jar", "lib/daemon.aot", "lib/client.aot", "share/man/man1/rolld.1.gz",
+                    "share/man/man5/rolld.yml.5.gz", "share/bash-completion/completions/rolld", "share/systemd/rolld.service",
+                    "share/systemd/rolld@.service", "example/app.py")) {
+                assertTrue(Files.exists(install.resolve(path)), path + " in the tarball");
+            }
+            String modules = Files.readAllLines(install.resolve("runtime/release")).stream().filter(l -> l.startsWith("MODULES="))
+                    .findFirst().orElseThrow();
+            assertTrue(modules.contains("java.base") && !modules.contains("java.desktop"), "only the modules rolld uses: " + modules);
+            Path rolld = NoJdk.launcher(home, "rolld", install.resolve("bin/rolld"), account);
+            assertPackagedRuns(rolld, FIRST);
 
-        try (Deployment d = Deployment.start(rolld, "package-tarball", 2, "ready_timeout: 30s");
-             HttpLoad load = HttpLoad.start(d.nginx().port(), 4, Duration.ofMinutes(5), 5_000_000)) {
-            assertEquals("rolld", Files.readString(Path.of("/proc", Long.toString(d.rolld().pid()), "comm")).strip());
-            load.awaitCompleted(200, Duration.ofSeconds(60));
-            Deployment.Outcome hup = d.hup();
-            assertTrue(hup.succeeded(), hup.line() + "\n" + d.rolld().tail());
-            load.awaitCompleted(load.report().requests() + 200, Duration.ofSeconds(60));
-            Map<String, Object> status = status(rolld, d);
-            assertEquals(FIRST, daemon(status).get("version"), status.toString());
-            assertEquals(2, workerPids(status).size(), status.toString());
-            HttpLoadReport report = load.stop();
-            System.out.println("PackageIT tarball: HUP under load: " + report);
-            assertEquals(0, report.failed(), report.toString());
-            Rolld.Shutdown stop = d.rolld().stop(Duration.ofSeconds(60));
-            assertTrue(stop.clean(), stop.toString());
-            assertEquals(0, stop.exitCode().orElseThrow(), stop.toString());
+            try (Deployment d = Deployment.startAs(account, home, rolld, install.resolve("example/app.py"), "deployment", 2,
+                    "ready_timeout: 30s");
+                 HttpLoad load = HttpLoad.start(d.nginx().port(), 4, Duration.ofMinutes(5), 5_000_000)) {
+                assertEquals("rolld", Files.readString(Path.of("/proc", Long.toString(d.rolld().pid()), "comm")).strip());
+                load.awaitCompleted(200, Duration.ofSeconds(60));
+                Deployment.Outcome hup = d.hup();
+                assertTrue(hup.succeeded(), hup.line() + "\n" + d.rolld().tail());
+                load.awaitCompleted(load.report().requests() + 200, Duration.ofSeconds(60));
+                Map<String, Object> status = status(rolld, d);
+                assertEquals(FIRST, daemon(status).get("version"), status.toString());
+                assertEquals(2, workerPids(status).size(), status.toString());
+                List<Long> processes = new ArrayList<>(List.of(d.rolld().pid(), d.nginx().pid()));
+                processes.addAll(d.nginx().workerPids());
+                processes.addAll(workerPids(status));
+                for (long pid : processes) {
+                    assertEquals(account.uid(), Account.uidOf(pid), "pid " + pid + " runs as " + account.user() + ": " + status);
+                }
+                HttpLoadReport report = load.stop();
+                System.out.println("PackageIT tarball as " + account.user() + ": HUP under load: " + report);
+                assertEquals(0, report.failed(), report.toString());
+                Rolld.Shutdown stop = d.rolld().stop(Duration.ofSeconds(60));
+                assertTrue(stop.clean(), stop.toString());
+                assertEquals(0, stop.exitCode().orElseThrow(), stop.toString());
+            }
+        } finally {
+            Project.delete(home);
+            if (!perfDataBefore && Files.isDirectory(perfData)) {
+                try (Stream<Path> left = Files.list(perfData)) {
+                    if (left.findAny().isEmpty()) {
+                        Files.delete(perfData);
+                    }
+                }
+            }
         }
     }
 

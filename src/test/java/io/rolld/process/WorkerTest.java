@@ -72,6 +72,23 @@ class WorkerTest {
         }
     }
 
+    @Test
+    void stopSet_ofAWorkerThatEndsOnTermAndATreeThatIgnoresIt_reportsEachAsItEnded() throws Exception {
+        Worker polite = spawn("trap 'exit 0' TERM; while true; do sleep 0.05; done", Map.of());
+        Worker stubborn = spawn("trap '' TERM; sh -c \"trap '' TERM; while true; do sleep 0.05; done\" & "
+                + "while true; do sleep 0.05; done", Map.of());
+        awaitRunning(polite);
+        List<ProcessHandle> tree = awaitDescendants(stubborn, 1);
+
+        Map<Long, Exit> exits = new WorkerSet(1, List.of(polite, stubborn)).stop(PosixSignal.TERM, Duration.ofMillis(500));
+
+        assertEquals(Map.of(polite.pid(), new Exit.Code(0), stubborn.pid(), new Exit.Signaled(9)), exits);
+        for (ProcessHandle p : tree) {
+            p.onExit().get(5, TimeUnit.SECONDS);
+            assertFalse(p.isAlive(), "pid " + p.pid() + " survived");
+        }
+    }
+
     private static void awaitRunning(Worker w) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         // The shell installs its trap right after exec; its child sleep shows it got that far.

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 class MemoryLimitsTest {
     private static Supervision.Memory between(long min, long max) {
-        return new Supervision.Memory(max, min, Supervision.Metric.RSS, Duration.ofSeconds(10), Duration.ofMinutes(5));
+        return new Supervision.Memory(max, min, Supervision.Metric.RSS, Duration.ofSeconds(10), Duration.ofMinutes(5), new Supervision.Per.Worker());
     }
 
     @Test

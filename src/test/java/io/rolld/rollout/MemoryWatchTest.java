@@ -32,7 +32,7 @@ class MemoryWatchTest {
     private static final long MB = 1_000_000;
     private static final Duration CHECK = Duration.ofSeconds(10);
     private static final Supervision.Memory MEMORY = new Supervision.Memory(100 * MB, 100 * MB, Supervision.Metric.RSS, CHECK,
-            Duration.ofMinutes(5));
+            Duration.ofMinutes(5), new Supervision.Per.Worker());
 
     @TempDir
     Path proc;
@@ -44,7 +44,9 @@ class MemoryWatchTest {
 
     @BeforeEach
     void start() {
-        watch = new MemoryWatch("app", new MemoryReader(proc), new SplittableRandom(1), events::add, now::get);
+        watch = new MemoryWatch("app", new MemoryReader(proc), (p, s) -> {
+            throw new AssertionError("per worker signals no child: " + p);
+        }, new SplittableRandom(1), events::add, now::get);
         worker = FakeWorkers.running(9101);
         set = new WorkerSet(1, List.of(worker));
     }

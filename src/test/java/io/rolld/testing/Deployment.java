@@ -26,17 +26,16 @@ public final class Deployment implements AutoCloseable {
     private final Nginx nginx;
     private Rolld rolld;
 
-    private Deployment(String name, int workers, String... groupLines) {
-        this.dir = Project.scratch("deploy").resolve(name + "-" + System.nanoTime());
+    private Deployment(Path dir, Nginx nginx, Path app, int workers, String... groupLines) {
+        this.dir = dir;
+        this.nginx = nginx;
         try {
-            Files.createDirectories(dir);
             Files.copy(UpstreamTemplate.template(), template()); // a copy, so a test may break it
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        this.nginx = Nginx.inFrontOf(dir.resolve("upstream.conf"));
         // nginx needs an upstream file before it starts: withNginx renders it for the first workset.
-        this.yaml = GroupYaml.workers(workers).withNginx(nginx, template()).with(groupLines);
+        this.yaml = GroupYaml.workers(workers).app(app).withNginx(nginx, template()).with(groupLines);
     }
 
     /**
@@ -49,7 +48,32 @@ public final class Deployment implements AutoCloseable {
 
     /** Like {@link #start(String, int, String...)}, with rolld run by {@code launcher} (another install). */
     public static Deployment start(Path launcher, String name, int workers, String... groupLines) {
-        Deployment d = new Deployment(name, workers, groupLines);
+        Path dir = directory(Project.scratch("deploy").resolve(name + "-" + System.nanoTime()));
+        return start(new Deployment(dir, Nginx.inFrontOf(dir.resolve("upstream.conf")), Project.example().resolve("app.py"),
+                workers, groupLines), launcher);
+    }
+
+    /**
+     * Like {@link #start(Path, String, int, String...)}, as an operator without root runs it: in
+     * {@code home/NAME}, with nginx (its prefix in there) run by {@code account}, and the workers
+     * running {@code app} (a copy of example/app.py that account can read). {@code launcher} must
+     * run rolld as {@code account} too (see {@link NoJdk#launcher(Path, String, Path, Account)}).
+     */
+    public static Deployment startAs(Account account, Path home, Path launcher, Path app, String name, int workers, String... groupLines) {
+        Path dir = account.own(directory(home.resolve(name)));
+        return start(new Deployment(dir, Nginx.runBy(account, dir.resolve("nginx"), dir.resolve("upstream.conf")), app, workers,
+                groupLines), launcher);
+    }
+
+    private static Path directory(Path dir) {
+        try {
+            return Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Deployment start(Deployment d, Path launcher) {
         try {
             d.nginx.start();
             d.writeConfig();

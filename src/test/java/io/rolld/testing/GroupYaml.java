@@ -30,6 +30,7 @@ public final class GroupYaml {
     private Nginx nginx;
     private Haproxy haproxy;
     private Path template = UpstreamTemplate.template();
+    private Path app = Project.example().resolve("app.py");
 
     private GroupYaml(int workersPerSet) {
         List<Integer> ports = FreePorts.distinct(2 * workersPerSet);
@@ -48,6 +49,12 @@ public final class GroupYaml {
 
     public List<Integer> secondPorts() {
         return second;
+    }
+
+    /** Runs {@code appPy}, a copy of example/app.py (e.g. a release's), instead of the repository's. */
+    public GroupYaml app(Path appPy) {
+        this.app = appPy;
+        return this;
     }
 
     /** Adds lines under the group, e.g. {@code "memory:", "  limit: 64MB"}. */
@@ -119,7 +126,7 @@ public final class GroupYaml {
             yaml.append("rolld:\n").append(settings.stream().map(l -> "  " + l + "\n").collect(Collectors.joining()));
         }
         yaml.append("app:\n")
-                .append("  cmd: 'python3 ").append(Project.example().resolve("app.py")).append(" {numproc}'\n")
+                .append("  cmd: 'python3 ").append(app).append(" {numproc}'\n")
                 .append("  stdout: '").append(dir.resolve("logs")).append("/app-{numproc}.log'\n")
                 .append("  stderr: '").append(dir.resolve("logs")).append("/app-{numproc}.err'\n");
         DEFAULTS.forEach((key, value) -> {

@@ -30,12 +30,14 @@ public final class Nginx implements AutoCloseable {
     private final int port;
     private final Path upstreamFile;
     private final Path prefix;
+    private final Account account;
     private Process master;
 
-    private Nginx(int port, Path upstreamFile, Path prefix) {
+    private Nginx(int port, Path upstreamFile, Path prefix, Account account) {
         this.port = port;
         this.upstreamFile = upstreamFile;
         this.prefix = prefix;
+        this.account = account;
     }
 
     /** An nginx (not yet started) on a free port that includes {@code upstreamFile}. */
@@ -48,7 +50,7 @@ public final class Nginx implements AutoCloseable {
             // World-readable: when the tests run as root, nginx's workers run as "nobody".
             Path prefix = Files.createTempDirectory(Project.scratch("nginx"), "prefix-",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-            return new Nginx(port, upstreamFile.toAbsolutePath(), prefix);
+            return new Nginx(port, upstreamFile.toAbsolutePath(), prefix, Account.self());
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -60,7 +62,20 @@ public final class Nginx implements AutoCloseable {
      */
     public static Nginx inPrefix(Path prefix, Path upstreamFile, int port) {
         try {
-            return new Nginx(port, upstreamFile.toAbsolutePath(), Files.createDirectories(prefix).toAbsolutePath());
+            return new Nginx(port, upstreamFile.toAbsolutePath(), Files.createDirectories(prefix).toAbsolutePath(), Account.self());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * An nginx (not yet started) on a free port, run by {@code account}, whose prefix (its pid
+     * file, temporary files and error log) is {@code prefix}, created and given to that account.
+     */
+    public static Nginx runBy(Account account, Path prefix, Path upstreamFile) {
+        try {
+            return new Nginx(FreePorts.one(), upstreamFile.toAbsolutePath(), account.own(Files.createDirectories(prefix)).toAbsolutePath(),
+                    account);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -82,8 +97,8 @@ public final class Nginx implements AutoCloseable {
         }
         writeConfig();
         try {
-            master = new ProcessBuilder(binary(), "-p", prefix + "/", "-c", "nginx.conf", "-e", "nginx-error.log",
-                    "-g", "daemon off;")
+            List<String> command = List.of(binary(), "-p", prefix + "/", "-c", "nginx.conf", "-e", "nginx-error.log", "-g", "daemon off;");
+            master = new ProcessBuilder(account.command(command))
                     .redirectErrorStream(true)
                     .redirectOutput(prefix.resolve("nginx.out").toFile())
                     .start();

@@ -15,7 +15,8 @@ import java.util.List;
  * {@code JAVA_HOME}, a {@code PATH} with no {@code java} on it and, as root, the JDKs themselves
  * hidden (a private mount namespace with an empty /usr/lib/jvm, and the test's own JDK). It refuses
  * to run (exit 99) if a {@code java} is still reachable. Every exec keeps the pid, so the process
- * the test starts is rolld itself.
+ * the test starts is rolld itself. It may run rolld as another {@link Account} (after hiding the
+ * JDKs, which needs root).
  */
 public final class NoJdk {
     public static final int JDK_REACHABLE = 99;
@@ -25,6 +26,11 @@ public final class NoJdk {
 
     /** Writes {@code DIR/NAME}, which runs {@code target} (e.g. /usr/bin/rolld) with its arguments. */
     public static Path launcher(Path dir, String name, Path target) {
+        return launcher(dir, name, target, Account.self());
+    }
+
+    /** Like {@link #launcher(Path, String, Path)}, with {@code target} run as {@code account}. */
+    public static Path launcher(Path dir, String name, Path target, Account account) {
         try {
             Path tools = Files.createDirectories(dir.resolve("no-jdk-tools"));
             // What bin/rolld needs from PATH besides bash builtins, now that the JDKs' directories are gone from it.
@@ -48,6 +54,7 @@ public final class NoJdk {
                     .filter(d -> hidden.stream().noneMatch(h -> Path.of(d).toAbsolutePath().startsWith(h)))
                     .filter(d -> root || !Files.exists(Path.of(d, "java"), LinkOption.NOFOLLOW_LINKS))
                     .forEach(path::add);
+            String as = account.command(List.of()).stream().map(word -> word + " ").collect(java.util.stream.Collectors.joining());
             String script = """
                     #!/bin/bash
                     # %s with no JDK reachable (written by io.rolld.testing.NoJdk).
@@ -58,11 +65,12 @@ public final class NoJdk {
                     check='if command -v java >/dev/null 2>&1; then echo "no-jdk: java is still reachable: $(command -v java)" >&2; exit %d; fi'
                     if [[ "$(id -u)" == 0 ]]; then
                         exec unshare --mount --propagation private -- /bin/bash -c \\
-                            'for d in %s; do mount -t tmpfs -o size=1m no-jdk "$d"; done; '"$check"'; exec "$@"' no-jdk '%s' "$@"
+                            'for d in %s; do mount -t tmpfs -o size=1m no-jdk "$d"; done; '"$check"'; exec "$@"' no-jdk %s'%s' "$@"
                     fi
                     eval "$check"
-                    exec '%s' "$@"
-                    """.formatted(target, String.join(":", path), JDK_REACHABLE, String.join(" ", hidden.stream().map(Path::toString).toList()), target, target);
+                    exec %s'%s' "$@"
+                    """.formatted(target, String.join(":", path), JDK_REACHABLE, String.join(" ", hidden.stream().map(Path::toString).toList()),
+                    as, target, as, target);
             Path launcher = dir.resolve(name);
             Files.writeString(launcher, script);
             Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));

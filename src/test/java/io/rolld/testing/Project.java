@@ -40,4 +40,15 @@ public final class Project {
         }
         return name;
     }
+
+    /** Removes {@code tree} and everything in it (a scratch directory a test made). */
+    public static void delete(Path tree) {
+        try (java.util.stream.Stream<Path> all = Files.walk(tree)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 }
