@@ -160,7 +160,8 @@ app-servers:
   cmd: '$1'
   directory: '$root/example'
   stdout: '$BENCH_DIR/logs/app-{numproc}.log'
-  stderr: '$BENCH_DIR/logs/app-{numproc}.err'
+  stderr: '$BENCH_DIR/logs/app-{numproc}.err'${start_nice:+
+  start_nice: $start_nice}
 $2
 EOT
 }

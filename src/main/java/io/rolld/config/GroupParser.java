@@ -18,7 +18,7 @@ import java.util.stream.Stream;
 final class GroupParser {
     static final List<String> KEYS = Stream.of(Stream.of("cmd", "directory", "stdout", "stderr", "env",
             "workset", "smoke_test", "after_start", "stop_signal", "stop_timeout", "ready_timeout", "drain_timeout", "hook_timeout",
-            "user", "group", FrontParser.KEY, LogRotationParser.KEY),
+            "start_nice", "user", "group", FrontParser.KEY, LogRotationParser.KEY),
             HeldSocketsParser.KEYS.stream(), SupervisionParser.KEYS.stream(), DeliveryParser.KEYS.stream()).flatMap(k -> k).toList();
     /** Names other supervisors use for our keys, so their users get a useful hint. */
     private static final Map<String, String> ALIASES = Map.of(
@@ -61,11 +61,21 @@ final class GroupParser {
                 map.get("ready_timeout", n -> n.duration("'ready_timeout' in " + what), GroupConfig.DEFAULT_READY_TIMEOUT),
                 map.get("drain_timeout", n -> n.duration("'drain_timeout' in " + what), GroupConfig.DEFAULT_DRAIN_TIMEOUT),
                 map.get("hook_timeout", n -> n.duration("'hook_timeout' in " + what), GroupConfig.DEFAULT_HOOK_TIMEOUT),
-                new SupervisionParser(configDir).parse(map, what, stopSignal, stopTimeout),
+                map.get("start_nice", n -> startNice(n, "'start_nice' in " + what), GroupConfig.DEFAULT_START_NICE),
+                new SupervisionParser(configDir).parse(map, what, held, stopSignal, stopTimeout),
                 runAs(map, what),
                 DeliveryParser.parse(map, what, held, afterStart, front),
                 front,
                 LogRotationParser.parse(map, what, logsDefault));
+    }
+
+    private static int startNice(YamlNode node, String what) throws ConfigException {
+        long nice = node.integer("a whole number", what);
+        if (nice < 0 || nice > GroupConfig.MAX_START_NICE) {
+            throw node.error(what + " is " + nice + ", expected 0 to " + GroupConfig.MAX_START_NICE
+                    + " (hint: how much lower a new generation's CPU priority is until it is ready; 0 for none)");
+        }
+        return (int) nice;
     }
 
     /** {@code user:} needs {@code group:} too: setpriv does not pick the user's primary group by itself. */

@@ -5,6 +5,7 @@ import io.rolld.config.GroupConfig;
 import io.rolld.os.MemoryReader;
 import io.rolld.config.PosixSignal;
 import io.rolld.os.ProcNetTcp;
+import io.rolld.probe.LivenessCheck;
 import io.rolld.process.Release;
 import io.rolld.process.Worker;
 import io.rolld.process.WorkerSet;
@@ -77,6 +78,10 @@ public final class Group {
 
         /** A held worker's successor is ready, or (empty) did not become ready. */
         record Replaced(HeldReplacement replacement, Optional<Worker> successor) implements Inbox {
+        }
+
+        /** A liveness check of {@code check}'s worker answered: {@code failure} why it failed, empty when it passed. */
+        record Checked(LivenessWatch.Check check, Optional<String> failure) implements Inbox {
         }
 
         /** An effect reported {@code event} of the rollout whose request {@code watchers} made. */
@@ -384,6 +389,11 @@ public final class Group {
             case Inbox.StartRequested s -> start(s);
             case Inbox.Steer s -> steer(s);
             case Inbox.Replaced r -> replaced(r);
+            case Inbox.Checked c -> {
+                if (!closing) {
+                    supervised(supervisor.checked(c.check().worker(), c.failure(), Machine.serving(state)));
+                }
+            }
             case Inbox.Reported r -> publish(r.event(), r.watchers());
             case Inbox.Quiesce q -> quiesced = q.quiet();
             case Inbox.Resume r -> quiesced = null;
@@ -474,12 +484,26 @@ public final class Group {
             return;
         }
         WorkerSet serving = Machine.serving(state);
-        Supervisor.Due due = supervisor.runDue(serving);
-        if (!due.active().equals(serving)) {
+        supervised(supervisor.runDue(serving));
+    }
+
+    /** What the supervisor did or asks for: a new serving set, a rollout, held replacements, liveness checks. */
+    private void supervised(Supervisor.Due due) {
+        if (!due.active().equals(Machine.serving(state))) {
             feed(new Event.Supervised(due.active()));
         }
         due.rolloutTrigger().ifPresent(trigger -> requestRollout(trigger, pinned, NO_WATCHERS));
         due.replacements().forEach(this::replace);
+        due.checks().forEach(c -> Thread.ofVirtual().name("liveness-" + name()).start(() -> inbox.add(new Inbox.Checked(c, check(c)))));
+    }
+
+    /** Runs off the loop: a held-socket worker is checked on the port it listens on by itself, found in /proc. */
+    private Optional<String> check(LivenessWatch.Check c) {
+        Optional<Integer> port = c.port().or(() -> host.tcp().listeningPortsOf(c.worker().pid(), c.shared()).stream().findFirst());
+        if (port.isEmpty()) {
+            return Optional.of("listens on no TCP port of its own besides the held sockets, where it could be checked alone");
+        }
+        return LivenessCheck.run(c.liveness(), port.get());
     }
 
     /** Starts {@code r}'s successor and waits for its readiness off the loop; the result comes back as {@link Inbox.Replaced}. */

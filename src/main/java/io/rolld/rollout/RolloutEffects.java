@@ -51,6 +51,7 @@ final class RolloutEffects implements AutoCloseable {
     private final Consumer<Event> post;
     private final Ticker ticker;
     private final long generation;
+    private final StartPriority priority;
     private final Map<Long, Thread> running = new ConcurrentHashMap<>();
     /** Set by the first spawn, before it answers: the loop reads it after that answer. */
     private volatile RolloutMode.Plan plan;
@@ -60,6 +61,7 @@ final class RolloutEffects implements AutoCloseable {
     RolloutEffects(GroupConfig config, Path configDir, Host host, RolloutMode mode, WorkerSet old, OldSet oldSet, Progress progress,
                    Consumer<RolloutEvent> report, Consumer<Event> post, Ticker ticker) {
         this.config = config;
+        this.priority = new StartPriority(config.startNice());
         this.configDir = configDir;
         this.host = host;
         this.mode = mode;
@@ -116,7 +118,7 @@ final class RolloutEffects implements AutoCloseable {
         try (ExecutorService pool = Executors.newFixedThreadPool(SPAWNING_AT_ONCE, Thread.ofVirtual().name("spawn").factory())) {
             CompletionService<Worker> done = new ExecutorCompletionService<>(pool);
             for (int slot : slots) {
-                spawning.add(done.submit(() -> mode.spawn(plan, slot)));
+                spawning.add(done.submit(() -> priority.lowered(mode.spawn(plan, slot))));
             }
             try {
                 for (int i = 0; i < slots.size(); i++) {
@@ -161,6 +163,7 @@ final class RolloutEffects implements AutoCloseable {
         start(a.ticket(), () -> {
             try (var _ = progress.waiting()) {
                 mode.awaitReady(a.workers());
+                priority.restore(a.workers());
                 return new Event.Ready(a.ticket(), ticker.nanoTime());
             } catch (RolloutFailure f) {
                 return new Event.NotReady(a.ticket(), f.reason(), f.detail());

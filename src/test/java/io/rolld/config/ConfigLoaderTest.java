@@ -191,6 +191,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void load_startNice_isOffUnlessGivenAndRefusedOutsideZeroTo19() throws Exception {
+        assertEquals(0, load(MINIMAL).groups().getFirst().startNice());
+        assertEquals(10, load(MINIMAL + "  start_nice: 10\n").groups().getFirst().startNice());
+
+        var e = assertThrows(ConfigException.class, () -> load(MINIMAL + "  start_nice: 20\n"));
+        assertTrue(e.getMessage().contains("'start_nice' in group 'app' is 20, expected 0 to 19"), e.getMessage());
+        assertThrows(ConfigException.class, () -> load(MINIMAL + "  start_nice: -1\n"));
+    }
+
+    @Test
     void load_whenSettingsGiven_resolvesPathsAgainstConfigDirectory() throws Exception {
         Config config = load("""
                 rolld:
