@@ -12,7 +12,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.OptionalLong;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -125,6 +127,18 @@ class WireCompatibilityTest {
     @MethodSource("requests")
     void request_encodedFromItsRecord_decodesToAnEqualRecord(String line, Request record) throws Exception {
         assertEquals(record, Request.decode(record.line()));
+    }
+
+    @Test
+    void everyKindOfMessage_hasARecordedLine() {
+        assertEquals(kinds(Request.class), requests().map(a -> a.get()[1].getClass()).collect(Collectors.toSet()),
+                "a new request needs its line here: what an earlier build's daemon must still read");
+        assertEquals(kinds(Answer.class), answers().map(a -> a.get()[1].getClass()).collect(Collectors.toSet()),
+                "a new answer needs its line here: what an earlier build's client must still read");
+    }
+
+    private static Set<Class<?>> kinds(Class<?> sealed) {
+        return Set.of(sealed.getPermittedSubclasses());
     }
 
     @Test

@@ -1,9 +1,11 @@
 package io.rolld.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import io.rolld.config.PosixSignal;
 import io.rolld.config.Supervision;
+import io.rolld.control.Answer;
 import io.rolld.os.Exit;
 import io.rolld.os.MemoryReader;
 import io.rolld.rollout.Health;
@@ -87,5 +89,20 @@ class EventLinesTest {
     @MethodSource("lines")
     void line_ofEachEvent_isItsNameGroupAndFieldsInOrder(RolloutEvent event, String expected) {
         assertEquals(expected, Logfmt.of(event).toString());
+    }
+
+    /** A client reads every event as the event it is: no event's name is taken for another kind of answer. */
+    @ParameterizedTest
+    @MethodSource("lines")
+    void controlMessage_ofEachEvent_decodesAsThatEventOrAsTheRolloutsResult(RolloutEvent event, String logLine) throws Exception {
+        Answer decoded = Answer.decode(EventMessages.of(event).line());
+
+        if (event instanceof RolloutEvent.Finished f) {
+            assertEquals(f.result().generation(), assertInstanceOf(Answer.Result.class, decoded).generation());
+        } else {
+            Answer.Event e = assertInstanceOf(Answer.Event.class, decoded);
+            assertEquals(event.name(), e.name());
+            assertEquals(event.group(), e.group());
+        }
     }
 }
