@@ -43,6 +43,8 @@ final class LivenessWatch {
         int failures;
         String last = "";
         boolean restartAsked;
+        /** Adopted from a previous rolld: its watchdog counts once it was heard (it may ping that rolld's socket). */
+        boolean unheard;
         Optional<String> skipped = Optional.empty();
 
         Watched(Worker worker, long sinceNanos, long nextCheckNanos) {
@@ -138,8 +140,22 @@ final class LivenessWatch {
         Watched w = watched.get(pid);
         if (w != null) {
             w.lastPingNanos = clock.getAsLong();
+            w.unheard = false;
             w.skipped = Optional.empty();
         }
+    }
+
+    /**
+     * Workers adopted from a previous rolld: their watchdog counts from their first WATCHDOG=1 here
+     * (a rolld with another pid has another notify socket, which they cannot know).
+     */
+    void adopted(WorkerSet set) {
+        set.workers().forEach(worker -> {
+            Watched w = watched.get(worker.pid());
+            if (w != null) {
+                w.unheard = true;
+            }
+        });
     }
 
     /** Workers whose watchdog expired (no {@code WATCHDOG=1} within the interval) that are to be replaced. */
@@ -151,7 +167,7 @@ final class LivenessWatch {
         List<Unresponsive> expired = new ArrayList<>();
         for (Watched w : watched.values()) {
             long silentNanos = now - w.lastPingNanos;
-            if (w.worker.isAlive() && silentNanos >= watchdog.get().toNanos()) {
+            if (w.worker.isAlive() && !w.unheard && silentNanos >= watchdog.get().toNanos()) {
                 w.failures = 1;
                 w.last = "no WATCHDOG=1 for " + silentNanos / 1_000_000 + "ms (watchdog " + watchdog.get().toMillis() + "ms)";
                 w.lastPingNanos = now; // its next window: expired again after another interval of silence

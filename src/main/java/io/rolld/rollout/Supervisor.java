@@ -134,6 +134,7 @@ final class Supervisor {
      */
     void adoptLeftovers(WorkerSet set, WorkerSpecs specs, Map<Integer, Worker> bySlot, List<Integer> empty) {
         supervise(set, specs, bySlot, empty);
+        liveness.adopted(set);
     }
 
     private void supervise(WorkerSet set, WorkerSpecs launched, Map<Integer, Worker> bySlot, List<Integer> empty) {

@@ -9,6 +9,7 @@ import io.rolld.control.Answer;
 import io.rolld.os.Exit;
 import io.rolld.os.MemoryReader;
 import io.rolld.rollout.Health;
+import io.rolld.rollout.LivenessAction;
 import io.rolld.rollout.MemoryAction;
 import io.rolld.rollout.Phase;
 import io.rolld.rollout.RolloutEvent;
@@ -57,6 +58,9 @@ class EventLinesTest {
                 Arguments.of(new RolloutEvent.GroupAdopted("app", 3, 2, 2, List.of(42L, 43L), "serving as before"),
                         "event=group_adopted group=app generation=3 adopted=2 recorded=2 pids=42,43"
                                 + " summary=\"adopted 2 of 2 workers, generation 3\" action=\"serving as before\""),
+                Arguments.of(new RolloutEvent.WorkerUnresponsive("app", 3, 8501, 4242, 3, "timed out after 2000ms", LivenessAction.ROLLOUT),
+                        "event=worker_unresponsive group=app port=8501 pid=4242 failures=3 last=\"timed out after 2000ms\" action=rollout"
+                                + " generation=3"),
                 Arguments.of(new RolloutEvent.WorkerReplaced("app", 3, 2, 42, 45, "liveness", 1100),
                         "event=worker_replaced group=app generation=3 worker=2 old_pid=42 pid=45 reason=liveness elapsed_ms=1100"),
                 Arguments.of(new RolloutEvent.ReplacementFailed("app", 3, 2, 42, "not ready", "", 900, "the old worker keeps running"),

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Held-socket mode: a worker that stops answering (its request loop hung, the held socket still
  * open) is replaced alone, under load straight at the held socket, its successor ready first; a
- * version whose every worker hangs hits the cooldown and the group reads degraded.
+ * version whose every worker hangs hits the cooldown and the group reads degraded; a notify worker
+ * that stops its watchdog pings is replaced the same way.
  */
 class HeldLivenessIT {
     private static final Duration WAIT = Duration.ofSeconds(90);
@@ -90,6 +91,39 @@ class HeldLivenessIT {
                     "the successor answered its checks until it was told to hang:\n" + rolld.tail());
             Polling.require(() -> RolldStatus.of(yml).state(Deployment.GROUP).equals("serving"), WAIT,
                     "serving again once the workers answer");
+        }
+    }
+
+    @Test
+    void aNotifyWorkerThatStopsItsWatchdogPings_isReplaced_andTheOthersKeepServing() throws Exception {
+        int port = FreePorts.one();
+        Path hang = Project.scratch("hlive").resolve("hang-" + System.nanoTime());
+        Path yml = HeldGroupYaml.write("w", port, Duration.ofSeconds(2), "  ready: notify\n  ready_timeout: 60s\n  workers: 2\n"
+                + "  env: {APP_NOTIFY: '1', APP_HANG_FILE: '" + hang + "'}\n  watchdog: 3s\n");
+        try (Rolld rolld = Rolld.start(yml)) {
+            List<Long> first = Deployment.Outcome.parse(rolld.awaitLine("event=rollout_succeeded group=app ", WAIT)).pids();
+            long hung = first.get(1);
+            Files.writeString(hang, hung + "\n"); // its request loop and its watchdog pings stop
+            try {
+                String unresponsive = rolld.awaitLine("event=worker_unresponsive group=app .*pid=" + hung + " ", WAIT);
+                String replaced = rolld.awaitLine("event=worker_replaced group=app ", WAIT);
+                System.out.println("HeldLivenessIT watchdog:\n  " + unresponsive + "\n  " + replaced);
+                assertTrue(unresponsive.contains("last=\"no WATCHDOG=1 for ") && unresponsive.contains("action=replace"), unresponsive);
+                Matcher m = REPLACED.matcher(replaced);
+                assertTrue(m.find(), replaced);
+                assertEquals(List.of("2", Long.toString(hung)), List.of(m.group(1), m.group(2)));
+                long successor = Long.parseLong(m.group(3));
+                assertEquals(List.of(first.getFirst(), successor), RolldStatus.of(yml).pids(Deployment.GROUP));
+                HttpLoadReport after;
+                try (HttpLoad load = HttpLoad.startNewConnections(port, 2, Duration.ofSeconds(60), 300, READ_TIMEOUT)) {
+                    after = load.awaitDone(WAIT);
+                }
+                assertEquals(0, after.failed(), after.toString());
+                assertTrue(rolld.lines().stream().noneMatch(l -> l.contains("event=worker_unresponsive") && l.contains("pid=" + first.getFirst())),
+                        "the worker that pings was never unresponsive:\n" + rolld.tail());
+            } finally {
+                Files.deleteIfExists(hang);
+            }
         }
     }
 
