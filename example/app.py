@@ -31,6 +31,12 @@ Environment:
   APP_CRASH_FILE    if this file exists when the app starts, it writes a line to stderr and
                     exits 3 at once (a worker that crash-loops)
   APP_LEAK_KB       every request keeps this many KiB of memory for good (a leaking worker)
+  APP_HANG_FILE     while this file exists, requests hang: read, never answered, the port still open
+                    and accepting (a deadlocked worker); only in the workers whose pid it lists, one
+                    per line, or in every worker when it is empty; the watchdog pings stop too
+  APP_HEALTH_LISTENER if non-empty, also serve 127.0.0.1 on a port the kernel picks: a held-socket
+                    worker's own port, where rolld's liveness checks reach it alone
+  WATCHDOG_USEC     with NOTIFY_SOCKET: send WATCHDOG=1 every half of this many microseconds (systemd's watchdog)
   ROLLD_GENERATION  echoed in the response body
 
 SIGTERM / SIGINT drain gracefully: the listening socket is closed at once (an inherited one: only
@@ -131,6 +137,33 @@ LEAKED = []
 LEAK_BYTES = int(os.environ.get("APP_LEAK_KB") or "0") * 1024
 
 
+ANSWERING = threading.Event()  # cleared while APP_HANG_FILE says this worker hangs
+ANSWERING.set()
+
+
+def hanging():
+    """True while APP_HANG_FILE exists and lists this pid (or is empty)."""
+    hang_file = os.environ.get("APP_HANG_FILE")
+    if not hang_file:
+        return False
+    try:
+        with open(hang_file) as f:
+            pids = f.read().split()
+    except OSError:
+        return False
+    return not pids or str(os.getpid()) in pids
+
+
+def watch_hang_file():
+    """One thread reads APP_HANG_FILE, so that hung requests cost nothing while they wait."""
+    while True:
+        if hanging():
+            ANSWERING.clear()
+        else:
+            ANSWERING.set()
+        time.sleep(POLL_S)
+
+
 def failing():
     if os.environ.get("APP_FAIL"):
         return "APP_FAIL is set"
@@ -191,6 +224,7 @@ class Handler(BaseHTTPRequestHandler):
         self.respond(send_body=False)
 
     def respond(self, send_body):
+        ANSWERING.wait()  # deadlocked, as far as the client can tell, while APP_HANG_FILE says so
         reason = failing()
         path = self.path.split("?", 1)[0]
         if LEAK_BYTES:
@@ -243,15 +277,35 @@ def inherited_fd():
     return None
 
 
-def notify_ready():
-    """sd_notify(READY=1): one datagram to $NOTIFY_SOCKET ('@' = abstract namespace)."""
+def notify(state):
+    """sd_notify(state): one datagram to $NOTIFY_SOCKET ('@' = abstract namespace)."""
     path = os.environ.get("NOTIFY_SOCKET")
     if not path:
         return
     if path.startswith("@"):
         path = "\0" + path[1:]
     with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as s:
-        s.sendto(b"READY=1", path)
+        s.sendto(state, path)
+
+
+def watchdog_pings():
+    """WATCHDOG=1 every half of $WATCHDOG_USEC, as systemd asks; a hanging worker stops sending them."""
+    interval = int(os.environ["WATCHDOG_USEC"]) / 2e6
+    while True:
+        if ANSWERING.is_set():
+            try:
+                notify(b"WATCHDOG=1")
+            except OSError:
+                pass  # rolld is not listening (restarting): the next ping may reach it
+        time.sleep(interval)
+
+
+def serve_health_listener():
+    """A second listener on 127.0.0.1 (any free port) with the same handler, for checks of this worker alone."""
+    Server.address_family = socket.AF_INET
+    extra = Server(("127.0.0.1", 0), Handler)
+    threading.Thread(target=extra.serve_forever, kwargs={"poll_interval": 0.1}, name="liveness", daemon=True).start()
+    return extra
 
 
 def make_server(argv):
@@ -348,8 +402,13 @@ def main(argv):
                                name="accept", daemon=True)
     serving.start()
     log("listening on %s pid %d" % (where, os.getpid()))
+    extra = serve_health_listener() if os.environ.get("APP_HEALTH_LISTENER") else None
+    if os.environ.get("APP_HANG_FILE"):
+        threading.Thread(target=watch_hang_file, name="hang", daemon=True).start()
     if os.environ.get("APP_NOTIFY"):
-        notify_ready()
+        notify(b"READY=1")
+    if os.environ.get("WATCHDOG_USEC") and os.environ.get("NOTIFY_SOCKET"):
+        threading.Thread(target=watchdog_pings, name="watchdog", daemon=True).start()
 
     exit_file = os.environ.get("APP_EXIT_FILE")
     status = 0
@@ -367,6 +426,9 @@ def main(argv):
     CONNECTIONS.start_drain()
     server.shutdown()
     server.socket.close()
+    if extra:
+        extra.shutdown()
+        extra.socket.close()
     deadline = time.monotonic() + DRAIN_DEADLINE_S
     remaining = CONNECTIONS.close_idle()
     while remaining and time.monotonic() < deadline:

@@ -1,6 +1,6 @@
 package io.rolld.cli;
 
-import io.rolld.daemon.ControlProtocol;
+import io.rolld.control.Request;
 import java.io.IOException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -37,6 +37,6 @@ final class AbortCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        return SteerRequest.send(target, ControlProtocol.OP_ABORT, group, timeout.value());
+        return SteerRequest.send(target, new Request.Abort(group), "abort", group, timeout.value());
     }
 }

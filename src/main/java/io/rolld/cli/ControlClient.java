@@ -1,6 +1,8 @@
 package io.rolld.cli;
 
-import io.rolld.daemon.ControlProtocol;
+import io.rolld.control.Answer;
+import io.rolld.control.MalformedMessage;
+import io.rolld.control.Request;
 import io.rolld.os.UnixSocketPath;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -11,8 +13,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -22,10 +22,31 @@ import java.util.concurrent.TimeUnit;
  * answer lines as they arrive. A reader thread feeds a queue, so waiting has a deadline.
  */
 final class ControlClient implements AutoCloseable {
-    private static final Map<String, Object> END = Map.of();
-
     private final SocketChannel channel;
-    private final BlockingQueue<Map<String, Object>> answers = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Read> answers = new LinkedBlockingQueue<>();
+
+    /** What the reader thread hands over: an answer or the end, or a line it could not read. */
+    private sealed interface Read {
+        record Got(Received received) implements Read {
+        }
+
+        record Unreadable(String line, String why) implements Read {
+        }
+    }
+
+    /** What waiting for the daemon's next answer gives. */
+    sealed interface Received {
+        record Answered(Answer answer) implements Received {
+        }
+
+        /** The daemon closed the connection (it is done, stopped, or re-executed). */
+        record Closed() implements Received {
+        }
+
+        /** The deadline passed first. */
+        record TimedOut() implements Received {
+        }
+    }
 
     /** No daemon answers on the socket. */
     static final class NotRunning extends Exception {
@@ -34,7 +55,7 @@ final class ControlClient implements AutoCloseable {
         }
     }
 
-    /** The daemon's answer was not a JSON object. */
+    /** The daemon's answer was not one this build can read. */
     static final class Garbled extends RuntimeException {
         Garbled(String message) {
             super(message);
@@ -57,7 +78,7 @@ final class ControlClient implements AutoCloseable {
     }
 
     /** Sends the request and starts reading answers. */
-    void send(ControlProtocol.Message request) throws IOException {
+    void send(Request request) throws IOException {
         Writer out = Channels.newWriter(channel, StandardCharsets.UTF_8);
         out.write(request.line());
         out.write('\n');
@@ -65,21 +86,14 @@ final class ControlClient implements AutoCloseable {
         Thread.ofPlatform().daemon().name("control-reader").start(this::read);
     }
 
-    /** The next answer; empty at the deadline. {@code {}} (empty map) means the daemon closed the connection. */
-    Optional<Map<String, Object>> next(long deadlineNanos) throws InterruptedException {
+    /** The next answer, the end of the connection, or the deadline; a garbled line throws {@link Garbled}. */
+    Received next(long deadlineNanos) throws InterruptedException {
         long left = deadlineNanos - System.nanoTime();
-        Map<String, Object> answer = answers.poll(Math.max(0, left), TimeUnit.NANOSECONDS);
-        if (answer == null) {
-            return Optional.empty();
-        }
-        if (answer.containsKey("garbled")) {
-            throw new Garbled(String.valueOf(answer.get("garbled")));
-        }
-        return Optional.of(answer);
-    }
-
-    static boolean isEnd(Map<String, Object> answer) {
-        return answer.isEmpty();
+        return switch (answers.poll(Math.max(0, left), TimeUnit.NANOSECONDS)) {
+            case null -> new Received.TimedOut();
+            case Read.Got(Received r) -> r;
+            case Read.Unreadable(String line, String why) -> throw new Garbled("unexpected answer from rolld: " + line + " (" + why + ")");
+        };
     }
 
     static long deadline(Duration timeout) {
@@ -91,15 +105,15 @@ final class ControlClient implements AutoCloseable {
             BufferedReader in = new BufferedReader(Channels.newReader(channel, StandardCharsets.UTF_8));
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 try {
-                    answers.add(ControlProtocol.decode(line));
-                } catch (IOException e) {
-                    answers.add(Map.of("garbled", "unexpected answer from rolld: " + line));
+                    answers.add(new Read.Got(new Received.Answered(Answer.decode(line))));
+                } catch (MalformedMessage e) {
+                    answers.add(new Read.Unreadable(line, e.getMessage()));
                 }
             }
         } catch (IOException e) {
             // connection reset: treated like the end of the answers
         }
-        answers.add(END);
+        answers.add(new Read.Got(new Received.Closed()));
     }
 
     @Override

@@ -2,11 +2,10 @@ package io.rolld.cli;
 
 import io.rolld.config.ConfigException;
 import io.rolld.config.ConfigLoader;
-import io.rolld.daemon.ControlProtocol;
+import io.rolld.control.Answer;
 import io.rolld.daemon.ExitCodes;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import picocli.CommandLine.Option;
 
 /** How a client command finds the daemon: {@code --socket PATH}, or the settings of {@code -c rolld.yml}. */
@@ -63,20 +62,9 @@ final class ControlTarget {
     }
 
     /** Prints an {@code error} answer as {@code rolld: ERROR (code) message} and maps it to an exit code. */
-    static int refused(Map<String, Object> error) {
-        String code = String.valueOf(error.get("code"));
-        System.err.println("rolld: ERROR (" + code + ") " + error.get("message"));
-        return switch (code) {
-            case ControlProtocol.NO_SUCH_GROUP -> ExitCodes.NO_SUCH_GROUP;
-            case ControlProtocol.CONFIG_INVALID -> ExitCodes.CONFIG_INVALID;
-            case ControlProtocol.REEXEC_REFUSED -> ExitCodes.REEXEC_REFUSED;
-            case ControlProtocol.TIMEOUT -> ExitCodes.TIMEOUT;
-            case ControlProtocol.NO_ROLLOUT -> ExitCodes.NO_ROLLOUT;
-            case ControlProtocol.NOT_BAKING -> ExitCodes.NOT_BAKING;
-            case ControlProtocol.TOO_LATE -> ExitCodes.TOO_LATE;
-            case ControlProtocol.ROLLBACK_REFUSED -> ExitCodes.ROLLBACK_REFUSED;
-            default -> ExitCodes.REFUSED;
-        };
+    static int refused(Answer.Error error) {
+        System.err.println("rolld: ERROR (" + error.code().wire() + ") " + error.message());
+        return ExitCodes.of(error.code());
     }
 
     /** The daemon closed the connection or said something unexpected. */

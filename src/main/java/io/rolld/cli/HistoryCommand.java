@@ -1,7 +1,8 @@
 package io.rolld.cli;
 
 import com.fasterxml.jackson.jr.ob.JSON;
-import io.rolld.daemon.ControlProtocol;
+import io.rolld.control.Answer;
+import io.rolld.control.Request;
 import io.rolld.daemon.ExitCodes;
 import java.io.IOException;
 import java.time.Duration;
@@ -43,23 +44,17 @@ final class HistoryCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         try (ControlClient client = target.connect()) {
-            ControlProtocol.Message request = ControlProtocol.request(ControlProtocol.OP_HISTORY).with("limit", limit);
-            if (group != null) {
-                request.with("group", group);
-            }
-            client.send(request);
-            Optional<Map<String, Object>> answer = client.next(ControlClient.deadline(ANSWER_TIMEOUT));
-            if (answer.isEmpty() || ControlClient.isEnd(answer.get())) {
-                return ControlTarget.unexpected("no history from rolld within " + ANSWER_TIMEOUT.toSeconds() + " s");
-            }
-            if ("error".equals(answer.get().get("type"))) {
-                return ControlTarget.refused(answer.get());
-            }
-            if (!(answer.get().get("records") instanceof List<?> records)) {
-                return ControlTarget.unexpected("unexpected answer: " + answer.get());
-            }
-            System.out.println(json ? JSON.std.with(JSON.Feature.PRETTY_PRINT_OUTPUT).asString(records) : HistoryText.render(records));
-            return ExitCodes.OK;
+            client.send(new Request.History(limit, Optional.ofNullable(group)));
+            return switch (client.next(ControlClient.deadline(ANSWER_TIMEOUT))) {
+                case ControlClient.Received.Answered(Answer.History(List<Map<String, Object>> records)) -> {
+                    System.out.println(json ? JSON.std.with(JSON.Feature.PRETTY_PRINT_OUTPUT).asString(records) : HistoryText.render(records));
+                    yield ExitCodes.OK;
+                }
+                case ControlClient.Received.Answered(Answer.Error e) -> ControlTarget.refused(e);
+                case ControlClient.Received.Answered(Answer a) -> ControlTarget.unexpected("unexpected answer: " + a.line());
+                case ControlClient.Received.Closed _, ControlClient.Received.TimedOut _ ->
+                        ControlTarget.unexpected("no history from rolld within " + ANSWER_TIMEOUT.toSeconds() + " s");
+            };
         } catch (ControlTarget.Failed e) {
             return e.exitCode;
         }

@@ -1,5 +1,6 @@
 package io.rolld.cli;
 
+import io.rolld.control.Answer;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,37 +33,31 @@ final class LogSources {
     private final Map<Long, Life> lives = new LinkedHashMap<>();
 
     /** Takes in a {@code sources} message; returns the files it names for the first time. */
-    @SuppressWarnings("unchecked")
-    List<File> update(Map<String, Object> message) {
+    List<File> update(Answer.Sources message) {
         List<File> added = new ArrayList<>();
-        for (Map<String, Object> g : (List<Map<String, Object>>) message.getOrDefault("groups", List.of())) {
-            String group = String.valueOf(g.get("group"));
-            for (Map<String, Object> f : (List<Map<String, Object>>) g.getOrDefault("files", List.of())) {
-                Path path = Path.of(String.valueOf(f.get("path")));
-                File file = new File(group, path, (List<String>) f.get("streams"), numbers((List<Object>) f.get("slots")));
+        for (Answer.Sources.GroupSources g : message.groups()) {
+            for (Answer.Sources.File f : g.files()) {
+                Path path = Path.of(f.path());
+                File file = new File(g.group(), path, f.streams(), f.slots());
                 if (files.put(path, file) == null) {
                     added.add(file);
                 }
             }
-            for (Map<String, Object> w : (List<Map<String, Object>>) g.getOrDefault("workers", List.of())) {
-                long pid = ((Number) w.get("pid")).longValue();
-                lives.put(pid, new Life(group, ((Number) w.get("slot")).intValue(), pid,
-                        Instant.ofEpochMilli(((Number) w.get("started_ms")).longValue()),
-                        Optional.ofNullable((Number) w.get("ended_ms")).map(n -> Instant.ofEpochMilli(n.longValue())),
-                        Boolean.TRUE.equals(w.get("serving"))));
+            for (Answer.Sources.Worker w : g.workers()) {
+                lives.put(w.pid(), new Life(g.group(), w.slot(), w.pid(), Instant.ofEpochMilli(w.startedMs()),
+                        w.endedMs().isPresent() ? Optional.of(Instant.ofEpochMilli(w.endedMs().getAsLong())) : Optional.empty(),
+                        w.serving()));
             }
         }
         return added;
     }
 
     /** The streams of groups whose workers write to rolld's own output, by group. */
-    @SuppressWarnings("unchecked")
-    static Map<String, List<String>> toRolldsOutput(Map<String, Object> message) {
+    static Map<String, List<String>> toRolldsOutput(Answer.Sources message) {
         Map<String, List<String>> streams = new LinkedHashMap<>();
-        for (Map<String, Object> g : (List<Map<String, Object>>) message.getOrDefault("groups", List.of())) {
-            List<String> s = (List<String>) g.getOrDefault("to_rollds_output", List.of());
-            if (!s.isEmpty()) {
-                streams.put(String.valueOf(g.get("group")), s);
+        for (Answer.Sources.GroupSources g : message.groups()) {
+            if (!g.toRolldsOutput().isEmpty()) {
+                streams.put(g.group(), g.toRolldsOutput());
             }
         }
         return streams;
@@ -101,9 +96,5 @@ final class LogSources {
 
     private static boolean owns(File file, Life life) {
         return life.group().equals(file.group()) && file.slots().contains(life.slot());
-    }
-
-    private static List<Integer> numbers(List<Object> list) {
-        return list.stream().map(o -> ((Number) o).intValue()).toList();
     }
 }

@@ -1,6 +1,8 @@
 package io.rolld.cli;
 
-import io.rolld.daemon.ControlProtocol;
+import io.rolld.control.Answer;
+import io.rolld.control.Json;
+import io.rolld.control.Request;
 import io.rolld.daemon.ExitCodes;
 import io.rolld.logs.FileFollower;
 import io.rolld.logs.Interleaving;
@@ -75,7 +77,7 @@ final class LogsCommand implements Callable<Integer> {
         record WorkerLine(LogSources.File file, FileFollower.Line line) implements Shown {
         }
 
-        record RolldLine(Map<String, Object> message) implements Shown {
+        record RolldLine(Answer.Line message) implements Shown {
         }
     }
 
@@ -96,22 +98,22 @@ final class LogsCommand implements Callable<Integer> {
         }
         Optional<Instant> after = Optional.ofNullable(since).map(d -> Instant.now().minus(d.value()));
         try (ControlClient client = target.connect()) {
-            ControlProtocol.Message request = ControlProtocol.request(ControlProtocol.OP_LOGS).with("groups", groups)
-                    .with("lines", lines).with("follow", follow);
-            after.ifPresent(t -> request.with("since_ms", t.toEpochMilli()));
-            client.send(request);
-            Optional<Map<String, Object>> first = client.next(ControlClient.deadline(ANSWER_TIMEOUT));
-            if (first.isEmpty() || ControlClient.isEnd(first.get())) {
-                return ControlTarget.unexpected("no answer from rolld within " + ANSWER_TIMEOUT.toSeconds() + " s");
+            client.send(new Request.Logs(groups, lines, follow, after));
+            Answer.Sources first;
+            switch (client.next(ControlClient.deadline(ANSWER_TIMEOUT))) {
+                case ControlClient.Received.Answered(Answer.Sources s) -> first = s;
+                case ControlClient.Received.Answered(Answer.Error e) -> {
+                    return ControlTarget.refused(e);
+                }
+                case ControlClient.Received.Answered(Answer a) -> {
+                    return ControlTarget.unexpected("unexpected answer: " + a.line());
+                }
+                case ControlClient.Received.Closed _, ControlClient.Received.TimedOut _ -> {
+                    return ControlTarget.unexpected("no answer from rolld within " + ANSWER_TIMEOUT.toSeconds() + " s");
+                }
             }
-            if ("error".equals(first.get().get("type"))) {
-                return ControlTarget.refused(first.get());
-            }
-            if (!"sources".equals(first.get().get("type"))) {
-                return ControlTarget.unexpected("unexpected answer: " + first.get());
-            }
-            hintAtRolldsOutput(first.get());
-            List<LogSources.File> files = sources.update(first.get());
+            hintAtRolldsOutput(first);
+            List<LogSources.File> files = sources.update(first);
             if (!readRolldsHistory(client)) {
                 return ControlTarget.unexpected("rolld closed the connection before sending its recent lines");
             }
@@ -161,16 +163,16 @@ final class LogsCommand implements Callable<Integer> {
     /** rolld's recent lines, up to {@code caught_up}; false if the connection ended first. */
     private boolean readRolldsHistory(ControlClient client) throws InterruptedException {
         while (true) {
-            Optional<Map<String, Object>> m = client.next(ControlClient.deadline(ANSWER_TIMEOUT));
-            if (m.isEmpty() || ControlClient.isEnd(m.get())) {
-                return false;
-            }
-            switch (String.valueOf(m.get().get("type"))) {
-                case "caught_up" -> {
+            switch (client.next(ControlClient.deadline(ANSWER_TIMEOUT))) {
+                case ControlClient.Received.Closed _, ControlClient.Received.TimedOut _ -> {
+                    return false;
+                }
+                case ControlClient.Received.Answered(Answer.CaughtUp _) -> {
                     return true;
                 }
-                case "line" -> ordered.add("rolld", time(m.get()), new Shown.RolldLine(m.get()));
-                default -> {
+                case ControlClient.Received.Answered(Answer.Line l) -> ordered.add("rolld", time(l), new Shown.RolldLine(l));
+                case ControlClient.Received.Answered _ -> {
+                    // nothing else comes before caught_up
                 }
             }
         }
@@ -187,26 +189,27 @@ final class LogsCommand implements Callable<Integer> {
                 }
             }
             long wait = ControlClient.deadline(POLL);
-            for (Optional<Map<String, Object>> m = client.next(wait); m.isPresent();
-                 m = System.nanoTime() - wait < 0 ? client.next(wait) : Optional.empty()) {
-                if (ControlClient.isEnd(m.get())) {
-                    show(ordered.takeAll());
-                    System.err.println("rolld logs: rolld closed the connection (it stopped, or re-executed itself)");
-                    return ExitCodes.OK;
-                }
-                switch (String.valueOf(m.get().get("type"))) {
-                    case "line" -> ordered.add("rolld", time(m.get()), new Shown.RolldLine(m.get()));
-                    case "sources" -> {
-                        hintAtRolldsOutput(m.get());
-                        for (LogSources.File f : sources.update(m.get())) {
+            for (ControlClient.Received m = client.next(wait); !(m instanceof ControlClient.Received.TimedOut);
+                 m = System.nanoTime() - wait < 0 ? client.next(wait) : new ControlClient.Received.TimedOut()) {
+                switch (m) {
+                    case ControlClient.Received.Closed _ -> {
+                        show(ordered.takeAll());
+                        System.err.println("rolld logs: rolld closed the connection (it stopped, or re-executed itself)");
+                        return ExitCodes.OK;
+                    }
+                    case ControlClient.Received.Answered(Answer.Line l) -> ordered.add("rolld", time(l), new Shown.RolldLine(l));
+                    case ControlClient.Received.Answered(Answer.Sources s) -> {
+                        hintAtRolldsOutput(s);
+                        for (LogSources.File f : sources.update(s)) {
                             FileFollower follower = new FileFollower(f.path(), zone);
                             read(f.path(), () -> follower.start(0));
                             followed.put(f.path(), follower);
                         }
                     }
-                    case "dropped" -> System.err.println("rolld logs: " + m.get().get("lines")
+                    case ControlClient.Received.Answered(Answer.Dropped d) -> System.err.println("rolld logs: " + d.lines()
                             + " of rolld's lines were dropped: this command read them too slowly");
-                    default -> {
+                    case ControlClient.Received.Answered _, ControlClient.Received.TimedOut _ -> {
+                        // nothing else comes while following
                     }
                 }
             }
@@ -219,7 +222,7 @@ final class LogsCommand implements Callable<Integer> {
     }
 
     /** Groups whose workers write to rolld's own output have nothing here: say so once, and what to set. */
-    private void hintAtRolldsOutput(Map<String, Object> message) {
+    private void hintAtRolldsOutput(Answer.Sources message) {
         LogSources.toRolldsOutput(message).forEach((group, streams) -> {
             if (hinted.add(group)) {
                 System.err.println("rolld logs: group " + group + " sends its workers' " + String.join(" and ",
@@ -244,23 +247,23 @@ final class LogsCommand implements Callable<Integer> {
                         o.put("stream", String.join("+", f.streams()));
                         o.put("file", f.path().toString());
                         o.put("line", l.text());
-                        out.println(ControlProtocol.encode(o));
+                        out.println(Json.line(o));
                     } else {
                         out.println(sources.label(f, l.time()) + l.text());
                     }
                 }
-                case Shown.RolldLine(Map<String, Object> m) -> {
+                case Shown.RolldLine(Answer.Line m) -> {
                     if (json) {
                         Map<String, Object> o = new LinkedHashMap<>();
                         o.put("time", time(m).toString());
                         o.put("source", "rolld");
-                        o.put("group", m.get("group"));
-                        o.put("level", m.get("level"));
-                        o.put("line", m.get("line"));
-                        o.put("fields", m.get("fields"));
-                        out.println(ControlProtocol.encode(o));
+                        o.put("group", m.group().orElse(null));
+                        o.put("level", m.level());
+                        o.put("line", m.text());
+                        o.put("fields", m.fields());
+                        out.println(Json.line(o));
                     } else {
-                        for (String line : String.valueOf(m.get("line")).split("\n", -1)) {
+                        for (String line : m.text().split("\n", -1)) {
                             out.println("rolld|" + line);
                         }
                     }
@@ -270,7 +273,7 @@ final class LogsCommand implements Callable<Integer> {
         out.flush();
     }
 
-    private static Instant time(Map<String, Object> message) {
-        return Instant.ofEpochMilli(((Number) message.get("time_ms")).longValue());
+    private static Instant time(Answer.Line message) {
+        return Instant.ofEpochMilli(message.timeMs());
     }
 }

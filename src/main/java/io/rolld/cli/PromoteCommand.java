@@ -1,6 +1,6 @@
 package io.rolld.cli;
 
-import io.rolld.daemon.ControlProtocol;
+import io.rolld.control.Request;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -31,6 +31,6 @@ final class PromoteCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        return SteerRequest.send(target, ControlProtocol.OP_PROMOTE, group, ANSWER_TIMEOUT);
+        return SteerRequest.send(target, new Request.Promote(group), "promote", group, ANSWER_TIMEOUT);
     }
 }

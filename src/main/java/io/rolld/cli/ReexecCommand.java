@@ -1,6 +1,7 @@
 package io.rolld.cli;
 
-import io.rolld.daemon.ControlProtocol;
+import io.rolld.control.Answer;
+import io.rolld.control.Request;
 import io.rolld.daemon.ExitCodes;
 import java.io.IOException;
 import java.time.Duration;
@@ -40,25 +41,29 @@ final class ReexecCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         // The daemon itself answers "timeout" at --timeout; the margin covers the new build's check after the wait.
         long deadline = ControlClient.deadline(timeout.value().plus(CHECK_MARGIN));
-        Map<String, Object> execing;
+        Answer.Reexecing execing;
         try (ControlClient client = target.connect()) {
-            client.send(ControlProtocol.request(ControlProtocol.OP_REEXEC).with("timeout_ms", timeout.value().toMillis()));
-            Optional<Map<String, Object>> answer = client.next(deadline);
-            if (answer.isEmpty()) {
-                System.err.println("rolld: no answer to reexec within " + timeout + " (a rollout may still be running)");
-                return ExitCodes.TIMEOUT;
+            client.send(new Request.Reexec(Optional.of(timeout.value())));
+            switch (client.next(deadline)) {
+                case ControlClient.Received.TimedOut _ -> {
+                    System.err.println("rolld: no answer to reexec within " + timeout + " (a rollout may still be running)");
+                    return ExitCodes.TIMEOUT;
+                }
+                case ControlClient.Received.Answered(Answer.Reexecing r) -> execing = r;
+                case ControlClient.Received.Answered(Answer.Error e) -> {
+                    return ControlTarget.refused(e);
+                }
+                case ControlClient.Received.Answered(Answer a) -> {
+                    return ControlTarget.unexpected("unexpected answer to reexec: " + a.line());
+                }
+                case ControlClient.Received.Closed _ -> {
+                    return ControlTarget.unexpected("unexpected answer to reexec: {}");
+                }
             }
-            if (!"reexecing".equals(answer.get().get("type"))) {
-                return "error".equals(answer.get().get("type")) ? ControlTarget.refused(answer.get())
-                        : ControlTarget.unexpected("unexpected answer to reexec: " + answer.get());
-            }
-            execing = answer.get();
-            System.out.println("rolld pid " + execing.get("pid") + ": re-executing " + execing.get("version") + " -> "
-                    + execing.get("new_version"));
+            System.out.println("rolld pid " + execing.pid() + ": re-executing " + execing.version() + " -> " + execing.newVersion());
             // The exec closes this connection; an error here means execve failed and nothing changed.
-            Optional<Map<String, Object>> after = client.next(deadline);
-            if (after.isPresent() && "error".equals(after.get().get("type"))) {
-                return ControlTarget.refused(after.get());
+            if (client.next(deadline) instanceof ControlClient.Received.Answered(Answer.Error e)) {
+                return ControlTarget.refused(e);
             }
         } catch (ControlTarget.Failed e) {
             return e.exitCode;
@@ -67,15 +72,15 @@ final class ReexecCommand implements Callable<Integer> {
     }
 
     /** Polls status until a daemon that started after the exec answers and is ready. */
-    private int awaitNewImage(Map<String, Object> execing, long deadline) throws InterruptedException {
+    private int awaitNewImage(Answer.Reexecing execing, long deadline) throws InterruptedException {
         String lastSeen = "nothing answered";
         while (System.nanoTime() < deadline) {
             Optional<Map<String, Object>> daemon = daemonSection();
             if (daemon.isPresent()) {
                 Map<String, Object> d = daemon.get();
-                boolean fresh = !String.valueOf(execing.get("started")).equals(String.valueOf(d.get("started")));
-                if (fresh && !String.valueOf(execing.get("pid")).equals(String.valueOf(d.get("pid")))) {
-                    System.err.println("rolld: another daemon answers (pid " + d.get("pid") + ", was " + execing.get("pid")
+                boolean fresh = !execing.started().toString().equals(String.valueOf(d.get("started")));
+                if (fresh && !String.valueOf(execing.pid()).equals(String.valueOf(d.get("pid")))) {
+                    System.err.println("rolld: another daemon answers (pid " + d.get("pid") + ", was " + execing.pid()
                             + "): the re-exec'd image did not survive; see rolld's log");
                     return ExitCodes.REEXEC_LOST;
                 }
@@ -94,9 +99,9 @@ final class ReexecCommand implements Callable<Integer> {
 
     private Optional<Map<String, Object>> daemonSection() throws InterruptedException {
         try (ControlClient client = ControlClient.connect(target.socketPath())) {
-            client.send(ControlProtocol.request(ControlProtocol.OP_STATUS));
-            Optional<Map<String, Object>> answer = client.next(ControlClient.deadline(Duration.ofSeconds(5)));
-            if (answer.isPresent() && answer.get().get("report") instanceof Map<?, ?> report && report.get("daemon") instanceof Map<?, ?> d) {
+            client.send(new Request.Status());
+            if (client.next(ControlClient.deadline(Duration.ofSeconds(5))) instanceof ControlClient.Received.Answered(Answer.Status(var report))
+                    && report.get("daemon") instanceof Map<?, ?> d) {
                 @SuppressWarnings("unchecked")
                 Map<String, Object> daemon = (Map<String, Object>) d;
                 return Optional.of(daemon);

@@ -1,6 +1,7 @@
 package io.rolld.cli;
 
-import io.rolld.daemon.ControlProtocol;
+import io.rolld.control.Answer;
+import io.rolld.control.Request;
 import io.rolld.daemon.ExitCodes;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -8,7 +9,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -55,21 +55,21 @@ final class RestartCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        return run(ControlProtocol.request(ControlProtocol.OP_RESTART).with("groups", groups));
+        return run(new Request.Restart(groups, wait));
     }
 
     /** Sends {@code request} (a restart, or a rollback of {@link #groups}' one group) and follows its rollouts. */
-    int run(ControlProtocol.Message request) throws IOException, InterruptedException {
+    int run(Request request) throws IOException, InterruptedException {
         progress = json ? System.err : System.out;
         report = new RestartReport(wait);
-        int exit = send(request.with("wait", wait));
+        int exit = send(request);
         if (json) {
             System.out.println(report.json(exit));
         }
         return exit;
     }
 
-    private int send(ControlProtocol.Message request) throws IOException, InterruptedException {
+    private int send(Request request) throws IOException, InterruptedException {
         Duration limit = timeout.value();
         long deadline = ControlClient.deadline(limit);
         try (ControlClient client = target.connect()) {
@@ -86,62 +86,74 @@ final class RestartCommand implements Callable<Integer> {
         Map<String, String> lastState = new HashMap<>();
         List<String> requested = groups;
         while (true) {
-            Optional<Map<String, Object>> next = client.next(deadline);
-            if (next.isEmpty()) {
-                List<String> waiting = requested.stream().filter(g -> !outcomes.containsKey(g)).toList();
-                waiting.forEach(g -> progress.println(g + ": TIMEOUT after " + timeout + " (last state "
-                        + lastState.getOrDefault(g, "queued") + "); the rollout goes on in rolld, see rolld status"));
-                report.timedOut("timed out after " + timeout + " waiting for " + String.join(", ", waiting)
-                        + "; the rollout goes on in rolld", lastState);
-                return ExitCodes.TIMEOUT;
+            switch (client.next(deadline)) {
+                case ControlClient.Received.TimedOut _ -> {
+                    List<String> waiting = requested.stream().filter(g -> !outcomes.containsKey(g)).toList();
+                    waiting.forEach(g -> progress.println(g + ": TIMEOUT after " + timeout + " (last state "
+                            + lastState.getOrDefault(g, "queued") + "); the rollout goes on in rolld, see rolld status"));
+                    report.timedOut("timed out after " + timeout + " waiting for " + String.join(", ", waiting)
+                            + "; the rollout goes on in rolld", lastState);
+                    return ExitCodes.TIMEOUT;
+                }
+                case ControlClient.Received.Closed _ -> {
+                    String what = "rolld closed the connection before every rollout finished";
+                    report.failed(what);
+                    return ControlTarget.unexpected(what);
+                }
+                case ControlClient.Received.Answered(Answer answer) -> {
+                    switch (answer) {
+                        case Answer.Error e -> {
+                            report.failed(e.message());
+                            return ControlTarget.refused(e);
+                        }
+                        case Answer.Accepted a -> {
+                            requested = a.groups();
+                            report.accepted(requested);
+                            progress.println(a.op() + " requested: " + String.join(", ", requested));
+                            if (!wait) {
+                                return ExitCodes.OK;
+                            }
+                        }
+                        case Answer.Event e -> event(e, lastState);
+                        case Answer.Result r -> {
+                            outcomes.put(r.group(), r.outcomeName());
+                            report.result(r);
+                            progress.println(r.group() + " " + RolloutLines.result(r));
+                            if (r.outcome() instanceof Answer.Result.Outcome.RolledBack b && !b.detail().isBlank()) {
+                                progress.println(b.detail().strip().indent(4).stripTrailing());
+                            }
+                        }
+                        case Answer.Done _ -> {
+                            return outcomes.values().stream().allMatch("succeeded"::equals) ? ExitCodes.OK : ExitCodes.FAILED;
+                        }
+                        case Answer.SteerAccepted _, Answer.Stopping _, Answer.Reexecing _, Answer.Status _, Answer.History _,
+                             Answer.Sources _, Answer.Line _, Answer.CaughtUp _, Answer.Dropped _ -> {
+                            String what = "unexpected answer: " + answer.line();
+                            report.failed(what);
+                            return ControlTarget.unexpected(what);
+                        }
+                    }
+                }
             }
-            Map<String, Object> m = next.get();
-            if (ControlClient.isEnd(m)) {
-                String what = "rolld closed the connection before every rollout finished";
-                report.failed(what);
-                return ControlTarget.unexpected(what);
+        }
+    }
+
+    /** The events worth a line of their own; started, worker_started, worker_stopped: the transitions already tell the story. */
+    private void event(Answer.Event e, Map<String, String> lastState) {
+        switch (e.name()) {
+            case "transition" -> {
+                lastState.put(e.group(), e.text("state"));
+                progress.println(RolloutLines.transition(e));
             }
-            switch (String.valueOf(m.get("type"))) {
-                case "error" -> {
-                    report.failed(String.valueOf(m.get("message")));
-                    return ControlTarget.refused(m);
-                }
-                case "accepted" -> {
-                    if (m.get("groups") instanceof List<?> l) {
-                        requested = l.stream().map(String::valueOf).toList();
-                    }
-                    report.accepted(requested);
-                    progress.println(m.getOrDefault("op", "restart") + " requested: " + String.join(", ", requested));
-                    if (!wait) {
-                        return ExitCodes.OK;
-                    }
-                }
-                case "transition" -> {
-                    lastState.put(String.valueOf(m.get("group")), String.valueOf(m.get("state")));
-                    progress.println(RolloutLines.transition(m));
-                }
-                case "result" -> {
-                    String group = String.valueOf(m.get("group"));
-                    outcomes.put(group, String.valueOf(m.get("outcome")));
-                    report.result(m);
-                    progress.println(group + " " + RolloutLines.result(m));
-                    if (m.get("detail") instanceof String detail && !detail.isBlank()) {
-                        progress.println(detail.strip().indent(4).stripTrailing());
-                    }
-                }
-                case "done" -> {
-                    return outcomes.values().stream().allMatch("succeeded"::equals) ? ExitCodes.OK : ExitCodes.FAILED;
-                }
-                case "rollout_step" -> progress.println(m.get("group") + " gen " + m.get("generation") + " " + m.get("step")
-                        + ": new set at " + m.get("weight") + "% of the weight, watched for " + m.get("duration_ms")
-                        + " ms with the old set running (rolld promote / rolld abort " + m.get("group") + ")");
-                case "gap" -> progress.println(m.get("group") + " gen " + m.get("generation") + " no worker served for " + m.get("ms")
-                        + " ms (strategy: recreate; connections waited in the held socket's queue)");
-                case "drain_timeout" -> progress.println(m.get("group") + " gen " + m.get("generation")
-                        + " drain timed out with " + m.get("connections") + " connection(s) left; stopping the old workers anyway");
-                default -> {
-                    // started, worker_started, worker_stopped: the transitions already tell the story
-                }
+            case "rollout_step" -> progress.println(e.group() + " gen " + e.text("generation") + " " + e.text("step")
+                    + ": new set at " + e.text("weight") + "% of the weight, watched for " + e.text("duration_ms")
+                    + " ms with the old set running (rolld promote / rolld abort " + e.group() + ")");
+            case "gap" -> progress.println(e.group() + " gen " + e.text("generation") + " no worker served for " + e.text("ms")
+                    + " ms (strategy: recreate; connections waited in the held socket's queue)");
+            case "drain_timeout" -> progress.println(e.group() + " gen " + e.text("generation")
+                    + " drain timed out with " + e.text("connections") + " connection(s) left; stopping the old workers anyway");
+            default -> {
+                // passed over, as a newer daemon's events are
             }
         }
     }

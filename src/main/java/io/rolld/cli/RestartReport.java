@@ -1,6 +1,7 @@
 package io.rolld.cli;
 
-import io.rolld.daemon.ControlProtocol;
+import io.rolld.control.Answer;
+import io.rolld.control.Json;
 import io.rolld.daemon.ExitCodes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,16 +35,16 @@ final class RestartReport {
     }
 
     /** A {@code result} answer from rolld. */
-    void result(Map<?, ?> answer) {
-        String group = String.valueOf(answer.get("group"));
-        Map<String, Object> entry = entry(group, String.valueOf(answer.get("outcome")));
+    void result(Answer.Result answer) {
+        Map<String, Object> entry = entry(answer.group(), answer.outcomeName());
+        Map<String, Object> fields = answer.document();
         for (String key : List.of("generation", "failed_in", "reason", "detail", "ports", "pids", "old_pids",
                 "elapsed_ms", "finished_at")) {
-            if (answer.get(key) != null) {
-                entry.put(key, answer.get(key));
+            if (fields.get(key) != null) {
+                entry.put(key, fields.get(key));
             }
         }
-        groups.put(group, entry);
+        groups.put(answer.group(), entry);
     }
 
     /** The groups still waiting at {@code --timeout}, with the state each was last seen in. */
@@ -72,7 +73,7 @@ final class RestartReport {
         out.put("reason", reason());
         out.put("elapsed_ms", (System.nanoTime() - startNanos) / 1_000_000);
         out.put("groups", all);
-        return ControlProtocol.encode(out);
+        return Json.line(out);
     }
 
     private String result(int exitCode) {

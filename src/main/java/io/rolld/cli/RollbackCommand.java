@@ -1,8 +1,9 @@
 package io.rolld.cli;
 
-import io.rolld.daemon.ControlProtocol;
+import io.rolld.control.Request;
 import io.rolld.daemon.ExitCodes;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -66,13 +67,9 @@ final class RollbackCommand implements Callable<Integer> {
         rollout.wait = wait;
         rollout.timeout = timeout;
         rollout.json = json;
-        ControlProtocol.Message request = ControlProtocol.request(ControlProtocol.OP_ROLLBACK).with("group", group);
-        if (to != null) {
-            request.with("to", to);
-        }
-        if (release != null) {
-            request.with("release", java.nio.file.Path.of(release).toAbsolutePath().toString());
-        }
-        return rollout.run(request);
+        Request.Rollback.Target target = to != null ? new Request.Rollback.Target.Generation(to)
+                : release != null ? new Request.Rollback.Target.ReleaseDirectory(Path.of(release).toAbsolutePath())
+                : new Request.Rollback.Target.Previous();
+        return rollout.run(new Request.Rollback(group, target, wait));
     }
 }

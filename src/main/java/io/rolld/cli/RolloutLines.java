@@ -1,6 +1,8 @@
 package io.rolld.cli;
 
-import java.util.Map;
+import io.rolld.control.Answer;
+import java.util.List;
+import java.util.stream.Collectors;
 
 /** One line per rollout message, as {@code restart --wait} prints them and {@code status} shows the last result. */
 final class RolloutLines {
@@ -8,24 +10,27 @@ final class RolloutLines {
     }
 
     /** {@code app-servers gen 7 CHECKING 8501,8502 (120 ms, rolld's own 9 ms)} */
-    static String transition(Map<?, ?> t) {
-        return t.get("group") + " gen " + t.get("generation") + " " + t.get("state") + " "
-                + StatusText.join(t.get("ports")) + " (" + t.get("elapsed_ms") + " ms"
-                + (t.get("own_ms") == null ? "" : ", rolld's own " + t.get("own_ms") + " ms") + ")";
+    static String transition(Answer.Event t) {
+        return t.group() + " gen " + t.text("generation") + " " + t.text("state") + " "
+                + StatusText.join(t.fields().get("ports")) + " (" + t.text("elapsed_ms") + " ms"
+                + (t.fields().get("own_ms") == null ? "" : ", rolld's own " + t.text("own_ms") + " ms") + ")";
     }
 
     /** {@code succeeded: generation 7 on 8501,8502 (pids 10,11) in 2140 ms} or {@code rolled back in CHECKING ...: reason} */
-    static String result(Map<?, ?> r) {
-        if ("succeeded".equals(r.get("outcome"))) {
-            return "succeeded: generation " + r.get("generation") + " on " + StatusText.join(r.get("ports"))
-                    + " (pids " + StatusText.join(r.get("pids")) + ") in " + r.get("elapsed_ms") + " ms"
-                    + finished(r);
-        }
-        return "ROLLED BACK in " + r.get("failed_in") + ": generation " + r.get("generation") + " after "
-                + r.get("elapsed_ms") + " ms" + finished(r) + "; old workers keep serving. Reason: " + r.get("reason");
+    static String result(Answer.Result r) {
+        return switch (r.outcome()) {
+            case Answer.Result.Outcome.Succeeded s -> "succeeded: generation " + r.generation() + " on " + join(s.ports())
+                    + " (pids " + join(s.pids()) + ") in " + r.elapsedMs() + " ms" + finished(r);
+            case Answer.Result.Outcome.RolledBack b -> "ROLLED BACK in " + b.failedIn() + ": generation " + r.generation() + " after "
+                    + r.elapsedMs() + " ms" + finished(r) + "; old workers keep serving. Reason: " + b.reason();
+        };
     }
 
-    private static String finished(Map<?, ?> r) {
-        return r.get("finished_at") == null ? "" : ", finished " + r.get("finished_at");
+    private static String join(List<?> values) {
+        return values.stream().map(String::valueOf).collect(Collectors.joining(","));
+    }
+
+    private static String finished(Answer.Result r) {
+        return r.finishedAt().map(t -> ", finished " + t).orElse("");
     }
 }

@@ -1,13 +1,13 @@
 package io.rolld.cli;
 
 import com.fasterxml.jackson.jr.ob.JSON;
-import io.rolld.daemon.ControlProtocol;
+import io.rolld.control.Answer;
+import io.rolld.control.Request;
 import io.rolld.daemon.ExitCodes;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -36,19 +36,17 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         try (ControlClient client = target.connect()) {
-            client.send(ControlProtocol.request(ControlProtocol.OP_STATUS));
-            Optional<Map<String, Object>> answer = client.next(ControlClient.deadline(ANSWER_TIMEOUT));
-            if (answer.isEmpty() || ControlClient.isEnd(answer.get())) {
-                return ControlTarget.unexpected("no status from rolld within " + ANSWER_TIMEOUT.toSeconds() + " s");
-            }
-            if ("error".equals(answer.get().get("type"))) {
-                return ControlTarget.refused(answer.get());
-            }
-            if (!(answer.get().get("report") instanceof Map<?, ?> report)) {
-                return ControlTarget.unexpected("unexpected answer: " + answer.get());
-            }
-            System.out.println(json ? JSON.std.with(JSON.Feature.PRETTY_PRINT_OUTPUT).asString(report) : StatusText.render(report));
-            return groups(report).stream().allMatch(g -> "serving".equals(g.get("state"))) ? ExitCodes.OK : ExitCodes.FAILED;
+            client.send(new Request.Status());
+            return switch (client.next(ControlClient.deadline(ANSWER_TIMEOUT))) {
+                case ControlClient.Received.Answered(Answer.Status(Map<String, Object> report)) -> {
+                    System.out.println(json ? JSON.std.with(JSON.Feature.PRETTY_PRINT_OUTPUT).asString(report) : StatusText.render(report));
+                    yield groups(report).stream().allMatch(g -> "serving".equals(g.get("state"))) ? ExitCodes.OK : ExitCodes.FAILED;
+                }
+                case ControlClient.Received.Answered(Answer.Error e) -> ControlTarget.refused(e);
+                case ControlClient.Received.Answered(Answer a) -> ControlTarget.unexpected("unexpected answer: " + a.line());
+                case ControlClient.Received.Closed _, ControlClient.Received.TimedOut _ ->
+                        ControlTarget.unexpected("no status from rolld within " + ANSWER_TIMEOUT.toSeconds() + " s");
+            };
         } catch (ControlTarget.Failed e) {
             return e.exitCode;
         }

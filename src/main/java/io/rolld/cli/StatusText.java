@@ -1,5 +1,7 @@
 package io.rolld.cli;
 
+import io.rolld.control.Answer;
+import io.rolld.control.MalformedMessage;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -65,10 +67,19 @@ final class StatusText {
                         .append(" (at ").append(a.get("at")).append(')');
             }
             if (g.get("last_result") instanceof Map<?, ?> last) {
-                out.append("\n  last rollout: ").append(RolloutLines.result(last));
+                out.append("\n  last rollout: ").append(lastResult(last));
             }
         }
         return out.toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String lastResult(Map<?, ?> last) {
+        try {
+            return RolloutLines.result(Answer.Result.of((Map<String, Object>) last));
+        } catch (MalformedMessage e) {
+            return String.valueOf(last); // a newer daemon's shape: shown as it came
+        }
     }
 
     static String join(Object list) {

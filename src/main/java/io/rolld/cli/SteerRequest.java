@@ -1,11 +1,10 @@
 package io.rolld.cli;
 
-import io.rolld.daemon.ControlProtocol;
+import io.rolld.control.Answer;
+import io.rolld.control.Request;
 import io.rolld.daemon.ExitCodes;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Map;
-import java.util.Optional;
 
 /**
  * What {@code promote} and {@code abort} share: one request naming the group, the daemon's
@@ -15,34 +14,34 @@ final class SteerRequest {
     private SteerRequest() {
     }
 
-    static int send(ControlTarget target, String op, String group, Duration timeout) throws IOException, InterruptedException {
+    /** {@code op} ({@code promote} or {@code abort}) names {@code request} in what is printed. */
+    static int send(ControlTarget target, Request request, String op, String group, Duration timeout)
+            throws IOException, InterruptedException {
         long deadline = ControlClient.deadline(timeout);
         try (ControlClient client = target.connect()) {
-            client.send(ControlProtocol.request(op).with("group", group));
+            client.send(request);
             int exit = ExitCodes.REFUSED;
             while (true) {
-                Optional<Map<String, Object>> next = client.next(deadline);
-                if (next.isEmpty()) {
-                    System.out.println(group + ": TIMEOUT after " + timeout + " waiting for the rollback; see rolld status");
-                    return ExitCodes.TIMEOUT;
-                }
-                Map<String, Object> m = next.get();
-                if (ControlClient.isEnd(m)) {
-                    return exit == ExitCodes.REFUSED ? ControlTarget.unexpected("rolld closed the connection without an answer") : exit;
-                }
-                switch (String.valueOf(m.get("type"))) {
-                    case "error" -> {
-                        return ControlTarget.refused(m);
+                switch (client.next(deadline)) {
+                    case ControlClient.Received.TimedOut _ -> {
+                        System.out.println(group + ": TIMEOUT after " + timeout + " waiting for the rollback; see rolld status");
+                        return ExitCodes.TIMEOUT;
                     }
-                    case "accepted" -> {
-                        System.out.println(group + ": " + op + " accepted during " + m.get("step"));
+                    case ControlClient.Received.Closed _ -> {
+                        return exit == ExitCodes.REFUSED ? ControlTarget.unexpected("rolld closed the connection without an answer") : exit;
+                    }
+                    case ControlClient.Received.Answered(Answer.Error e) -> {
+                        return ControlTarget.refused(e);
+                    }
+                    case ControlClient.Received.Answered(Answer.SteerAccepted a) -> {
+                        System.out.println(group + ": " + op + " accepted during " + a.step());
                         exit = ExitCodes.OK;
                     }
-                    case "result" -> exit = aborted(group, m);
-                    case "done" -> {
+                    case ControlClient.Received.Answered(Answer.Result r) -> exit = aborted(group, r);
+                    case ControlClient.Received.Answered(Answer.Done _) -> {
                         return exit;
                     }
-                    default -> {
+                    case ControlClient.Received.Answered _ -> {
                         // a newer daemon's extra message
                     }
                 }
@@ -53,9 +52,9 @@ final class SteerRequest {
     }
 
     /** 0 when the abort rolled the group back; 1 when it came too late and the new generation serves. */
-    private static int aborted(String group, Map<String, Object> result) {
+    private static int aborted(String group, Answer.Result result) {
         System.out.println(group + " " + RolloutLines.result(result));
-        if ("rolled_back".equals(result.get("outcome"))) {
+        if (!result.succeeded()) {
             return ExitCodes.OK;
         }
         System.out.println(group + ": the abort came too late: the rollout had already ended its bake");

@@ -1,11 +1,10 @@
 package io.rolld.cli;
 
-import io.rolld.daemon.ControlProtocol;
+import io.rolld.control.Answer;
+import io.rolld.control.Request;
 import io.rolld.daemon.ExitCodes;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,30 +37,41 @@ final class StopCommand implements Callable<Integer> {
         Duration limit = timeout.value();
         long deadline = ControlClient.deadline(limit);
         try (ControlClient client = target.connect()) {
-            client.send(ControlProtocol.request(ControlProtocol.OP_STOP));
-            Optional<Map<String, Object>> answer = client.next(deadline);
-            if (answer.isEmpty() || ControlClient.isEnd(answer.get()) || !"stopping".equals(answer.get().get("type"))) {
-                return answer.filter(a -> "error".equals(a.get("type"))).map(ControlTarget::refused)
-                        .orElseGet(() -> ControlTarget.unexpected("no answer to stop: " + answer.orElse(Map.of())));
+            client.send(new Request.Stop());
+            long pid;
+            switch (client.next(deadline)) {
+                case ControlClient.Received.Answered(Answer.Stopping(long stopping)) -> pid = stopping;
+                case ControlClient.Received.Answered(Answer.Error e) -> {
+                    return ControlTarget.refused(e);
+                }
+                case ControlClient.Received.Answered(Answer a) -> {
+                    return ControlTarget.unexpected("no answer to stop: " + a.line());
+                }
+                case ControlClient.Received.Closed _, ControlClient.Received.TimedOut _ -> {
+                    return ControlTarget.unexpected("no answer to stop: {}");
+                }
             }
-            Object pid = answer.get().get("pid");
             System.out.println("rolld pid " + pid + " is stopping");
             if (!wait) {
                 return ExitCodes.OK;
             }
             // The daemon keeps this connection open until its process ends.
-            for (Optional<Map<String, Object>> next = client.next(deadline); ; next = client.next(deadline)) {
-                if (next.isEmpty()) {
-                    System.out.println("rolld pid " + pid + " still running after " + timeout);
-                    return ExitCodes.TIMEOUT;
-                }
-                if (ControlClient.isEnd(next.get())) {
-                    break;
+            while (true) {
+                switch (client.next(deadline)) {
+                    case ControlClient.Received.TimedOut _ -> {
+                        System.out.println("rolld pid " + pid + " still running after " + timeout);
+                        return ExitCodes.TIMEOUT;
+                    }
+                    case ControlClient.Received.Closed _ -> {
+                        awaitExit(pid, deadline);
+                        System.out.println("rolld pid " + pid + " has stopped");
+                        return ExitCodes.OK;
+                    }
+                    case ControlClient.Received.Answered _ -> {
+                        // nothing more is sent; the connection's end is the news
+                    }
                 }
             }
-            awaitExit(((Number) pid).longValue(), deadline);
-            System.out.println("rolld pid " + pid + " has stopped");
-            return ExitCodes.OK;
         } catch (ControlTarget.Failed e) {
             return e.exitCode;
         }

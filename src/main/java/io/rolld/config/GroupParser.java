@@ -62,7 +62,7 @@ final class GroupParser {
                 map.get("drain_timeout", n -> n.duration("'drain_timeout' in " + what), GroupConfig.DEFAULT_DRAIN_TIMEOUT),
                 map.get("hook_timeout", n -> n.duration("'hook_timeout' in " + what), GroupConfig.DEFAULT_HOOK_TIMEOUT),
                 map.get("start_nice", n -> startNice(n, "'start_nice' in " + what), GroupConfig.DEFAULT_START_NICE),
-                new SupervisionParser(configDir).parse(map, what, stopSignal, stopTimeout),
+                new SupervisionParser(configDir).parse(map, what, held, stopSignal, stopTimeout),
                 runAs(map, what),
                 DeliveryParser.parse(map, what, held, afterStart, front),
                 front,

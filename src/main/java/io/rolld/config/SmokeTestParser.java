@@ -63,7 +63,7 @@ final class SmokeTestParser {
         return new SmokeTest.Tcp(map.get("timeout", n -> n.duration("'timeout' of " + what), SmokeTest.Tcp.DEFAULT_CONNECT_TIMEOUT));
     }
 
-    private static String path(YamlNode node, String what) throws ConfigException {
+    static String path(YamlNode node, String what) throws ConfigException {
         String path = node.text(what);
         if (!path.startsWith("/")) {
             throw node.error(what + " must start with '/', found '" + path + "'");
@@ -71,7 +71,7 @@ final class SmokeTestParser {
         return path;
     }
 
-    private static int status(YamlNode node, String what) throws ConfigException {
+    static int status(YamlNode node, String what) throws ConfigException {
         long status = node.integer("an HTTP status (100..599)", what);
         if (status < 100 || status > 599) {
             throw node.error(what + " is out of range 100..599, found " + status);

@@ -7,18 +7,21 @@ import java.util.Set;
 
 /**
  * What rolld does between rollouts to keep a group healthy: respawn crashed workers, roll the
- * group when a worker outgrows its memory limit or at a fixed interval, take part of the workers'
+ * group when a worker outgrows its memory limit or at a fixed interval, replace a worker that stops
+ * answering its liveness checks ({@code liveness}) or, under {@code ready: notify}, stops sending
+ * {@code WATCHDOG=1} within {@code watchdog} (systemd's WatchdogSec), take part of the workers'
  * environment from an envdir, and tell an operator's command about events.
  */
 public record Supervision(Respawn respawn, Optional<Memory> memory, Optional<AutoRestart> autoRestart,
-                          Optional<Path> envdir, Optional<OnEvent> onEvent) {
+                          Optional<Path> envdir, Optional<OnEvent> onEvent, Optional<Liveness> liveness,
+                          Optional<Duration> watchdog) {
 
     public static final Supervision DEFAULTS = new Supervision(Respawn.DEFAULTS, Optional.empty(), Optional.empty(),
-            Optional.empty(), Optional.empty());
+            Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
 
     /** The same without an envdir: the environment is given whole. */
     public Supervision withoutEnvdir() {
-        return new Supervision(respawn, memory, autoRestart, Optional.empty(), onEvent);
+        return new Supervision(respawn, memory, autoRestart, Optional.empty(), onEvent, liveness, watchdog);
     }
 
     /**
@@ -79,7 +82,8 @@ public record Supervision(Respawn respawn, Optional<Memory> memory, Optional<Aut
 
     /** The events an {@code on_event} command can be told about, by their names in rolld.yml. */
     public enum EventKind {
-        ROLLOUT_STARTED, ROLLOUT_STEP, ROLLOUT_SUCCEEDED, ROLLOUT_FAILED, WORKER_CRASHED, MEMORY_EXCEEDED, CHILD_OVER_MEMORY;
+        ROLLOUT_STARTED, ROLLOUT_STEP, ROLLOUT_SUCCEEDED, ROLLOUT_FAILED, WORKER_CRASHED, MEMORY_EXCEEDED, CHILD_OVER_MEMORY,
+        WORKER_UNRESPONSIVE;
 
         public String label() {
             return name().toLowerCase(java.util.Locale.ROOT);

@@ -10,9 +10,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** Parses a group's {@code respawn}, {@code memory}, {@code auto_restart}, {@code envdir} and {@code on_event} keys. */
+/**
+ * Parses a group's {@code respawn}, {@code memory}, {@code auto_restart}, {@code envdir}, {@code on_event},
+ * {@code liveness} and {@code watchdog} keys.
+ */
 final class SupervisionParser {
-    static final List<String> KEYS = List.of("respawn", "memory", "auto_restart", "envdir", "on_event");
+    static final List<String> KEYS = List.of("respawn", "memory", "auto_restart", "envdir", "on_event", "liveness", "watchdog");
     private static final List<String> RESPAWN_KEYS = List.of("backoff", "max_backoff", "reset_after");
     private static final List<String> MEMORY_KEYS = List.of("limit", "min_limit", "metric", "check_interval", "cooldown", "per", "signal");
     private static final List<String> AUTO_RESTART_KEYS = List.of("every", "jitter");
@@ -24,14 +27,29 @@ final class SupervisionParser {
         this.configDir = configDir;
     }
 
-    /** {@code stopSignal} and {@code stopTimeout}, the group's, are how a child over its memory limit is stopped unless told otherwise. */
-    Supervision parse(YamlMap group, String what, PosixSignal stopSignal, Duration stopTimeout) throws ConfigException {
+    /**
+     * {@code held}: the group's held-socket mode, if it is in that mode; {@code stopSignal} and {@code stopTimeout},
+     * the group's, are how a child over its memory limit is stopped unless told otherwise.
+     */
+    Supervision parse(YamlMap group, String what, Optional<HeldSockets> held, PosixSignal stopSignal, Duration stopTimeout)
+            throws ConfigException {
         return new Supervision(
                 group.get("respawn", n -> respawn(n, "'respawn' in " + what), Supervision.Respawn.DEFAULTS),
                 group.get("memory", n -> Optional.of(memory(n, "'memory' in " + what, stopSignal, stopTimeout)), Optional.empty()),
                 group.get("auto_restart", n -> Optional.of(autoRestart(n, "'auto_restart' in " + what)), Optional.empty()),
                 group.get("envdir", n -> Optional.of(envdir(n, "'envdir' in " + what)), Optional.empty()),
-                group.get("on_event", n -> Optional.of(onEvent(n, "'on_event' in " + what)), Optional.empty()));
+                group.get("on_event", n -> Optional.of(onEvent(n, "'on_event' in " + what)), Optional.empty()),
+                group.get("liveness", n -> Optional.of(LivenessParser.parse(n, "'liveness' in " + what)), Optional.empty()),
+                group.get("watchdog", n -> Optional.of(watchdog(n, "'watchdog' in " + what, held)), Optional.empty()));
+    }
+
+    /** systemd's WatchdogSec= for workers: only a worker that talks to its notify socket can send WATCHDOG=1. */
+    private static Duration watchdog(YamlNode node, String what, Optional<HeldSockets> held) throws ConfigException {
+        if (held.isEmpty() || !(held.get().ready() instanceof HeldSockets.Ready.Notify)) {
+            throw node.error(what + " needs 'ready: notify' (hint: the worker sends WATCHDOG=1 to $NOTIFY_SOCKET at least every"
+                    + " interval, as under systemd's WatchdogSec=; 'ready: notify' is for held-socket groups, with 'listen:')");
+        }
+        return node.duration(what);
     }
 
     private static Supervision.Respawn respawn(YamlNode node, String what) throws ConfigException {

@@ -1,5 +1,9 @@
 package io.rolld.daemon;
 
+import io.rolld.control.Answer;
+import io.rolld.control.ErrorCode;
+import io.rolld.control.MalformedMessage;
+import io.rolld.control.Request;
 import io.rolld.rollout.RolloutEvent;
 import io.rolld.rollout.RolloutResult;
 import io.rolld.rollout.Steering;
@@ -13,7 +17,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -24,9 +27,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
- * One client connection: reads the request line, answers per {@link ControlProtocol}. Rollout
+ * One client connection: reads the {@link Request} line, answers with {@link Answer}s. Rollout
  * events reach it through a queue, so a slow client never holds up a group's thread.
  */
 final class ControlSession {
@@ -50,20 +54,24 @@ final class ControlSession {
         List<Map<String, Object>> history(Optional<String> group, int limit);
 
         /** Like {@link #restart} for one group, rolling out the recorded release {@code target} names. */
-        CompletableFuture<Map<String, CompletableFuture<RolloutResult>>> rollback(String group, GenerationHistory.RollbackTarget target,
+        CompletableFuture<Map<String, CompletableFuture<RolloutResult>>> rollback(String group, Request.Rollback.Target target,
                                                                                   Consumer<RolloutEvent> watcher);
 
         /** What {@code rolld logs} reads. */
         LogsSession.Groups logs();
     }
 
-    /** A request the daemon will not carry out, with a {@link ControlProtocol} error code. */
+    /** A request the daemon will not carry out, and why. */
     static final class Refused extends RuntimeException {
-        final String code;
+        final ErrorCode code;
 
-        Refused(String code, String message) {
+        Refused(ErrorCode code, String message) {
             super(message);
             this.code = code;
+        }
+
+        Answer.Error answer() {
+            return new Answer.Error(code, getMessage());
         }
     }
 
@@ -82,40 +90,39 @@ final class ControlSession {
         Writer out = Channels.newWriter(channel, StandardCharsets.UTF_8);
         String line;
         try {
-            line = readRequest(in, ControlProtocol.MAX_REQUEST_BYTES);
+            line = readRequest(in, Request.MAX_LINE_BYTES);
         } catch (RequestTooLarge e) {
-            send(out, error(ControlProtocol.REQUEST_TOO_LARGE, e.getMessage()));
+            send(out, new Answer.Error(ErrorCode.REQUEST_TOO_LARGE, e.getMessage()));
             return; // the rest of the line is never read: closing drops it
         }
         if (line == null) {
             return;
         }
-        Map<String, Object> request;
+        Request request;
         try {
-            request = ControlProtocol.decode(line);
-        } catch (IOException e) {
-            send(out, error(ControlProtocol.BAD_REQUEST, "not a JSON object: " + e.getMessage()));
+            request = Request.decode(line);
+        } catch (MalformedMessage e) {
+            send(out, new Answer.Error(ErrorCode.BAD_REQUEST, e.getMessage()));
             return;
         }
-        switch (String.valueOf(request.get("op"))) {
-            case ControlProtocol.OP_STATUS -> send(out, ControlProtocol.message("status").with("report", control.status()));
-            case ControlProtocol.OP_RESTART -> restart(request, control, out);
-            case ControlProtocol.OP_HISTORY -> history(request, control, out);
-            case ControlProtocol.OP_ROLLBACK -> rollback(request, control, out);
-            case ControlProtocol.OP_STOP -> {
+        switch (request) {
+            case Request.Status s -> send(out, new Answer.Status(control.status()));
+            case Request.Restart r -> follow("restart", r.awaitResults(), watcher -> control.restart(r.groups(), watcher), out);
+            case Request.History h -> history(h, control, out);
+            case Request.Rollback r -> follow("rollback", r.awaitResults(),
+                    watcher -> control.rollback(r.group(), resolved(r.target()), watcher), out);
+            case Request.Stop s -> {
                 control.stop();
-                send(out, ControlProtocol.message("stopping").with("pid", ProcessHandle.current().pid()));
+                send(out, new Answer.Stopping(ProcessHandle.current().pid()));
                 // Keep the connection open: it closes when rolld has exited, which `stop --wait` waits for.
                 while (in.read() >= 0) {
                     continue;
                 }
             }
-            case ControlProtocol.OP_REEXEC -> reexec(request, control, out);
-            case ControlProtocol.OP_PROMOTE -> steer(request, Steering.Command.PROMOTE, control, out);
-            case ControlProtocol.OP_ABORT -> steer(request, Steering.Command.ABORT, control, out);
-            case ControlProtocol.OP_LOGS -> LogsSession.serve(request, control.logs(), in, out);
-            default -> send(out, error(ControlProtocol.BAD_REQUEST, "unknown op " + request.get("op")
-                    + " (one of status, restart, stop, reexec, promote, abort, logs, history, rollback)"));
+            case Request.Reexec r -> reexec(r.timeout().orElse(DEFAULT_REEXEC_TIMEOUT), control, out);
+            case Request.Promote p -> steer(p.group(), Steering.Command.PROMOTE, control, out);
+            case Request.Abort a -> steer(a.group(), Steering.Command.ABORT, control, out);
+            case Request.Logs l -> LogsSession.serve(l, control.logs(), in, out);
         }
     }
 
@@ -145,61 +152,37 @@ final class ControlSession {
         return line.toString(StandardCharsets.UTF_8);
     }
 
-    private static void restart(Map<String, Object> request, Control control, Writer out) throws IOException {
-        List<String> names = new ArrayList<>();
-        if (request.get("groups") instanceof List<?> list) {
-            list.forEach(n -> names.add(String.valueOf(n)));
-        }
-        follow(request, watcher -> control.restart(names, watcher), out);
-    }
-
-    private static void rollback(Map<String, Object> request, Control control, Writer out) throws IOException {
-        if (!(request.get("group") instanceof String group) || group.isBlank()) {
-            send(out, error(ControlProtocol.BAD_REQUEST, "rollback needs a group: {\"op\":\"rollback\",\"group\":\"NAME\"}"));
-            return;
-        }
-        GenerationHistory.RollbackTarget target;
-        if (request.get("to") instanceof Number n) {
-            target = new GenerationHistory.RollbackTarget.Generation(n.longValue());
-        } else if (request.get("release") instanceof String dir && !dir.isBlank()) {
-            target = new GenerationHistory.RollbackTarget.ReleaseDirectory(realOrNormal(Path.of(dir)));
-        } else {
-            target = new GenerationHistory.RollbackTarget.Previous();
-        }
-        follow(request, watcher -> control.rollback(group, target, watcher), out);
-    }
-
     /** A release directory named by a client: with symlinks resolved as rolld recorded it, or as written when it is gone. */
-    private static Path realOrNormal(Path dir) {
+    private static Request.Rollback.Target resolved(Request.Rollback.Target target) {
+        if (!(target instanceof Request.Rollback.Target.ReleaseDirectory(Path dir))) {
+            return target;
+        }
         try {
-            return dir.toRealPath();
+            return new Request.Rollback.Target.ReleaseDirectory(dir.toRealPath());
         } catch (IOException e) {
-            return dir.toAbsolutePath().normalize();
+            return new Request.Rollback.Target.ReleaseDirectory(dir.toAbsolutePath().normalize());
         }
     }
 
-    private static void history(Map<String, Object> request, Control control, Writer out) throws IOException {
-        Optional<String> group = request.get("group") instanceof String g && !g.isBlank() ? Optional.of(g) : Optional.empty();
-        int limit = request.get("limit") instanceof Number n ? n.intValue() : 10;
+    private static void history(Request.History request, Control control, Writer out) throws IOException {
         try {
-            send(out, ControlProtocol.message("history").with("records", control.history(group, limit)));
+            send(out, new Answer.History(control.history(request.group(), request.limit())));
         } catch (Refused r) {
-            send(out, error(r.code, r.getMessage()));
+            send(out, r.answer());
         }
     }
 
-    /** Starts the rollouts {@code request} asks for, answers {@code accepted}, then, with {@code wait}, streams their events until they end. */
-    private static void follow(Map<String, Object> request,
-                               java.util.function.Function<Consumer<RolloutEvent>, CompletableFuture<Map<String, CompletableFuture<RolloutResult>>>> start,
+    /** Starts the rollouts {@code op} asks for, answers {@code accepted}, then, with {@code wait}, streams their events until they end. */
+    private static void follow(String op, boolean wait,
+                               Function<Consumer<RolloutEvent>, CompletableFuture<Map<String, CompletableFuture<RolloutResult>>>> start,
                                Writer out) throws IOException {
-        boolean wait = Boolean.TRUE.equals(request.get("wait"));
         BlockingQueue<Object> events = new LinkedBlockingQueue<>();
         Map<String, CompletableFuture<RolloutResult>> rollouts;
         try {
             rollouts = start.apply(events::add).get();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof Refused r) {
-                send(out, error(r.code, r.getMessage()));
+                send(out, r.answer());
                 return;
             }
             throw new IllegalStateException(e.getCause());
@@ -207,7 +190,7 @@ final class ControlSession {
             Thread.currentThread().interrupt();
             return;
         }
-        send(out, ControlProtocol.message("accepted").with("groups", List.copyOf(rollouts.keySet())).with("op", request.get("op")));
+        send(out, new Answer.Accepted(List.copyOf(rollouts.keySet()), op));
         if (!wait) {
             return;
         }
@@ -222,7 +205,7 @@ final class ControlSession {
                 Object next = events.take();
                 if (next instanceof Dropped d) {
                     pending.remove(d.group());
-                    send(out, error(ControlProtocol.SHUTTING_DOWN, "group " + d.group() + ": " + d.cause().getMessage()));
+                    send(out, new Answer.Error(ErrorCode.SHUTTING_DOWN, "group " + d.group() + ": " + d.cause().getMessage()));
                 } else if (next instanceof RolloutEvent event) {
                     if (event instanceof RolloutEvent.Finished f) {
                         pending.remove(f.group());
@@ -234,27 +217,25 @@ final class ControlSession {
             Thread.currentThread().interrupt();
             return;
         }
-        send(out, ControlProtocol.message("done"));
+        send(out, new Answer.Done());
     }
 
     /**
      * Answers {@code reexecing} just before the exec, which closes this connection (the client
      * then waits for the new image on the socket), or an error when it is refused or execve fails.
      */
-    private static void reexec(Map<String, Object> request, Control control, Writer out) throws IOException {
-        Duration timeout = request.get("timeout_ms") instanceof Number n ? Duration.ofMillis(n.longValue()) : DEFAULT_REEXEC_TIMEOUT;
+    private static void reexec(Duration timeout, Control control, Writer out) throws IOException {
         try {
             Reexec.Ticket ticket = control.reexec(timeout).get();
-            send(out, ControlProtocol.message("reexecing").with("pid", ticket.pid()).with("version", ticket.version())
-                    .with("new_version", ticket.newVersion()).with("started", ticket.started().toString()));
+            send(out, new Answer.Reexecing(ticket.pid(), ticket.version(), ticket.newVersion(), ticket.started()));
             ticket.announced().complete(null);
             String failure = ticket.failed().get(); // completes only if execve returned
-            send(out, error(ControlProtocol.REEXEC_REFUSED, "execve failed: " + failure + "; rolld carries on with its running build"));
+            send(out, new Answer.Error(ErrorCode.REEXEC_REFUSED, "execve failed: " + failure + "; rolld carries on with its running build"));
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof Refused r)) {
                 throw new IllegalStateException(e.getCause());
             }
-            send(out, error(r.code, r.getMessage()));
+            send(out, r.answer());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -264,39 +245,31 @@ final class ControlSession {
      * Answers {@code accepted} with the step the command acted on; an abort then waits for the
      * rollout's {@code result} (the old set serving again), so the client can report it.
      */
-    private static void steer(Map<String, Object> request, Steering.Command command, Control control, Writer out) throws IOException {
-        if (!(request.get("group") instanceof String group) || group.isBlank()) {
-            send(out, error(ControlProtocol.BAD_REQUEST, command.label() + " needs a group: {\"op\":\"" + command.label() + "\",\"group\":\"NAME\"}"));
-            return;
-        }
+    private static void steer(String group, Steering.Command command, Control control, Writer out) throws IOException {
         Steering.Answer.Taken taken;
         try {
             taken = control.steer(group, command);
         } catch (Refused r) {
-            send(out, error(r.code, r.getMessage()));
+            send(out, r.answer());
             return;
         }
-        send(out, ControlProtocol.message("accepted").with("group", group).with("command", command.label()).with("step", taken.step()));
+        send(out, new Answer.SteerAccepted(group, command.label(), taken.step()));
         if (command == Steering.Command.ABORT) {
             try {
-                send(out, EventMessages.of(new RolloutEvent.Finished(taken.result().get())));
+                send(out, EventMessages.result(taken.result().get()));
             } catch (ExecutionException e) {
-                send(out, error(ControlProtocol.SHUTTING_DOWN, "group " + group + ": " + e.getCause().getMessage()));
+                send(out, new Answer.Error(ErrorCode.SHUTTING_DOWN, "group " + group + ": " + e.getCause().getMessage()));
                 return;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
         }
-        send(out, ControlProtocol.message("done"));
+        send(out, new Answer.Done());
     }
 
-    static ControlProtocol.Message error(String code, String message) {
-        return ControlProtocol.message("error").with("code", code).with("message", message);
-    }
-
-    static void send(Writer out, ControlProtocol.Message message) throws IOException {
-        out.write(message.line());
+    static void send(Writer out, Answer answer) throws IOException {
+        out.write(answer.line());
         out.write('\n');
         out.flush();
     }

@@ -6,6 +6,8 @@ import io.rolld.config.ConfigLoader;
 import io.rolld.config.GroupConfig;
 import io.rolld.config.Settings;
 import io.rolld.config.PosixSignal;
+import io.rolld.control.ErrorCode;
+import io.rolld.control.Request;
 import io.rolld.logs.EventRing;
 import io.rolld.logs.LogRotator;
 import io.rolld.logs.WorkerLives;
@@ -119,7 +121,7 @@ public final class Daemon {
         record StopRequested() implements Event {
         }
 
-        record RollbackRequested(String group, GenerationHistory.RollbackTarget target, Consumer<RolloutEvent> watcher,
+        record RollbackRequested(String group, Request.Rollback.Target target, Consumer<RolloutEvent> watcher,
                                  CompletableFuture<Map<String, CompletableFuture<RolloutResult>>> reply) implements Event {
         }
 
@@ -364,14 +366,14 @@ public final class Daemon {
             public List<Map<String, Object>> history(Optional<String> group, int limit) {
                 if (group.isPresent() && groupsSnapshot.stream().noneMatch(g -> g.name().equals(group.get()))
                         && generations.last(group, 1).isEmpty()) {
-                    throw new ControlSession.Refused(ControlProtocol.NO_SUCH_GROUP, "no such group: " + group.get());
+                    throw new ControlSession.Refused(ErrorCode.NO_SUCH_GROUP, "no such group: " + group.get());
                 }
                 return generations.last(group, limit).stream().map(GenerationRecord::shown).toList();
             }
 
             @Override
             public CompletableFuture<Map<String, CompletableFuture<RolloutResult>>> rollback(
-                    String group, GenerationHistory.RollbackTarget target, Consumer<RolloutEvent> watcher) {
+                    String group, Request.Rollback.Target target, Consumer<RolloutEvent> watcher) {
                 CompletableFuture<Map<String, CompletableFuture<RolloutResult>>> reply = new CompletableFuture<>();
                 events.add(new Event.RollbackRequested(group, target, watcher, reply));
                 return reply;
@@ -433,7 +435,7 @@ public final class Daemon {
         List<String> names = request.groups().isEmpty() ? List.copyOf(groups.keySet()) : request.groups();
         List<String> unknown = names.stream().filter(n -> !groups.containsKey(n)).toList();
         if (!unknown.isEmpty()) {
-            request.reply().completeExceptionally(new ControlSession.Refused(ControlProtocol.NO_SUCH_GROUP,
+            request.reply().completeExceptionally(new ControlSession.Refused(ErrorCode.NO_SUCH_GROUP,
                     "no such group: " + String.join(", ", unknown) + " (groups: " + String.join(", ", groups.keySet()) + ")"));
             return;
         }
@@ -442,7 +444,7 @@ public final class Daemon {
             next = ConfigLoader.load(configFile);
         } catch (ConfigException e) {
             LOG.error("{}", Logfmt.event("restart_refused").kv("error", e.getMessage()).kv("action", "running workers untouched"));
-            request.reply().completeExceptionally(new ControlSession.Refused(ControlProtocol.CONFIG_INVALID, e.getMessage()));
+            request.reply().completeExceptionally(new ControlSession.Refused(ErrorCode.CONFIG_INVALID, e.getMessage()));
             return;
         }
         LOG.info("{}", Logfmt.event("restart_requested").kv("groups", names).kv("via", "control socket"));
@@ -465,7 +467,7 @@ public final class Daemon {
     private void rollback(Event.RollbackRequested request) {
         Group group = groups.get(request.group());
         if (group == null) {
-            request.reply().completeExceptionally(new ControlSession.Refused(ControlProtocol.NO_SUCH_GROUP,
+            request.reply().completeExceptionally(new ControlSession.Refused(ErrorCode.NO_SUCH_GROUP,
                     "no such group: " + request.group() + " (groups: " + String.join(", ", groups.keySet()) + ")"));
             return;
         }
@@ -494,7 +496,7 @@ public final class Daemon {
     private void refuseRollback(Event.RollbackRequested request, String reason) {
         LOG.warn("{}", Logfmt.event("rollback_refused").kv("group", request.group()).kv("reason", reason)
                 .kv("action", "nothing changed; the serving generation keeps serving"));
-        request.reply().completeExceptionally(new ControlSession.Refused(ControlProtocol.ROLLBACK_REFUSED, reason + "; nothing changed"));
+        request.reply().completeExceptionally(new ControlSession.Refused(ErrorCode.ROLLBACK_REFUSED, reason + "; nothing changed"));
     }
 
     /** HUP: re-read rolld.yml; an invalid file changes nothing. Then roll every group. */
@@ -544,7 +546,7 @@ public final class Daemon {
                 default -> null; // nothing waits for an answer
             };
             if (reply != null) {
-                reply.completeExceptionally(new ControlSession.Refused(ControlProtocol.SHUTTING_DOWN, "rolld is shutting down (" + why + ")"));
+                reply.completeExceptionally(new ControlSession.Refused(ErrorCode.SHUTTING_DOWN, "rolld is shutting down (" + why + ")"));
             }
         }
         LOG.info("{}", Logfmt.event("stopped").kv("exit_code", exitCode));

@@ -1,5 +1,7 @@
 package io.rolld.daemon;
 
+import io.rolld.control.ErrorCode;
+
 /** Process exit statuses of rolld and its client commands, documented in docs/operation.md. */
 public final class ExitCodes {
     public static final int OK = 0;
@@ -48,5 +50,20 @@ public final class ExitCodes {
     public static final int START_FAILED = FAILED;
 
     private ExitCodes() {
+    }
+
+    /** The client's exit status for a refusal: every code has one, so a new code does not compile until it is given one. */
+    public static int of(ErrorCode code) {
+        return switch (code) {
+            case NO_SUCH_GROUP -> NO_SUCH_GROUP;
+            case CONFIG_INVALID -> CONFIG_INVALID;
+            case REEXEC_REFUSED -> REEXEC_REFUSED;
+            case TIMEOUT -> TIMEOUT;
+            case NO_ROLLOUT -> NO_ROLLOUT;
+            case NOT_BAKING -> NOT_BAKING;
+            case TOO_LATE -> TOO_LATE;
+            case ROLLBACK_REFUSED -> ROLLBACK_REFUSED;
+            case BAD_REQUEST, REQUEST_TOO_LARGE, SHUTTING_DOWN -> REFUSED;
+        };
     }
 }

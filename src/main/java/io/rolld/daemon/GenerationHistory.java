@@ -1,6 +1,7 @@
 package io.rolld.daemon;
 
 import com.fasterxml.jackson.jr.ob.JSON;
+import io.rolld.control.Request;
 import io.rolld.os.AtomicFile;
 import io.rolld.process.Release;
 import io.rolld.rollout.RolloutEvent;
@@ -137,25 +138,26 @@ final class GenerationHistory implements Consumer<RolloutEvent> {
 
     /**
      * What {@code rolld rollback} rolls out for {@code group}, serving {@code serving}: the latest
-     * successful generation of {@code target} (a generation, or a release directory), or without one
+     * successful generation of {@code target} (a generation, or a release directory, as recorded: symlinks
+     * resolved when the caller could, else normalized), or without one
      * the latest successful generation before the serving one that ran something else (another
      * release, command or environment). Fails with the reason it cannot.
      */
-    synchronized GenerationRecord rollbackTarget(String group, long serving, RollbackTarget target) throws NoTarget {
+    synchronized GenerationRecord rollbackTarget(String group, long serving, Request.Rollback.Target target) throws NoTarget {
         List<GenerationRecord> succeeded = records.stream().filter(r -> r.group().equals(group) && r.succeeded()
                 && r.release().isPresent()).toList();
         switch (target) {
-            case RollbackTarget.Generation(long generation) -> {
+            case Request.Rollback.Target.Generation(long generation) -> {
                 return succeeded.reversed().stream().filter(r -> r.generation() == generation).findFirst()
                         .orElseThrow(() -> new NoTarget("no successful rollout of generation " + generation + " of group " + group
                                 + " is recorded (see rolld history " + group + ")"));
             }
-            case RollbackTarget.ReleaseDirectory(Path directory) -> {
+            case Request.Rollback.Target.ReleaseDirectory(Path directory) -> {
                 return succeeded.reversed().stream().filter(r -> r.release().get().directory().equals(directory)).findFirst()
                         .orElseThrow(() -> new NoTarget("no successful rollout of group " + group + " ran release " + directory
                                 + " (see rolld history " + group + ")"));
             }
-            case RollbackTarget.Previous() -> {
+            case Request.Rollback.Target.Previous() -> {
                 Optional<GenerationRecord> current = succeeded(group, serving);
                 int before = current.map(succeeded::indexOf).orElse(succeeded.size());
                 for (int i = before - 1; i >= 0; i--) {
@@ -167,19 +169,6 @@ final class GenerationHistory implements Consumer<RolloutEvent> {
                 throw new NoTarget("nothing to roll back to: no earlier successful rollout of group " + group
                         + " ran another release than generation " + serving + " (see rolld history " + group + ")");
             }
-        }
-    }
-
-    /** What a rollback asked for: the previous release, a generation, or a release directory. */
-    sealed interface RollbackTarget {
-        record Previous() implements RollbackTarget {
-        }
-
-        record Generation(long generation) implements RollbackTarget {
-        }
-
-        /** {@code directory} as recorded: symlinks resolved when the caller could, else normalized. */
-        record ReleaseDirectory(Path directory) implements RollbackTarget {
         }
     }
 

@@ -2,6 +2,7 @@ package io.rolld.daemon;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.LayoutBase;
+import io.rolld.control.Json;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,6 +25,6 @@ final class JsonLogLayout extends LayoutBase<ILoggingEvent> {
             line.put("event", "message");
             line.put("message", event.getFormattedMessage());
         }
-        return ControlProtocol.encode(line) + "\n";
+        return Json.line(line) + "\n";
     }
 }

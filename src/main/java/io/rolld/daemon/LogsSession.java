@@ -1,6 +1,9 @@
 package io.rolld.daemon;
 
 import io.rolld.config.GroupConfig;
+import io.rolld.control.Answer;
+import io.rolld.control.ErrorCode;
+import io.rolld.control.Request;
 import io.rolld.logs.EventRing;
 import io.rolld.logs.GroupFiles;
 import io.rolld.logs.WorkerLives;
@@ -9,10 +12,9 @@ import java.io.InputStream;
 import java.io.Writer;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -53,26 +55,15 @@ final class LogsSession {
         this.names = names;
     }
 
-    static void serve(Map<String, Object> request, Groups groups, InputStream in, Writer out) throws IOException {
-        List<String> requested = new ArrayList<>();
-        if (request.get("groups") instanceof List<?> list) {
-            list.forEach(n -> requested.add(String.valueOf(n)));
-        }
-        List<String> unknown = requested.stream().filter(n -> !groups.names().contains(n)).toList();
+    static void serve(Request.Logs request, Groups groups, InputStream in, Writer out) throws IOException {
+        List<String> unknown = request.groups().stream().filter(n -> !groups.names().contains(n)).toList();
         if (!unknown.isEmpty()) {
-            ControlSession.send(out, ControlSession.error(ControlProtocol.NO_SUCH_GROUP, "no such group: " + String.join(", ", unknown)
+            ControlSession.send(out, new Answer.Error(ErrorCode.NO_SUCH_GROUP, "no such group: " + String.join(", ", unknown)
                     + " (groups: " + String.join(", ", groups.names()) + ")"));
             return;
         }
-        int lines = request.get("lines") instanceof Number n ? n.intValue() : 20;
-        if (lines < 0) {
-            ControlSession.send(out, ControlSession.error(ControlProtocol.BAD_REQUEST, "lines must be 0 or more, not " + lines));
-            return;
-        }
-        Optional<Instant> since = request.get("since_ms") instanceof Number n ? Optional.of(Instant.ofEpochMilli(n.longValue()))
-                : Optional.empty();
-        boolean follow = Boolean.TRUE.equals(request.get("follow"));
-        new LogsSession(groups, requested.isEmpty() ? groups.names() : List.copyOf(requested)).run(lines, since, follow, in, out);
+        new LogsSession(groups, request.groups().isEmpty() ? groups.names() : request.groups())
+                .run(request.lines(), request.since(), request.follow(), in, out);
     }
 
     private void run(int lines, Optional<Instant> since, boolean follow, InputStream in, Writer out) throws IOException {
@@ -85,14 +76,14 @@ final class LogsSession {
                 dropped.incrementAndGet();
             }
         }) : Optional.empty())) {
-            List<Map<String, Object>> sources = sources();
-            ControlSession.send(out, ControlProtocol.message("sources").with("groups", sources));
+            Answer.Sources sources = sources();
+            ControlSession.send(out, sources);
             for (EventRing.Entry e : tail.history()) {
                 ControlSession.send(out, line(e));
             }
-            ControlSession.send(out, ControlProtocol.message("caught_up"));
+            ControlSession.send(out, new Answer.CaughtUp());
             if (!follow) {
-                ControlSession.send(out, ControlProtocol.message("done"));
+                ControlSession.send(out, new Answer.Done());
                 return;
             }
             Thread session = Thread.currentThread();
@@ -111,19 +102,19 @@ final class LogsSession {
         }
     }
 
-    private void follow(BlockingQueue<EventRing.Entry> live, AtomicLong dropped, List<Map<String, Object>> sent, Writer out)
+    private void follow(BlockingQueue<EventRing.Entry> live, AtomicLong dropped, Answer.Sources sent, Writer out)
             throws IOException {
         try {
             while (true) {
                 EventRing.Entry e = live.poll(SOURCES_CHECK_MS, TimeUnit.MILLISECONDS);
                 long lost = dropped.getAndSet(0);
                 if (lost > 0) {
-                    ControlSession.send(out, ControlProtocol.message("dropped").with("lines", lost));
+                    ControlSession.send(out, new Answer.Dropped(lost));
                 }
                 // Workers change with the events that tell of them: the sources go out before the event's line.
-                List<Map<String, Object>> now = sources();
+                Answer.Sources now = sources();
                 if (!now.equals(sent)) {
-                    ControlSession.send(out, ControlProtocol.message("sources").with("groups", now));
+                    ControlSession.send(out, now);
                     sent = now;
                 }
                 if (e != null) {
@@ -135,37 +126,25 @@ final class LogsSession {
         }
     }
 
-    private List<Map<String, Object>> sources() {
-        List<Map<String, Object>> all = new ArrayList<>();
+    private Answer.Sources sources() {
+        List<Answer.Sources.GroupSources> all = new ArrayList<>();
         for (String name : names) {
             Optional<GroupConfig> config = groups.config(name);
             if (config.isEmpty()) {
                 continue; // removed by a HUP while followed
             }
             Set<Long> serving = groups.serving(name);
-            Map<String, Object> group = new LinkedHashMap<>();
-            group.put("group", name);
-            group.put("files", GroupFiles.of(config.get()).stream().map(f -> Map.<String, Object>of("path", f.path().toString(),
-                    "streams", f.streams(), "slots", f.slots())).toList());
-            group.put("workers", groups.lives(name).stream().map(l -> {
-                Map<String, Object> w = new LinkedHashMap<>();
-                w.put("slot", l.slot());
-                w.put("port", l.port());
-                w.put("pid", l.pid());
-                w.put("generation", l.generation());
-                w.put("started_ms", l.started().toEpochMilli());
-                w.put("ended_ms", l.ended().map(Instant::toEpochMilli).orElse(null));
-                w.put("serving", serving.contains(l.pid()));
-                return w;
-            }).toList());
-            group.put("to_rollds_output", GroupFiles.toRolldsOutput(config.get()));
-            all.add(group);
+            all.add(new Answer.Sources.GroupSources(name,
+                    GroupFiles.of(config.get()).stream().map(f -> new Answer.Sources.File(f.path().toString(), f.streams(), f.slots())).toList(),
+                    groups.lives(name).stream().map(l -> new Answer.Sources.Worker(l.slot(), l.port(), l.pid(), l.generation(),
+                            l.started().toEpochMilli(), l.ended().map(e -> OptionalLong.of(e.toEpochMilli())).orElse(OptionalLong.empty()),
+                            serving.contains(l.pid()))).toList(),
+                    GroupFiles.toRolldsOutput(config.get())));
         }
-        return all;
+        return new Answer.Sources(all);
     }
 
-    private static ControlProtocol.Message line(EventRing.Entry e) {
-        return ControlProtocol.message("line").with("time_ms", e.time().toEpochMilli()).with("level", e.level())
-                .with("group", e.group().orElse(null)).with("line", e.line()).with("fields", e.fields());
+    private static Answer.Line line(EventRing.Entry e) {
+        return new Answer.Line(e.time().toEpochMilli(), e.level(), e.group(), e.line(), e.fields());
     }
 }

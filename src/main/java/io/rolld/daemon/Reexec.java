@@ -1,5 +1,6 @@
 package io.rolld.daemon;
 
+import io.rolld.control.ErrorCode;
 import io.rolld.os.ErrnoException;
 import io.rolld.rollout.Group;
 import java.nio.file.Path;
@@ -106,7 +107,7 @@ final class Reexec {
     /** On the loop: starts a re-exec unless one is under way. */
     private void request(Duration timeout, String via, CompletableFuture<Ticket> reply) {
         if (attempt != null) {
-            reply.completeExceptionally(new ControlSession.Refused(ControlProtocol.REEXEC_REFUSED, "a re-exec is already under way"));
+            reply.completeExceptionally(new ControlSession.Refused(ErrorCode.REEXEC_REFUSED, "a re-exec is already under way"));
             return;
         }
         LOG.info("{}", Logfmt.event("reexec_requested").kv("via", via).kv("timeout_ms", timeout.toMillis())
@@ -115,7 +116,7 @@ final class Reexec {
         try {
             build = BuildOnDisk.ofThisImage();
         } catch (BuildOnDisk.Unusable e) {
-            refused(new ControlSession.Refused(ControlProtocol.REEXEC_REFUSED, e.getMessage()), reply);
+            refused(new ControlSession.Refused(ErrorCode.REEXEC_REFUSED, e.getMessage()), reply);
             return;
         }
         Attempt a = new Attempt(build, System.nanoTime() + timeout.toNanos(), reply, new LinkedHashMap<>());
@@ -135,7 +136,7 @@ final class Reexec {
                     if (timedOut == null) {
                         next.run();
                     } else {
-                        callOff(a, new ControlSession.Refused(ControlProtocol.TIMEOUT, "a rollout is still running: " + busy(a)
+                        callOff(a, new ControlSession.Refused(ErrorCode.TIMEOUT, "a rollout is still running: " + busy(a)
                                 + "; nothing re-executed (raise --timeout)"));
                     }
                 }));
@@ -153,10 +154,10 @@ final class Reexec {
                 String newVersion = a.build().check(configFile);
                 onLoop.accept(() -> execNow(a, newVersion));
             } catch (BuildOnDisk.Unusable e) {
-                onLoop.accept(() -> callOff(a, new ControlSession.Refused(ControlProtocol.REEXEC_REFUSED, e.getMessage())));
+                onLoop.accept(() -> callOff(a, new ControlSession.Refused(ErrorCode.REEXEC_REFUSED, e.getMessage())));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                onLoop.accept(() -> callOff(a, new ControlSession.Refused(ControlProtocol.SHUTTING_DOWN, "interrupted")));
+                onLoop.accept(() -> callOff(a, new ControlSession.Refused(ErrorCode.SHUTTING_DOWN, "interrupted")));
             }
         });
     }

@@ -1,5 +1,6 @@
 package io.rolld.daemon;
 
+import io.rolld.control.ErrorCode;
 import io.rolld.rollout.Group;
 import io.rolld.rollout.Steering;
 import java.util.List;
@@ -10,7 +11,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code rolld promote GROUP} and {@code rolld abort GROUP}: finds the group and hands the command
- * to its rollout in progress, or refuses with a {@link ControlProtocol} code saying why not.
+ * to its rollout in progress, or refuses with a {@link ErrorCode} saying why not.
  */
 final class RolloutSteering {
     private static final Logger LOG = LoggerFactory.getLogger("rolld");
@@ -25,7 +26,7 @@ final class RolloutSteering {
     Steering.Answer.Taken steer(String name, Steering.Command command) {
         List<Group> all = groups.get();
         Group group = all.stream().filter(g -> g.name().equals(name)).findFirst()
-                .orElseThrow(() -> new ControlSession.Refused(ControlProtocol.NO_SUCH_GROUP, "no such group: " + name
+                .orElseThrow(() -> new ControlSession.Refused(ErrorCode.NO_SUCH_GROUP, "no such group: " + name
                         + " (groups: " + all.stream().map(Group::name).collect(Collectors.joining(", ")) + ")"));
         return switch (group.steer(command)) {
             case Steering.Answer.Taken t -> {
@@ -34,13 +35,13 @@ final class RolloutSteering {
                                 ? "ending the " + t.step() + " now" : "rolling back to the old set now"));
                 yield t;
             }
-            case Steering.Answer.NoRollout n -> throw new ControlSession.Refused(ControlProtocol.NO_ROLLOUT,
+            case Steering.Answer.NoRollout n -> throw new ControlSession.Refused(ErrorCode.NO_ROLLOUT,
                     "group " + name + " has no rollout in progress: nothing to " + command.label()
                             + " (hint: rolld restart " + name + " starts one)");
-            case Steering.Answer.NotHolding n -> throw new ControlSession.Refused(ControlProtocol.NOT_BAKING,
+            case Steering.Answer.NotHolding n -> throw new ControlSession.Refused(ErrorCode.NOT_BAKING,
                     "group " + name + " is in " + group.status().phase() + ", not in a bake or a canary pause: " + command.label()
                             + " acts on those (hint: rolld status shows the rollout's phase; try again once it bakes)");
-            case Steering.Answer.TooLate t -> throw new ControlSession.Refused(ControlProtocol.TOO_LATE,
+            case Steering.Answer.TooLate t -> throw new ControlSession.Refused(ErrorCode.TOO_LATE,
                     "group " + name + " is in " + t.phase() + ": too late to abort, the old set is being stopped and the new set serves"
                             + " (hint: rolld rollback " + name + " rolls out the previous generation again)");
         };

@@ -1,5 +1,6 @@
 package io.rolld.daemon;
 
+import io.rolld.control.Json;
 import io.rolld.os.AtomicFile;
 import io.rolld.rollout.GroupStatus;
 import java.io.IOException;
@@ -55,7 +56,7 @@ final class StateFiles {
     private void writeState() throws IOException {
         List<GroupStatus> now = groups.get();
         Map<String, Object> state = report.of(now);
-        write(stateFile, ControlProtocol.encode(state) + "\n");
+        write(stateFile, Json.line(state) + "\n");
         StringBuilder starter = new StringBuilder();
         for (GroupStatus g : now) {
             g.workers().stream().filter(GroupStatus.WorkerInfo::alive)

@@ -4,7 +4,6 @@ import io.rolld.os.ProcNetTcp;
 import io.rolld.os.ResidentMemory;
 import io.rolld.rollout.GroupStatus;
 import io.rolld.rollout.Health;
-import io.rolld.rollout.RolloutResult;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -113,33 +112,7 @@ final class StatusReport {
             adoption.put("at", a.at().toString());
             out.put("adoption", adoption);
         });
-        g.lastResult().ifPresent(r -> out.put("last_result", result(r, g.finishedAt().orElse(null))));
-        return out;
-    }
-
-    /** A rollout's outcome as sent to clients and kept in the state file. */
-    static Map<String, Object> result(RolloutResult result, Instant finishedAt) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("group", result.group());
-        out.put("generation", result.generation());
-        switch (result) {
-            case RolloutResult.Succeeded s -> {
-                out.put("outcome", "succeeded");
-                out.put("ports", s.ports());
-                out.put("pids", s.pids());
-                out.put("old_pids", s.oldPids());
-            }
-            case RolloutResult.Failed f -> {
-                out.put("outcome", "rolled_back");
-                out.put("failed_in", f.failedIn().name());
-                out.put("reason", f.reason());
-                out.put("detail", f.detail());
-            }
-        }
-        out.put("elapsed_ms", result.elapsedMs());
-        if (finishedAt != null) {
-            out.put("finished_at", finishedAt.toString());
-        }
+        g.lastResult().ifPresent(r -> out.put("last_result", EventMessages.result(r, g.finishedAt()).document()));
         return out;
     }
 }

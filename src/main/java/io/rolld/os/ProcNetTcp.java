@@ -10,6 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -85,6 +86,35 @@ public final class ProcNetTcp {
         } catch (IOException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * The TCP ports {@code pid} listens on through sockets it holds open itself (in {@code
+     * /proc/PID/fd}), but those in {@code except}; empty when it has none (or cannot be read).
+     */
+    public List<Integer> listeningPortsOf(long pid, Set<Integer> except) {
+        Set<Long> inodes = new HashSet<>();
+        try (Stream<Path> fds = Files.list(proc.resolve(Long.toString(pid)).resolve("fd"))) {
+            fds.forEach(fd -> {
+                try {
+                    String target = Files.readSymbolicLink(fd).toString();
+                    if (target.startsWith("socket:[")) {
+                        inodes.add(Long.parseLong(target, "socket:[".length(), target.length() - 1, 10));
+                    }
+                } catch (IOException | UnsupportedOperationException | NumberFormatException e) {
+                    // closed meanwhile, or not a socket
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            return List.of(); // exited meanwhile, or not ours to read
+        }
+        List<Integer> found = new ArrayList<>();
+        forEachSocket((local, address, state, inode) -> {
+            if (state == LISTEN && inodes.contains(inode) && !except.contains(local) && !found.contains(local)) {
+                found.add(local);
+            }
+        });
+        return found;
     }
 
     private static boolean holds(Path fdDir, String target) {

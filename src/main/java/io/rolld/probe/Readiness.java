@@ -154,7 +154,7 @@ public final class Readiness {
         return new ProbeResult.Ready();
     }
 
-    private static Probe probeFor(SmokeTest test) {
+    static Probe probeFor(SmokeTest test) {
         return switch (test) {
             case SmokeTest.Http http -> new HttpProbe(http);
             case SmokeTest.Tcp tcp -> new TcpProbe(tcp);

@@ -39,7 +39,7 @@ public final class NativeSpawn {
     static final String EXPORT_OWN_PID = "LISTEN_PID=$$; export LISTEN_PID; exec \"$0\" \"$@\"";
     /** rolld's own protocol variables: a worker gets its own values or none, never rolld's. */
     static final List<String> NOT_INHERITED = List.of("LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES",
-            "NOTIFY_SOCKET", "SERVER_STARTER_PORT", "SERVER_STARTER_GENERATION");
+            "NOTIFY_SOCKET", "SERVER_STARTER_PORT", "SERVER_STARTER_GENERATION", "WATCHDOG_USEC", "WATCHDOG_PID");
     /**
      * Every signal a process can catch or ignore (all but SIGKILL and SIGSTOP): a worker starts
      * with each at its default action, whatever the JVM or rolld's launcher did with them (an

@@ -1,11 +1,10 @@
 package io.rolld.rollout;
 
 import io.rolld.config.HeldSockets;
-import io.rolld.os.NotifySocket;
+import io.rolld.config.GroupConfig;
 import io.rolld.process.Worker;
 import io.rolld.process.WorkerSet;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Optional;
@@ -36,19 +35,13 @@ final class GenerationReadiness {
     record NotReady(Worker worker, String reason) {
     }
 
-    /**
-     * The socket new workers report {@code READY=1} to under the notify rule (empty under the
-     * other). Its path is short (sun_path holds 107 bytes) and unique per rolld, group and {@code tag}.
-     */
-    static Optional<NotifySocket> notifySocket(HeldSockets.Ready rule, String group, String tag) throws IOException {
-        if (!(rule instanceof HeldSockets.Ready.Notify)) {
-            return Optional.empty();
-        }
-        return Optional.of(NotifySocket.bind(Path.of(System.getProperty("java.io.tmpdir"),
-                "rolld-" + ProcessHandle.current().pid() + "-" + group + "-" + tag + ".notify")));
+    /** Where new workers report {@code READY=1} under the notify rule (empty under the other), for {@code tag} (a generation, a replacement). */
+    static Optional<NotifySource> notifySource(HeldSockets.Ready rule, GroupConfig group, String tag, HeldSocketKeeper hold)
+            throws IOException {
+        return rule instanceof HeldSockets.Ready.Notify ? Optional.of(hold.notifySource(group, tag)) : Optional.empty();
     }
 
-    Optional<NotReady> await(WorkerSet next, Optional<NotifySocket> notify) throws InterruptedException {
+    Optional<NotReady> await(WorkerSet next, Optional<NotifySource> notify) throws InterruptedException {
         long start = System.nanoTime();
         CompletableFuture<Object> exited = next.anyExit();
         Set<Long> ready = new HashSet<>();

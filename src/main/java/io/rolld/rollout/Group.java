@@ -5,9 +5,11 @@ import io.rolld.config.GroupConfig;
 import io.rolld.os.MemoryReader;
 import io.rolld.config.PosixSignal;
 import io.rolld.os.ProcNetTcp;
+import io.rolld.probe.LivenessCheck;
 import io.rolld.process.Release;
 import io.rolld.process.Worker;
 import io.rolld.process.WorkerSet;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,7 +56,7 @@ public final class Group {
     private final BlockingQueue<Inbox> inbox = new LinkedBlockingQueue<>();
     private final Thread thread;
     /** Held-socket mode only: bound by the group's loop, closed by shutdown once the loop has ended. */
-    private final HeldSocketKeeper sockets = new HeldSocketKeeper();
+    private final HeldSocketKeeper sockets = new HeldSocketKeeper(pid -> inbox.add(new Inbox.Pinged(pid)));
     /** The supervisor's effects running off the loop, joined by shutdown; those still waiting for a successor are interrupted first. */
     private final Set<Thread> supervising = ConcurrentHashMap.newKeySet();
     private final Set<Thread> awaitingSuccessors = ConcurrentHashMap.newKeySet();
@@ -77,6 +79,14 @@ public final class Group {
 
         /** A held worker's successor is ready, or (empty) did not become ready. */
         record Replaced(HeldReplacement replacement, Optional<Worker> successor) implements Inbox {
+        }
+
+        /** A liveness check of {@code check}'s worker answered: {@code failure} why it failed, empty when it passed. */
+        record Checked(LivenessWatch.Check check, Optional<String> failure) implements Inbox {
+        }
+
+        /** A worker sent WATCHDOG=1. */
+        record Pinged(long pid) implements Inbox {
         }
 
         /** An effect reported {@code event} of the rollout whose request {@code watchers} made. */
@@ -384,6 +394,12 @@ public final class Group {
             case Inbox.StartRequested s -> start(s);
             case Inbox.Steer s -> steer(s);
             case Inbox.Replaced r -> replaced(r);
+            case Inbox.Pinged p -> supervisor.pinged(p.pid());
+            case Inbox.Checked c -> {
+                if (!closing) {
+                    supervised(supervisor.checked(c.check().worker(), c.failure(), Machine.serving(state)));
+                }
+            }
             case Inbox.Reported r -> publish(r.event(), r.watchers());
             case Inbox.Quiesce q -> quiesced = q.quiet();
             case Inbox.Resume r -> quiesced = null;
@@ -474,17 +490,31 @@ public final class Group {
             return;
         }
         WorkerSet serving = Machine.serving(state);
-        Supervisor.Due due = supervisor.runDue(serving);
-        if (!due.active().equals(serving)) {
+        supervised(supervisor.runDue(serving));
+    }
+
+    /** What the supervisor did or asks for: a new serving set, a rollout, held replacements, liveness checks. */
+    private void supervised(Supervisor.Due due) {
+        if (!due.active().equals(Machine.serving(state))) {
             feed(new Event.Supervised(due.active()));
         }
         due.rolloutTrigger().ifPresent(trigger -> requestRollout(trigger, pinned, NO_WATCHERS));
         due.replacements().forEach(this::replace);
+        due.checks().forEach(c -> Thread.ofVirtual().name("liveness-" + name()).start(() -> inbox.add(new Inbox.Checked(c, check(c)))));
+    }
+
+    /** Runs off the loop: a held-socket worker is checked on the port it listens on by itself, found in /proc. */
+    private Optional<String> check(LivenessWatch.Check c) {
+        Optional<Integer> port = c.port().or(() -> host.tcp().listeningPortsOf(c.worker().pid(), c.shared()).stream().findFirst());
+        if (port.isEmpty()) {
+            return Optional.of("listens on no TCP port of its own besides the held sockets, where it could be checked alone");
+        }
+        return LivenessCheck.run(c.liveness(), port.get());
     }
 
     /** Starts {@code r}'s successor and waits for its readiness off the loop; the result comes back as {@link Inbox.Replaced}. */
     private void replace(Supervisor.Replacement r) {
-        HeldReplacement replacement = new HeldReplacement(r, events, host.stopper());
+        HeldReplacement replacement = new HeldReplacement(r, events, host.stopper(), sockets);
         Thread t = offLoop("replace", () -> inbox.add(new Inbox.Replaced(replacement, replacement.start())));
         awaitingSuccessors.add(t);
         t.start();
@@ -594,6 +624,14 @@ public final class Group {
         state = new State.Idle(state.ticket(), a.active());
         active = a.active();
         supervisor.adoptLeftovers(a.active(), a.specs(), a.bySlot(), a.emptySlots());
+        if (c.supervision().watchdog().isPresent()) {
+            try {
+                sockets.notifySource(c, "adopted"); // binds the group's socket: workers a re-exec kept go on pinging it
+            } catch (IOException e) {
+                LOG.error("event=internal_error group={} error=\"cannot bind the watchdog socket: {}\" action=\"bound by the next rollout\"",
+                        c.name(), e.getMessage());
+            }
+        }
         supervisor.rolloutEnded();
         adoption = Optional.of(new GroupStatus.Adoption(a.active().workers().size(), request.left().workers().size(),
                 a.active().generation(), Instant.now()));

@@ -1,6 +1,5 @@
 package io.rolld.rollout;
 
-import io.rolld.os.NotifySocket;
 import io.rolld.process.Stopper;
 import io.rolld.process.Worker;
 import io.rolld.process.WorkerSet;
@@ -21,9 +20,12 @@ final class HeldReplacement {
     private final Supervisor.Replacement request;
     private final Consumer<RolloutEvent> events;
     private final Progress progress;
+    private final HeldSocketKeeper hold;
 
-    HeldReplacement(Supervisor.Replacement request, Consumer<RolloutEvent> events, Stopper stopper) {
+    /** {@code hold}: the group's sockets, its notify socket among them when it has a watchdog. */
+    HeldReplacement(Supervisor.Replacement request, Consumer<RolloutEvent> events, Stopper stopper, HeldSocketKeeper hold) {
         this.request = request;
+        this.hold = hold;
         this.events = events;
         this.progress = new Progress(request.specs().group(), request.generation(), events, stopper);
     }
@@ -34,24 +36,24 @@ final class HeldReplacement {
 
     /** The successor, ready; empty when it failed (reported, and whatever started stopped). Blocks. */
     Optional<Worker> start() {
-        Optional<NotifySocket> notify;
+        Optional<NotifySource> notify;
         try {
-            notify = GenerationReadiness.notifySocket(request.held().ready(), request.specs().group().name(),
-                    request.generation() + "-w" + request.slot());
+            notify = GenerationReadiness.notifySource(request.held().ready(), request.specs().group(),
+                    request.generation() + "-w" + request.slot(), hold);
         } catch (IOException | RuntimeException e) {
             return failed(WorkerSet.empty(), "cannot create the notify socket: " + e.getMessage(), "");
         }
         try {
             return startAndAwait(notify);
         } finally {
-            notify.ifPresent(NotifySocket::close);
+            notify.ifPresent(NotifySource::close);
         }
     }
 
-    private Optional<Worker> startAndAwait(Optional<NotifySocket> notify) {
+    private Optional<Worker> startAndAwait(Optional<NotifySource> notify) {
         Worker next;
         try {
-            next = request.specs().spawn(request.slot(), request.generation(), notify.map(NotifySocket::path));
+            next = request.specs().spawn(request.slot(), request.generation(), notify.map(NotifySource::path));
         } catch (IOException | RuntimeException e) {
             return failed(WorkerSet.empty(), "cannot start the replacement: " + e.getMessage(), "");
         }

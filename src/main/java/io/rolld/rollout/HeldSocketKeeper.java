@@ -1,18 +1,42 @@
 package io.rolld.rollout;
 
+import io.rolld.config.GroupConfig;
 import io.rolld.config.HeldSocketConfig;
 import io.rolld.os.InheritedSockets;
+import io.rolld.os.NotifySocket;
 import io.rolld.os.PassedDescriptors;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.function.LongConsumer;
 
 /**
  * The sockets a held-socket group keeps for its whole life: bound by the first rollout (so a bind
- * failure fails the first start and rolld exits), handed to every generation, closed at shutdown.
+ * failure fails the first start and rolld exits), handed to every generation, closed at shutdown;
+ * with a {@code watchdog}, also the group's notify socket ({@link WatchdogSocket}).
  * Only the group's thread binds; shutdown closes after that thread has ended.
  */
 final class HeldSocketKeeper {
+    private final LongConsumer watchdogPings;
     private volatile InheritedSockets listeners;
+    private volatile WatchdogSocket watchdog;
+
+    /** {@code watchdogPings} hears the pid of each WATCHDOG=1 the group's notify socket receives, on its reader's thread. */
+    HeldSocketKeeper(LongConsumer watchdogPings) {
+        this.watchdogPings = watchdogPings;
+    }
+
+    /** Where workers of {@code group} report readiness (tagged {@code tag} when it is a socket of their own). */
+    synchronized NotifySource notifySource(GroupConfig group, String tag) throws IOException {
+        if (group.supervision().watchdog().isEmpty()) {
+            return NotifySource.of(NotifySocket.bind(Path.of(System.getProperty("java.io.tmpdir"),
+                    "rolld-" + ProcessHandle.current().pid() + "-" + group.name() + "-" + tag + ".notify")));
+        }
+        if (watchdog == null) {
+            watchdog = WatchdogSocket.bind(group.name(), watchdogPings);
+        }
+        return watchdog.readiness();
+    }
 
     /** The held sockets, bound on the first call; a later configuration naming other addresses is refused. */
     InheritedSockets listeners(String group, List<HeldSocketConfig> listen) throws IOException {
@@ -41,6 +65,10 @@ final class HeldSocketKeeper {
     }
 
     void close() {
+        if (watchdog != null) {
+            watchdog.close();
+            watchdog = null;
+        }
         if (listeners != null) {
             listeners.close();
             listeners = null;

@@ -3,7 +3,6 @@ package io.rolld.rollout;
 import io.rolld.config.GroupConfig;
 import io.rolld.config.HeldSockets;
 import io.rolld.os.InheritedSockets;
-import io.rolld.os.NotifySocket;
 import io.rolld.process.Spawner;
 import io.rolld.process.Worker;
 import io.rolld.process.WorkerSet;
@@ -30,7 +29,7 @@ final class HeldSocketMode implements RolloutMode {
     private final Spawner spawner;
     /** Set by {@link #prepare}. */
     private List<Integer> ports = List.of();
-    private Optional<NotifySocket> notify = Optional.empty();
+    private Optional<NotifySource> notify = Optional.empty();
 
     HeldSocketMode(GroupConfig config, HeldSockets held, long generation, HeldSocketKeeper hold, Spawner spawner) {
         this.config = config;
@@ -67,7 +66,7 @@ final class HeldSocketMode implements RolloutMode {
             throw new RolloutFailure(e.getMessage(), ""); // what could not be read, and why
         }
         try {
-            notify = GenerationReadiness.notifySocket(held.ready(), config.name(), Long.toString(generation));
+            notify = GenerationReadiness.notifySource(held.ready(), config, Long.toString(generation), hold);
         } catch (IOException | RuntimeException e) {
             throw new RolloutFailure("cannot create the notify socket: " + e.getMessage(), "");
         }
@@ -76,7 +75,7 @@ final class HeldSocketMode implements RolloutMode {
 
     @Override
     public Worker spawn(Plan plan, int slot) throws IOException {
-        return plan.specs().spawn(slot, generation, notify.map(NotifySocket::path));
+        return plan.specs().spawn(slot, generation, notify.map(NotifySource::path));
     }
 
     @Override
@@ -107,6 +106,6 @@ final class HeldSocketMode implements RolloutMode {
 
     @Override
     public void close() {
-        notify.ifPresent(NotifySocket::close);
+        notify.ifPresent(NotifySource::close);
     }
 }

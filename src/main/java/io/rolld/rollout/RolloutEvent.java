@@ -40,7 +40,7 @@ public sealed interface RolloutEvent {
      * EventKind}); the command also gets {@code ROLLD_GENERATION} and {@code ROLLD_REASON}.
      */
     sealed interface Notable extends RolloutEvent permits Started, StepStarted, Finished, WorkerCrashed, MemoryExceeded,
-            ChildOverMemory {
+            ChildOverMemory, WorkerUnresponsive {
         /** What rolld.yml's {@code on_event: {events: [...]}} calls it; its name is the kind's. */
         Supervision.EventKind kind();
 
@@ -425,6 +425,28 @@ public sealed interface RolloutEvent {
             return List.of(f("generation", generation), f("port", port), f("pid", pid), f("child_pid", childPid),
                     f("signal", "SIG" + signal.name()), f("waited_ms", waitedMs),
                     f("action", "sent SIGKILL: it ignored SIG" + signal.name() + " for stop_timeout; its master forks the next one"));
+        }
+
+        @Override public Severity severity() { return Severity.WARN; }
+    }
+
+    /**
+     * A serving worker failed {@code failures} liveness checks in a row (or missed its watchdog),
+     * {@code last} the last failure; {@code action} says what rolld does about it.
+     */
+    record WorkerUnresponsive(String group, long generation, int port, long pid, int failures, String last,
+                              LivenessAction action) implements Notable {
+        @Override public Supervision.EventKind kind() { return Supervision.EventKind.WORKER_UNRESPONSIVE; }
+
+        @Override
+        public List<EventField> fields() {
+            return List.of(f("port", port).passedAs("PORT"), f("pid", pid).passedAs("PID"), f("failures", failures).passedAs("FAILURES"),
+                    f("last", last), f("action", action.label()).passedAs("ACTION"), f("generation", generation));
+        }
+
+        @Override
+        public String reason() {
+            return last;
         }
 
         @Override public Severity severity() { return Severity.WARN; }

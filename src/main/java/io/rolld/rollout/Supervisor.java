@@ -2,6 +2,7 @@ package io.rolld.rollout;
 
 import io.rolld.config.GroupConfig;
 import io.rolld.config.HeldSockets;
+import io.rolld.config.HeldSocketConfig;
 import io.rolld.config.Supervision;
 import io.rolld.os.MemoryReader;
 import io.rolld.os.ProcessSignaller;
@@ -15,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -52,10 +54,14 @@ final class Supervisor {
         }
     }
 
-    /** The active set after the due work, the trigger of a rollout it asks for, if any, and the held workers to replace. */
-    record Due(WorkerSet active, Optional<String> rolloutTrigger, List<Replacement> replacements) {
+    /**
+     * The active set after the due work, the trigger of a rollout it asks for, if any, the held
+     * workers to replace, and the liveness checks to run (off the loop, answered through {@link #checked}).
+     */
+    record Due(WorkerSet active, Optional<String> rolloutTrigger, List<Replacement> replacements, List<LivenessWatch.Check> checks) {
         Due {
             replacements = List.copyOf(replacements);
+            checks = List.copyOf(checks);
         }
     }
 
@@ -72,6 +78,7 @@ final class Supervisor {
     private final LongSupplier clock;
     private final RandomGenerator random;
     private final MemoryWatch memory;
+    private final LivenessWatch liveness;
     private final Map<Integer, Slot> slots = new HashMap<>();
     /**
      * The slots that are down or in a crash series: the only ones with work due or a health line.
@@ -94,6 +101,7 @@ final class Supervisor {
         this.clock = clock;
         this.random = random;
         this.memory = new MemoryWatch(group, reader, ProcessSignaller.OS, random, events, clock);
+        this.liveness = new LivenessWatch(group, events, clock);
     }
 
     /** What the active set was started from (its respawns use it too); empty before the first start. */
@@ -126,6 +134,7 @@ final class Supervisor {
      */
     void adoptLeftovers(WorkerSet set, WorkerSpecs specs, Map<Integer, Worker> bySlot, List<Integer> empty) {
         supervise(set, specs, bySlot, empty);
+        liveness.adopted(set);
     }
 
     private void supervise(WorkerSet set, WorkerSpecs launched, Map<Integer, Worker> bySlot, List<Integer> empty) {
@@ -141,6 +150,8 @@ final class Supervisor {
         });
         empty.forEach(slot -> put(slot, new Slot.Down(Optional.empty(), "its leftover worker was not adopted", now, 0)));
         memory.adopt(set, launched.group().supervision().memory());
+        liveness.configure(launched.group().supervision().liveness(), launched.group().supervision().watchdog());
+        liveness.track(set);
         publishHealth();
     }
 
@@ -151,6 +162,7 @@ final class Supervisor {
 
     /** Any rollout ended, whatever its outcome: the periodic restart counts from here. */
     void rolloutEnded() {
+        liveness.retry(Optional.empty());
         autoRestartAtNanos = specs.flatMap(s -> s.group().supervision().autoRestart())
                 .map(a -> OptionalLong.of(clock.getAsLong() + a.every().toNanos() + jitterNanos(a.jitter())))
                 .orElse(OptionalLong.empty());
@@ -191,6 +203,7 @@ final class Supervisor {
             }
         }
         memory.nextCheckNanos().ifPresent(due::add);
+        liveness.nextDueNanos().ifPresent(due::add);
         autoRestartAtNanos.ifPresent(due::add);
         long now = clock.getAsLong();
         return due.build().map(t -> Math.max(0, t - now)).min();
@@ -223,12 +236,57 @@ final class Supervisor {
                         .ifPresent(replacements::add);
             }
         }
+        liveness.track(current);
+        for (LivenessWatch.Unresponsive u : liveness.watchdogExpired(current.generation())) {
+            Due replaced = unresponsive(u, current);
+            trigger = trigger.or(replaced::rolloutTrigger);
+            replacements.addAll(replaced.replacements());
+        }
+        List<LivenessWatch.Check> checks = liveness.due(sharedPorts());
         publishHealth();
         if (trigger.isEmpty() && autoRestartAtNanos.isPresent() && now - autoRestartAtNanos.getAsLong() >= 0) {
             autoRestartAtNanos = OptionalLong.empty();
             trigger = Optional.of("auto_restart: every " + specs.orElseThrow().group().supervision().autoRestart().orElseThrow().every());
         }
-        return new Due(current, trigger, replacements);
+        return new Due(current, trigger, replacements, checks);
+    }
+
+    /** Held-socket mode: the ports every worker shares, where none can be checked alone; empty in workset mode. */
+    private Set<Integer> sharedPorts() {
+        return switch (specs.map(WorkerSpecs::slots).orElse(new Slots.Ports())) {
+            case Slots.Ports p -> Set.of();
+            case Slots.Held h -> h.config().listen().stream().flatMap(l -> l.address() instanceof HeldSocketConfig.Inet inet
+                    ? java.util.stream.Stream.of(inet.port()) : java.util.stream.Stream.empty()).collect(java.util.stream.Collectors.toSet());
+        };
+    }
+
+    /** A liveness check of {@code worker} answered ({@code failure}: why it failed; empty: it passed), with what that asks for. */
+    Due checked(Worker worker, Optional<String> failure, WorkerSet serving) {
+        Due unchanged = new Due(serving, Optional.empty(), List.of(), List.of());
+        Due due = liveness.checked(worker, failure, serving.generation()).map(u -> unresponsive(u, serving)).orElse(unchanged);
+        publishHealth();
+        return due;
+    }
+
+    /** A worker sent WATCHDOG=1. */
+    void pinged(long pid) {
+        liveness.pinged(pid);
+    }
+
+    /** Workset mode: the group rolls; held-socket mode: the worker alone is replaced, its successor ready first. */
+    private Due unresponsive(LivenessWatch.Unresponsive u, WorkerSet serving) {
+        Due none = new Due(serving, Optional.empty(), List.of(), List.of());
+        return switch (specs.map(WorkerSpecs::slots).orElse(new Slots.Ports())) {
+            case Slots.Ports p -> {
+                liveness.report(u, serving.generation(), LivenessAction.ROLLOUT);
+                yield new Due(serving, Optional.of(u.reason()), List.of(), List.of());
+            }
+            case Slots.Held h -> {
+                liveness.report(u, serving.generation(), LivenessAction.REPLACE);
+                yield replacement(u.worker(), RestartReason.LIVENESS, h.config(), serving.generation())
+                        .map(r -> new Due(serving, Optional.empty(), List.of(r), List.of())).orElse(none);
+            }
+        };
     }
 
     /** The replacement of {@code old}, unless it no longer runs its slot or its slot is being replaced already. */
@@ -269,6 +327,7 @@ final class Supervisor {
     /** The successor of {@code r} did not become ready (reported): the slot may be replaced again. */
     void replacementFailed(Replacement r) {
         replacing.remove(r.slot(), r.old());
+        liveness.retry(Optional.of(r.old().pid()));
     }
 
     /** A respawned worker of a held group gets no NOTIFY_SOCKET: nobody waits for it (as in load-balancer mode). */
@@ -337,6 +396,7 @@ final class Supervisor {
             }
         });
         reasons.addAll(memory.problems());
+        reasons.addAll(liveness.problems());
         Health next = Health.of(reasons);
         if (!next.equals(health)) {
             health = next;

@@ -52,6 +52,11 @@ record WorkerSpecs(GroupConfig group, Release release, Slots slots, Spawner spaw
         all.put("ROLLD_GENERATION", Long.toString(generation));
         all.putAll(slots.environment(slot, generation));
         notifySocket.ifPresent(p -> all.put("NOTIFY_SOCKET", p.toString()));
+        group.supervision().watchdog().ifPresent(interval -> {
+            // Every worker of a watchdog group pings the group's socket, respawned ones too (systemd's WatchdogSec=).
+            all.put("NOTIFY_SOCKET", WatchdogSocket.path(group.name()).toString());
+            all.put("WATCHDOG_USEC", Long.toString(interval.toNanos() / 1_000));
+        });
         return spawner.spawn(new WorkerSpec(slots.portOf(slot),
                 argv(slot),
                 release.directory(),

@@ -41,7 +41,7 @@ public record GroupHistory(Optional<RolloutRecord> running, List<RolloutRecord> 
             case RolloutEvent.WorkerRespawned _ -> new GroupHistory(running, recent, crashes, tally.restarted(Tally.CRASH, 1));
             case RolloutEvent.WorkerReplaced r -> new GroupHistory(running, recent, crashes, tally.restarted(r.reason(), 1));
             case RolloutEvent.DrainTimedOut _, RolloutEvent.StepStarted _, RolloutEvent.WorkerStopped _, RolloutEvent.RespawnFailed _,
-                 RolloutEvent.ReplacementFailed _, RolloutEvent.MemoryExceeded _, RolloutEvent.HealthChanged _,
+                 RolloutEvent.ReplacementFailed _, RolloutEvent.MemoryExceeded _, RolloutEvent.WorkerUnresponsive _, RolloutEvent.HealthChanged _,
                  RolloutEvent.EventCommandFailed _, RolloutEvent.WorkerAdopted _, RolloutEvent.WorkerRefused _,
                  RolloutEvent.GroupAdopted _, RolloutEvent.Reconciled _, RolloutEvent.ReleaseResolved _, RolloutEvent.Gap _,
                  RolloutEvent.ChildOverMemory _, RolloutEvent.ChildKilled _ -> this; // children: counted by the group itself
@@ -52,9 +52,10 @@ public record GroupHistory(Optional<RolloutRecord> running, List<RolloutRecord> 
         RolloutRecord done = running.orElseGet(() -> RolloutRecord.started(
                 new RolloutEvent.Started(f.group(), f.result().generation(), "unknown"), now)).finished(f.result(), now);
         Tally next = tally.finished(done);
-        // A rollout for memory or auto_restart restarted every worker it started.
+        // A rollout for memory, liveness or auto_restart restarted every worker it started.
         String trigger = Trigger.label(done.trigger());
-        if (done.outcome().equals("succeeded") && (trigger.equals(Tally.MEMORY) || trigger.equals(Tally.AUTO_RESTART))) {
+        if (done.outcome().equals("succeeded")
+                && (trigger.equals(Tally.MEMORY) || trigger.equals(Tally.LIVENESS) || trigger.equals(Tally.AUTO_RESTART))) {
             next = next.restarted(trigger, done.startedPorts().size());
         }
         return new GroupHistory(Optional.empty(), prepend(recent, done, KEPT), crashes, next);

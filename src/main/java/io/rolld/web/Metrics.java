@@ -16,7 +16,7 @@ import java.util.function.BiConsumer;
  */
 final class Metrics {
     static final List<String> RESULTS = List.of("succeeded", "rolled_back");
-    static final List<String> RESTART_REASONS = List.of(Tally.CRASH, Tally.MEMORY, Tally.AUTO_RESTART);
+    static final List<String> RESTART_REASONS = List.of(Tally.CRASH, Tally.MEMORY, Tally.LIVENESS, Tally.AUTO_RESTART);
 
     private final DaemonView daemon;
     private final RolloutHistory history;
@@ -73,7 +73,7 @@ final class Metrics {
                         .forEach(e -> o.sample("rolld_rollouts_total", e.getValue(), "group", g.name(),
                                 "result", e.getKey().result(), "trigger", e.getKey().trigger())));
         perGroup(out, groups, "rolld_worker_restarts_total", PrometheusText.Type.COUNTER,
-                "Workers rolld restarted, by reason: crash (respawned), memory (over its limit), auto_restart.",
+                "Workers rolld restarted, by reason: crash (respawned), memory (over its limit), liveness (unresponsive), auto_restart.",
                 (g, o) -> RESTART_REASONS.forEach(reason -> o.sample("rolld_worker_restarts_total",
                         histories.get(g.name()).tally().restarts().getOrDefault(reason, 0L), "group", g.name(), "reason", reason)));
         List<GroupStatus> perChild = groups.stream().filter(g -> g.children().isPresent()).toList();

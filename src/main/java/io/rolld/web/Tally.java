@@ -9,7 +9,7 @@ import java.util.Map;
  * A group's counters since rolld started, as an immutable value (each change returns a new one).
  *
  * @param rollouts   finished rollouts by result and trigger label
- * @param restarts   workers rolld restarted, by reason: {@code crash}, {@code memory}, {@code auto_restart}
+ * @param restarts   workers rolld restarted, by reason: {@code crash}, {@code memory}, {@code liveness}, {@code auto_restart}
  * @param durations  rollout durations by result
  * @param phases     phase durations
  * @param lastByResult when the last rollout of each result finished
@@ -18,6 +18,7 @@ record Tally(Map<RolloutKey, Long> rollouts, Map<String, Long> restarts, Map<Str
              Map<Phase, Histogram> phases, Map<String, Instant> lastByResult) {
     static final String CRASH = "crash";
     static final String MEMORY = "memory";
+    static final String LIVENESS = "liveness";
     static final String AUTO_RESTART = "auto_restart";
 
     record RolloutKey(String result, String trigger) {

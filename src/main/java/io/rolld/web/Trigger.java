@@ -7,7 +7,7 @@ final class Trigger {
     private Trigger() {
     }
 
-    /** {@code first_start}, {@code hup}, {@code restart}, {@code memory}, {@code auto_restart}, {@code rollback}, else {@code other}. */
+    /** {@code first_start}, {@code hup}, {@code restart}, {@code memory}, {@code liveness}, {@code auto_restart}, {@code rollback}, else {@code other}. */
     static String label(String trigger) {
         String t = trigger.toLowerCase(Locale.ROOT);
         if (t.startsWith("first start")) {
@@ -21,6 +21,9 @@ final class Trigger {
         }
         if (t.startsWith("memory")) {
             return "memory";
+        }
+        if (t.startsWith("liveness")) {
+            return "liveness";
         }
         if (t.startsWith("rollback")) {
             return "rollback";

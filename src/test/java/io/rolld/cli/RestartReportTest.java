@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.jr.ob.JSON;
+import io.rolld.control.Answer;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class RestartReportTest {
@@ -20,8 +22,8 @@ class RestartReportTest {
     void json_whenOneGroupSucceeded_namesItsGroupAndGenerationAndNoReason() throws IOException {
         RestartReport report = new RestartReport(true);
         report.accepted(List.of("app"));
-        report.result(Map.of("group", "app", "outcome", "succeeded", "generation", 7, "ports", List.of(8501, 8502),
-                "elapsed_ms", 2140));
+        report.result(new Answer.Result("app", 7, new Answer.Result.Outcome.Succeeded(List.of(8501, 8502), List.of(10L, 11L), List.of()),
+                2140, Optional.empty()));
 
         Map<String, Object> out = parse(report.json(0));
 
@@ -40,9 +42,10 @@ class RestartReportTest {
     void json_whenARolloutWasRolledBack_carriesRolldsReasonAndDetail() throws IOException {
         RestartReport report = new RestartReport(true);
         report.accepted(List.of("api", "app"));
-        report.result(Map.of("group", "api", "outcome", "succeeded", "generation", 3));
-        report.result(Map.of("group", "app", "outcome", "rolled_back", "generation", 8, "failed_in", "CHECKING",
-                "reason", "smoke test failed on port 8501", "detail", "Traceback ..."));
+        report.result(new Answer.Result("api", 3, new Answer.Result.Outcome.Succeeded(List.of(8501), List.of(10L), List.of()),
+                900, Optional.empty()));
+        report.result(new Answer.Result("app", 8, new Answer.Result.Outcome.RolledBack("CHECKING", "smoke test failed on port 8501",
+                "Traceback ..."), 1200, Optional.empty()));
 
         Map<String, Object> out = parse(report.json(1));
 

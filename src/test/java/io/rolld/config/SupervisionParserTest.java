@@ -31,6 +31,49 @@ class SupervisionParserTest {
         assertEquals(Optional.empty(), s.autoRestart());
         assertEquals(Optional.empty(), s.envdir());
         assertEquals(Optional.empty(), s.onEvent());
+        assertEquals(Optional.empty(), s.liveness());
+        assertEquals(Optional.empty(), s.watchdog());
+    }
+
+    @Test
+    void parse_livenessWithOnlyAnHttpPath_checksEvery10sThreeTimesAfter30sWithA5mCooldown() throws ConfigException {
+        Liveness l = parse("  liveness: {http: {path: /health}}\n").liveness().orElseThrow();
+
+        assertEquals(new Liveness(new SmokeTest.Http("/health", Optional.empty(), Optional.empty(), Duration.ofSeconds(2)),
+                Duration.ofSeconds(10), 3, Duration.ofSeconds(30), Duration.ofMinutes(5)), l);
+    }
+
+    @Test
+    void parse_livenessEveryKey_isRead() throws ConfigException {
+        Liveness l = parse("  liveness: {http: {path: /up, status: 204, timeout: 500ms}, interval: 1s, failures: 5, grace: 2m,"
+                + " cooldown: 1h}\n").liveness().orElseThrow();
+
+        assertEquals(new Liveness(new SmokeTest.Http("/up", Optional.of(204), Optional.empty(), Duration.ofMillis(500)),
+                Duration.ofSeconds(1), 5, Duration.ofMinutes(2), Duration.ofHours(1)), l);
+        assertEquals(Duration.ofMillis(500), l.timeout());
+    }
+
+    @Test
+    void parse_livenessTcp_withOrWithoutATimeout() throws ConfigException {
+        assertEquals(new SmokeTest.Tcp(Duration.ofSeconds(2)), parse("  liveness: {tcp: }\n").liveness().orElseThrow().check());
+        assertEquals(new SmokeTest.Tcp(Duration.ofMillis(300)),
+                parse("  liveness: {tcp: {timeout: 300ms}}\n").liveness().orElseThrow().check());
+    }
+
+    @Test
+    void parse_heldSocketGroupUnderReadyNotify_takesAWatchdog() throws ConfigException {
+        Supervision s = ConfigLoader.parse("""
+                app:
+                  cmd: ./server
+                  listen: 8080
+                  workers: 2
+                  ready: notify
+                  liveness: {tcp: {}}
+                  watchdog: 30s
+                """, Path.of("src/test/resources/rolld.yml")).groups().getFirst().supervision();
+
+        assertEquals(new SmokeTest.Tcp(Duration.ofSeconds(2)), s.liveness().orElseThrow().check());
+        assertEquals(Optional.of(Duration.ofSeconds(30)), s.watchdog());
     }
 
     @Test

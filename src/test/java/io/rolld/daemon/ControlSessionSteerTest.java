@@ -2,6 +2,9 @@ package io.rolld.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.rolld.control.ErrorCode;
+import io.rolld.control.Json;
+import io.rolld.control.Request;
 import io.rolld.rollout.Phase;
 import io.rolld.rollout.RolloutEvent;
 import io.rolld.rollout.RolloutResult;
@@ -63,7 +66,7 @@ class ControlSessionSteerTest {
         }
 
         @Override
-        public CompletableFuture<Map<String, CompletableFuture<RolloutResult>>> rollback(String group, GenerationHistory.RollbackTarget target,
+        public CompletableFuture<Map<String, CompletableFuture<RolloutResult>>> rollback(String group, Request.Rollback.Target target,
                                                                                          Consumer<RolloutEvent> watcher) {
             throw new UnsupportedOperationException();
         }
@@ -92,7 +95,7 @@ class ControlSessionSteerTest {
                 out.flush();
                 BufferedReader in = new BufferedReader(Channels.newReader(client, StandardCharsets.UTF_8));
                 for (String line = in.readLine(); line != null; line = in.readLine()) {
-                    answers.add(ControlProtocol.decode(line));
+                    answers.add(Json.object(line));
                 }
             }
             serving.join();
@@ -126,7 +129,7 @@ class ControlSessionSteerTest {
     @Test
     void promote_whenRefused_answersTheCodeAndMessage() throws Exception {
         var answers = exchange("{\"op\":\"promote\",\"group\":\"app\"}", new FakeControl((g, c) -> {
-            throw new ControlSession.Refused(ControlProtocol.NO_ROLLOUT, "group app has no rollout in progress");
+            throw new ControlSession.Refused(ErrorCode.NO_ROLLOUT, "group app has no rollout in progress");
         }));
 
         assertEquals(List.of(Map.of("type", "error", "code", "no_rollout", "message", "group app has no rollout in progress")), answers);

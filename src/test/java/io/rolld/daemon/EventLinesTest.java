@@ -1,12 +1,15 @@
 package io.rolld.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import io.rolld.config.PosixSignal;
 import io.rolld.config.Supervision;
+import io.rolld.control.Answer;
 import io.rolld.os.Exit;
 import io.rolld.os.MemoryReader;
 import io.rolld.rollout.Health;
+import io.rolld.rollout.LivenessAction;
 import io.rolld.rollout.MemoryAction;
 import io.rolld.rollout.Phase;
 import io.rolld.rollout.RolloutEvent;
@@ -55,6 +58,9 @@ class EventLinesTest {
                 Arguments.of(new RolloutEvent.GroupAdopted("app", 3, 2, 2, List.of(42L, 43L), "serving as before"),
                         "event=group_adopted group=app generation=3 adopted=2 recorded=2 pids=42,43"
                                 + " summary=\"adopted 2 of 2 workers, generation 3\" action=\"serving as before\""),
+                Arguments.of(new RolloutEvent.WorkerUnresponsive("app", 3, 8501, 4242, 3, "timed out after 2000ms", LivenessAction.ROLLOUT),
+                        "event=worker_unresponsive group=app port=8501 pid=4242 failures=3 last=\"timed out after 2000ms\" action=rollout"
+                                + " generation=3"),
                 Arguments.of(new RolloutEvent.WorkerReplaced("app", 3, 2, 42, 45, "liveness", 1100),
                         "event=worker_replaced group=app generation=3 worker=2 old_pid=42 pid=45 reason=liveness elapsed_ms=1100"),
                 Arguments.of(new RolloutEvent.ReplacementFailed("app", 3, 2, 42, "not ready", "", 900, "the old worker keeps running"),
@@ -83,5 +89,20 @@ class EventLinesTest {
     @MethodSource("lines")
     void line_ofEachEvent_isItsNameGroupAndFieldsInOrder(RolloutEvent event, String expected) {
         assertEquals(expected, Logfmt.of(event).toString());
+    }
+
+    /** A client reads every event as the event it is: no event's name is taken for another kind of answer. */
+    @ParameterizedTest
+    @MethodSource("lines")
+    void controlMessage_ofEachEvent_decodesAsThatEventOrAsTheRolloutsResult(RolloutEvent event, String logLine) throws Exception {
+        Answer decoded = Answer.decode(EventMessages.of(event).line());
+
+        if (event instanceof RolloutEvent.Finished f) {
+            assertEquals(f.result().generation(), assertInstanceOf(Answer.Result.class, decoded).generation());
+        } else {
+            Answer.Event e = assertInstanceOf(Answer.Event.class, decoded);
+            assertEquals(event.name(), e.name());
+            assertEquals(event.group(), e.group());
+        }
     }
 }

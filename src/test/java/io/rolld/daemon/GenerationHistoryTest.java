@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rolld.control.Request;
 import io.rolld.process.Release;
 import io.rolld.rollout.Phase;
 import io.rolld.rollout.RolloutEvent;
@@ -45,14 +46,14 @@ class GenerationHistoryTest {
         rollout(h, 2, "HUP", TWO, true);
         rollout(h, 3, "memory: port 8001", TWO, true);
 
-        assertEquals(ONE, h.rollbackTarget("app", 3, new GenerationHistory.RollbackTarget.Previous()).release().orElseThrow(),
+        assertEquals(ONE, h.rollbackTarget("app", 3, new Request.Rollback.Target.Previous()).release().orElseThrow(),
                 "generation 2 ran the same release as the serving 3");
-        assertEquals(2, h.rollbackTarget("app", 3, new GenerationHistory.RollbackTarget.Generation(2)).generation());
-        assertEquals(3, h.rollbackTarget("app", 1, new GenerationHistory.RollbackTarget.ReleaseDirectory(TWO.directory())).generation());
-        assertThrows(GenerationHistory.NoTarget.class, () -> h.rollbackTarget("app", 1, new GenerationHistory.RollbackTarget.Previous()));
-        assertThrows(GenerationHistory.NoTarget.class, () -> h.rollbackTarget("app", 3, new GenerationHistory.RollbackTarget.Generation(9)));
+        assertEquals(2, h.rollbackTarget("app", 3, new Request.Rollback.Target.Generation(2)).generation());
+        assertEquals(3, h.rollbackTarget("app", 1, new Request.Rollback.Target.ReleaseDirectory(TWO.directory())).generation());
+        assertThrows(GenerationHistory.NoTarget.class, () -> h.rollbackTarget("app", 1, new Request.Rollback.Target.Previous()));
+        assertThrows(GenerationHistory.NoTarget.class, () -> h.rollbackTarget("app", 3, new Request.Rollback.Target.Generation(9)));
         assertThrows(GenerationHistory.NoTarget.class,
-                () -> h.rollbackTarget("app", 3, new GenerationHistory.RollbackTarget.ReleaseDirectory(Path.of("/srv/app/releases/9"))));
+                () -> h.rollbackTarget("app", 3, new Request.Rollback.Target.ReleaseDirectory(Path.of("/srv/app/releases/9"))));
     }
 
     @Test

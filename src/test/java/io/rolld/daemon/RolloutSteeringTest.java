@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.rolld.config.ConfigLoader;
 import io.rolld.config.GroupConfig;
+import io.rolld.control.ErrorCode;
 import io.rolld.os.ProcNetTcp;
 import io.rolld.rollout.Group;
 import io.rolld.rollout.IntentLog;
@@ -34,7 +35,7 @@ class RolloutSteeringTest {
             var refused = assertThrows(ControlSession.Refused.class,
                     () -> new RolloutSteering(() -> List.of(app)).steer("ap", Steering.Command.PROMOTE));
 
-            assertEquals(ControlProtocol.NO_SUCH_GROUP, refused.code);
+            assertEquals(ErrorCode.NO_SUCH_GROUP, refused.code);
             assertEquals("no such group: ap (groups: app)", refused.getMessage());
         } finally {
             app.shutdown();
@@ -48,7 +49,7 @@ class RolloutSteeringTest {
             var refused = assertThrows(ControlSession.Refused.class,
                     () -> new RolloutSteering(() -> List.of(app)).steer("app", Steering.Command.ABORT));
 
-            assertEquals(ControlProtocol.NO_ROLLOUT, refused.code);
+            assertEquals(ErrorCode.NO_ROLLOUT, refused.code);
             assertEquals("group app has no rollout in progress: nothing to abort (hint: rolld restart app starts one)", refused.getMessage());
         } finally {
             app.shutdown();

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.rolld.daemon.ControlProtocol;
+import io.rolld.control.Json;
 import io.rolld.testing.FreePorts;
 import io.rolld.testing.HeldGroupYaml;
 import io.rolld.testing.Polling;
@@ -198,7 +198,7 @@ class LogsCommandIT {
             List<String> json = run(s, "app", "--json", "-n", "3");
             List<Map<String, Object>> objects = new ArrayList<>();
             for (String l : json.stream().filter(l -> l.startsWith("{")).toList()) {
-                objects.add(ControlProtocol.decode(l));
+                objects.add(Json.object(l));
             }
             assertTrue(objects.stream().anyMatch(o -> "worker".equals(o.get("source")) && List.of(app1).equals(
                     ((List<?>) o.get("pids")).stream().map(p -> ((Number) p).longValue()).toList()) && "out".equals(o.get("stream"))

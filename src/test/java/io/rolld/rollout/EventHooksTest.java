@@ -40,6 +40,10 @@ class EventHooksTest {
                         Optional.of(Map.of("ROLLD_GROUP", "app", "ROLLD_EVENT", "rollout_step", "ROLLD_GENERATION", "4",
                                 "ROLLD_REASON", "bake: new set at 100%", "ROLLD_STEP", "bake", "ROLLD_WEIGHT", "100",
                                 "ROLLD_PORTS", "8003,8004", "ROLLD_DURATION_MS", "12000"))),
+                Arguments.of(new RolloutEvent.WorkerUnresponsive("app", 3, 8501, 4242, 3, "timed out after 2000ms", LivenessAction.ROLLOUT),
+                        Optional.of(Map.of("ROLLD_GROUP", "app", "ROLLD_EVENT", "worker_unresponsive", "ROLLD_GENERATION", "3",
+                                "ROLLD_REASON", "timed out after 2000ms", "ROLLD_PID", "4242", "ROLLD_PORT", "8501",
+                                "ROLLD_FAILURES", "3", "ROLLD_ACTION", "rollout"))),
                 Arguments.of(new RolloutEvent.Transition("app", 2, Phase.CHECKING, List.of(8001), 5, 5), Optional.empty()),
                 Arguments.of(new RolloutEvent.WorkerStopped("app", 1, 8001, 42, new Exit.Code(0)), Optional.empty()));
     }

@@ -67,7 +67,7 @@ class HeldSupervisorTest {
             now.addAndGet(Duration.ofSeconds(10).toNanos());
             assertEquals(List.of(), supervisor.runDue(active).replacements(), "one replacement per slot at a time");
 
-            HeldReplacement replacement = new HeldReplacement(r, events::add, host.stopper());
+            HeldReplacement replacement = new HeldReplacement(r, events::add, host.stopper(), new HeldSocketKeeper(pid -> { }));
             Worker successor = replacement.start().orElseThrow();
             assertEquals("1", fake.spawned.getFirst().env().get("ROLLD_WORKER"));
             WorkerSet swapped = supervisor.replaced(r, successor, active).orElseThrow();
