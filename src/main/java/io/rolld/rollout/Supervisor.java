@@ -242,7 +242,7 @@ final class Supervisor {
             trigger = trigger.or(replaced::rolloutTrigger);
             replacements.addAll(replaced.replacements());
         }
-        List<LivenessWatch.Check> checks = liveness.due(sharedPorts());
+        List<LivenessWatch.Check> checks = liveness.due(heldPorts());
         publishHealth();
         if (trigger.isEmpty() && autoRestartAtNanos.isPresent() && now - autoRestartAtNanos.getAsLong() >= 0) {
             autoRestartAtNanos = OptionalLong.empty();
@@ -251,12 +251,12 @@ final class Supervisor {
         return new Due(current, trigger, replacements, checks);
     }
 
-    /** Held-socket mode: the ports every worker shares, where none can be checked alone; empty in workset mode. */
-    private Set<Integer> sharedPorts() {
+    /** Held-socket mode: the TCP ports every worker shares, where none can be checked alone; empty in workset mode. */
+    private Optional<Set<Integer>> heldPorts() {
         return switch (specs.map(WorkerSpecs::slots).orElse(new Slots.Ports())) {
-            case Slots.Ports p -> Set.of();
-            case Slots.Held h -> h.config().listen().stream().flatMap(l -> l.address() instanceof HeldSocketConfig.Inet inet
-                    ? java.util.stream.Stream.of(inet.port()) : java.util.stream.Stream.empty()).collect(java.util.stream.Collectors.toSet());
+            case Slots.Ports p -> Optional.empty();
+            case Slots.Held h -> Optional.of(h.config().listen().stream().flatMap(l -> l.address() instanceof HeldSocketConfig.Inet inet
+                    ? java.util.stream.Stream.of(inet.port()) : java.util.stream.Stream.empty()).collect(java.util.stream.Collectors.toSet()));
         };
     }
 
