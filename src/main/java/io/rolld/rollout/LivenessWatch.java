@@ -232,6 +232,12 @@ final class LivenessWatch {
         return due.build().min();
     }
 
+    /** The workers whose last checks failed, for status. */
+    List<GroupStatus.Failing> failing() {
+        return watched.values().stream().filter(w -> w.failures > 0).map(w -> new GroupStatus.Failing(w.worker.pid(), w.failures, w.last))
+                .sorted(java.util.Comparator.comparingLong(GroupStatus.Failing::pid)).toList();
+    }
+
     /** Reasons for a degraded status: workers unresponsive and not replaced. */
     List<String> problems() {
         return watched.values().stream().flatMap(w -> w.skipped.stream()).sorted().toList();

@@ -92,6 +92,7 @@ final class Supervisor {
     private Optional<WorkerSpecs> specs = Optional.empty();
     private OptionalLong autoRestartAtNanos = OptionalLong.empty();
     private volatile Health health = new Health.Healthy();
+    private volatile List<GroupStatus.Failing> failing = List.of();
 
     Supervisor(String group, Consumer<RolloutEvent> events, Consumer<Worker> watchExit, MemoryReader reader,
                LongSupplier clock, RandomGenerator random) {
@@ -112,6 +113,11 @@ final class Supervisor {
     /** Safe from any thread. */
     Health health() {
         return health;
+    }
+
+    /** The serving workers failing their liveness checks; safe from any thread. */
+    List<GroupStatus.Failing> failing() {
+        return failing;
     }
 
     /** With memory per child, the serving workers' children; safe from any thread. */
@@ -397,6 +403,7 @@ final class Supervisor {
         });
         reasons.addAll(memory.problems());
         reasons.addAll(liveness.problems());
+        failing = liveness.failing();
         Health next = Health.of(reasons);
         if (!next.equals(health)) {
             health = next;
