@@ -37,6 +37,6 @@ final class AbortCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        return SteerRequest.send(target, new Request.Abort(group), group, timeout.value());
+        return SteerRequest.send(target, new Request.Abort(group), "abort", group, timeout.value());
     }
 }

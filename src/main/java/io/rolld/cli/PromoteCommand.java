@@ -31,6 +31,6 @@ final class PromoteCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        return SteerRequest.send(target, new Request.Promote(group), group, ANSWER_TIMEOUT);
+        return SteerRequest.send(target, new Request.Promote(group), "promote", group, ANSWER_TIMEOUT);
     }
 }

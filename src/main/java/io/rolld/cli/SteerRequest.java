@@ -14,8 +14,9 @@ final class SteerRequest {
     private SteerRequest() {
     }
 
-    static int send(ControlTarget target, Request request, String group, Duration timeout) throws IOException, InterruptedException {
-        String op = request instanceof Request.Abort ? "abort" : "promote";
+    /** {@code op} ({@code promote} or {@code abort}) names {@code request} in what is printed. */
+    static int send(ControlTarget target, Request request, String op, String group, Duration timeout)
+            throws IOException, InterruptedException {
         long deadline = ControlClient.deadline(timeout);
         try (ControlClient client = target.connect()) {
             client.send(request);

@@ -1,6 +1,8 @@
 package io.rolld.control;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +38,7 @@ public sealed interface Answer {
      */
     record Event(String name, Map<String, Object> fields) implements Answer {
         public Event {
-            fields = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(fields));
+            fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
         }
 
         public String group() {
@@ -169,7 +171,7 @@ public sealed interface Answer {
     /** One of rolld's own log lines ({@code "line"} on the wire): {@code group} empty for the daemon's. */
     record Line(long timeMs, String level, Optional<String> group, String text, Map<String, Object> fields) implements Answer {
         public Line {
-            fields = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(fields));
+            fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
         }
     }
 
@@ -303,7 +305,7 @@ public sealed interface Answer {
             case "status" -> new Status(f.object("report"));
             case "history" -> new History(f.objects("records"));
             case "sources" -> {
-                List<Sources.GroupSources> groups = new java.util.ArrayList<>();
+                List<Sources.GroupSources> groups = new ArrayList<>();
                 for (Map<String, Object> g : f.objects("groups")) {
                     groups.add(groupSources(Fields.of(g)));
                 }
@@ -318,12 +320,12 @@ public sealed interface Answer {
     }
 
     private static Sources.GroupSources groupSources(Fields g) throws MalformedMessage {
-        List<Sources.File> files = new java.util.ArrayList<>();
+        List<Sources.File> files = new ArrayList<>();
         for (Map<String, Object> file : g.objects("files")) {
             Fields f = Fields.of(file);
             files.add(new Sources.File(f.string("path"), f.strings("streams"), f.ints("slots")));
         }
-        List<Sources.Worker> workers = new java.util.ArrayList<>();
+        List<Sources.Worker> workers = new ArrayList<>();
         for (Map<String, Object> worker : g.objects("workers")) {
             Fields w = Fields.of(worker);
             workers.add(new Sources.Worker((int) w.number("slot"), (int) w.number("port"), w.number("pid"), w.number("generation"),
