@@ -2,7 +2,7 @@ package io.rolld.daemon;
 
 import io.rolld.config.PosixSignal;
 import io.rolld.os.ErrnoException;
-import io.rolld.os.PassedDescriptors;
+import io.rolld.os.HeldSocketHandover;
 import io.rolld.os.ProcessImage;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -34,7 +34,7 @@ record BuildOnDisk(List<String> program, List<String> args) {
     /** A JVM start on a busy 2-core machine, twice (check, then --version). */
     private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(90);
     private static final List<String> NOT_PASSED_ON = List.of("LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES",
-            PassedDescriptors.HELD_FDS_VARIABLE, FROM_VARIABLE);
+            HeldSocketHandover.HELD_FDS_VARIABLE, FROM_VARIABLE);
 
     /** The build cannot be started, or fails its check: the running image carries on. */
     static final class Unusable extends Exception {
@@ -125,7 +125,7 @@ record BuildOnDisk(List<String> program, List<String> args) {
         Map<String, String> env = new HashMap<>(System.getenv());
         NOT_PASSED_ON.forEach(env::remove);
         if (!heldByName.isEmpty()) {
-            env.put(PassedDescriptors.HELD_FDS_VARIABLE, PassedDescriptors.environmentValue(heldByName));
+            env.put(HeldSocketHandover.HELD_FDS_VARIABLE, HeldSocketHandover.environmentValue(heldByName));
         }
         env.put(FROM_VARIABLE, version);
         return ProcessImage.exec(argv(), env, List.copyOf(heldByName.values()),

@@ -12,6 +12,7 @@ import io.rolld.logs.EventRing;
 import io.rolld.logs.LogRotator;
 import io.rolld.logs.WorkerLives;
 import io.rolld.os.ProcNetTcp;
+import io.rolld.os.HeldSocketHandover;
 import io.rolld.os.ProcessStartTime;
 import io.rolld.os.ProcessTree;
 import io.rolld.process.Release;
@@ -74,7 +75,7 @@ public final class Daemon {
     private volatile List<Group> groupsSnapshot = List.of();
     private final StateFiles stateFiles;
     private final ServiceNotifier notifier = new ServiceNotifier(SdNotify.fromEnvironment(System.getenv()), this::statuses,
-            () -> HandedOverSockets.byName(groupsSnapshot));
+            this::heldSocketsByName);
     private final Reexec reexec;
     private final RolloutSteering steering = new RolloutSteering(() -> groupsSnapshot);
     /** rolld's recent lines, for {@code rolld logs}; fed by the log itself. */
@@ -93,7 +94,7 @@ public final class Daemon {
                 e -> LOG.warn("{}", Logfmt.event("state_file_failed").kv("file", config.settings().stateFile())
                         .kv("error", e.toString()).kv("action", "rollouts go on; status answers from memory")));
         this.workersFile = new WorkersFile(config.settings().stateFile().resolveSibling("workers"), ProcessStartTime.system());
-        this.reexec = new Reexec(configFile, () -> groupsSnapshot, () -> HandedOverSockets.byName(groupsSnapshot), notifier,
+        this.reexec = new Reexec(configFile, () -> groupsSnapshot, this::heldSocketsByName, notifier,
                 () -> {
                     workersFile.flush();
                     generations.flush();
@@ -195,7 +196,7 @@ public final class Daemon {
                 }
                 case Event.FirstStartFinished(RolloutResult.Succeeded s) -> {
                     if (--starting == 0) {
-                        HandedOverSockets.closeUntaken();
+                        closeUntakenHeldSockets();
                         LOG.info("{}", Logfmt.event("ready").kv("groups", groups.size()));
                         report.ready();
                         notifier.ready();
@@ -416,6 +417,22 @@ public final class Daemon {
                 return recent;
             }
         };
+    }
+
+    /** Every held socket by the name it crosses a re-exec or systemd's fd store with ({@code GROUP/SOCKET}). */
+    private Map<String, Integer> heldSocketsByName() {
+        Map<String, Integer> held = new LinkedHashMap<>();
+        groupsSnapshot.forEach(g -> g.heldSockets().forEach(s -> held.put(HeldSocketHandover.nameOf(g.name(), s.listen()), s.fd())));
+        return held;
+    }
+
+    /** Sockets systemd or the previous image handed over that no group took (rolld.yml changed, or adoption copied its own). */
+    private static void closeUntakenHeldSockets() {
+        List<String> closed = HeldSocketHandover.shared().closeUntaken();
+        if (!closed.isEmpty()) {
+            LOG.info("{}", Logfmt.event("passed_sockets_closed").kv("names", closed)
+                    .kv("action", "no group holds these descriptors; the groups' own sockets are unaffected"));
+        }
     }
 
     private List<GroupStatus> statuses() {

@@ -16,7 +16,7 @@ import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
-/** The socket calls behind {@link ListeningSocket} and {@link NotifySocket}; methods keep their C names. */
+/** The socket calls behind {@link HeldSocket} and {@link NotifySocket}; methods keep their C names. */
 final class SocketCalls {
     private static final MethodHandle SOCKET = bind("socket", FunctionDescriptor.of(INT, INT, INT, INT));
     private static final MethodHandle SETSOCKOPT = bind("setsockopt", FunctionDescriptor.of(INT, INT, INT, INT, ADDR, INT));

@@ -11,9 +11,14 @@
  *       {@link io.rolld.os.ErrnoException}.</li>
  *   <li>Processes: {@link io.rolld.os.ProcessWatch} (one thread polls every watched pidfd and reaps
  *       rolld's children exactly), {@link io.rolld.os.ProcessTree} (signal a tree, escalate).</li>
- *   <li>Sockets: {@link io.rolld.os.ListeningSocket} (one socket rolld binds and holds),
- *       {@link io.rolld.os.InheritedSockets} (a group's held sockets, as its workers inherit them),
- *       {@link io.rolld.os.NotifySocket} (sd_notify readiness).</li>
+ *   <li>Held sockets, every class named for what it does with them: {@link io.rolld.os.HeldSocket}
+ *       (one socket rolld binds and holds), {@link io.rolld.os.HeldSocketSet} (a group's held
+ *       sockets, as its workers inherit them), {@link io.rolld.os.HeldSocketHandover} (the ones
+ *       systemd's fd store or the image rolld replaced handed over, by name),
+ *       {@link io.rolld.os.HeldSocketRecovery} (a copy taken back from a worker, after a crash).
+ *       {@link io.rolld.os.NotifySocket} is the other socket: sd_notify readiness.</li>
+ *   <li>Processes' environments: {@link io.rolld.os.ProcessEnvironments} (how a restarted rolld finds
+ *       the workers its predecessor never recorded).</li>
  *   <li>Signals: {@link io.rolld.os.SignalHandlers} (the only
  *       place that installs handlers), {@link io.rolld.os.ProcessTree} (signal a tree, escalate),
  *       {@link io.rolld.os.ProcessSignaller} (one process rolld did not start, by pid and start time).</li>

@@ -4,8 +4,8 @@ import io.rolld.config.RunAs;
 import io.rolld.os.Account;
 import io.rolld.os.ErrnoException;
 import io.rolld.os.Exit;
-import io.rolld.os.InheritedSockets;
-import io.rolld.os.ListeningSocket;
+import io.rolld.os.HeldSocketSet;
+import io.rolld.os.HeldSocket;
 import io.rolld.os.PosixSpawn;
 import io.rolld.os.ProcessWatch;
 import java.io.IOException;
@@ -58,7 +58,7 @@ public final class NativeSpawn {
 
     /**
      * @param fds rolld's descriptors to hand on, in order; each becomes fd {@code 3 + index}. They
-     *            must all be {@code >= 3 + fds.size()} (see {@link ListeningSocket}) so no dup2 overwrites a later source.
+     *            must all be {@code >= 3 + fds.size()} (see {@link HeldSocket}) so no dup2 overwrites a later source.
      */
     public static Worker spawn(WorkerSpec spec, List<Integer> fds) throws IOException {
         List<PosixSpawn.FileAction> actions = new ArrayList<>();
@@ -67,12 +67,12 @@ public final class NativeSpawn {
         output(spec.stdout(), 1).ifPresent(actions::add);
         output(spec.stderr(), 2).ifPresent(actions::add);
         for (int i = 0; i < fds.size(); i++) {
-            if (fds.get(i) < InheritedSockets.FIRST_FD + fds.size()) {
+            if (fds.get(i) < HeldSocketSet.FIRST_FD + fds.size()) {
                 throw new IllegalArgumentException("fd " + fds.get(i) + " would be overwritten by an earlier dup2");
             }
-            actions.add(new PosixSpawn.FileAction.Dup2(fds.get(i), InheritedSockets.FIRST_FD + i));
+            actions.add(new PosixSpawn.FileAction.Dup2(fds.get(i), HeldSocketSet.FIRST_FD + i));
         }
-        actions.add(new PosixSpawn.FileAction.CloseFrom(InheritedSockets.FIRST_FD + fds.size()));
+        actions.add(new PosixSpawn.FileAction.CloseFrom(HeldSocketSet.FIRST_FD + fds.size()));
 
         List<String> argv = new ArrayList<>();
         if (!fds.isEmpty()) {

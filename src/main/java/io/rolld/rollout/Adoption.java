@@ -9,10 +9,10 @@ import io.rolld.drain.Drain;
 import io.rolld.front.FrontContext;
 import io.rolld.front.FrontException;
 import io.rolld.os.Exit;
-import io.rolld.os.ForeignSockets;
-import io.rolld.os.InheritedSockets;
-import io.rolld.os.PassedDescriptors;
-import io.rolld.os.ListeningSocket;
+import io.rolld.os.HeldSocketRecovery;
+import io.rolld.os.HeldSocketSet;
+import io.rolld.os.HeldSocketHandover;
+import io.rolld.os.HeldSocket;
 import io.rolld.os.OpenFiles;
 import io.rolld.config.PosixSignal;
 import io.rolld.os.ProcessEnvironments;
@@ -105,7 +105,7 @@ final class Adoption {
                 candidates.add(new Candidate(r, w.get()));
             }
         }
-        Optional<InheritedSockets> sockets = switch (config.mode()) {
+        Optional<HeldSocketSet> sockets = switch (config.mode()) {
             case HeldSockets held -> candidates.isEmpty() ? Optional.empty() : takeSocketsBack(candidates, held);
             case Worksets w -> Optional.empty();
         };
@@ -149,7 +149,7 @@ final class Adoption {
         }
         stopRefused(serving);
         if (verified.isEmpty()) {
-            sockets.ifPresent(InheritedSockets::close);
+            sockets.ifPresent(HeldSocketSet::close);
             events.accept(new RolloutEvent.GroupAdopted(config.name(), serving, 0, left.workers().size(), List.of(),
                     "first start: no leftover verified"));
             return Optional.empty();
@@ -246,7 +246,7 @@ final class Adoption {
     }
 
     /** The slots of the group's mode: the held sockets' workers when {@code sockets} were taken back, else ports. */
-    private Slots slots(Optional<InheritedSockets> sockets) {
+    private Slots slots(Optional<HeldSocketSet> sockets) {
         return switch (config.mode()) {
             case HeldSockets held -> new Slots.Held(held, sockets.orElseThrow());
             case Worksets w -> new Slots.Ports();
@@ -284,21 +284,21 @@ final class Adoption {
     }
 
     /** The held sockets, copied from the first candidate that gives them all; candidates that cannot are refused. */
-    private Optional<InheritedSockets> takeSocketsBack(List<Candidate> candidates, HeldSockets held) {
+    private Optional<HeldSocketSet> takeSocketsBack(List<Candidate> candidates, HeldSockets held) {
         List<HeldSocketConfig> listen = held.listen();
-        Optional<InheritedSockets> passed = candidates.isEmpty() ? Optional.empty() : passedSockets(listen);
+        Optional<HeldSocketSet> passed = candidates.isEmpty() ? Optional.empty() : passedSockets(listen);
         if (passed.isPresent()) {
             return passed;
         }
         for (Candidate c : candidates) {
-            List<ListeningSocket> copied = new ArrayList<>();
+            List<HeldSocket> copied = new ArrayList<>();
             try {
                 for (int i = 0; i < listen.size(); i++) {
-                    copied.add(ForeignSockets.copy(c.record().pid(), c.record().startTime(), c.record().heldFds().get(i), listen.get(i)));
+                    copied.add(HeldSocketRecovery.copy(c.record().pid(), c.record().startTime(), c.record().heldFds().get(i), listen.get(i)));
                 }
-                return Optional.of(InheritedSockets.of(copied));
+                return Optional.of(HeldSocketSet.of(copied));
             } catch (IOException | RuntimeException e) {
-                copied.forEach(ListeningSocket::close);
+                copied.forEach(HeldSocket::close);
                 refused.put(c, "cannot take the group's sockets back from it: " + e.getMessage());
             }
         }
@@ -309,26 +309,26 @@ final class Adoption {
      * The held sockets as the image this one replaced passed them (rolld reexec) or systemd's fd
      * store did, when every one of them was passed; else empty, and they are copied from a worker.
      */
-    private Optional<InheritedSockets> passedSockets(List<HeldSocketConfig> listen) {
-        List<ListeningSocket> taken = new ArrayList<>();
+    private Optional<HeldSocketSet> passedSockets(List<HeldSocketConfig> listen) {
+        List<HeldSocket> taken = new ArrayList<>();
         try {
             for (HeldSocketConfig l : listen) {
-                Optional<ListeningSocket> s = PassedDescriptors.shared().take(config.name(), l);
+                Optional<HeldSocket> s = HeldSocketHandover.shared().take(config.name(), l);
                 if (s.isEmpty()) {
-                    taken.forEach(ListeningSocket::close);
+                    taken.forEach(HeldSocket::close);
                     return Optional.empty();
                 }
                 taken.add(s.get());
             }
-            return Optional.of(InheritedSockets.of(taken));
+            return Optional.of(HeldSocketSet.of(taken));
         } catch (IOException | RuntimeException e) {
-            taken.forEach(ListeningSocket::close);
+            taken.forEach(HeldSocket::close);
             return Optional.empty(); // not the configured sockets: the workers' own copies decide
         }
     }
 
     /** Held-socket mode: the candidates whose descriptors are the very sockets rolld holds again. */
-    private Map<Candidate, String> holdingSockets(List<Candidate> candidates, Optional<InheritedSockets> sockets) {
+    private Map<Candidate, String> holdingSockets(List<Candidate> candidates, Optional<HeldSocketSet> sockets) {
         Map<Candidate, String> ok = new LinkedHashMap<>();
         if (sockets.isEmpty()) {
             return ok;

@@ -304,7 +304,7 @@ public final class Group {
     }
 
     /** Held-socket mode: the sockets the group holds now, in configuration order; empty otherwise. */
-    public List<io.rolld.os.ListeningSocket> heldSockets() {
+    public List<io.rolld.os.HeldSocket> heldSockets() {
         return sockets.current();
     }
 

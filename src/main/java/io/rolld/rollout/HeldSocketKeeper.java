@@ -2,9 +2,9 @@ package io.rolld.rollout;
 
 import io.rolld.config.GroupConfig;
 import io.rolld.config.HeldSocketConfig;
-import io.rolld.os.InheritedSockets;
+import io.rolld.os.HeldSocketSet;
 import io.rolld.os.NotifySocket;
-import io.rolld.os.PassedDescriptors;
+import io.rolld.os.HeldSocketHandover;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,7 +18,7 @@ import java.util.function.LongConsumer;
  */
 final class HeldSocketKeeper {
     private final LongConsumer watchdogPings;
-    private volatile InheritedSockets listeners;
+    private volatile HeldSocketSet listeners;
     private volatile WatchdogSocket watchdog;
 
     /** {@code watchdogPings} hears the pid of each WATCHDOG=1 the group's notify socket receives, on its reader's thread. */
@@ -39,9 +39,9 @@ final class HeldSocketKeeper {
     }
 
     /** The held sockets, bound on the first call; a later configuration naming other addresses is refused. */
-    InheritedSockets listeners(String group, List<HeldSocketConfig> listen) throws IOException {
+    HeldSocketSet listeners(String group, List<HeldSocketConfig> listen) throws IOException {
         if (listeners == null) {
-            listeners = InheritedSockets.open(group, listen, PassedDescriptors.shared());
+            listeners = HeldSocketSet.open(group, listen, HeldSocketHandover.shared());
         } else if (!listen.equals(listeners.sockets().stream().map(s -> s.listen()).toList())) {
             throw new IOException("the 'listen' addresses changed from " + listeners.sockets().stream().map(s -> s.listen().address()).toList()
                     + " to " + listen.stream().map(HeldSocketConfig::address).toList()
@@ -51,13 +51,13 @@ final class HeldSocketKeeper {
     }
 
     /** The sockets held now (none before the first start), for readers on other threads. */
-    List<io.rolld.os.ListeningSocket> current() {
-        InheritedSockets now = listeners;
+    List<io.rolld.os.HeldSocket> current() {
+        HeldSocketSet now = listeners;
         return now == null ? List.of() : now.sockets();
     }
 
     /** Sockets taken back from workers a previous rolld left ({@link Adoption}): held from now on as if bound here. */
-    void hold(InheritedSockets recovered) {
+    void hold(HeldSocketSet recovered) {
         if (listeners != null) {
             throw new IllegalStateException("group sockets are held already: " + listeners);
         }

@@ -2,7 +2,7 @@ package io.rolld.rollout;
 
 import io.rolld.config.GroupConfig;
 import io.rolld.config.HeldSockets;
-import io.rolld.os.InheritedSockets;
+import io.rolld.os.HeldSocketSet;
 import io.rolld.process.Spawner;
 import io.rolld.process.Worker;
 import io.rolld.process.WorkerSet;
@@ -52,7 +52,7 @@ final class HeldSocketMode implements RolloutMode {
 
     @Override
     public Plan prepare() throws RolloutFailure {
-        InheritedSockets sockets;
+        HeldSocketSet sockets;
         try {
             sockets = hold.listeners(config.name(), held.listen());
         } catch (IOException | RuntimeException e) {

@@ -1,7 +1,7 @@
 package io.rolld.rollout;
 
 import io.rolld.config.HeldSockets;
-import io.rolld.os.InheritedSockets;
+import io.rolld.os.HeldSocketSet;
 import io.rolld.process.Worker;
 import java.util.HashMap;
 import java.util.List;
@@ -69,7 +69,7 @@ sealed interface Slots permits Slots.Ports, Slots.Held {
      * Held-socket mode: every worker inherits {@code sockets} by both protocols (systemd's and
      * Server::Starter's); its port is the first held TCP port.
      */
-    record Held(HeldSockets config, InheritedSockets sockets) implements Slots {
+    record Held(HeldSockets config, HeldSocketSet sockets) implements Slots {
         @Override
         public int portOf(int slot) {
             return sockets.ports().stream().filter(p -> p != 0).findFirst().orElse(0);
@@ -82,7 +82,7 @@ sealed interface Slots permits Slots.Ports, Slots.Held {
 
         @Override
         public List<Integer> heldFds() {
-            return IntStream.range(0, sockets.fds().size()).mapToObj(i -> InheritedSockets.FIRST_FD + i).toList();
+            return IntStream.range(0, sockets.fds().size()).mapToObj(i -> HeldSocketSet.FIRST_FD + i).toList();
         }
 
         @Override

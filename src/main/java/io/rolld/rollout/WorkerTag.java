@@ -4,7 +4,7 @@ import io.rolld.config.GroupConfig;
 import io.rolld.config.HeldSocketConfig;
 import io.rolld.config.HeldSockets;
 import io.rolld.config.Worksets;
-import io.rolld.os.InheritedSockets;
+import io.rolld.os.HeldSocketSet;
 import io.rolld.os.ProcessEnvironments;
 import io.rolld.os.ProcessStartTime;
 import io.rolld.process.WorkerRecord;
@@ -74,7 +74,7 @@ record WorkerTag(Optional<Path> config) {
                     int port = recorded.stream().mapToInt(WorkerRecord::port).findFirst().orElse(h.listen().stream()
                             .map(HeldSocketConfig::address).filter(a -> a instanceof HeldSocketConfig.Inet)
                             .mapToInt(a -> ((HeldSocketConfig.Inet) a).port()).findFirst().orElse(0));
-                    List<Integer> fds = IntStream.range(0, h.listen().size()).mapToObj(i -> InheritedSockets.FIRST_FD + i).toList();
+                    List<Integer> fds = IntStream.range(0, h.listen().size()).mapToObj(i -> HeldSocketSet.FIRST_FD + i).toList();
                     yield Optional.of(new WorkerRecord(group.name(), generation, slot, port, f.pid(), startTime, fds));
                 }
             };

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rolld.config.HeldSocketConfig;
 import io.rolld.os.Exit;
-import io.rolld.os.InheritedSockets;
+import io.rolld.os.HeldSocketSet;
 import io.rolld.os.NotifySocket;
 import io.rolld.config.PosixSignal;
 import io.rolld.os.PosixSpawn;
@@ -41,8 +41,8 @@ class NativeSpawnTest {
         }
     }
 
-    private InheritedSockets twoSockets() throws Exception {
-        InheritedSockets l = InheritedSockets.open(List.of(
+    private HeldSocketSet twoSockets() throws Exception {
+        HeldSocketSet l = HeldSocketSet.open(List.of(
                 new HeldSocketConfig(new HeldSocketConfig.Inet("127.0.0.1", 0), "web", 16, false, false, Optional.empty()),
                 new HeldSocketConfig(new HeldSocketConfig.Unix(dir.resolve("admin.sock")), "admin", 16, false, false, Optional.empty())));
         opened.add(l);
@@ -58,7 +58,7 @@ class NativeSpawnTest {
 
     @Test
     void spawn_passesHeldSocketsAsFd3And4AndNoOtherDescriptor() throws Exception {
-        InheritedSockets sockets = twoSockets();
+        HeldSocketSet sockets = twoSockets();
         Worker w = spawn("exec sleep 30", sockets.fds(), Map.of());
         Path fdDir = Path.of("/proc/" + w.pid() + "/fd");
         // The shell wrapper execs twice. The kernel renames the process (comm) before it closes the
@@ -84,7 +84,7 @@ class NativeSpawnTest {
 
     @Test
     void spawn_setsListenPidToTheServersOwnPidInItsOwnProcessGroup() throws Exception {
-        InheritedSockets sockets = twoSockets();
+        HeldSocketSet sockets = twoSockets();
         Map<String, String> env = sockets.environment(7);
         Worker w = spawn("echo \"$LISTEN_PID $$ $LISTEN_FDS $LISTEN_FDNAMES $SERVER_STARTER_PORT $SERVER_STARTER_GENERATION $(cut -d' ' -f5 /proc/$$/stat)\"",
                 sockets.fds(), env);
@@ -118,7 +118,7 @@ class NativeSpawnTest {
 
     @Test
     void exitStatusTable_inBothModes_eachEndingReportedAsItWas() throws Exception {
-        InheritedSockets sockets = twoSockets();
+        HeldSocketSet sockets = twoSockets();
         for (List<Integer> fds : List.of(List.<Integer>of(), sockets.fds())) {
             for (Ending ending : ENDINGS) {
                 Worker w = spawn(ending.script(), fds, Map.of());

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rolld.config.GroupConfig;
 import io.rolld.config.HeldSockets;
-import io.rolld.os.InheritedSockets;
+import io.rolld.os.HeldSocketSet;
 import io.rolld.os.MemoryReader;
 import io.rolld.process.FakeWorkers;
 import io.rolld.process.Worker;
@@ -48,7 +48,7 @@ class HeldSupervisorTest {
         Worker over = FakeWorkers.running(8080);
         Worker other = FakeWorkers.running(8080);
         WorkerSet active = new WorkerSet(1, List.of(over, other));
-        try (InheritedSockets sockets = InheritedSockets.open(held.listen())) {
+        try (HeldSocketSet sockets = HeldSocketSet.open(held.listen())) {
             rss(over, 50);
             rss(other, 50);
             supervisor.checked(active, config);
@@ -96,7 +96,7 @@ class HeldSupervisorTest {
                 new SplittableRandom(1));
         Worker over = FakeWorkers.running(8080);
         WorkerSet active = new WorkerSet(1, List.of(over));
-        try (InheritedSockets sockets = InheritedSockets.open(held.listen())) {
+        try (HeldSocketSet sockets = HeldSocketSet.open(held.listen())) {
             WorkerSpecs specs = WorkerSpecs.load(config, new Slots.Held(held, sockets), host.spawner());
             supervisor.checked(active, config);
             supervisor.adopt(active, specs);

@@ -6,7 +6,7 @@ import io.rolld.config.ConfigLoader;
 import io.rolld.config.GroupConfig;
 import io.rolld.config.HeldSockets;
 import io.rolld.os.Exit;
-import io.rolld.os.InheritedSockets;
+import io.rolld.os.HeldSocketSet;
 import io.rolld.config.PosixSignal;
 import io.rolld.process.Worker;
 import java.nio.file.Files;
@@ -40,7 +40,7 @@ class WorkerSpecsTest {
         assertEquals("port 8002", balanced.describe(8002));
         GroupConfig heldGroup = group("  listen: 'unix:" + dir.resolve("s.sock") + "'\n  workers: 2");
         HeldSockets mode = (HeldSockets) heldGroup.mode();
-        try (InheritedSockets sockets = InheritedSockets.open(mode.listen())) {
+        try (HeldSocketSet sockets = HeldSocketSet.open(mode.listen())) {
             WorkerSpecs held = WorkerSpecs.load(heldGroup, new Slots.Held(mode, sockets), io.rolld.process.Spawner.OS);
             Worker w = held.spawn(2, 7, Optional.empty());
             try {

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 @EnabledOnOs(OS.LINUX)
-class ForeignSocketsTest {
+class HeldSocketRecoveryTest {
     private static final Duration DEADLINE = Duration.ofSeconds(60);
     /** Binds 127.0.0.1:0, writes "fd port" to argv[1], then sleeps: a worker holding its socket. */
     private static final String HOLDER = "import socket,sys,time\n"
@@ -66,10 +66,10 @@ class ForeignSocketsTest {
     void copy_ofAnotherProcesssListeningSocket_keepsAcceptingAfterThatProcessDied() throws Exception {
         try (Holder holder = startHolder()) {
             assertFalse(holder.process().isOurChild());
-            try (ListeningSocket copy = ForeignSockets.copy(holder.process().pid, holder.process().startTime(), holder.fd(),
+            try (HeldSocket copy = HeldSocketRecovery.copy(holder.process().pid, holder.process().startTime(), holder.fd(),
                     inet("127.0.0.1", holder.port()))) {
                 assertEquals(holder.port(), copy.port());
-                assertTrue(copy.fd() >= ListeningSocket.LOWEST_FD, "fd " + copy.fd());
+                assertTrue(copy.fd() >= HeldSocket.LOWEST_FD, "fd " + copy.fd());
                 var gone = ProcessWatch.shared().onExit(holder.process().pid, holder.process().startTime());
                 SignalCalls.kill(holder.process().pid, PosixSignal.KILL.number());
                 gone.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
@@ -86,7 +86,7 @@ class ForeignSocketsTest {
     void copy_whenTheSocketIsBoundElsewhere_refusesItNamingBothAddresses() throws Exception {
         try (Holder holder = startHolder()) {
             int other = holder.port() == 65535 ? 1 : holder.port() + 1;
-            var e = assertThrows(IOException.class, () -> ForeignSockets.copy(holder.process().pid, holder.process().startTime(),
+            var e = assertThrows(IOException.class, () -> HeldSocketRecovery.copy(holder.process().pid, holder.process().startTime(),
                     holder.fd(), inet("127.0.0.1", other)));
             assertEquals("pid " + holder.process().pid + " fd " + holder.fd() + " is bound to 127.0.0.1:" + holder.port()
                     + ", not to 127.0.0.1:" + other, e.getMessage());
@@ -96,7 +96,7 @@ class ForeignSocketsTest {
     @Test
     void copy_ofADescriptorThatIsNotASocket_refusesIt() throws Exception {
         try (Holder holder = startHolder()) {
-            var e = assertThrows(IOException.class, () -> ForeignSockets.copy(holder.process().pid, holder.process().startTime(),
+            var e = assertThrows(IOException.class, () -> HeldSocketRecovery.copy(holder.process().pid, holder.process().startTime(),
                     0, inet("127.0.0.1", 0)));
             assertTrue(e.getMessage().startsWith("pid " + holder.process().pid + " fd 0 is not a listening socket: "), e.getMessage());
         }
@@ -105,7 +105,7 @@ class ForeignSocketsTest {
     @Test
     void copy_whenThePidBelongsToAnotherProcessNow_refusesIt() throws Exception {
         try (Holder holder = startHolder()) {
-            var e = assertThrows(IOException.class, () -> ForeignSockets.copy(holder.process().pid, holder.process().startTime() + 1,
+            var e = assertThrows(IOException.class, () -> HeldSocketRecovery.copy(holder.process().pid, holder.process().startTime() + 1,
                     holder.fd(), inet("127.0.0.1", holder.port())));
             assertTrue(e.getMessage().endsWith("the pid belongs to another process now"), e.getMessage());
         }

@@ -16,32 +16,32 @@ import java.util.stream.Collectors;
  * A group binding its sockets takes a passed one first, after checking it is the configured
  * socket; what no group takes is closed once every group has started.
  */
-public final class PassedDescriptors {
+public final class HeldSocketHandover {
     /** Set by {@code rolld reexec} for the new image: the held sockets that crossed the exec. */
     public static final String HELD_FDS_VARIABLE = "ROLLD_HELD_FDS";
 
     private static final class Shared {
-        static final PassedDescriptors INSTANCE = fromEnvironment(System.getenv(), ProcessHandle.current().pid());
+        static final HeldSocketHandover INSTANCE = fromEnvironment(System.getenv(), ProcessHandle.current().pid());
     }
 
     private final Map<String, List<Integer>> byName; // guarded by this
 
-    PassedDescriptors(Map<String, List<Integer>> byName) {
+    HeldSocketHandover(Map<String, List<Integer>> byName) {
         this.byName = byName;
     }
 
     /** The descriptors of this process, read once; each is made close-on-exec so no child inherits it by accident. */
-    public static PassedDescriptors shared() {
+    public static HeldSocketHandover shared() {
         return Shared.INSTANCE;
     }
 
-    static PassedDescriptors fromEnvironment(Map<String, String> env, long pid) {
+    static HeldSocketHandover fromEnvironment(Map<String, String> env, long pid) {
         Map<String, List<Integer>> byName = new LinkedHashMap<>();
         String count = env.getOrDefault("LISTEN_FDS", "");
         if (env.getOrDefault("LISTEN_PID", "").equals(Long.toString(pid)) && count.matches("[0-9]{1,4}")) {
             String[] names = env.getOrDefault("LISTEN_FDNAMES", "").split(":", -1);
             for (int i = 0; i < Integer.parseInt(count); i++) {
-                byName.computeIfAbsent(i < names.length ? names[i] : "unknown", n -> new ArrayList<>()).add(InheritedSockets.FIRST_FD + i);
+                byName.computeIfAbsent(i < names.length ? names[i] : "unknown", n -> new ArrayList<>()).add(HeldSocketSet.FIRST_FD + i);
             }
         }
         for (String entry : env.getOrDefault(HELD_FDS_VARIABLE, "").split(":")) {
@@ -51,7 +51,7 @@ public final class PassedDescriptors {
             }
         }
         byName.values().forEach(fds -> fds.forEach(fd -> ProcessImage.setCloseOnExec(fd, true)));
-        return new PassedDescriptors(byName);
+        return new HeldSocketHandover(byName);
     }
 
     /** The name a held socket is passed under: {@code GROUP/SOCKET} (systemd allows any printable name without ':'). */
@@ -64,14 +64,14 @@ public final class PassedDescriptors {
      * where rolld.yml says; empty when none was passed. One that does not match is closed and
      * named in the exception.
      */
-    public synchronized Optional<ListeningSocket> take(String group, HeldSocketConfig socket) throws IOException {
+    public synchronized Optional<HeldSocket> take(String group, HeldSocketConfig socket) throws IOException {
         List<Integer> fds = byName.get(nameOf(group, socket));
         if (fds == null || fds.isEmpty()) {
             return Optional.empty();
         }
         int fd = fds.removeFirst();
         try {
-            return Optional.of(ForeignSockets.adopt(fd, socket, "passed descriptor " + fd + " (" + nameOf(group, socket) + ")"));
+            return Optional.of(HeldSocketRecovery.adopt(fd, socket, "passed descriptor " + fd + " (" + nameOf(group, socket) + ")"));
         } finally {
             SocketCalls.close(fd);
         }

@@ -13,56 +13,56 @@ import java.util.stream.IntStream;
  * The sockets one group holds, in configuration order: the i-th becomes fd 3+i in every worker.
  * Also speaks the two inheritance protocols, so servers written for either run unchanged.
  */
-public final class InheritedSockets implements AutoCloseable {
+public final class HeldSocketSet implements AutoCloseable {
     /** The first inherited descriptor (SD_LISTEN_FDS_START). */
     public static final int FIRST_FD = 3;
 
-    private final List<ListeningSocket> sockets;
+    private final List<HeldSocket> sockets;
 
-    private InheritedSockets(List<ListeningSocket> sockets) {
+    private HeldSocketSet(List<HeldSocket> sockets) {
         this.sockets = List.copyOf(sockets);
     }
 
     /** Binds every address, or none: on a failure the ones already bound are closed again. */
-    public static InheritedSockets open(List<HeldSocketConfig> listen) throws IOException {
-        return open("", listen, new PassedDescriptors(new java.util.HashMap<>()));
+    public static HeldSocketSet open(List<HeldSocketConfig> listen) throws IOException {
+        return open("", listen, new HeldSocketHandover(new java.util.HashMap<>()));
     }
 
     /**
      * Like {@link #open(List)}, taking a socket {@code passed} holds for {@code group} (systemd's
      * fd store, a re-exec) instead of binding it anew, so its accept queue is the same.
      */
-    public static InheritedSockets open(String group, List<HeldSocketConfig> listen, PassedDescriptors passed) throws IOException {
-        List<ListeningSocket> bound = new ArrayList<>();
+    public static HeldSocketSet open(String group, List<HeldSocketConfig> listen, HeldSocketHandover passed) throws IOException {
+        List<HeldSocket> bound = new ArrayList<>();
         try {
             for (HeldSocketConfig l : listen) {
-                Optional<ListeningSocket> taken = passed.take(group, l);
-                bound.add(taken.isPresent() ? taken.get() : ListeningSocket.bind(l));
+                Optional<HeldSocket> taken = passed.take(group, l);
+                bound.add(taken.isPresent() ? taken.get() : HeldSocket.bind(l));
             }
         } catch (IOException | RuntimeException e) {
-            bound.forEach(ListeningSocket::close);
+            bound.forEach(HeldSocket::close);
             throw e;
         }
-        return new InheritedSockets(bound);
+        return new HeldSocketSet(bound);
     }
 
-    /** Sockets rolld holds already, e.g. taken back from a worker ({@link ForeignSockets}), in configuration order. */
-    public static InheritedSockets of(List<ListeningSocket> sockets) {
-        return new InheritedSockets(sockets);
+    /** Sockets rolld holds already, e.g. taken back from a worker ({@link HeldSocketRecovery}), in configuration order. */
+    public static HeldSocketSet of(List<HeldSocket> sockets) {
+        return new HeldSocketSet(sockets);
     }
 
-    public List<ListeningSocket> sockets() {
+    public List<HeldSocket> sockets() {
         return sockets;
     }
 
     /** rolld's descriptors, in the order workers receive them. */
     public List<Integer> fds() {
-        return sockets.stream().map(ListeningSocket::fd).toList();
+        return sockets.stream().map(HeldSocket::fd).toList();
     }
 
     /** The bound TCP ports, in order (0 for Unix sockets). */
     public List<Integer> ports() {
-        return sockets.stream().map(ListeningSocket::port).toList();
+        return sockets.stream().map(HeldSocket::port).toList();
     }
 
     /**
@@ -80,7 +80,7 @@ public final class InheritedSockets implements AutoCloseable {
     }
 
     /** As written in the configuration, except a port 0 (tests) shows the port the kernel chose. */
-    private static String starterKey(ListeningSocket s) {
+    private static String starterKey(HeldSocket s) {
         return switch (s.listen().address()) {
             case HeldSocketConfig.Inet(String host, int port) when port == 0 -> new HeldSocketConfig.Inet(host, s.port()).starterKey();
             case HeldSocketConfig.Address a -> a.starterKey();
@@ -89,7 +89,7 @@ public final class InheritedSockets implements AutoCloseable {
 
     @Override
     public void close() {
-        sockets.forEach(ListeningSocket::close);
+        sockets.forEach(HeldSocket::close);
     }
 
     @Override

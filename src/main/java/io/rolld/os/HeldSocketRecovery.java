@@ -12,12 +12,12 @@ import java.util.Optional;
  * for the same uid (ptrace access rules: Yama's {@code ptrace_scope} 1 limits it to descendants
  * unless rolld has {@code CAP_SYS_PTRACE}) or for root.
  *
- * <p>API: {@link #copy(long, long, int, HeldSocketConfig)} returns a {@link ListeningSocket} rolld
+ * <p>API: {@link #copy(long, long, int, HeldSocketConfig)} returns a {@link HeldSocket} rolld
  * holds exactly like one it bound itself, after checking with getsockopt and getsockname that the
  * descriptor is a listening stream socket bound where the configuration says.
  */
-public final class ForeignSockets {
-    private ForeignSockets() {
+public final class HeldSocketRecovery {
+    private HeldSocketRecovery() {
     }
 
     /**
@@ -28,7 +28,7 @@ public final class ForeignSockets {
      * @throws IOException naming the process, the descriptor and what it is instead, or the errno
      *                     text (e.g. {@code pidfd_getfd(...) failed: Operation not permitted (EPERM)})
      */
-    public static ListeningSocket copy(long pid, long startTime, int targetFd, HeldSocketConfig expected) throws IOException {
+    public static HeldSocket copy(long pid, long startTime, int targetFd, HeldSocketConfig expected) throws IOException {
         String what = "pid " + pid + " fd " + targetFd;
         int raw;
         int pidfd = PidfdCalls.pidfdOpen(pid).orElseThrow(() -> new IOException("cannot take " + what + ": no such process"));
@@ -51,16 +51,16 @@ public final class ForeignSockets {
 
     /**
      * A copy of rolld's own descriptor {@code fd} (passed by systemd or across a re-exec, see
-     * {@link PassedDescriptors}), held like a socket rolld bound, once checked as {@link #copy} does.
+     * {@link HeldSocketHandover}), held like a socket rolld bound, once checked as {@link #copy} does.
      * The caller still owns {@code fd}.
      */
-    static ListeningSocket adopt(int fd, HeldSocketConfig expected, String what) throws IOException {
+    static HeldSocket adopt(int fd, HeldSocketConfig expected, String what) throws IOException {
         HeldSocketConfig.Address actual = listeningAddress(fd, what);
         if (!matches(expected.address(), actual)) {
             throw new IOException(what + " is bound to " + actual + ", not to " + expected.address());
         }
         int port = actual instanceof HeldSocketConfig.Inet(String host, int p) ? p : 0;
-        return ListeningSocket.of(expected, SocketCalls.dupAtLeast(fd, ListeningSocket.LOWEST_FD), port);
+        return HeldSocket.of(expected, SocketCalls.dupAtLeast(fd, HeldSocket.LOWEST_FD), port);
     }
 
     private static HeldSocketConfig.Address listeningAddress(int fd, String what) throws IOException {
@@ -85,7 +85,7 @@ public final class ForeignSockets {
         };
     }
 
-    /** An empty configured host is the IPv4 wildcard, as {@link ListeningSocket#bind} binds it. */
+    /** An empty configured host is the IPv4 wildcard, as {@link HeldSocket#bind} binds it. */
     private static boolean sameHost(String configured, String bound) {
         return InetAddress.ofLiteral(configured.isEmpty() ? "0.0.0.0" : configured).equals(InetAddress.ofLiteral(bound));
     }

@@ -13,7 +13,7 @@ import java.util.Set;
  * A listening socket rolld bound and keeps open, so its accept queue outlives every worker that
  * inherits it. The descriptor is close-on-exec in rolld: only the spawner's dup2 hands it on.
  */
-public final class ListeningSocket implements AutoCloseable {
+public final class HeldSocket implements AutoCloseable {
     /** Held descriptors are moved this high so a worker's dup2 targets (3, 4, ...) never overwrite one. */
     static final int LOWEST_FD = 3 + io.rolld.config.HeldSockets.MAX_SOCKETS;
 
@@ -21,15 +21,15 @@ public final class ListeningSocket implements AutoCloseable {
     private final int fd;
     private final int port;
 
-    private ListeningSocket(HeldSocketConfig listen, int fd, int port) {
+    private HeldSocket(HeldSocketConfig listen, int fd, int port) {
         this.listen = listen;
         this.fd = fd;
         this.port = port;
     }
 
-    /** A socket bound elsewhere (see {@link ForeignSockets}): {@code fd} is rolld's, already at {@link #LOWEST_FD} or above. */
-    static ListeningSocket of(HeldSocketConfig listen, int fd, int port) {
-        return new ListeningSocket(listen, fd, port);
+    /** A socket bound elsewhere (see {@link HeldSocketRecovery}): {@code fd} is rolld's, already at {@link #LOWEST_FD} or above. */
+    static HeldSocket of(HeldSocketConfig listen, int fd, int port) {
+        return new HeldSocket(listen, fd, port);
     }
 
     /**
@@ -39,7 +39,7 @@ public final class ListeningSocket implements AutoCloseable {
      * @throws ErrnoException naming the call, the address and the errno text, e.g.
      *                             {@code bind(127.0.0.1:8080) failed: Address already in use (EADDRINUSE)}
      */
-    public static ListeningSocket bind(HeldSocketConfig listen) throws IOException {
+    public static HeldSocket bind(HeldSocketConfig listen) throws IOException {
         String what = listen.address().toString();
         int domain = switch (listen.address()) {
             case HeldSocketConfig.Inet(String host, int p) -> host.contains(":") ? SocketCalls.AF_INET6 : SocketCalls.AF_INET;
@@ -75,7 +75,7 @@ public final class ListeningSocket implements AutoCloseable {
             }
             SocketCalls.listen(fd, listen.backlog(), what);
             int port = listen.address() instanceof HeldSocketConfig.Inet ? SocketCalls.localPort(fd) : 0;
-            return new ListeningSocket(listen, fd, port);
+            return new HeldSocket(listen, fd, port);
         } catch (IOException | RuntimeException e) {
             SocketCalls.close(fd);
             throw e;

@@ -21,7 +21,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ListeningSocketTest {
+class HeldSocketTest {
     @TempDir
     Path dir;
 
@@ -33,7 +33,7 @@ class ListeningSocketTest {
     void bind_whenThePortIsTaken_namesTheAddressAndTheErrno() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             var e = assertThrows(ErrnoException.class,
-                    () -> ListeningSocket.bind(listen(new HeldSocketConfig.Inet("127.0.0.1", taken.getLocalPort()))));
+                    () -> HeldSocket.bind(listen(new HeldSocketConfig.Inet("127.0.0.1", taken.getLocalPort()))));
             assertEquals("bind(127.0.0.1:" + taken.getLocalPort() + ") failed: Address already in use (EADDRINUSE)", e.getMessage());
             assertEquals(98, e.errno());
         }
@@ -41,16 +41,16 @@ class ListeningSocketTest {
 
     @Test
     void bind_whenTheAddressIsNotLocal_reportsEaddrnotavail() {
-        var e = assertThrows(ErrnoException.class, () -> ListeningSocket.bind(listen(new HeldSocketConfig.Inet("192.0.2.1", 8080))));
+        var e = assertThrows(ErrnoException.class, () -> HeldSocket.bind(listen(new HeldSocketConfig.Inet("192.0.2.1", 8080))));
         assertEquals("bind(192.0.2.1:8080) failed: Cannot assign requested address (EADDRNOTAVAIL)", e.getMessage());
     }
 
     @Test
     void bind_withNoWorkerYet_queuesConnectionsInTheKernel() throws Exception {
-        try (ListeningSocket held = ListeningSocket.bind(listen(new HeldSocketConfig.Inet("127.0.0.1", 0)));
+        try (HeldSocket held = HeldSocket.bind(listen(new HeldSocketConfig.Inet("127.0.0.1", 0)));
              Socket client = new Socket()) {
             assertTrue(held.port() > 0);
-            assertTrue(held.fd() >= ListeningSocket.LOWEST_FD, "fd " + held.fd());
+            assertTrue(held.fd() >= HeldSocket.LOWEST_FD, "fd " + held.fd());
             client.connect(new InetSocketAddress("127.0.0.1", held.port()), 2000);
             assertTrue(client.isConnected());
         }
@@ -58,7 +58,7 @@ class ListeningSocketTest {
 
     @Test
     void bind_ipv6Loopback_acceptsConnections() throws Exception {
-        try (ListeningSocket held = ListeningSocket.bind(listen(new HeldSocketConfig.Inet("::1", 0)));
+        try (HeldSocket held = HeldSocket.bind(listen(new HeldSocketConfig.Inet("::1", 0)));
              Socket client = new Socket()) {
             client.connect(new InetSocketAddress("::1", held.port()), 2000);
             assertTrue(client.isConnected());
@@ -69,9 +69,9 @@ class ListeningSocketTest {
     void bind_unixSocket_setsItsModeReplacesAStaleFileAndRemovesItOnClose() throws Exception {
         Path path = dir.resolve("app.sock");
         HeldSocketConfig unix = new HeldSocketConfig(new HeldSocketConfig.Unix(path), "web", 16, false, false, Optional.of(0660));
-        ListeningSocket.bind(unix).close();
+        HeldSocket.bind(unix).close();
         Files.deleteIfExists(path);
-        try (ListeningSocket first = ListeningSocket.bind(unix)) {
+        try (HeldSocket first = HeldSocket.bind(unix)) {
             assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(path)));
             try (SocketChannel client = SocketChannel.open(StandardProtocolFamily.UNIX)) {
                 assertTrue(client.connect(UnixDomainSocketAddress.of(path)));
@@ -83,7 +83,7 @@ class ListeningSocketTest {
     @Test
     void bind_unixPathHoldingARegularFile_isRefused() throws Exception {
         Path path = Files.writeString(dir.resolve("app.sock"), "data");
-        var e = assertThrows(java.io.IOException.class, () -> ListeningSocket.bind(listen(new HeldSocketConfig.Unix(path))));
+        var e = assertThrows(java.io.IOException.class, () -> HeldSocket.bind(listen(new HeldSocketConfig.Unix(path))));
         assertTrue(e.getMessage().contains("not a socket"), e.getMessage());
         assertEquals("data", Files.readString(path));
     }
@@ -92,7 +92,7 @@ class ListeningSocketTest {
     void open_whenTheSecondAddressFails_closesTheFirst() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Path path = dir.resolve("first.sock");
-            assertThrows(ErrnoException.class, () -> InheritedSockets.open(List.of(
+            assertThrows(ErrnoException.class, () -> HeldSocketSet.open(List.of(
                     listen(new HeldSocketConfig.Unix(path)), listen(new HeldSocketConfig.Inet("127.0.0.1", taken.getLocalPort())))));
             assertFalse(Files.exists(path), "the first socket was closed and its file removed");
         }
