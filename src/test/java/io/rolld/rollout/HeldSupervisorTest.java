@@ -126,7 +126,7 @@ class HeldSupervisorTest {
         Worker hung = FakeWorkers.running(8080);
         Worker other = FakeWorkers.running(8080);
         WorkerSet active = new WorkerSet(1, List.of(hung, other));
-        try (InheritedSockets sockets = InheritedSockets.open(held.listen())) {
+        try (HeldSocketSet sockets = HeldSocketSet.open(held.listen())) {
             supervisor.adopt(active, WorkerSpecs.load(config, new Slots.Held(held, sockets), host.spawner()));
             List<Supervisor.Replacement> asked = new ArrayList<>();
             for (int i = 0; i < 2; i++) {
