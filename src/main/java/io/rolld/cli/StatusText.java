@@ -35,6 +35,10 @@ final class StatusText {
                     out.append(String.format("%n  pid %-8s port %-6s up %-9s rss %-10s connections %s%s",
                             w.get("pid"), w.get("port"), uptime(w.get("uptime_s")), size(w.get("rss_bytes")),
                             w.get("connections"), Boolean.TRUE.equals(w.get("alive")) ? "" : "  (EXITED)"));
+                    if (w.get("liveness_failures") != null) {
+                        out.append("  liveness: ").append(w.get("liveness_failures")).append(" failed in a row (")
+                                .append(w.get("liveness_last")).append(')');
+                    }
                     if (w.get("children") instanceof List<?> children) {
                         for (Object c : children) {
                             Map<?, ?> child = (Map<?, ?>) c;

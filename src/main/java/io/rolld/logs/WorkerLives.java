@@ -2,7 +2,7 @@ package io.rolld.logs;
 
 import io.rolld.rollout.RolloutEvent;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +21,17 @@ public final class WorkerLives implements Consumer<RolloutEvent> {
     public record Life(int slot, int port, long pid, long generation, Instant started, Optional<Instant> ended) {
     }
 
-    private final Map<String, List<Life>> byGroup = new LinkedHashMap<>(); // guarded by this
+    /**
+     * One group's lives: by pid in the order they started (a pid reused by a later worker moves to
+     * the end), and the ended ones in the order they ended. Each event costs O(1), however many
+     * workers the group has.
+     */
+    private static final class Lives {
+        final LinkedHashMap<Long, Life> byPid = new LinkedHashMap<>();
+        final ArrayDeque<Life> ended = new ArrayDeque<>();
+    }
+
+    private final Map<String, Lives> byGroup = new LinkedHashMap<>(); // guarded by this
 
     @Override
     public void accept(RolloutEvent event) {
@@ -41,30 +51,31 @@ public final class WorkerLives implements Consumer<RolloutEvent> {
 
     /** The group's workers, live and recently ended, in the order they started. */
     public synchronized List<Life> of(String group) {
-        return List.copyOf(byGroup.getOrDefault(group, List.of()));
+        Lives lives = byGroup.get(group);
+        return lives == null ? List.of() : List.copyOf(lives.byPid.values());
     }
 
     private synchronized void started(String group, int slot, int port, long pid, long generation, Instant at) {
-        List<Life> lives = byGroup.computeIfAbsent(group, g -> new ArrayList<>());
-        lives.removeIf(l -> l.pid() == pid);
-        lives.add(new Life(slot, port, pid, generation, at, Optional.empty()));
+        Lives lives = byGroup.computeIfAbsent(group, g -> new Lives());
+        Life before = lives.byPid.remove(pid);
+        if (before != null && before.ended().isPresent()) {
+            lives.ended.removeFirstOccurrence(before);
+        }
+        lives.byPid.put(pid, new Life(slot, port, pid, generation, at, Optional.empty()));
     }
 
     private synchronized void ended(String group, long pid) {
-        List<Life> lives = byGroup.get(group);
-        if (lives == null) {
+        Lives lives = byGroup.get(group);
+        Life l = lives == null ? null : lives.byPid.get(pid);
+        if (l == null || l.ended().isPresent()) {
             return;
         }
-        lives.replaceAll(l -> l.pid() == pid && l.ended().isEmpty()
-                ? new Life(l.slot(), l.port(), l.pid(), l.generation(), l.started(), Optional.of(Instant.now())) : l);
-        long ended = lives.stream().filter(l -> l.ended().isPresent()).count();
-        for (int i = 0; i < lives.size() && ended > ENDED_KEPT; ) {
-            if (lives.get(i).ended().isPresent()) {
-                lives.remove(i);
-                ended--;
-            } else {
-                i++;
-            }
+        Life ended = new Life(l.slot(), l.port(), l.pid(), l.generation(), l.started(), Optional.of(Instant.now()));
+        lives.byPid.put(pid, ended); // an existing key keeps its place
+        lives.ended.addLast(ended);
+        while (lives.ended.size() > ENDED_KEPT) {
+            Life oldest = lives.ended.removeFirst();
+            lives.byPid.remove(oldest.pid(), oldest);
         }
     }
 }

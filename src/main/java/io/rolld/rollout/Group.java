@@ -254,7 +254,8 @@ public final class Group {
                 t.elapsedMs(), now.startedByRollout(), hold));
         return new GroupStatus(name(), set.generation(),
                 set.workers().stream().map(w -> new GroupStatus.WorkerInfo(w.port(), w.pid(), w.startedAt(), w.isAlive())).toList(),
-                now.lastResult(), now.finishedAt(), supervisor.health(), now.adoption(), rollout, supervisor.children());
+                now.lastResult(), now.finishedAt(), supervisor.health(), now.adoption(), rollout, supervisor.children(),
+                supervisor.failing());
     }
 
     /** Publishes the loop's state for status: after each step, and before an answer leaves the loop. */
