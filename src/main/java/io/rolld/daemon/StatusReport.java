@@ -75,6 +75,10 @@ final class StatusReport {
             worker.put("uptime_s", Duration.between(w.startedAt(), now).toSeconds());
             memory.bytes(w.pid()).ifPresent(rss -> worker.put("rss_bytes", rss));
             worker.put("connections", connections.getOrDefault(w.port(), 0));
+            g.failing().stream().filter(f -> f.pid() == w.pid()).findFirst().ifPresent(f -> {
+                worker.put("liveness_failures", f.failures());
+                worker.put("liveness_last", f.last());
+            });
             g.children().ifPresent(c -> worker.put("children", c.readings().stream().filter(r -> r.workerPid() == w.pid()).map(r -> {
                 Map<String, Object> child = new LinkedHashMap<>();
                 child.put("pid", r.pid());

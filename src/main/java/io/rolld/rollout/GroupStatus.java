@@ -16,12 +16,18 @@ import java.util.Optional;
  * @param adoption   present when the group started by adopting a previous rolld's workers
  * @param rollout    the rollout in progress, if one runs
  * @param children   with {@code memory: {per: child}}, the workers' children as last read
+ * @param failing    with {@code liveness:} or {@code watchdog:}, the serving workers whose last checks failed
  */
 public record GroupStatus(String name, long generation, List<WorkerInfo> workers, Optional<RolloutResult> lastResult,
                           Optional<Instant> finishedAt, Health health, Optional<Adoption> adoption, Optional<Running> rollout,
-                          Optional<Children> children) {
+                          Optional<Children> children, List<Failing> failing) {
     public GroupStatus {
         workers = List.copyOf(workers);
+        failing = List.copyOf(failing);
+    }
+
+    /** Worker {@code pid} failed its last {@code failures} liveness checks in a row (1: a silent watchdog), {@code last} the last one. */
+    public record Failing(long pid, int failures, String last) {
     }
 
     /**

@@ -96,10 +96,11 @@ final class LivenessWatch {
     }
 
     /**
-     * The checks due now (each worker's next one is due an interval later); {@code shared}: the
-     * held sockets' ports (empty in workset mode, where each worker is checked on its own port).
+     * The checks due now (each worker's next one is due an interval later); {@code heldPorts}: in
+     * held-socket mode the held sockets' TCP ports (each worker is then checked on a port of its
+     * own besides them), empty in workset mode (each worker is checked on its port).
      */
-    List<Check> due(Set<Integer> shared) {
+    List<Check> due(Optional<Set<Integer>> heldPorts) {
         if (config.isEmpty()) {
             return List.of();
         }
@@ -109,7 +110,8 @@ final class LivenessWatch {
             if (!w.checking && w.worker.isAlive() && now - w.nextCheckNanos >= 0) {
                 w.checking = true;
                 w.nextCheckNanos = now + config.get().interval().toNanos();
-                due.add(new Check(w.worker, shared.isEmpty() ? Optional.of(w.worker.port()) : Optional.empty(), shared, config.get()));
+                due.add(new Check(w.worker, heldPorts.isEmpty() ? Optional.of(w.worker.port()) : Optional.empty(),
+                        heldPorts.orElse(Set.of()), config.get()));
             }
         }
         return due;
@@ -228,6 +230,12 @@ final class LivenessWatch {
             watchdog.ifPresent(d -> due.add(w.lastPingNanos + d.toNanos()));
         }
         return due.build().min();
+    }
+
+    /** The workers whose last checks failed, for status. */
+    List<GroupStatus.Failing> failing() {
+        return watched.values().stream().filter(w -> w.failures > 0).map(w -> new GroupStatus.Failing(w.worker.pid(), w.failures, w.last))
+                .sorted(java.util.Comparator.comparingLong(GroupStatus.Failing::pid)).toList();
     }
 
     /** Reasons for a degraded status: workers unresponsive and not replaced. */

@@ -92,6 +92,7 @@ final class Supervisor {
     private Optional<WorkerSpecs> specs = Optional.empty();
     private OptionalLong autoRestartAtNanos = OptionalLong.empty();
     private volatile Health health = new Health.Healthy();
+    private volatile List<GroupStatus.Failing> failing = List.of();
 
     Supervisor(String group, Consumer<RolloutEvent> events, Consumer<Worker> watchExit, MemoryReader reader,
                LongSupplier clock, RandomGenerator random) {
@@ -112,6 +113,11 @@ final class Supervisor {
     /** Safe from any thread. */
     Health health() {
         return health;
+    }
+
+    /** The serving workers failing their liveness checks; safe from any thread. */
+    List<GroupStatus.Failing> failing() {
+        return failing;
     }
 
     /** With memory per child, the serving workers' children; safe from any thread. */
@@ -242,7 +248,7 @@ final class Supervisor {
             trigger = trigger.or(replaced::rolloutTrigger);
             replacements.addAll(replaced.replacements());
         }
-        List<LivenessWatch.Check> checks = liveness.due(sharedPorts());
+        List<LivenessWatch.Check> checks = liveness.due(heldPorts());
         publishHealth();
         if (trigger.isEmpty() && autoRestartAtNanos.isPresent() && now - autoRestartAtNanos.getAsLong() >= 0) {
             autoRestartAtNanos = OptionalLong.empty();
@@ -251,12 +257,12 @@ final class Supervisor {
         return new Due(current, trigger, replacements, checks);
     }
 
-    /** Held-socket mode: the ports every worker shares, where none can be checked alone; empty in workset mode. */
-    private Set<Integer> sharedPorts() {
+    /** Held-socket mode: the TCP ports every worker shares, where none can be checked alone; empty in workset mode. */
+    private Optional<Set<Integer>> heldPorts() {
         return switch (specs.map(WorkerSpecs::slots).orElse(new Slots.Ports())) {
-            case Slots.Ports p -> Set.of();
-            case Slots.Held h -> h.config().listen().stream().flatMap(l -> l.address() instanceof HeldSocketConfig.Inet inet
-                    ? java.util.stream.Stream.of(inet.port()) : java.util.stream.Stream.empty()).collect(java.util.stream.Collectors.toSet());
+            case Slots.Ports p -> Optional.empty();
+            case Slots.Held h -> Optional.of(h.config().listen().stream().flatMap(l -> l.address() instanceof HeldSocketConfig.Inet inet
+                    ? java.util.stream.Stream.of(inet.port()) : java.util.stream.Stream.empty()).collect(java.util.stream.Collectors.toSet()));
         };
     }
 
@@ -397,6 +403,7 @@ final class Supervisor {
         });
         reasons.addAll(memory.problems());
         reasons.addAll(liveness.problems());
+        failing = liveness.failing();
         Health next = Health.of(reasons);
         if (!next.equals(health)) {
             health = next;

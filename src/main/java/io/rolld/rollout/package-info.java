@@ -28,7 +28,10 @@
  * <p>Before each step that changes the world the loop records the step's {@link io.rolld.rollout.Intent}
  * (write-ahead); a rolld started after this one died reconciles from it ({@link io.rolld.rollout.Adoption}).
  * Supervision runs in every state on the serving set: the old set until the front lists the new one
- * alone (DRAINING, or STOPPING), the new set from then on.
+ * alone (DRAINING, or STOPPING), the new set from then on. What takes time in it runs off the loop too, its result
+ * posted back: liveness checks ({@link io.rolld.rollout.LivenessWatch}), and in held-socket mode the
+ * replacement of one worker ({@link io.rolld.rollout.HeldReplacement}: its successor started and
+ * waited for, then the old worker stopped).
  *
  * <p>{@link io.rolld.rollout.Group} owns one loop per group; requests made while a rollout runs are
  * coalesced into exactly one more rollout after it. Nothing here knows about signals, sockets or

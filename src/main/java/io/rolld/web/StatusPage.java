@@ -117,7 +117,10 @@ final class StatusPage {
         for (GroupStatus.WorkerInfo w : g.workers()) {
             OptionalLong rss = memory.read(w.pid());
             out.append("<tr class=\"worker").append(w.alive() ? "" : " down").append("\" data-pid=\"").append(w.pid()).append("\"><td>")
-                    .append(w.port()).append("</td><td>").append(w.pid()).append(w.alive() ? "" : " (down)").append("</td><td>")
+                    .append(w.port()).append("</td><td>").append(w.pid()).append(w.alive() ? "" : " (down)")
+                    .append(g.failing().stream().filter(f -> f.pid() == w.pid()).findFirst()
+                            .map(f -> " <span class=\"failure\" title=\"" + Html.escape(f.last()) + "\">" + f.failures() + " failed checks</span>")
+                            .orElse("")).append("</td><td>")
                     .append(Html.duration(Math.max(0, Duration.between(w.startedAt(), now).toMillis()))).append("</td><td>")
                     .append(rss.isPresent() ? Html.megabytes(rss.getAsLong()) : "-").append(' ')
                     .append(Html.sparkline(memory.series(w.pid()), "memory of pid " + w.pid())).append("</td><td>")

@@ -16,7 +16,8 @@ class ServiceNotifierTest {
     private static final Instant NOW = Instant.parse("2026-12-07T20:00:00Z");
 
     private static GroupStatus group(List<GroupStatus.WorkerInfo> workers, Optional<RolloutResult> last, Optional<GroupStatus.Running> rollout) {
-        return new GroupStatus("app", 3, workers, last, last.map(r -> NOW), new Health.Healthy(), Optional.empty(), rollout, Optional.empty());
+        return new GroupStatus("app", 3, workers, last, last.map(r -> NOW), new Health.Healthy(), Optional.empty(), rollout, Optional.empty(),
+                List.of());
     }
 
     @Test

@@ -48,6 +48,18 @@ class ProcNetTcpTest {
     }
 
     @Test
+    void listeningPortsOf_onTheRealKernelTables_findsThisJvmsOwnListenersButTheSharedOnes() throws Exception {
+        try (ServerSocket own = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
+             ServerSocket shared = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+            List<Integer> found = ProcNetTcp.system().listeningPortsOf(ProcessHandle.current().pid(), Set.of(shared.getLocalPort()));
+
+            assertEquals(true, found.contains(own.getLocalPort()), found.toString());
+            assertEquals(false, found.contains(shared.getLocalPort()), found.toString());
+        }
+        assertEquals(List.of(), ProcNetTcp.system().listeningPortsOf(Long.MAX_VALUE, Set.of()), "no such process");
+    }
+
+    @Test
     void established_onTheRealKernelTables_seesALoopbackConnection() throws Exception {
         try (ServerSocket server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
              Socket client = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());

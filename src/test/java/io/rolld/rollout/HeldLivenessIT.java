@@ -81,6 +81,12 @@ class HeldLivenessIT {
                 String skipped = rolld.awaitLineAfter(from, "event=worker_unresponsive group=app .*pid=" + successor
                         + " failures=3 last=\"timed out after 300ms\" action=skipped_cooldown", WAIT);
                 Polling.require(() -> RolldStatus.of(yml).state(Deployment.GROUP).equals("degraded"), WAIT, "status reads degraded");
+                RolldStatus status = RolldStatus.of(yml);
+                assertTrue(status.workers(Deployment.GROUP).stream().anyMatch(w -> w.get("pid") instanceof Number pid
+                        && pid.longValue() == successor && w.get("liveness_failures") instanceof Number n && n.intValue() >= 3
+                        && "timed out after 300ms".equals(w.get("liveness_last"))), status.json().toString());
+                assertTrue(String.valueOf(status.group(Deployment.GROUP).get("degraded_reasons")).contains("pid " + successor
+                        + " unresponsive (timed out after 300ms), not replaced"), status.json().toString());
                 load.stop();
                 System.out.println("HeldLivenessIT every worker hangs: " + skipped);
             } finally {

@@ -111,6 +111,39 @@ class HeldSupervisorTest {
         }
     }
 
+    @Test
+    void checked_aHeldWorkerFailingItsLivenessChecks_isReplacedAlone_checkedOnItsOwnPortNotTheSharedOne() throws Exception {
+        GroupConfig config = FakeGroups.app(dir, """
+                  listen: 'unix:%s/app.sock'
+                  workers: 2
+                  ready: alive 1ms
+                  liveness: {http: {path: /health}, interval: 1s, failures: 2, grace: 1s}
+                """.formatted(dir));
+        HeldSockets held = (HeldSockets) config.mode();
+        Host host = new FakeHost(dir).host();
+        Supervisor supervisor = new Supervisor("app", events::add, w -> { }, new MemoryReader(dir.resolve("proc")), now::get,
+                new SplittableRandom(1));
+        Worker hung = FakeWorkers.running(8080);
+        Worker other = FakeWorkers.running(8080);
+        WorkerSet active = new WorkerSet(1, List.of(hung, other));
+        try (HeldSocketSet sockets = HeldSocketSet.open(held.listen())) {
+            supervisor.adopt(active, WorkerSpecs.load(config, new Slots.Held(held, sockets), host.spawner()));
+            List<Supervisor.Replacement> asked = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                now.addAndGet(Duration.ofSeconds(1).toNanos());
+                List<LivenessWatch.Check> checks = supervisor.runDue(active).checks();
+                assertEquals(List.of(Optional.empty(), Optional.empty()), checks.stream().map(LivenessWatch.Check::port).toList(),
+                        "each on the port it listens on by itself, found off the loop");
+                supervisor.checked(other, Optional.empty(), active);
+                asked.addAll(supervisor.checked(hung, Optional.of("timed out after 2000ms"), active).replacements());
+            }
+
+            assertEquals(1, asked.size(), asked.toString());
+            assertEquals(List.of(1, RestartReason.LIVENESS), List.of(asked.getFirst().slot(), asked.getFirst().reason()));
+            assertSame(hung, asked.getFirst().old());
+        }
+    }
+
     private void rss(Worker w, int mb) throws IOException {
         Path status = Files.createDirectories(dir.resolve("proc").resolve(Long.toString(w.pid()))).resolve("status");
         Files.writeString(status, "VmRSS:\t" + (mb * MB / 1024) + " kB\n");

@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,7 +35,7 @@ class LivenessWatchTest {
     }
 
     private List<Worker> due() {
-        return watch.due(Set.of()).stream().map(LivenessWatch.Check::worker).toList();
+        return watch.due(Optional.empty()).stream().map(LivenessWatch.Check::worker).toList();
     }
 
     private void advance(Duration d) {
@@ -127,7 +126,7 @@ class LivenessWatchTest {
         assertEquals("liveness: port 8002 pid " + b.pid() + " unresponsive (1 failed: no WATCHDOG=1 for 30000ms (watchdog 30000ms))",
                 expired.getFirst().reason());
         assertEquals(Duration.ofSeconds(20).toNanos(), watch.nextDueNanos().orElseThrow() - now.get(), "a's window ends next");
-        assertEquals(List.of(), watch.due(Set.of()), "no checks without liveness:");
+        assertEquals(List.of(), watch.due(Optional.empty()), "no checks without liveness:");
     }
 
     @Test

@@ -76,6 +76,43 @@ class SupervisorTriggerTest {
         assertEquals(Optional.empty(), supervisor.runDue(active).rolloutTrigger(), "the next one counts from the rollout's end");
     }
 
+    @Test
+    void checked_thirdFailedLivenessCheck_asksForARolloutNamingTheWorker_andTheNextOneWaitsForTheCooldown() throws Exception {
+        GroupConfig config = FakeGroups.onePort(dir,
+                "  liveness: {http: {path: /health, timeout: 2s}, interval: 10s, failures: 3, grace: 30s, cooldown: 5m}\n");
+        Supervisor live = new Supervisor("app", events::add, w -> { }, new MemoryReader(dir.resolve("proc")), now::get,
+                new SplittableRandom(1));
+        live.adopt(active, WorkerSpecs.load(config, new Slots.Ports(), new FakeHost(dir).host().spawner()));
+        now.addAndGet(Duration.ofSeconds(30).toNanos());
+        List<Optional<String>> triggers = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            List<LivenessWatch.Check> checks = live.runDue(active).checks();
+            assertEquals(List.of(Optional.of(9101)), checks.stream().map(LivenessWatch.Check::port).toList(), "checked on its port");
+            triggers.add(live.checked(worker, Optional.of("timed out after 2000ms"), active).rolloutTrigger());
+            now.addAndGet(Duration.ofSeconds(10).toNanos());
+        }
+
+        assertEquals(List.of(Optional.empty(), Optional.empty(), Optional.of("liveness: port 9101 pid " + worker.pid()
+                + " unresponsive (3 failed: timed out after 2000ms)")), triggers);
+        assertTrue(events.stream().anyMatch(e -> e instanceof RolloutEvent.WorkerUnresponsive u && u.action() == LivenessAction.ROLLOUT));
+
+        Worker successor = FakeWorkers.running(9201);
+        WorkerSet next = new WorkerSet(2, List.of(successor));
+        live.adopt(next, WorkerSpecs.load(config, new Slots.Ports(), new FakeHost(dir).host().spawner()));
+        live.rolloutEnded();
+        now.addAndGet(Duration.ofSeconds(30).toNanos());
+        for (int i = 0; i < 3; i++) {
+            live.runDue(next);
+            assertEquals(Optional.empty(), live.checked(successor, Optional.of("timed out after 2000ms"), next).rolloutTrigger());
+            now.addAndGet(Duration.ofSeconds(10).toNanos());
+        }
+        assertInstanceOfDegraded(live.health());
+    }
+
+    private static void assertInstanceOfDegraded(Health health) {
+        assertTrue(health instanceof Health.Degraded d && d.reasons().getFirst().contains("not replaced"), health.toString());
+    }
+
     private void rss(int mb) throws IOException {
         Path status = Files.createDirectories(dir.resolve("proc").resolve(Long.toString(worker.pid()))).resolve("status");
         Files.writeString(status, "VmRSS:\t" + (mb * MB / 1024) + " kB\n");
