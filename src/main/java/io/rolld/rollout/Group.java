@@ -39,8 +39,8 @@ import org.slf4j.LoggerFactory;
  * loop through its inbox: rollout requests, effect results, worker exits (posted from the exit
  * watch, never handled there), {@code promote}/{@code abort}, a re-exec's {@link #quiesce}, and the
  * supervisor's own deadlines, which bound how long it waits. What the supervisor asks for that takes
- * time (a held worker's replacement waiting for its successor's readiness, stopping the worker it
- * replaced) runs off the loop too, its result posted back.
+ * time (liveness checks, a held worker's replacement waiting for its successor's readiness, stopping
+ * the worker it replaced) runs off the loop too, its result posted back, as do watchdog pings.
  */
 public final class Group {
     private static final Logger LOG = LoggerFactory.getLogger("rolld");
