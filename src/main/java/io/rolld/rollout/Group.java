@@ -126,6 +126,8 @@ public final class Group {
     private boolean closing;
     /** A re-exec's {@link #quiesce}: none when null, pending until the group is idle, then done (rollouts wait). */
     private CompletableFuture<Void> quiesced;
+    /** The idle group's agreement to {@link #quiesce} is on its way (after the events before it). */
+    private boolean quietAnswered;
 
     // Written only by the loop; what status shows of them is published whole by show().
     private WorkerSet active = WorkerSet.empty();
@@ -402,7 +404,10 @@ public final class Group {
                 }
             }
             case Inbox.Reported r -> publish(r.event(), r.watchers());
-            case Inbox.Quiesce q -> quiesced = q.quiet();
+            case Inbox.Quiesce q -> {
+                quiesced = q.quiet();
+                quietAnswered = false;
+            }
             case Inbox.Resume r -> quiesced = null;
             case Inbox.Close c -> {
                 closing = true;
@@ -412,9 +417,12 @@ public final class Group {
         if (!closing) {
             feed(new Event.SupervisionTick(ticker.nanoTime()));
         }
-        if (quiesced != null && state instanceof State.Idle) {
+        if (quiesced != null && !quietAnswered && state instanceof State.Idle) {
             show();
-            quiesced.complete(null); // before a queued rollout could start
+            quietAnswered = true;
+            CompletableFuture<Void> quiet = quiesced;
+            // Once the last rollout's events reached the workers file and history, which the next image reads.
+            delivery.then(() -> quiet.complete(null));
         }
         rollIfRequested();
         show();
