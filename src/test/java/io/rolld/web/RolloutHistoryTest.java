@@ -79,6 +79,16 @@ class RolloutHistoryTest {
     }
 
     @Test
+    void restarts_countLivenessRollouts_andHeldReplacementsByTheirReason() {
+        roll(2, "liveness: port 8001 pid 41 unresponsive (3 failed: timed out after 2000ms)", true);
+        history.accept(new RolloutEvent.WorkerReplaced("app", 2, 1, 100, 102, "liveness", 900));
+        history.accept(new RolloutEvent.WorkerReplaced("app", 2, 2, 101, 103, "memory", 900));
+
+        assertEquals(Map.of(Tally.LIVENESS, 3L, Tally.MEMORY, 1L), history.of("app").tally().restarts());
+        assertEquals(Map.of(new Tally.RolloutKey("succeeded", "liveness"), 1L), history.of("app").tally().rollouts());
+    }
+
+    @Test
     void transition_withoutARollout_changesNothing() {
         history.accept(new RolloutEvent.Transition("app", 1, Phase.STOPPING, List.of(8001), 0, 0));
 
