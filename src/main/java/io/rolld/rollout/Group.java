@@ -600,7 +600,7 @@ public final class Group {
             pinned = rollingRelease;
         }
         lastResult = Optional.of(result);
-        report.accept(new RolloutEvent.Finished(result));
+        report.accept(new RolloutEvent.Finished(result, Instant.now()));
         effects.close();
         effects = null;
         CompletableFuture<RolloutResult> answered = running;
@@ -728,7 +728,7 @@ public final class Group {
             case RolloutEvent.Transition t -> transition = t.phase() == Phase.IDLE ? Optional.empty() : Optional.of(t);
             case RolloutEvent.Finished f -> {
                 transition = Optional.empty();
-                finishedAt = Optional.of(Instant.now());
+                finishedAt = Optional.of(f.at());
             }
             default -> { } // the rest does not change the group's status
         }

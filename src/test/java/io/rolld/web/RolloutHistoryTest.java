@@ -108,7 +108,7 @@ class RolloutHistoryTest {
             history.accept(new RolloutEvent.Transition("app", generation, Phase.ROLLING_BACK, ports, 100, 100));
             history.accept(new RolloutEvent.Transition("app", generation, Phase.IDLE, ports, 130, 130));
             history.accept(new RolloutEvent.Finished(new RolloutResult.Failed("app", generation, Phase.CHECKING,
-                    "smoke test failed", "HTTP 500", 130)));
+                    "smoke test failed", "HTTP 500", 130), Instant.EPOCH));
             return;
         }
         history.accept(new RolloutEvent.Transition("app", generation, Phase.SWITCHING, ports, 100, 100));
@@ -116,6 +116,6 @@ class RolloutHistoryTest {
         history.accept(new RolloutEvent.Transition("app", generation, Phase.STOPPING, ports, 150, 150));
         history.accept(new RolloutEvent.Transition("app", generation, Phase.IDLE, ports, 200, 200));
         history.accept(new RolloutEvent.Finished(new RolloutResult.Succeeded("app", generation, ports, List.of(100L, 101L),
-                List.of(), 200)));
+                List.of(), 200), Instant.EPOCH));
     }
 }
