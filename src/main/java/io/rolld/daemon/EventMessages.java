@@ -20,7 +20,7 @@ final class EventMessages {
 
     static Answer of(RolloutEvent event) {
         if (event instanceof RolloutEvent.Finished f) {
-            return result(f.result());
+            return result(f.result(), Optional.of(f.at()));
         }
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("group", event.group());

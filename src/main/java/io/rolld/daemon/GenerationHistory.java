@@ -89,9 +89,9 @@ final class GenerationHistory implements Consumer<RolloutEvent> {
                 case RolloutEvent.ReleaseResolved r -> update(r.group(), r.generation(), GenerationRecord.RUNNING,
                         g -> g.withRelease(r.release()));
                 case RolloutEvent.Gap g -> update(g.group(), g.generation(), GenerationRecord.RUNNING, r -> r.withGap(g.ms()));
-                case RolloutEvent.Finished(RolloutResult.Succeeded s) -> update(s.group(), s.generation(), GenerationRecord.RUNNING,
+                case RolloutEvent.Finished(RolloutResult.Succeeded s, _) -> update(s.group(), s.generation(), GenerationRecord.RUNNING,
                         g -> g.ended(GenerationRecord.SUCCEEDED, s.elapsedMs(), "", ""));
-                case RolloutEvent.Finished(RolloutResult.Failed f) -> update(f.group(), f.generation(), GenerationRecord.RUNNING,
+                case RolloutEvent.Finished(RolloutResult.Failed f, _) -> update(f.group(), f.generation(), GenerationRecord.RUNNING,
                         g -> g.ended(GenerationRecord.ROLLED_BACK, f.elapsedMs(), f.failedIn().name(), f.reason()));
                 case RolloutEvent.Reconciled r -> update(r.group(), r.to(), GenerationRecord.INTERRUPTED,
                         g -> r.generation() == r.to()

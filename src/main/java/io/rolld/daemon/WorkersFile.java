@@ -164,9 +164,9 @@ final class WorkersFile implements Consumer<RolloutEvent>, IntentLog {
                 // restarted then must adopt the new generation, not stop it under the front's feet.
                 case RolloutEvent.Transition t when t.phase() == Phase.BAKING || t.phase() == Phase.DRAINING
                         || t.phase() == Phase.STOPPING -> serve(t.group(), t.generation());
-                case RolloutEvent.Finished(RolloutResult.Succeeded s) -> serve(s.group(), s.generation());
+                case RolloutEvent.Finished(RolloutResult.Succeeded s, _) -> serve(s.group(), s.generation());
                 // A bake that failed switched back: the old generation (always the attempted one - 1) serves again.
-                case RolloutEvent.Finished(RolloutResult.Failed f) when Long.valueOf(f.generation()).equals(serving.get(f.group())) ->
+                case RolloutEvent.Finished(RolloutResult.Failed f, _) when Long.valueOf(f.generation()).equals(serving.get(f.group())) ->
                         serve(f.group(), f.generation() - 1);
                 default -> false; // nothing a restarted rolld needs changed
             };

@@ -39,8 +39,8 @@ import org.slf4j.LoggerFactory;
  * loop through its inbox: rollout requests, effect results, worker exits (posted from the exit
  * watch, never handled there), {@code promote}/{@code abort}, a re-exec's {@link #quiesce}, and the
  * supervisor's own deadlines, which bound how long it waits. What the supervisor asks for that takes
- * time (a held worker's replacement waiting for its successor's readiness, stopping the worker it
- * replaced) runs off the loop too, its result posted back.
+ * time (liveness checks, a held worker's replacement waiting for its successor's readiness, stopping
+ * the worker it replaced) runs off the loop too, its result posted back, as do watchdog pings.
  */
 public final class Group {
     private static final Logger LOG = LoggerFactory.getLogger("rolld");
@@ -128,6 +128,8 @@ public final class Group {
     private CompletableFuture<Void> quiesced;
     /** The idle group's agreement to {@link #quiesce} is on its way (after the events before it). */
     private boolean quietAnswered;
+    /** Held replacements started and not yet answered: a re-exec waits for them as for a rollout. */
+    private int replacementsInFlight;
 
     // Written only by the loop; what status shows of them is published whole by show().
     private WorkerSet active = WorkerSet.empty();
@@ -279,9 +281,10 @@ public final class Group {
     }
 
     /**
-     * {@code rolld reexec}: completes once the group is idle, at once or as the rollout in progress
-     * ends, and from then on starts no rollout (requests are queued, not refused) until
-     * {@link #resume}, so an exec never cuts a rollout short. A group shutting down is quiet already.
+     * {@code rolld reexec}: completes once the group is idle, at once or as the rollout (or held
+     * replacement) in progress ends, and from then on starts neither (rollout requests are queued,
+     * replacements asked for again after) until {@link #resume}, so an exec never cuts one short.
+     * A group shutting down is quiet already.
      */
     public CompletableFuture<Void> quiesce() {
         CompletableFuture<Void> quiet = new CompletableFuture<>();
@@ -417,7 +420,7 @@ public final class Group {
         if (!closing) {
             feed(new Event.SupervisionTick(ticker.nanoTime()));
         }
-        if (quiesced != null && !quietAnswered && state instanceof State.Idle) {
+        if (quiesced != null && !quietAnswered && state instanceof State.Idle && replacementsInFlight == 0) {
             show();
             quietAnswered = true;
             CompletableFuture<Void> quiet = quiesced;
@@ -508,7 +511,14 @@ public final class Group {
             feed(new Event.Supervised(due.active()));
         }
         due.rolloutTrigger().ifPresent(trigger -> requestRollout(trigger, pinned, NO_WATCHERS));
-        due.replacements().forEach(this::replace);
+        // A re-exec is coming: the replacement is asked for again by the next check after it (or after resume).
+        due.replacements().forEach(r -> {
+            if (quiesced != null) {
+                supervisor.replacementFailed(r);
+            } else {
+                replace(r);
+            }
+        });
         due.checks().forEach(c -> Thread.ofVirtual().name("liveness-" + name()).start(() -> inbox.add(new Inbox.Checked(c, check(c)))));
     }
 
@@ -523,6 +533,7 @@ public final class Group {
 
     /** Starts {@code r}'s successor and waits for its readiness off the loop; the result comes back as {@link Inbox.Replaced}. */
     private void replace(Supervisor.Replacement r) {
+        replacementsInFlight++;
         HeldReplacement replacement = new HeldReplacement(r, events, host.stopper(), sockets);
         Thread t = offLoop("replace", () -> inbox.add(new Inbox.Replaced(replacement, replacement.start())));
         awaitingSuccessors.add(t);
@@ -536,6 +547,7 @@ public final class Group {
      * and so gets the successor in its place: it stops it with the rest of that set.
      */
     private void replaced(Inbox.Replaced r) {
+        replacementsInFlight--;
         Supervisor.Replacement request = r.replacement().request();
         if (r.successor().isEmpty()) {
             supervisor.replacementFailed(request);
@@ -588,7 +600,7 @@ public final class Group {
             pinned = rollingRelease;
         }
         lastResult = Optional.of(result);
-        report.accept(new RolloutEvent.Finished(result));
+        report.accept(new RolloutEvent.Finished(result, Instant.now()));
         effects.close();
         effects = null;
         CompletableFuture<RolloutResult> answered = running;
@@ -716,7 +728,7 @@ public final class Group {
             case RolloutEvent.Transition t -> transition = t.phase() == Phase.IDLE ? Optional.empty() : Optional.of(t);
             case RolloutEvent.Finished f -> {
                 transition = Optional.empty();
-                finishedAt = Optional.of(Instant.now());
+                finishedAt = Optional.of(f.at());
             }
             default -> { } // the rest does not change the group's status
         }

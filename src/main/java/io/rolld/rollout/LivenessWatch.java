@@ -227,7 +227,9 @@ final class LivenessWatch {
             if (config.isPresent() && !w.checking) {
                 due.add(w.nextCheckNanos);
             }
-            watchdog.ifPresent(d -> due.add(w.lastPingNanos + d.toNanos()));
+            if (!w.unheard) {
+                watchdog.ifPresent(d -> due.add(w.lastPingNanos + d.toNanos()));
+            }
         }
         return due.build().min();
     }

@@ -5,6 +5,7 @@ import io.rolld.config.Supervision;
 import io.rolld.os.MemoryReader;
 import io.rolld.os.Exit;
 import io.rolld.process.Release;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -192,7 +193,8 @@ public sealed interface RolloutEvent {
         }
     }
 
-    record Finished(RolloutResult result) implements Notable {
+    /** {@code at}: when it ended, as status shows it ({@code finished_at}). */
+    record Finished(RolloutResult result, Instant at) implements Notable {
         @Override
         public String group() {
             return result.group();

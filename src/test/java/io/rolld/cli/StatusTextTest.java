@@ -55,4 +55,15 @@ class StatusTextTest {
                 + "    child pid 4250     pss 45.0MiB of its limit 60.0MiB\n"
                 + "  children over their memory limit: 3 signalled, 1 killed after ignoring it", StatusText.render(report));
     }
+
+    @Test
+    void render_aWorkerFailingItsLivenessChecks_saysHowManyInARowAndTheLastFailure() {
+        Map<String, Object> worker = Map.of("pid", 4242, "port", 8001, "uptime_s", 65, "rss_bytes", 20 << 20, "connections", 2,
+                "alive", true, "liveness_failures", 2, "liveness_last", "timed out after 2000ms");
+        Map<String, Object> report = Map.of("pid", 7, "groups", List.of(group(Map.of("workers", List.of(worker)))));
+
+        assertEquals("rolld pid 7\napp: serving, generation 3, IDLE, ports 8001\n"
+                + "  pid 4242     port 8001   up 1m5s      rss 20.0MiB    connections 2  liveness: 2 failed in a row (timed out after 2000ms)",
+                StatusText.render(report));
+    }
 }

@@ -14,6 +14,7 @@ import io.rolld.rollout.MemoryAction;
 import io.rolld.rollout.Phase;
 import io.rolld.rollout.RolloutEvent;
 import io.rolld.rollout.RolloutResult;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -38,9 +39,9 @@ class EventLinesTest {
                         "event=worker_started group=app generation=2 port=8080 pid=43"),
                 Arguments.of(new RolloutEvent.WorkerStopped("app", 1, 8001, 42, new Exit.Code(0)),
                         "event=worker_stopped group=app generation=1 port=8001 pid=42 exit=\"exit status 0\""),
-                Arguments.of(new RolloutEvent.Finished(new RolloutResult.Succeeded("app", 2, List.of(8003), List.of(43L), List.of(42L), 900)),
+                Arguments.of(new RolloutEvent.Finished(new RolloutResult.Succeeded("app", 2, List.of(8003), List.of(43L), List.of(42L), 900), Instant.EPOCH),
                         "event=rollout_succeeded group=app generation=2 ports=8003 pids=43 old_pids=42 elapsed_ms=900"),
-                Arguments.of(new RolloutEvent.Finished(new RolloutResult.Failed("app", 2, Phase.CHECKING, "smoke test failed", "Traceback\n  line", 602)),
+                Arguments.of(new RolloutEvent.Finished(new RolloutResult.Failed("app", 2, Phase.CHECKING, "smoke test failed", "Traceback\n  line", 602), Instant.EPOCH),
                         "event=rollout_failed group=app generation=2 state=CHECKING reason=\"smoke test failed\" elapsed_ms=602"
                                 + " action=\"old workers keep serving\"\n    Traceback\n      line"),
                 Arguments.of(new RolloutEvent.WorkerCrashed("app", 1, 8001, 42, new Exit.Code(3), 1200, 2, 500, ""),

@@ -9,6 +9,7 @@ import io.rolld.process.Release;
 import io.rolld.rollout.Phase;
 import io.rolld.rollout.RolloutEvent;
 import io.rolld.rollout.RolloutResult;
+import java.time.Instant;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -35,7 +36,7 @@ class GenerationHistoryTest {
         h.accept(new RolloutEvent.ReleaseResolved("app", generation, release));
         h.accept(new RolloutEvent.Finished(succeeds
                 ? new RolloutResult.Succeeded("app", generation, List.of(8001), List.of(42L), List.of(), 900)
-                : new RolloutResult.Failed("app", generation, Phase.CHECKING, "smoke test failed", "", 2000)));
+                : new RolloutResult.Failed("app", generation, Phase.CHECKING, "smoke test failed", "", 2000), Instant.EPOCH));
     }
 
     @Test

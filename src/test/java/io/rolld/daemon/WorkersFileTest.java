@@ -11,6 +11,7 @@ import io.rolld.rollout.Leftovers;
 import io.rolld.rollout.Phase;
 import io.rolld.rollout.RolloutEvent;
 import io.rolld.rollout.RolloutResult;
+import java.time.Instant;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,7 +48,7 @@ class WorkersFileTest {
     void load_afterAWorkerStartedAndItsRolloutSucceeded_givesItWithItsGenerationServing() throws Exception {
         WorkersFile written = file();
         written.accept(new RolloutEvent.WorkerStarted("app", 3, 2, 8001, SELF, List.of(3, 4)));
-        written.accept(new RolloutEvent.Finished(new RolloutResult.Succeeded("app", 3, List.of(8001), List.of(SELF), List.of(), 5)));
+        written.accept(new RolloutEvent.Finished(new RolloutResult.Succeeded("app", 3, List.of(8001), List.of(SELF), List.of(), 5), Instant.EPOCH));
 
         Map<String, Leftovers> left = file().load();
 
@@ -58,7 +59,7 @@ class WorkersFileTest {
     @Test
     void load_whenTheRolloutHadNotSwitchedYet_keepsTheOldGenerationServing() throws Exception {
         WorkersFile written = file();
-        written.accept(new RolloutEvent.Finished(new RolloutResult.Succeeded("app", 1, List.of(8001), List.of(SELF), List.of(), 5)));
+        written.accept(new RolloutEvent.Finished(new RolloutResult.Succeeded("app", 1, List.of(8001), List.of(SELF), List.of(), 5), Instant.EPOCH));
         written.accept(new RolloutEvent.WorkerStarted("app", 2, 8501, 8501, SELF, List.of()));
         written.accept(new RolloutEvent.Transition("app", 2, Phase.CHECKING, List.of(8501), 10, 10));
 
@@ -73,12 +74,12 @@ class WorkersFileTest {
     void load_duringABake_givesTheNewGenerationServingAndTheOldOneAgainIfTheBakeFails() throws Exception {
         WorkersFile written = file();
         written.accept(new RolloutEvent.WorkerStarted("app", 4, 8001, 8001, SELF, List.of()));
-        written.accept(new RolloutEvent.Finished(new RolloutResult.Succeeded("app", 4, List.of(8001), List.of(SELF), List.of(), 5)));
+        written.accept(new RolloutEvent.Finished(new RolloutResult.Succeeded("app", 4, List.of(8001), List.of(SELF), List.of(), 5), Instant.EPOCH));
         written.accept(new RolloutEvent.Transition("app", 5, Phase.BAKING, List.of(8501), 10, 10));
 
         assertEquals(OptionalLong.of(5), file().load().get("app").activeGeneration());
 
-        written.accept(new RolloutEvent.Finished(new RolloutResult.Failed("app", 5, Phase.BAKING, "answered 500", "", 30)));
+        written.accept(new RolloutEvent.Finished(new RolloutResult.Failed("app", 5, Phase.BAKING, "answered 500", "", 30), Instant.EPOCH));
 
         assertEquals(OptionalLong.of(4), file().load().get("app").activeGeneration());
     }
@@ -104,7 +105,7 @@ class WorkersFileTest {
         WorkersFile first = file();
         first.accept(new RolloutEvent.WorkerStarted("app", 1, 8001, 8001, SELF, List.of()));
         first.accept(new RolloutEvent.WorkerStarted("app", 1, 8002, 8002, 1, List.of()));
-        first.accept(new RolloutEvent.Finished(new RolloutResult.Succeeded("app", 1, List.of(8001, 8002), List.of(SELF, 1L), List.of(), 5)));
+        first.accept(new RolloutEvent.Finished(new RolloutResult.Succeeded("app", 1, List.of(8001, 8002), List.of(SELF, 1L), List.of(), 5), Instant.EPOCH));
         WorkersFile second = file();
         second.load();
 

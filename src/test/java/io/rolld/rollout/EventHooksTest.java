@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.rolld.config.Supervision;
 import io.rolld.os.Exit;
 import io.rolld.os.MemoryReader;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,10 +21,10 @@ class EventHooksTest {
                 Arguments.of(new RolloutEvent.Started("app", 2, "HUP"), Optional.of(Map.of("ROLLD_GROUP", "app",
                         "ROLLD_EVENT", "rollout_started", "ROLLD_GENERATION", "2", "ROLLD_REASON", "HUP", "ROLLD_TRIGGER", "HUP"))),
                 Arguments.of(new RolloutEvent.Finished(new RolloutResult.Succeeded("app", 2, List.of(8003, 8004), List.of(43L, 44L),
-                        List.of(41L, 42L), 900)), Optional.of(Map.of("ROLLD_GROUP", "app", "ROLLD_EVENT", "rollout_succeeded",
+                        List.of(41L, 42L), 900), Instant.EPOCH), Optional.of(Map.of("ROLLD_GROUP", "app", "ROLLD_EVENT", "rollout_succeeded",
                         "ROLLD_GENERATION", "2", "ROLLD_REASON", "rollout succeeded", "ROLLD_PORTS", "8003,8004",
                         "ROLLD_PIDS", "43,44", "ROLLD_OLD_PIDS", "41,42", "ROLLD_ELAPSED_MS", "900"))),
-                Arguments.of(new RolloutEvent.Finished(new RolloutResult.Failed("app", 2, Phase.SWITCHING, "after_start failed", "out", 70)),
+                Arguments.of(new RolloutEvent.Finished(new RolloutResult.Failed("app", 2, Phase.SWITCHING, "after_start failed", "out", 70), Instant.EPOCH),
                         Optional.of(Map.of("ROLLD_GROUP", "app", "ROLLD_EVENT", "rollout_failed", "ROLLD_GENERATION", "2",
                                 "ROLLD_REASON", "after_start failed", "ROLLD_STATE", "SWITCHING", "ROLLD_ELAPSED_MS", "70"))),
                 Arguments.of(new RolloutEvent.WorkerCrashed("app", 1, 8001, 42, new Exit.Signaled(9), 1200, 2, 500, "tail"),

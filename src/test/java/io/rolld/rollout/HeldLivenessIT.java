@@ -37,9 +37,11 @@ class HeldLivenessIT {
     void aHungWorker_isReplacedAlone_thenAVersionThatAlwaysHangsHitsTheCooldownAndIsDegraded() throws Exception {
         int port = FreePorts.one();
         Path hang = Project.scratch("hlive").resolve("hang-" + System.nanoTime());
-        Path yml = HeldGroupYaml.write("l", port, Duration.ofSeconds(2), "  ready: alive 500ms\n  workers: 2\n"
-                + "  env: {APP_HANG_FILE: '" + hang + "', APP_HEALTH_LISTENER: '1'}\n"
-                + "  liveness: {http: {path: /, timeout: 300ms}, interval: 500ms, failures: 3, grace: 5s, cooldown: 10m}\n");
+        // Ready by READY=1, which the app sends once it listens on the held socket and on its own port: the
+        // checks, from then on, never find a worker still starting (a busy machine starts python slowly).
+        Path yml = HeldGroupYaml.write("l", port, Duration.ofSeconds(2), "  ready: notify\n  ready_timeout: 60s\n  workers: 2\n"
+                + "  env: {APP_NOTIFY: '1', APP_HANG_FILE: '" + hang + "', APP_HEALTH_LISTENER: '1'}\n"
+                + "  liveness: {http: {path: /, timeout: 300ms}, interval: 500ms, failures: 3, grace: 1s, cooldown: 10m}\n");
         try (Rolld rolld = Rolld.start(yml)) {
             List<Long> first = Deployment.Outcome.parse(rolld.awaitLine("event=rollout_succeeded group=app ", WAIT)).pids();
             long hung = first.getFirst();

@@ -1,6 +1,7 @@
 package io.rolld.rollout;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -75,6 +76,27 @@ class HeldReplacementTest {
             assertEquals(1, successor.size(), fake.workers.toString());
             assertTrue(fake.stopped.contains(successor), "the successor was stopped: " + fake.stopped);
             assertEquals(((RolloutResult.Succeeded) rolled).pids(), group.activePids(), "the rollout's set serves");
+        }
+    }
+
+    @Test
+    void aReexecsQuiesce_waitsForTheReplacementInFlight() throws Exception {
+        FakeHost fake = new FakeHost(dir);
+        try (FakeGroup group = new FakeGroup(dir, heldGroup(), fake, events, Ticker.SYSTEM)) {
+            assertInstanceOf(RolloutResult.Succeeded.class, group.roll("first start"));
+            List<Worker> first = fake.withPids(group.activePids());
+            fake.script.put(1, FakeHost.Spawn.HOLD);
+            rss(first.getFirst(), 150);
+            assertTrue(fake.holding.await(WAIT_S, TimeUnit.SECONDS), "worker 1's successor is starting");
+
+            java.util.concurrent.CompletableFuture<Void> quiet = group.group.quiesce();
+            assertInstanceOf(Steering.Answer.NoRollout.class, group.group.steer(Steering.Command.ABORT), "the loop took the quiesce");
+            assertFalse(quiet.isDone(), "an exec now would cut the replacement short");
+
+            fake.unhold.countDown();
+            quiet.get(WAIT_S, TimeUnit.SECONDS);
+            assertTrue(events.stream().anyMatch(e -> e instanceof RolloutEvent.WorkerReplaced), "quiet once the replacement ended");
+            group.group.resume();
         }
     }
 

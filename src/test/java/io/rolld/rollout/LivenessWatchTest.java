@@ -130,6 +130,20 @@ class LivenessWatchTest {
     }
 
     @Test
+    void watchdog_ofWorkersAdoptedFromAnotherRolld_countsOnceTheyAreHeard() {
+        watch.configure(Optional.empty(), Optional.of(Duration.ofSeconds(30)));
+        watch.adopted(new WorkerSet(1, List.of(a, b)));
+        advance(Duration.ofMinutes(5));
+
+        assertEquals(List.of(), watch.watchdogExpired(1), "never heard: they may ping another rolld's socket");
+        assertTrue(watch.nextDueNanos().isEmpty(), "nothing to wake for");
+
+        watch.pinged(a.pid());
+        advance(Duration.ofSeconds(30));
+        assertEquals(List.of(a), watch.watchdogExpired(1).stream().map(LivenessWatch.Unresponsive::worker).toList());
+    }
+
+    @Test
     void track_forgetsWorkersNoLongerServing() {
         watch.track(new WorkerSet(2, List.of(b)));
         advance(Duration.ofSeconds(30));

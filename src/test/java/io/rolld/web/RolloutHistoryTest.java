@@ -79,6 +79,16 @@ class RolloutHistoryTest {
     }
 
     @Test
+    void restarts_countLivenessRollouts_andHeldReplacementsByTheirReason() {
+        roll(2, "liveness: port 8001 pid 41 unresponsive (3 failed: timed out after 2000ms)", true);
+        history.accept(new RolloutEvent.WorkerReplaced("app", 2, 1, 100, 102, "liveness", 900));
+        history.accept(new RolloutEvent.WorkerReplaced("app", 2, 2, 101, 103, "memory", 900));
+
+        assertEquals(Map.of(Tally.LIVENESS, 3L, Tally.MEMORY, 1L), history.of("app").tally().restarts());
+        assertEquals(Map.of(new Tally.RolloutKey("succeeded", "liveness"), 1L), history.of("app").tally().rollouts());
+    }
+
+    @Test
     void transition_withoutARollout_changesNothing() {
         history.accept(new RolloutEvent.Transition("app", 1, Phase.STOPPING, List.of(8001), 0, 0));
 
@@ -98,7 +108,7 @@ class RolloutHistoryTest {
             history.accept(new RolloutEvent.Transition("app", generation, Phase.ROLLING_BACK, ports, 100, 100));
             history.accept(new RolloutEvent.Transition("app", generation, Phase.IDLE, ports, 130, 130));
             history.accept(new RolloutEvent.Finished(new RolloutResult.Failed("app", generation, Phase.CHECKING,
-                    "smoke test failed", "HTTP 500", 130)));
+                    "smoke test failed", "HTTP 500", 130), Instant.EPOCH));
             return;
         }
         history.accept(new RolloutEvent.Transition("app", generation, Phase.SWITCHING, ports, 100, 100));
@@ -106,6 +116,6 @@ class RolloutHistoryTest {
         history.accept(new RolloutEvent.Transition("app", generation, Phase.STOPPING, ports, 150, 150));
         history.accept(new RolloutEvent.Transition("app", generation, Phase.IDLE, ports, 200, 200));
         history.accept(new RolloutEvent.Finished(new RolloutResult.Succeeded("app", generation, ports, List.of(100L, 101L),
-                List.of(), 200)));
+                List.of(), 200), Instant.EPOCH));
     }
 }
