@@ -13,9 +13,13 @@ import io.rolld.process.WorkerSet;
  * allows it); otherwise workers start at rolld's priority, as a worker must never stay lowered.
  */
 final class StartPriority {
-    private static final int NORMAL = Niceness.own();
-    private static final boolean RESTORABLE = Niceness.mayLowerTo(NORMAL);
     private static final int LOWEST = 19;
+
+    /** rolld's own nice value and whether it may set it back: read at first use, only by groups with a start_nice. */
+    private static final class Rolld {
+        static final int NORMAL = Niceness.own();
+        static final boolean RESTORABLE = Niceness.mayLowerTo(NORMAL);
+    }
 
     private final int startNice;
 
@@ -24,13 +28,13 @@ final class StartPriority {
     }
 
     private boolean applies() {
-        return startNice > 0 && RESTORABLE && NORMAL < LOWEST;
+        return startNice > 0 && Rolld.RESTORABLE && Rolld.NORMAL < LOWEST;
     }
 
     /** Right after the spawn: the worker has run for microseconds at most. Returns it. */
     Worker lowered(Worker w) {
         if (applies()) {
-            Niceness.setGroup(w.pid(), Math.min(LOWEST, NORMAL + startNice)); // false: it exited already, its exit is news elsewhere
+            Niceness.setGroup(w.pid(), Math.min(LOWEST, Rolld.NORMAL + startNice)); // false: it exited already, its exit is news elsewhere
         }
         return w;
     }
@@ -38,7 +42,7 @@ final class StartPriority {
     /** The generation is ready: every worker back at rolld's priority. */
     void restore(WorkerSet ready) {
         if (applies()) {
-            ready.workers().forEach(w -> Niceness.setGroup(w.pid(), NORMAL));
+            ready.workers().forEach(w -> Niceness.setGroup(w.pid(), Rolld.NORMAL));
         }
     }
 }
