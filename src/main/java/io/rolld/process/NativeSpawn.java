@@ -37,9 +37,10 @@ import java.util.stream.IntStream;
 public final class NativeSpawn {
     static final String SHELL = "/bin/sh";
     static final String EXPORT_OWN_PID = "LISTEN_PID=$$; export LISTEN_PID; exec \"$0\" \"$@\"";
-    /** rolld's own protocol variables: a worker gets its own values or none, never rolld's. */
+    /** rolld's own protocol variables and JVM setting: a worker gets its own values or none, never rolld's. */
     static final List<String> NOT_INHERITED = List.of("LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES",
-            "NOTIFY_SOCKET", "SERVER_STARTER_PORT", "SERVER_STARTER_GENERATION", "WATCHDOG_USEC", "WATCHDOG_PID");
+            "NOTIFY_SOCKET", "SERVER_STARTER_PORT", "SERVER_STARTER_GENERATION", "WATCHDOG_USEC", "WATCHDOG_PID",
+            "_JAVA_SR_SIGNUM");
     /**
      * Every signal a process can catch or ignore (all but SIGKILL and SIGSTOP): a worker starts
      * with each at its default action, whatever the JVM or rolld's launcher did with them (an
