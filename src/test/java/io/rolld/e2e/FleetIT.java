@@ -29,13 +29,13 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.Isolated;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * example/fleet/site.yml run by the real ansible-playbook against the three local hosts of
  * hosts.local.yml, each serving a bounded load through its own nginx while the play rolls it.
  */
-@Isolated("three hosts under load at once: alone, so it does not slow another test")
+@ResourceLock(Packages.SYSTEM_PACKAGE) // beside any other class, but never with the other that installs the package
 class FleetIT {
     private static final Duration LOAD_LIMIT = Duration.ofMinutes(6);
     private static final long MAX_REQUESTS = 2_000_000;

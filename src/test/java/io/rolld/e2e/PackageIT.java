@@ -28,7 +28,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.Isolated;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The release as a user installs it (scripts/package, built once; the upgrade is its .deb
@@ -37,7 +37,7 @@ import org.junit.jupiter.api.parallel.Isolated;
  * rolld runs, removed, purged; and the tarball unpacked and run by an unprivileged user (as root:
  * nobody, nginx too). Every rolld here runs with no JDK reachable ({@link NoJdk}).
  */
-@Isolated("the package build (jlink, AOT training runs, lintian) loads both cores: alone, so no other test's latency suffers")
+@ResourceLock(Packages.SYSTEM_PACKAGE) // beside any other class, but never with the other that installs the package
 class PackageIT {
     private static final String FIRST = Packages.FIRST;
     private static final String SECOND = Packages.SECOND;

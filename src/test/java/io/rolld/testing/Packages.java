@@ -30,6 +30,8 @@ public final class Packages {
     }
 
     /** The version tests install first; {@link #SECOND} upgrades it. */
+    /** The machine's one {@code rolld} package: the classes that install it hold this lock, so never two at once. */
+    public static final String SYSTEM_PACKAGE = "the rolld package of this machine";
     public static final String FIRST = "0.1.0~it1";
     public static final String SECOND = "0.1.0~it2";
 
