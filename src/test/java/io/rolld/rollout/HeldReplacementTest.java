@@ -31,12 +31,7 @@ class HeldReplacementTest {
     void aCrashOfAnotherSlot_whileAReplacementWaitsForItsSuccessor_isRespawnedAtOnce() throws Exception {
         FakeHost fake = new FakeHost(dir);
         try (FakeGroup group = new FakeGroup(dir, heldGroup(), fake, events, Ticker.SYSTEM)) {
-            assertInstanceOf(RolloutResult.Succeeded.class, group.roll("first start"));
-            List<Worker> first = fake.withPids(group.activePids());
-            fake.script.put(1, FakeHost.Spawn.HOLD);
-
-            rss(first.getFirst(), 150);
-            assertTrue(fake.holding.await(WAIT_S, TimeUnit.SECONDS), "worker 1's successor is starting");
+            List<Worker> first = replacingWorker1(group, fake);
             first.get(1).exit().complete(new Exit.Code(1));
 
             RolloutEvent.WorkerRespawned respawned = (RolloutEvent.WorkerRespawned) await(e -> e instanceof RolloutEvent.WorkerRespawned);
@@ -59,11 +54,7 @@ class HeldReplacementTest {
     void aSuccessorReadyAfterARolloutReplacedTheSet_isStopped() throws Exception {
         FakeHost fake = new FakeHost(dir);
         try (FakeGroup group = new FakeGroup(dir, heldGroup(), fake, events, Ticker.SYSTEM)) {
-            assertInstanceOf(RolloutResult.Succeeded.class, group.roll("first start"));
-            List<Worker> first = fake.withPids(group.activePids());
-            fake.script.put(1, FakeHost.Spawn.HOLD);
-            rss(first.getFirst(), 150);
-            assertTrue(fake.holding.await(WAIT_S, TimeUnit.SECONDS), "worker 1's successor is starting");
+            List<Worker> first = replacingWorker1(group, fake);
 
             RolloutResult rolled = group.roll("HUP");
 
@@ -83,11 +74,7 @@ class HeldReplacementTest {
     void aReexecsQuiesce_waitsForTheReplacementInFlight() throws Exception {
         FakeHost fake = new FakeHost(dir);
         try (FakeGroup group = new FakeGroup(dir, heldGroup(), fake, events, Ticker.SYSTEM)) {
-            assertInstanceOf(RolloutResult.Succeeded.class, group.roll("first start"));
-            List<Worker> first = fake.withPids(group.activePids());
-            fake.script.put(1, FakeHost.Spawn.HOLD);
-            rss(first.getFirst(), 150);
-            assertTrue(fake.holding.await(WAIT_S, TimeUnit.SECONDS), "worker 1's successor is starting");
+            List<Worker> first = replacingWorker1(group, fake);
 
             java.util.concurrent.CompletableFuture<Void> quiet = group.group.quiesce();
             assertInstanceOf(Steering.Answer.NoRollout.class, group.group.steer(Steering.Command.ABORT), "the loop took the quiesce");
@@ -98,6 +85,16 @@ class HeldReplacementTest {
             assertTrue(events.stream().anyMatch(e -> e instanceof RolloutEvent.WorkerReplaced), "quiet once the replacement ended");
             group.group.resume();
         }
+    }
+
+    /** The first start's workers, once worker 1 is over its memory limit and its successor's start is held. */
+    private List<Worker> replacingWorker1(FakeGroup group, FakeHost fake) throws Exception {
+        assertInstanceOf(RolloutResult.Succeeded.class, group.roll("first start"));
+        List<Worker> first = fake.withPids(group.activePids());
+        fake.script.put(1, FakeHost.Spawn.HOLD);
+        rss(first.getFirst(), 150);
+        assertTrue(fake.holding.await(WAIT_S, TimeUnit.SECONDS), "worker 1's successor is starting");
+        return first;
     }
 
     /** Two held workers, ready at once, each checked for memory every 10 ms. */
