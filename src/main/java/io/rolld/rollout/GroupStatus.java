@@ -86,7 +86,8 @@ public record GroupStatus(String name, long generation, List<WorkerInfo> workers
         return workers.stream().allMatch(WorkerInfo::alive) ? State.SERVING : State.DEGRADED;
     }
 
+    /** Each port once: a held-socket group's workers all serve on the held one. */
     public List<Integer> ports() {
-        return workers.stream().map(WorkerInfo::port).toList();
+        return workers.stream().map(WorkerInfo::port).distinct().toList();
     }
 }
