@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
 
 /**
  * Reads how much memory a worker's process tree uses, from {@code /proc}. The resident set comes
- * from {@code /proc/PID/status} through {@link ResidentMemory} (cheap); PSS and USS need {@code /proc/PID/smaps_rollup}, which
+ * from {@code /proc/PID/statm} through {@link ResidentMemory} (cheap); PSS and USS need {@code /proc/PID/smaps_rollup}, which
  * walks every mapping, so it is read only when the cheap reading could be over the limit: PSS and
  * USS never exceed RSS. Takes the {@code /proc} root as a {@link Path}, so tests feed fixture files.
  */

@@ -15,8 +15,15 @@ class MemoryReaderTest {
     private static final MemoryReader FIXTURE = new MemoryReader(Path.of("src/test/resources/proc"));
 
     @Test
-    void rss_readsVmRssFromStatus() {
-        assertEquals(OptionalLong.of(21604L * 1024), FIXTURE.rss(4242));
+    void rss_readsTheResidentPagesOfStatm() {
+        assertEquals(OptionalLong.of(5401L * ResidentMemory.PAGE_SIZE), FIXTURE.rss(4242)); // 21604 kB in status, with 4 KiB pages
+    }
+
+    @Test
+    void rss_ofThisJvm_isItsVmRss() throws Exception {
+        long vmRss = MemoryReader.kilobyteFields(Path.of("/proc/self/status")).get("VmRSS") * 1024;
+        long rss = MemoryReader.system().rss(ProcessHandle.current().pid()).orElseThrow();
+        assertTrue(Math.abs(rss - vmRss) < 16L << 20, rss + " against VmRSS " + vmRss); // read a moment apart
     }
 
     @Test

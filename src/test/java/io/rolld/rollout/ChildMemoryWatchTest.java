@@ -9,6 +9,7 @@ import io.rolld.os.MemoryReader;
 import io.rolld.process.FakeWorkers;
 import io.rolld.process.Worker;
 import io.rolld.process.WorkerSet;
+import io.rolld.testing.ProcFixture;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -245,7 +246,7 @@ class ChildMemoryWatchTest {
     }
 
     private void rss(long pid, int mb) throws IOException {
-        Files.writeString(proc.resolve(Long.toString(pid)).resolve("status"), "Name:\tapp\nVmRSS:\t" + (mb * MB / 1024) + " kB\n");
+        ProcFixture.rss(proc, pid, mb * MB);
     }
 
     private Path stat(long pid) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.rolld.config.GroupConfig;
 import io.rolld.os.Exit;
 import io.rolld.process.Worker;
+import io.rolld.testing.ProcFixture;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -132,7 +133,6 @@ class HeldReplacementTest {
     }
 
     private void rss(Worker w, int mb) throws IOException {
-        Path status = Files.createDirectories(dir.resolve("proc").resolve(Long.toString(w.pid()))).resolve("status");
-        Files.writeString(status, "VmRSS:\t" + (mb * MB / 1024) + " kB\n");
+        ProcFixture.rss(dir.resolve("proc"), w.pid(), mb * MB);
     }
 }

@@ -8,6 +8,7 @@ import io.rolld.os.MemoryReader;
 import io.rolld.process.FakeWorkers;
 import io.rolld.process.Worker;
 import io.rolld.process.WorkerSet;
+import io.rolld.testing.ProcFixture;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -139,7 +140,6 @@ class MemoryWatchTest {
     }
 
     private void rss(Worker w, int mb) throws IOException {
-        Path dir = Files.createDirectories(proc.resolve(Long.toString(w.pid())));
-        Files.writeString(dir.resolve("status"), "Name:\tapp\nVmRSS:\t" + (mb * MB / 1024) + " kB\n");
+        ProcFixture.rss(proc, w.pid(), mb * MB);
     }
 }

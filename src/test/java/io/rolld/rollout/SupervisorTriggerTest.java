@@ -8,6 +8,7 @@ import io.rolld.os.MemoryReader;
 import io.rolld.process.FakeWorkers;
 import io.rolld.process.Worker;
 import io.rolld.process.WorkerSet;
+import io.rolld.testing.ProcFixture;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -114,7 +115,6 @@ class SupervisorTriggerTest {
     }
 
     private void rss(int mb) throws IOException {
-        Path status = Files.createDirectories(dir.resolve("proc").resolve(Long.toString(worker.pid()))).resolve("status");
-        Files.writeString(status, "VmRSS:\t" + (mb * MB / 1024) + " kB\n");
+        ProcFixture.rss(dir.resolve("proc"), worker.pid(), mb * MB);
     }
 }
