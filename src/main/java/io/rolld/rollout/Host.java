@@ -6,7 +6,6 @@ import io.rolld.os.ProcNetTcp;
 import io.rolld.process.Spawner;
 import io.rolld.process.Stopper;
 import java.nio.file.Path;
-import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -15,17 +14,12 @@ import java.util.function.Function;
  */
 record Host(ProcNetTcp tcp, Spawner spawner, Stopper stopper, Function<GroupConfig, Front> fronts, IntentLog intents, WorkerTag tag) {
 
-    /** A host whose workers are not tagged (tests). */
-    Host(ProcNetTcp tcp, Spawner spawner, Stopper stopper, Function<GroupConfig, Front> fronts, IntentLog intents) {
-        this(tcp, spawner, stopper, fronts, intents, WorkerTag.NONE);
-    }
-
     /**
      * {@code configFile}: the daemon's rolld.yml, whose directory the after_start hooks run in and
      * whose path tags every worker ({@link WorkerTag}); {@code intents}: where rollouts record what they are about to do.
      */
     static Host of(ProcNetTcp tcp, Path configFile, IntentLog intents) {
-        WorkerTag tag = new WorkerTag(Optional.of(configFile));
+        WorkerTag tag = new WorkerTag(configFile);
         Spawner tagged = (spec, fds) -> Spawner.OS.spawn(spec.withEnvironment(tag.environment()), fds);
         return new Host(tcp, tagged, Stopper.OS, c -> Front.of(c, configFile.getParent()), intents, tag);
     }

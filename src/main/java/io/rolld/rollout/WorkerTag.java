@@ -24,15 +24,13 @@ import java.util.stream.IntStream;
  * died right after a spawn, before the workers file recorded it (its writes are coalesced for
  * 100 ms), or while a spawn was still in progress, left workers no file names; the rolld started
  * after it finds them by these variables and treats them as leftovers like the recorded ones.
- * Empty {@code config}: workers are not tagged and nothing is looked for (tests on a fake host).
  */
-record WorkerTag(Optional<Path> config) {
+record WorkerTag(Path config) {
     static final String VARIABLE = "ROLLD_CONFIG";
-    static final WorkerTag NONE = new WorkerTag(Optional.empty());
 
     /** The variables added to every worker's environment. */
     Map<String, String> environment() {
-        return config.map(c -> Map.of(VARIABLE, c.toString())).orElse(Map.of());
+        return Map.of(VARIABLE, config.toString());
     }
 
     /**
@@ -41,10 +39,7 @@ record WorkerTag(Optional<Path> config) {
      * topmost process of each tree is a worker.
      */
     List<WorkerRecord> unrecorded(GroupConfig group, List<WorkerRecord> recorded, ProcessEnvironments processes, ProcessStartTime starts) {
-        if (config.isEmpty()) {
-            return List.of();
-        }
-        List<ProcessEnvironments.Found> ours = processes.having(VARIABLE, config.get().toString()).stream()
+        List<ProcessEnvironments.Found> ours = processes.having(VARIABLE, config.toString()).stream()
                 .filter(f -> group.name().equals(f.env().get("ROLLD_GROUP"))).toList();
         Set<Long> pids = ours.stream().map(ProcessEnvironments.Found::pid).collect(Collectors.toSet());
         Set<Long> known = recorded.stream().map(WorkerRecord::pid).collect(Collectors.toSet());
@@ -53,9 +48,10 @@ record WorkerTag(Optional<Path> config) {
             if (pids.contains(f.ppid()) || known.contains(f.pid())) {
                 continue;
             }
-            OptionalLong started = starts.of(f.pid());
-            Optional<WorkerRecord> worker = started.isEmpty() ? Optional.empty() : record(group, f, started.getAsLong(), recorded);
-            worker.ifPresent(found::add);
+            OptionalLong started = starts.of(f.pid()); // empty: it exited meanwhile
+            if (started.isPresent()) {
+                record(group, f, started.getAsLong(), recorded).ifPresent(found::add);
+            }
         }
         return found;
     }

@@ -81,7 +81,8 @@ final class FakeHost {
     Host host() {
         return new Host(new ProcNetTcp(List.of(dir.resolve("tcp"), dir.resolve("tcp6")), dir.resolve("proc")),
                 this::spawn, (set, signal, timeout) -> stop(set), config -> new RecordingFront(),
-                (group, intent) -> intents.add(intent));
+                (group, intent) -> intents.add(intent),
+                new WorkerTag(dir.resolve("rolld.yml"))); // no process carries it: nothing unrecorded is found
     }
 
     private Worker spawn(WorkerSpec spec, List<Integer> fds) throws IOException {

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,7 +24,7 @@ class WorkerTagTest {
     }
 
     private WorkerTag tag() {
-        return new WorkerTag(Optional.of(dir.resolve("rolld.yml")));
+        return new WorkerTag(dir.resolve("rolld.yml"));
     }
 
     private void process(long pid, long ppid, long startTime, Map<String, String> env) throws Exception {
@@ -71,12 +70,5 @@ class WorkerTagTest {
         List<WorkerRecord> found = unrecorded(held, List.of(recorded));
 
         assertEquals(List.of(new WorkerRecord("app", 3, 2, 8080, 200, 7000, List.of(3, 4))), found);
-    }
-
-    @Test
-    void anUntaggedHost_looksForNothing() throws Exception {
-        process(100, 1, 5000, worker(dir.resolve("rolld.yml").toString(), "app", 2, "ROLLD_PORT", 9201));
-        assertEquals(List.of(), WorkerTag.NONE.unrecorded(FakeGroups.onePort(dir, ""), List.of(),
-                new ProcessEnvironments(proc()), new ProcessStartTime(proc())));
     }
 }
