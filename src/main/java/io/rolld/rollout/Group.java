@@ -81,6 +81,10 @@ public final class Group {
         record Replaced(HeldReplacement replacement, Optional<Worker> successor) implements Inbox {
         }
 
+        /** A replacement's last worker stopped off the loop (the old one retired, or a successor nobody needs). */
+        record ReplacementEnded() implements Inbox {
+        }
+
         /** A liveness check of {@code check}'s worker answered: {@code failure} why it failed, empty when it passed. */
         record Checked(LivenessWatch.Check check, Optional<String> failure) implements Inbox {
         }
@@ -128,7 +132,7 @@ public final class Group {
     private CompletableFuture<Void> quiesced;
     /** The idle group's agreement to {@link #quiesce} is on its way (after the events before it). */
     private boolean quietAnswered;
-    /** Held replacements started and not yet answered: a re-exec waits for them as for a rollout. */
+    /** Held replacements started whose last worker has not stopped yet: a re-exec waits for them as for a rollout. */
     private int replacementsInFlight;
 
     // Written only by the loop; what status shows of them is published whole by show().
@@ -400,6 +404,7 @@ public final class Group {
             case Inbox.StartRequested s -> start(s);
             case Inbox.Steer s -> steer(s);
             case Inbox.Replaced r -> replaced(r);
+            case Inbox.ReplacementEnded e -> replacementsInFlight--;
             case Inbox.Pinged p -> supervisor.pinged(p.pid());
             case Inbox.Checked c -> {
                 if (!closing) {
@@ -547,9 +552,9 @@ public final class Group {
      * and so gets the successor in its place: it stops it with the rest of that set.
      */
     private void replaced(Inbox.Replaced r) {
-        replacementsInFlight--;
         Supervisor.Replacement request = r.replacement().request();
         if (r.successor().isEmpty()) {
+            replacementsInFlight--;
             supervisor.replacementFailed(request);
             return;
         }
@@ -557,11 +562,17 @@ public final class Group {
         Optional<WorkerSet> serving = closing ? Optional.empty() : supervisor.replaced(request, successor, Machine.serving(state));
         if (serving.isEmpty()) {
             String why = closing ? "rolld is shutting down" : "a rollout retired worker " + request.slot() + " meanwhile";
-            offLoop("drop", () -> r.replacement().drop(successor, why)).start();
+            offLoop("drop", () -> {
+                r.replacement().drop(successor, why);
+                inbox.add(new Inbox.ReplacementEnded());
+            }).start();
             return;
         }
         feed(new Event.Supervised(serving.get()));
-        offLoop("retire", () -> r.replacement().retire(successor)).start();
+        offLoop("retire", () -> {
+            r.replacement().retire(successor);
+            inbox.add(new Inbox.ReplacementEnded());
+        }).start();
     }
 
     /** An unstarted virtual thread running {@code body}, which shutdown joins. */
