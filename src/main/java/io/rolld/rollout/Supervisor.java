@@ -354,6 +354,8 @@ final class Supervisor {
         events.accept(new RolloutEvent.WorkerRespawned(group, active.generation(), slot, started.port(), started.pid(),
                 down.crashesInARow(), specs.orElseThrow().heldFds()));
         watchExit.accept(started);
+        // Its first reading, like a rollout's new worker's: over the limit right after start is a misconfiguration, never a rollout.
+        memory.checked(new WorkerSet(active.generation(), List.of(started)), specs.orElseThrow().group().supervision().memory());
         return swap(active, down.crashed(), started);
     }
 
